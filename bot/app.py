@@ -1,0 +1,63 @@
+"""build_application: the one composition root for `tcag run`, the console, demo and tests."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.context import BotContext, OpsApplication, Services
+from handlers import all_handlers
+from handlers.errors import ErrorReporter
+from storage.store import Store
+
+# A token of the right shape for runs that never reach Telegram (console, demo, tests).
+OFFLINE_TOKEN = "7000000001:offline-token-for-the-local-bot-api"
+
+
+def build_application(
+    settings: Settings,
+    *,
+    store: Store,
+    clock: Clock,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> OpsApplication:
+    """Everything wired once. `request` replaces the HTTP transport (the local Bot API)."""
+    services = Services(settings=settings, store=store, clock=clock)
+    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+        ApplicationBuilder()
+        .application_class(OpsApplication, kwargs={"services": services})
+        .token(settings.token_value or OFFLINE_TOKEN)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.tz,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(_post_init)
+        .concurrent_updates(False)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    application = builder.build()
+    assert isinstance(application, OpsApplication)
+    for group, handler in all_handlers():
+        application.add_handler(handler, group=group)
+    application.add_error_handler(ErrorReporter())
+    return application
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    # What a stranger's command menu shows: only the way in.
+    await application.bot.set_my_commands([BotCommand("start", "Ask for access or open the menu")])

@@ -1,0 +1,17 @@
+"""Audit actions: the vocabulary of the append-only audit log."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    ACCESS_REQUESTED = "member.requested"
+    APPROVED = "member.approved"
+    REJECTED = "member.rejected"
+    ROLE_CHANGED = "member.role_changed"
+    SUSPENDED = "member.suspended"
+    REINSTATED = "member.reinstated"
+    ADMIN_GRANTED = "member.admin_granted"
+    INVITE_CREATED = "invite.created"
+    INVITE_USED = "invite.used"

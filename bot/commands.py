@@ -1,0 +1,48 @@
+"""Every command the bot answers, with the permission it needs.
+
+Handlers are registered through this table (see handlers.registry), so /help, each
+member's command menu and the access check all read the same rules, and a command added
+without a rule fails at start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.roles import Permission, Role, Status, permissions_for
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    description: str  # shown in Telegram's command menu (≤ 256 characters)
+    permission: Permission
+    usage: str = ""  # shown in /help when the command takes arguments
+    private_only: bool = True  # refused in the coordinators' group (personal data stays private)
+    in_menu: bool = True
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start", "Main menu", Permission.PUBLIC, in_menu=False),
+    CommandSpec("help", "What I can do for you", Permission.MEMBER, private_only=False),
+    CommandSpec("cancel", "Stop what you are doing", Permission.MEMBER, in_menu=False),
+    CommandSpec(
+        "invite", "Invite someone to join", Permission.INVITE, usage="/invite officer|warden|…"
+    ),
+    CommandSpec("members", "Members, roles and access", Permission.ADMIN),
+)
+
+BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in COMMANDS}
+
+
+def spec_for(name: str) -> CommandSpec:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"command /{name} has no entry in bot.commands.COMMANDS") from None
+
+
+def commands_for(role: Role, *, is_admin: bool, status: Status) -> list[CommandSpec]:
+    """The commands this member may use, in table order."""
+    granted = permissions_for(role, is_admin=is_admin, status=status)
+    return [spec for spec in COMMANDS if spec.permission in granted]

@@ -1,0 +1,71 @@
+"""The typed context every handler receives: services by attribute, not bot_data strings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Settings
+from storage.models import Member
+from storage.store import Store
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: Store
+    clock: Clock
+
+
+class OpsApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application with our services attached (built only by bot.app)."""
+
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """Adds the services and the member the access gate found for this update."""
+
+    def __init__(
+        self, application: Application, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:  # type: ignore[type-arg]
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self._member: Member | None = None
+
+    @property
+    def services(self) -> Services:
+        application = self.application
+        assert isinstance(application, OpsApplication)
+        return application.services
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def member(self) -> Member:
+        """The active member sending this update; set by the access gate."""
+        if self._member is None:
+            raise RuntimeError("handler ran without the access gate setting the member")
+        return self._member
+
+    @member.setter
+    def member(self, value: Member) -> None:
+        self._member = value
+
+    @property
+    def has_member(self) -> bool:
+        return self._member is not None

@@ -1,0 +1,85 @@
+"""Roles, statuses and permissions: the one table every access check reads.
+
+Pure domain: DESIGN.md's Roles table, written once.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    WARDEN = "warden"
+    OUTREACH = "outreach"
+    COORDINATOR = "coordinator"
+
+    @property
+    def label(self) -> str:
+        return {
+            Role.OFFICER: "Police officer",
+            Role.WARDEN: "Street warden",
+            Role.OUTREACH: "Outreach worker",
+            Role.COORDINATOR: "Coordinator",
+        }[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Role | None:
+        word = text.strip().casefold()
+        for role in cls:
+            if word in (role.value, role.value + "s"):
+                return role
+        return None
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REJECTED = "rejected"
+
+
+class Permission(StrEnum):
+    """What a command or button needs. Every handler is registered with one."""
+
+    PUBLIC = "public"  # anyone, even a stranger (only /start)
+    MEMBER = "member"  # any active member: report, duty, help, rough sleeper seen
+    OUTREACH = "outreach"  # contacts, people, referral queue
+    COORDINATE = "coordinate"  # acknowledge/close, digests, stats, notes, exports
+    INVITE = "invite"  # create invites (admins; coordinators for patrol roles)
+    ADMIN = "admin"  # members, approvals, hotspots, shifts, settings, audit
+
+
+_ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OFFICER: frozenset({Permission.MEMBER}),
+    Role.WARDEN: frozenset({Permission.MEMBER}),
+    Role.OUTREACH: frozenset({Permission.MEMBER, Permission.OUTREACH}),
+    Role.COORDINATOR: frozenset({Permission.MEMBER, Permission.COORDINATE, Permission.INVITE}),
+}
+_ADMIN_PERMISSIONS = frozenset({Permission.MEMBER, Permission.INVITE, Permission.ADMIN})
+
+# Coordinators may bring in patrol and outreach staff, never other coordinators.
+_INVITABLE_BY_COORDINATOR = frozenset({Role.OFFICER, Role.WARDEN, Role.OUTREACH})
+
+
+def permissions_for(role: Role, *, is_admin: bool, status: Status) -> frozenset[Permission]:
+    if status is not Status.ACTIVE:
+        return frozenset({Permission.PUBLIC})
+    granted = _ROLE_PERMISSIONS[role] | {Permission.PUBLIC}
+    if is_admin:
+        granted |= _ADMIN_PERMISSIONS
+    return frozenset(granted)
+
+
+def may(permission: Permission, role: Role, *, is_admin: bool, status: Status) -> bool:
+    return permission in permissions_for(role, is_admin=is_admin, status=status)
+
+
+def may_invite(role_to_invite: Role, inviter_role: Role, *, inviter_is_admin: bool) -> bool:
+    if inviter_is_admin:
+        return True
+    return inviter_role is Role.COORDINATOR and role_to_invite in _INVITABLE_BY_COORDINATOR
+
+
+def invitable_roles(inviter_role: Role, *, inviter_is_admin: bool) -> list[Role]:
+    return [r for r in Role if may_invite(r, inviter_role, inviter_is_admin=inviter_is_admin)]

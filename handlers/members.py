@@ -1,0 +1,151 @@
+"""Admins: access requests (approve/reject) and /members (roles, suspension)."""
+
+from __future__ import annotations
+
+import math
+
+from telegram import Update
+from telegram.ext import BaseHandler
+
+from bot import callbacks, keyboards, texts
+from bot.callbacks import Callback
+from bot.context import BotContext
+from bot.roles import Role
+from handlers.common import edit_or_reply, notify, query_of, send_main_menu, set_command_menu
+from handlers.registry import button, command
+from storage.models import Member
+
+
+async def decide_access(update: Update, context: BotContext) -> None:
+    """acc:ok:<member>:<role> / acc:no:<member>, pressed by an admin."""
+    query = query_of(update)
+    parsed = callbacks.parse(query.data)
+    member_id = parsed.int_arg(0) if parsed else None
+    if parsed is None or member_id is None or parsed.action not in ("ok", "no"):
+        await query.answer(texts.STALE_BUTTON)
+        return
+    role = parsed.role_arg(1) if parsed.action == "ok" else None
+    if parsed.action == "ok" and role is None:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    store, admin = context.store, context.member
+    if role is not None:
+        decided = await store.members.approve(member_id, role, by=admin)
+        outcome = f"approved as {role.label}"
+    else:
+        decided = await store.members.reject(member_id, by=admin)
+        outcome = "rejected"
+    if decided is None:
+        current = await store.members.get(member_id)
+        if current is None:
+            await query.answer(texts.MEMBER_NOT_FOUND)
+            await edit_or_reply(update, texts.MEMBER_NOT_FOUND)
+            return
+        await query.answer(texts.access_already_decided(current.name, current.status))
+        await edit_or_reply(update, texts.access_already_decided(current.name, current.status))
+        return
+    await query.answer()
+    when = texts.local_time(context.clock.now(), context.settings.tz)
+    await edit_or_reply(update, texts.access_decided(decided.name, outcome, admin.name, when))
+    if role is not None:
+        await set_command_menu(context.bot, decided)
+        await send_main_menu(
+            context.bot, decided.telegram_id, decided, texts.welcome(decided.name, role)
+        )
+    else:
+        await notify(context.bot, decided.telegram_id, texts.you_were_rejected())
+
+
+async def members_command(update: Update, context: BotContext) -> None:
+    await show_members(update, context, page=0)
+
+
+async def show_members(update: Update, context: BotContext, *, page: int) -> None:
+    members = await context.store.members.all()
+    per_page = keyboards.MEMBERS_PER_PAGE
+    pages = max(1, math.ceil(len(members) / per_page))
+    page = min(max(page, 0), pages - 1)
+    shown = members[page * per_page : (page + 1) * per_page]
+    await edit_or_reply(
+        update,
+        texts.members_header(len(members), page, pages),
+        keyboards.member_list(shown, page, pages),
+    )
+
+
+async def member_button(update: Update, context: BotContext) -> None:
+    """mem:list / card / roles / set / sus / rei."""
+    query = query_of(update)
+    parsed = callbacks.parse(query.data)
+    assert parsed is not None  # the gate refused anything unparsable
+    if parsed.action == "list":
+        await query.answer()
+        await show_members(update, context, page=parsed.int_arg(0) or 0)
+        return
+    member_id = parsed.int_arg(0)
+    target = await context.store.members.get(member_id) if member_id is not None else None
+    if target is None:
+        await query.answer(texts.MEMBER_NOT_FOUND)
+        return
+    await _member_action(update, context, parsed, target)
+
+
+async def _member_action(
+    update: Update, context: BotContext, parsed: Callback, target: Member
+) -> None:
+    query = query_of(update)
+    store, admin, bot = context.store, context.member, context.bot
+    target_id = target.id or 0
+    if parsed.action == "card":
+        await query.answer()
+        await _show_card(update, context, target)
+        return
+    if parsed.action == "roles":
+        await query.answer()
+        await edit_or_reply(update, texts.CHOOSE_ROLE, keyboards.role_choice(target))
+        return
+    changed: Member | None
+    if parsed.action == "set":
+        role: Role | None = parsed.role_arg(1)
+        if role is None:
+            await query.answer(texts.STALE_BUTTON)
+            return
+        changed = await store.members.change_role(target_id, role, by=admin)
+        notice = texts.role_changed_for_member(role)
+        done = f"Role changed to {role.label}"
+    elif parsed.action == "sus":
+        if target_id == admin.id:
+            await query.answer(texts.CANT_SUSPEND_SELF, show_alert=True)
+            return
+        changed = await store.members.suspend(target_id, by=admin)
+        notice, done = texts.SUSPENDED_FOR_MEMBER, "Suspended"
+    elif parsed.action == "rei":
+        changed = await store.members.reinstate(target_id, by=admin)
+        notice, done = texts.REINSTATED_FOR_MEMBER, "Reinstated"
+    else:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    if changed is None:
+        await query.answer(texts.MEMBER_CHANGED_ELSEWHERE, show_alert=True)
+        await _show_card(update, context, await store.members.get(target_id) or target)
+        return
+    await query.answer(texts.admin_action_done(done, changed.name))
+    await _show_card(update, context, changed)
+    await set_command_menu(bot, changed)
+    await notify(bot, changed.telegram_id, notice)
+
+
+async def _show_card(update: Update, context: BotContext, member: Member) -> None:
+    since = texts.local_datetime(member.created_at, context.settings.tz)
+    text = texts.member_card(
+        member.name, member.username, member.role, member.status, member.is_admin, since
+    )
+    await edit_or_reply(update, text, keyboards.member_actions(member))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        button(callbacks.ACCESS, decide_access),
+        command("members", members_command),
+        button(callbacks.MEMBERS, member_button),
+    ]

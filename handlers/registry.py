@@ -1,0 +1,26 @@
+"""Registering commands through bot.commands, so none exists without a permission rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks
+from bot.commands import spec_for
+from bot.context import BotContext
+
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
+
+
+def command(name: str, callback: Callback, **kwargs: Any) -> CommandHandler[BotContext, Any]:
+    spec_for(name)  # raises at start-up for a command missing from the table
+    return CommandHandler(name, callback, **kwargs)
+
+
+def button(prefix: str, callback: Callback) -> CallbackQueryHandler[BotContext, Any]:
+    if prefix not in callbacks.PREFIX_PERMISSIONS:
+        raise KeyError(f"callback prefix {prefix!r} has no entry in bot.callbacks")
+    return CallbackQueryHandler(callback, pattern=callbacks.pattern(prefix))

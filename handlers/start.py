@@ -1,0 +1,151 @@
+"""/start (menu, access requests, invites), /help, /cancel and the fallbacks."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import BaseHandler, MessageHandler, filters
+
+from bot import callbacks, keyboards, texts
+from bot.commands import commands_for
+from bot.context import BotContext
+from bot.invites import looks_like_code
+from bot.roles import Status
+from handlers.common import (
+    display_name,
+    message_of,
+    notify,
+    query_of,
+    reply,
+    send_main_menu,
+    sender,
+    set_command_menu,
+)
+from handlers.invites import start_invite
+from handlers.members import show_members
+from handlers.registry import button, command
+from storage.invites import Redeemed
+
+log = logging.getLogger(__name__)
+
+_REDEEM_REPLIES = {
+    Redeemed.UNKNOWN: texts.INVITE_UNKNOWN,
+    Redeemed.USED: texts.INVITE_USED,
+    Redeemed.EXPIRED: texts.INVITE_EXPIRED,
+    Redeemed.ALREADY_MEMBER: texts.INVITE_ALREADY_MEMBER,
+    Redeemed.SUSPENDED: texts.INVITE_SUSPENDED,
+}
+
+
+async def start(update: Update, context: BotContext) -> None:
+    code = context.args[0] if context.args else None
+    if code is not None:
+        await _use_invite(update, context, code)
+        return
+    if context.has_member:
+        _, chat = sender(update)
+        await set_command_menu(context.bot, context.member)
+        await send_main_menu(context.bot, chat.id, context.member)
+        return
+    await _request_access(update, context)
+
+
+async def _request_access(update: Update, context: BotContext) -> None:
+    user, _ = sender(update)
+    store = context.store
+    member, created = await store.members.request_access(user.id, display_name(user), user.username)
+    if not created:
+        status_reply = {
+            Status.PENDING: texts.REQUEST_STILL_PENDING,
+            Status.REJECTED: texts.REQUEST_WAS_DECLINED,
+            Status.SUSPENDED: texts.SUSPENDED,
+        }
+        await reply(update, status_reply.get(member.status, texts.NOT_A_MEMBER))
+        return
+    admins = await store.members.active_admins()
+    text = texts.access_request_for_admins(member.name, member.username, member.telegram_id)
+    delivered = 0
+    for admin in admins:
+        if await notify(
+            context.bot, admin.telegram_id, text, keyboards.access_request(member.id or 0)
+        ):
+            delivered += 1
+    if not delivered:
+        log.warning("access request %s recorded but no admin could be told", member.id)
+    template = texts.REQUEST_SENT if delivered else texts.REQUEST_NO_ADMINS
+    await reply(update, template.format(name=texts.esc(member.name)))
+
+
+async def _use_invite(update: Update, context: BotContext, code: str) -> None:
+    user, chat = sender(update)
+    if not looks_like_code(code):
+        await reply(update, texts.INVITE_UNKNOWN)
+        return
+    redemption = await context.store.invites.redeem(
+        code, telegram_id=user.id, name=display_name(user), username=user.username
+    )
+    member = redemption.member
+    if redemption.outcome is not Redeemed.JOINED or member is None:
+        await reply(update, _REDEEM_REPLIES[redemption.outcome])
+        return
+    await set_command_menu(context.bot, member)
+    await send_main_menu(context.bot, chat.id, member, texts.welcome(member.name, member.role))
+    if redemption.created_by_id is not None:
+        inviter = await context.store.members.get(redemption.created_by_id)
+        if inviter is not None and inviter.is_active:
+            await notify(
+                context.bot, inviter.telegram_id, texts.joined_for_inviter(member.name, member.role)
+            )
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    member = context.member
+    specs = commands_for(member.role, is_admin=member.is_admin, status=member.status)
+    await reply(update, texts.help_text([s for s in specs if s.in_menu]))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    await reply(update, texts.CANCELLED)
+
+
+async def menu_button(update: Update, context: BotContext) -> None:
+    query = query_of(update)
+    parsed = callbacks.parse(query.data)
+    await query.answer()
+    action = parsed.action if parsed else ""
+    if action == "help":
+        await help_command(update, context)
+    elif action == "invite":
+        await start_invite(update, context)
+    elif action == "members":
+        await show_members(update, context, page=0)
+    else:
+        await reply(update, texts.STALE_BUTTON)
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    await reply(update, texts.UNKNOWN_COMMAND)
+
+
+async def not_understood(update: Update, context: BotContext) -> None:
+    message = message_of(update)
+    if message.chat.type == "private":
+        await reply(update, texts.NOT_UNDERSTOOD)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        command("start", start),
+        command("help", help_command),
+        command("cancel", cancel),
+        button(callbacks.MENU, menu_button),
+    ]
+
+
+def fallbacks() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Last in the feature group: whatever nothing else took."""
+    return [
+        MessageHandler(filters.COMMAND, unknown_command),
+        MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, not_understood),
+    ]

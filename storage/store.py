@@ -1,0 +1,40 @@
+"""The repository API the bot talks to, in the language of the domain."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import Clock
+from storage import db
+from storage.audit import AuditLog
+from storage.invites import Invites
+from storage.members import Members
+
+
+class Store:
+    """One engine, one session per repository call (PTB has no per-update middleware)."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+        sessions = db.session_factory(engine)
+        self.members = Members(sessions, clock)
+        self.invites = Invites(sessions, clock)
+        self.audit = AuditLog(sessions)
+
+    @classmethod
+    def from_url(cls, database_url: str, clock: Clock) -> Store:
+        return cls(db.create_engine(database_url), clock)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    async def upgrade(self) -> None:
+        await db.upgrade(self.engine)
+
+    async def schema_is_current(self) -> bool:
+        return await db.schema_is_current(self.engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
