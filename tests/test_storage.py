@@ -1,0 +1,147 @@
+"""The repository API and the schema, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from bot.clock import ManualClock
+from bot.invites import code_digest
+from bot.roles import Role, Status
+from storage import db
+from storage.invites import Redeemed
+from storage.models import AuditEntry, Invite
+from storage.store import Store
+
+
+async def test_migrations_match_the_models(store: Store) -> None:
+    def diff(connection):  # type: ignore[no-untyped-def]
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, SQLModel.metadata)
+
+    async with store.engine.connect() as connection:
+        assert await connection.run_sync(diff) == []
+    assert await store.schema_is_current()
+
+
+async def test_downgrade_to_base_and_up_again(store: Store) -> None:
+    await db.downgrade(store.engine, "base")
+    assert not await store.schema_is_current()
+    await store.upgrade()
+    assert await store.schema_is_current()
+
+
+async def test_times_round_trip_as_aware_utc(store: Store, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 10, 25, 1, 30, tzinfo=timezone(timedelta(hours=1))))  # BST
+    member, _ = await store.members.request_access(77, "Una", None)
+    loaded = await store.members.get(member.id or 0)
+    assert loaded is not None
+    assert loaded.created_at.tzinfo is not None
+    assert loaded.created_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert loaded.created_at.utcoffset() == timedelta(0)
+
+
+async def test_naive_datetimes_are_refused(store: Store) -> None:
+    from sqlalchemy.exc import StatementError
+
+    async with db.session_factory(store.engine)() as session:
+        session.add(AuditEntry(at=datetime(2026, 1, 1), action="x"))  # noqa: DTZ001
+        with pytest.raises(StatementError):
+            await session.commit()
+
+
+async def test_invite_is_stored_only_as_a_hash_and_works_once(store: Store) -> None:
+    admin = await store.members.ensure_admin(1, "Ada")
+    code, invite = await store.invites.create(Role.OUTREACH, by=admin, ttl=timedelta(hours=48))
+    assert invite.code_hash == code_digest(code) and code not in invite.code_hash
+
+    first = await store.invites.redeem(code, telegram_id=2, name="Ola", username=None)
+    second = await store.invites.redeem(code, telegram_id=3, name="Pip", username=None)
+    assert first.outcome is Redeemed.JOINED and first.member is not None
+    assert first.member.role is Role.OUTREACH and first.member.status is Status.ACTIVE
+    assert second.outcome is Redeemed.USED
+    assert await store.members.by_telegram_id(3) is None
+
+
+async def test_invite_expires_after_its_ttl(store: Store, clock: ManualClock) -> None:
+    admin = await store.members.ensure_admin(1, "Ada")
+    code, _ = await store.invites.create(Role.WARDEN, by=admin, ttl=timedelta(hours=48))
+    clock.advance(hours=47, minutes=59)
+    still = await store.invites.redeem(code, telegram_id=2, name="Ola", username=None)
+    assert still.outcome is Redeemed.JOINED
+    code, _ = await store.invites.create(Role.WARDEN, by=admin, ttl=timedelta(hours=48))
+    clock.advance(hours=48)
+    late = await store.invites.redeem(code, telegram_id=3, name="Pip", username=None)
+    assert late.outcome is Redeemed.EXPIRED
+
+
+async def test_pending_member_becomes_active_through_an_invite(store: Store) -> None:
+    admin = await store.members.ensure_admin(1, "Ada")
+    await store.members.request_access(2, "Ola", None)
+    code, _ = await store.invites.create(Role.WARDEN, by=admin, ttl=timedelta(hours=1))
+    result = await store.invites.redeem(code, telegram_id=2, name="Ola", username=None)
+    assert result.outcome is Redeemed.JOINED
+    member = await store.members.by_telegram_id(2)
+    assert member is not None and member.status is Status.ACTIVE and member.role is Role.WARDEN
+
+
+async def test_transitions_are_guarded(store: Store) -> None:
+    admin = await store.members.ensure_admin(1, "Ada")
+    pending, created = await store.members.request_access(2, "Ola", "ola")
+    again, created_again = await store.members.request_access(2, "Ola", "ola")
+    assert created and not created_again and again.id == pending.id
+    member_id = pending.id or 0
+
+    assert await store.members.suspend(member_id, by=admin) is None  # not active yet
+    approved = await store.members.approve(member_id, Role.OFFICER, by=admin)
+    assert approved is not None and approved.status is Status.ACTIVE
+    assert await store.members.approve(member_id, Role.COORDINATOR, by=admin) is None
+    assert await store.members.change_role(member_id, Role.OFFICER, by=admin) is None  # same role
+    changed = await store.members.change_role(member_id, Role.WARDEN, by=admin)
+    assert changed is not None and changed.role is Role.WARDEN
+    suspended = await store.members.suspend(member_id, by=admin)
+    assert suspended is not None and suspended.status is Status.SUSPENDED
+    assert await store.members.suspend(member_id, by=admin) is None
+    reinstated = await store.members.reinstate(member_id, by=admin)
+    assert reinstated is not None and reinstated.status is Status.ACTIVE
+
+    actions = [e.action for e in reversed(await store.audit.recent(limit=20))]
+    assert actions == [
+        "member.admin_granted",
+        "member.requested",
+        "member.approved",
+        "member.role_changed",
+        "member.suspended",
+        "member.reinstated",
+    ]
+
+
+async def test_ensure_admin_is_idempotent_and_lists_admins(store: Store) -> None:
+    first = await store.members.ensure_admin(9, "Ada")
+    second = await store.members.ensure_admin(9, "Ada")
+    assert first.id == second.id
+    await store.members.ensure_admin(10, "Bob", role=Role.OFFICER)
+    admins = await store.members.active_admins()
+    assert [(a.telegram_id, a.role) for a in admins] == [(9, Role.COORDINATOR), (10, Role.OFFICER)]
+    granted = await store.audit.recent(action_prefix="member.admin_granted")
+    assert len(granted) == 2
+
+
+async def test_audit_filters(store: Store) -> None:
+    admin = await store.members.ensure_admin(1, "Ada")
+    other, _ = await store.members.request_access(2, "Ola", None)
+    await store.members.reject(other.id or 0, by=admin)
+    by_admin = await store.audit.recent(actor_id=admin.id)
+    assert [e.action for e in by_admin] == ["member.rejected"]
+    about_other = await store.audit.recent(subject_member_id=other.id)
+    assert {e.action for e in about_other} == {"member.rejected", "member.requested"}
+
+
+async def test_unknown_invite(store: Store) -> None:
+    result = await store.invites.redeem("nope-nope-nope", telegram_id=5, name="X", username=None)
+    assert result.outcome is Redeemed.UNKNOWN
+    assert Invite.__tablename__ == "invites"
