@@ -10,7 +10,7 @@ from telegram.request import BaseRequest
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import BotContext, OpsApplication, Services
-from handlers import all_handlers
+from handlers import all_handlers, schedule_jobs
 from handlers.errors import ErrorReporter
 from storage.store import Store
 
@@ -55,6 +55,7 @@ def build_application(
     for group, handler in all_handlers():
         application.add_handler(handler, group=group)
     application.add_error_handler(ErrorReporter())
+    schedule_jobs(application)
     return application
 
 

@@ -16,12 +16,22 @@ ACCESS = "acc"  # an access request: approve as a role, or reject
 MEMBERS = "mem"  # member management
 INVITE = "inv"  # choose the role of a new invite
 MENU = "menu"  # main menu buttons
+REPORT = "rep"  # the guided /report flow
+QUICK = "qr"  # a quick report's proposal: confirm or change
+INCIDENT = "inc"  # an urgent alert: acknowledge / attending
+CATEGORIES = "cat"  # admins: report categories
+HOTSPOTS = "hot"  # admins: hotspots
 
 PREFIX_PERMISSIONS: dict[str, Permission] = {
     ACCESS: Permission.ADMIN,
     MEMBERS: Permission.ADMIN,
     INVITE: Permission.INVITE,
     MENU: Permission.MEMBER,
+    REPORT: Permission.MEMBER,
+    QUICK: Permission.MEMBER,
+    INCIDENT: Permission.MEMBER,
+    CATEGORIES: Permission.ADMIN,
+    HOTSPOTS: Permission.ADMIN,
 }
 
 

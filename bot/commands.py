@@ -26,10 +26,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", "Main menu", Permission.PUBLIC, in_menu=False),
     CommandSpec("help", "What I can do for you", Permission.MEMBER, private_only=False),
     CommandSpec("cancel", "Stop what you are doing", Permission.MEMBER, in_menu=False),
+    CommandSpec("report", "Report an incident or sighting", Permission.MEMBER),
+    CommandSpec("mine", "Your last 10 reports", Permission.MEMBER),
+    CommandSpec("update", "Add to one of your reports", Permission.MEMBER, usage="/update R-12 …"),
+    CommandSpec("show", "One report in full", Permission.MEMBER, usage="/show R-12"),
+    CommandSpec("open", "Open urgent incidents", Permission.COORDINATE),
+    CommandSpec(
+        "close", "Close an incident with its outcome", Permission.COORDINATE, usage="/close R-12 …"
+    ),
     CommandSpec(
         "invite", "Invite someone to join", Permission.INVITE, usage="/invite officer|warden|…"
     ),
     CommandSpec("members", "Members, roles and access", Permission.ADMIN),
+    CommandSpec("categories", "Report categories", Permission.ADMIN),
+    CommandSpec("hotspots", "Hotspots: named places", Permission.ADMIN),
 )
 
 BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in COMMANDS}

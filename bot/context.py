@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -18,6 +19,8 @@ class Services:
     settings: Settings
     store: Store
     clock: Clock
+    # Set after writing outbox rows, so the sender sends them now rather than at its next poll.
+    outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class OpsApplication(Application):  # type: ignore[type-arg]

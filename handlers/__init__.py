@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+from telegram.ext import Application, BaseHandler
 
 from handlers import access, invites, members, start
 
@@ -18,3 +18,9 @@ def all_handlers() -> list[tuple[int, BaseHandler]]:  # type: ignore[type-arg]
         *start.fallbacks(),
     ]
     return [*access.handlers(), *((FEATURE_GROUP, h) for h in features)]
+
+
+def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
+    """Each feature's repeating jobs, registered once with deterministic names."""
+    for module in ():
+        module.schedule_jobs(application)

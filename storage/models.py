@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, PrimaryKeyConstraint, Text
+from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
+from bot.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
+from bot.outbox_types import OutboxStatus
 from bot.roles import Role, Status
 from storage.types import EnumString, UTCDateTime
 
@@ -22,6 +25,10 @@ SQLModel.metadata.naming_convention = {
 
 def _member_fk(nullable: bool = True) -> Column:  # type: ignore[type-arg]
     return Column(Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=nullable)
+
+
+def _fk(target: str, *, nullable: bool, ondelete: str = "RESTRICT") -> Column:  # type: ignore[type-arg]
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable)
 
 
 class Member(SQLModel, table=True):
@@ -74,3 +81,177 @@ class AuditEntry(SQLModel, table=True):
     subject_member_id: int | None = Field(default=None, sa_column=_member_fk())
     subject: str | None = Field(default=None, max_length=64)
     detail: str | None = Field(default=None, max_length=200)
+
+
+class Category(SQLModel, table=True):
+    """What a report is about. Retired categories stay on old reports."""
+
+    __tablename__ = "categories"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=60)
+    keywords: str = Field(default="", sa_type=Text)  # "|"-separated, for quick reports
+    urgent: bool = Field(default=False)  # urgent by default
+    sort_order: int = Field(default=0)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def keyword_list(self) -> tuple[str, ...]:
+        return tuple(k for k in self.keywords.split("|") if k)
+
+
+class Hotspot(SQLModel, table=True):
+    """A named place with aliases, a point and a radius."""
+
+    __tablename__ = "hotspots"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    lat: float
+    lon: float
+    radius_m: float = Field(default=100.0)
+    aliases: str = Field(default="", sa_type=Text)  # "|"-separated
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def alias_list(self) -> tuple[str, ...]:
+        return tuple(a for a in self.aliases.split("|") if a)
+
+
+class Report(SQLModel, table=True):
+    """An incident or sighting. The reference R-0042 is the id."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_created_at", "created_at"),
+        Index("ix_reports_reporter_id_created_at", "reporter_id", "created_at"),
+        Index("ix_reports_status_urgent_created_at", "status", "urgent", "created_at"),
+        Index("ix_reports_hotspot_id_created_at", "hotspot_id", "created_at"),
+        Index("ix_reports_category_id_created_at", "category_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(sa_column=_fk("members.id", nullable=False))
+    category_id: int = Field(sa_column=_fk("categories.id", nullable=False))
+    hotspot_id: int | None = Field(default=None, sa_column=_fk("hotspots.id", nullable=True))
+    place_text: str | None = Field(default=None, max_length=200)
+    lat: float | None = None
+    lon: float | None = None
+    outside_area: bool = Field(default=False)
+    description: str | None = Field(default=None, sa_type=Text)
+    people_count: str | None = Field(default=None, max_length=8)
+    urgent: bool = Field(default=False)
+    source: ReportSource = Field(sa_type=EnumString(ReportSource), nullable=False)
+    status: ReportStatus = Field(sa_type=EnumString(ReportStatus), nullable=False)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    ack_kind: AckKind | None = Field(default=None, sa_type=EnumString(AckKind))
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    outcome: str | None = Field(default=None, sa_type=Text)
+
+
+class ReportAttachment(SQLModel, table=True):
+    """A photo or voice note on a report: Telegram's file id, never the file itself."""
+
+    __tablename__ = "report_attachments"
+    __table_args__ = (Index("ix_report_attachments_report_id", "report_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(sa_column=_fk("reports.id", nullable=False, ondelete="CASCADE"))
+    kind: str = Field(max_length=16)  # photo, voice
+    file_id: str | None = Field(default=None, max_length=255)  # None once purged
+    added_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    added_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class ReportNote(SQLModel, table=True):
+    """An update the reporter added after the fact (/update R-42 …)."""
+
+    __tablename__ = "report_notes"
+    __table_args__ = (Index("ix_report_notes_report_id", "report_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(sa_column=_fk("reports.id", nullable=False, ondelete="CASCADE"))
+    author_id: int | None = Field(default=None, sa_column=_member_fk())
+    text: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Everything the bot sends on its own: written with the event, sent and marked later."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_priority_next_attempt_at", "status", "priority", "next_attempt_at"),
+        Index("ix_outbox_report_id", "report_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    chat_id: int = Field(sa_type=BigInteger)
+    purpose: str = Field(max_length=24)  # alert, escalation, ack_edit, notice, briefing, ...
+    priority: int = Field(default=5)  # 0 is most urgent
+    report_id: int | None = Field(
+        default=None, sa_column=_fk("reports.id", nullable=True, ondelete="SET NULL")
+    )
+    text: str | None = Field(default=None, sa_type=Text)
+    reply_markup: str | None = Field(default=None, sa_type=Text)  # JSON
+    attachment_kind: str | None = Field(default=None, max_length=16)  # photo, document
+    attachment_ref: str | None = Field(default=None, sa_type=Text)  # file path or file id
+    edit_message_id: int | None = Field(default=None, sa_type=BigInteger)  # for edits
+    dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
+    status: OutboxStatus = Field(sa_type=EnumString(OutboxStatus), nullable=False)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    last_error: str | None = Field(default=None, max_length=200)
+
+
+class BotState(SQLModel, table=True):
+    """PTB persistence (conversations and per-user drafts) kept in the database."""
+
+    __tablename__ = "bot_state"
+    __table_args__ = (PrimaryKeyConstraint("kind", "key", name="pk_bot_state"),)
+
+    kind: str = Field(max_length=16)  # conversation, user
+    key: str = Field(max_length=200)
+    data: str = Field(sa_type=Text)  # JSON
+    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+# ---- input models: validated before a table row is built --------------------------------
+
+
+class ReportIn(SQLModel):
+    """A report as the reporter confirmed it; validation happens here, not in handlers."""
+
+    category_id: int
+    hotspot_id: int | None = None
+    place_text: str | None = Field(default=None, max_length=200)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    outside_area: bool = False
+    description: str | None = Field(default=None, max_length=4000)
+    people_count: str | None = None
+    urgent: bool = False
+    source: ReportSource = ReportSource.GUIDED
+    attachments: list[tuple[str, str]] = Field(default_factory=list)  # (kind, file id)
+
+    @field_validator("people_count")
+    @classmethod
+    def _people_count(cls, value: str | None) -> str | None:
+        if value is not None and value not in PEOPLE_COUNTS:
+            raise ValueError(f"people count must be one of {', '.join(PEOPLE_COUNTS)}")
+        return value
+
+    @field_validator("place_text", "description")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None

@@ -7,8 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import Clock
 from storage import db
 from storage.audit import AuditLog
+from storage.catalog import Categories, Hotspots
 from storage.invites import Invites
 from storage.members import Members
+from storage.outbox import Outbox
+from storage.reports import Reports
 
 
 class Store:
@@ -21,6 +24,10 @@ class Store:
         self.members = Members(sessions, clock)
         self.invites = Invites(sessions, clock)
         self.audit = AuditLog(sessions)
+        self.categories = Categories(sessions, clock)
+        self.hotspots = Hotspots(sessions, clock)
+        self.reports = Reports(sessions, clock)
+        self.outbox = Outbox(sessions, clock)
 
     @classmethod
     def from_url(cls, database_url: str, clock: Clock) -> Store:
@@ -31,7 +38,9 @@ class Store:
         return self.engine.dialect.name
 
     async def upgrade(self) -> None:
+        """Migrate to the newest schema and add the default categories to a new database."""
         await db.upgrade(self.engine)
+        await self.categories.seed_defaults()
 
     async def schema_is_current(self) -> bool:
         return await db.schema_is_current(self.engine)

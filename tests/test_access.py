@@ -15,6 +15,7 @@ from tests.conftest import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
+PATROL_COMMANDS = ["help", "report", "mine", "update", "show"]
 
 
 async def audit_actions(bot: BotHarness) -> list[str]:
@@ -48,7 +49,7 @@ async def test_admin_approves_request_and_applicant_gets_role_menu(bot: BotHarne
     assert "approved as Street warden by Alex Admin" in bot.last(ADMIN).plain
     assert bot.last(ADMIN).inline_buttons == []
     assert "You're in as Street warden" in bot.last(STRANGER).plain
-    assert bot.api.commands_for_chat(STRANGER.telegram_id) == ["help"]
+    assert bot.api.commands_for_chat(STRANGER.telegram_id) == PATROL_COMMANDS
     assert "member.approved" in await audit_actions(bot)
 
 
@@ -104,7 +105,7 @@ async def test_admin_invites_officer_who_joins_and_sees_only_officer_commands(
     await bot.tg.send(OFFICER, f"/start {code}")
     assert "You're in as Police officer" in bot.last(OFFICER).plain
     assert "Olly Officer joined as Police officer" in bot.last(ADMIN).plain
-    assert bot.api.commands_for_chat(OFFICER.telegram_id) == ["help"]
+    assert bot.api.commands_for_chat(OFFICER.telegram_id) == PATROL_COMMANDS
 
     await bot.tg.send(OFFICER, "/help")
     help_text = bot.last(OFFICER).plain

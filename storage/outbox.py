@@ -1,0 +1,165 @@
+"""The outbox: rows written in the event's own transaction, sent and marked by the sender."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.outbox_types import OutboxStatus, Priority
+from storage.db import SessionFactory
+from storage.models import OutboxMessage
+
+# A claimed row is left alone by other senders for this long; if its sender died, it is
+# picked up again afterwards (that is the one case where a message can go out twice).
+LEASE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    oldest_pending_at: datetime | None
+    undeliverable: int
+
+
+def enqueue(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    chat_id: int,
+    purpose: str,
+    priority: Priority = Priority.NORMAL,
+    text: str | None = None,
+    reply_markup: str | None = None,
+    report_id: int | None = None,
+    edit_message_id: int | None = None,
+    attachment_kind: str | None = None,
+    attachment_ref: str | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Add one outgoing message to the caller's transaction."""
+    row = OutboxMessage(
+        created_at=now,
+        chat_id=chat_id,
+        purpose=purpose,
+        priority=int(priority),
+        text=text,
+        reply_markup=reply_markup,
+        report_id=report_id,
+        edit_message_id=edit_message_id,
+        attachment_kind=attachment_kind,
+        attachment_ref=attachment_ref,
+        dedupe_key=dedupe_key,
+        status=OutboxStatus.PENDING,
+        next_attempt_at=now,
+    )
+    session.add(row)
+    return row
+
+
+class Outbox:
+    def __init__(self, sessions: SessionFactory, clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def add(self, **fields: object) -> OutboxMessage:
+        """Enqueue one message on its own (no other change to commit with it)."""
+        async with self._sessions() as session, session.begin():
+            row = enqueue(session, now=self._clock.now(), **fields)  # type: ignore[arg-type]
+        return row
+
+    async def claim_due(self, limit: int = 50) -> list[OutboxMessage]:
+        """Due rows, most urgent first, leased so another instance leaves them alone."""
+        now = self._clock.now()
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .where(col(OutboxMessage.next_attempt_at) <= now)
+            .order_by(
+                col(OutboxMessage.priority),
+                col(OutboxMessage.next_attempt_at),
+                col(OutboxMessage.id),
+            )
+            .limit(limit)
+        )
+        claimed: list[OutboxMessage] = []
+        async with self._sessions() as session, session.begin():
+            for row in (await session.exec(query)).all():
+                result = await session.exec(
+                    update(OutboxMessage)
+                    .where(col(OutboxMessage.id) == row.id)
+                    .where(col(OutboxMessage.status) == OutboxStatus.PENDING.value)
+                    .where(col(OutboxMessage.next_attempt_at) == row.next_attempt_at)
+                    .values(next_attempt_at=now + LEASE, attempts=row.attempts + 1)
+                )
+                if result.rowcount == 1:
+                    row.next_attempt_at, row.attempts = now + LEASE, row.attempts + 1
+                    claimed.append(row)
+        return claimed
+
+    async def mark_sent(self, row_id: int, message_id: int | None) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == row_id)
+                .values(
+                    status=OutboxStatus.SENT,
+                    sent_at=self._clock.now(),
+                    message_id=message_id,
+                    last_error=None,
+                )
+            )
+
+    async def retry_later(self, row_id: int, delay: timedelta, error: str) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == row_id)
+                .values(next_attempt_at=self._clock.now() + delay, last_error=error[:200])
+            )
+
+    async def give_up(self, row_id: int, error: str) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == row_id)
+                .values(status=OutboxStatus.UNDELIVERABLE, last_error=error[:200])
+            )
+
+    async def get(self, row_id: int) -> OutboxMessage | None:
+        async with self._sessions() as session:
+            return await session.get(OutboxMessage, row_id)
+
+    async def for_report(self, report_id: int) -> list[OutboxMessage]:
+        async with self._sessions() as session:
+            query = (
+                select(OutboxMessage)
+                .where(OutboxMessage.report_id == report_id)
+                .order_by(col(OutboxMessage.id))
+            )
+            return list((await session.exec(query)).all())
+
+    async def next_due_at(self) -> datetime | None:
+        async with self._sessions() as session:
+            query = select(func.min(OutboxMessage.next_attempt_at)).where(
+                OutboxMessage.status == OutboxStatus.PENDING
+            )
+            return (await session.exec(query)).one()
+
+    async def backlog(self) -> Backlog:
+        async with self._sessions() as session:
+            pending = select(func.count(), func.min(OutboxMessage.created_at)).where(
+                OutboxMessage.status == OutboxStatus.PENDING
+            )
+            count, oldest = (await session.exec(pending)).one()
+            undeliverable = select(func.count()).where(
+                OutboxMessage.status == OutboxStatus.UNDELIVERABLE
+            )
+            failed = (await session.exec(undeliverable)).one()
+        if isinstance(oldest, datetime) and oldest.tzinfo is None:  # SQLite keeps no zone
+            oldest = oldest.replace(tzinfo=UTC)
+        return Backlog(pending=int(count), oldest_pending_at=oldest, undeliverable=int(failed))

@@ -1,0 +1,338 @@
+"""Reports: filing (with urgent alerts in the same transaction), follow-up and queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.incidents import AckKind, ReportStatus
+from bot.outbox_types import OutboxStatus, Priority
+from bot.roles import Role, Status
+from storage.db import SessionFactory
+from storage.models import (
+    Category,
+    Hotspot,
+    Member,
+    OutboxMessage,
+    Report,
+    ReportAttachment,
+    ReportIn,
+    ReportNote,
+)
+from storage.outbox import enqueue
+
+# Outbox purposes this module writes; the sender renders each from the report's state.
+ALERT = "alert"
+ESCALATION = "escalation"
+ALERT_EDIT = "alert_edit"
+ALERT_PURPOSES = (ALERT, ESCALATION)
+
+# Who is alerted until shifts and duty exist: the patrolling roles and coordinators.
+_ALERTED_ROLES = (Role.OFFICER, Role.WARDEN, Role.COORDINATOR)
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A report with the names a person needs to read it."""
+
+    report: Report
+    category: Category
+    hotspot: Hotspot | None
+    reporter: Member | None
+    acknowledged_by: Member | None = None
+    closed_by: Member | None = None
+    notes: list[ReportNote] = field(default_factory=list)
+    attachments: list[ReportAttachment] = field(default_factory=list)
+
+    @property
+    def place(self) -> str:
+        if self.hotspot is not None:
+            return self.hotspot.name
+        if self.report.place_text:
+            return self.report.place_text
+        if self.report.lat is not None and self.report.lon is not None:
+            return f"{self.report.lat:.5f}, {self.report.lon:.5f}"
+        return "place not given"
+
+
+@dataclass(frozen=True)
+class AckOutcome:
+    view: ReportView
+    won: bool  # False: someone else acknowledged first
+
+
+class Reports:
+    def __init__(self, sessions: SessionFactory, clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    # ---- filing ------------------------------------------------------------------------
+    async def file(self, draft: ReportIn, *, reporter: Member, group_chat_id: int | None) -> Report:
+        """Store a confirmed report; an urgent one writes its alerts in the same transaction."""
+        draft = ReportIn.model_validate(draft.model_dump())  # validate again: never trust callers
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            report = Report(
+                reporter_id=reporter.id or 0,
+                category_id=draft.category_id,
+                hotspot_id=draft.hotspot_id,
+                place_text=draft.place_text,
+                lat=draft.lat,
+                lon=draft.lon,
+                outside_area=draft.outside_area,
+                description=draft.description,
+                people_count=draft.people_count,
+                urgent=draft.urgent,
+                source=draft.source,
+                status=ReportStatus.OPEN,
+                created_at=now,
+            )
+            session.add(report)
+            await session.flush()
+            for kind, file_id in draft.attachments:
+                session.add(
+                    ReportAttachment(
+                        report_id=report.id or 0,
+                        kind=kind,
+                        file_id=file_id,
+                        added_by_id=reporter.id,
+                        added_at=now,
+                    )
+                )
+            if report.urgent:
+                chats = await self._alert_chats(session, exclude_member_id=reporter.id)
+                if group_chat_id is not None:
+                    chats.insert(0, group_chat_id)
+                for chat_id in chats:
+                    enqueue(
+                        session,
+                        now=now,
+                        chat_id=chat_id,
+                        purpose=ALERT,
+                        priority=Priority.URGENT,
+                        report_id=report.id,
+                        dedupe_key=f"{ALERT}:{report.id}:{chat_id}",
+                    )
+        return report
+
+    async def _alert_chats(
+        self, session: AsyncSession, *, exclude_member_id: int | None
+    ) -> list[int]:
+        query = (
+            select(Member.telegram_id)
+            .where(Member.status == Status.ACTIVE)
+            .where(col(Member.role).in_([r.value for r in _ALERTED_ROLES]))
+            .where(col(Member.id) != (exclude_member_id or 0))
+            .order_by(col(Member.id))
+        )
+        return list((await session.exec(query)).all())
+
+    # ---- urgent follow-up --------------------------------------------------------------
+    async def acknowledge(
+        self, report_id: int, *, by: Member, kind: AckKind, pressed: tuple[int, int] | None = None
+    ) -> AckOutcome | None:
+        """First press wins; every other sent copy gets an edit queued. None: no such report."""
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            result = await session.exec(
+                update(Report)
+                .where(col(Report.id) == report_id)
+                .where(col(Report.urgent).is_(True))
+                .where(col(Report.acknowledged_at).is_(None))
+                .values(acknowledged_at=now, acknowledged_by_id=by.id, ack_kind=kind)
+            )
+            won = result.rowcount == 1
+            if won:
+                copies = await session.exec(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.report_id == report_id)
+                    .where(col(OutboxMessage.purpose).in_(ALERT_PURPOSES))
+                    .where(OutboxMessage.status == OutboxStatus.SENT)
+                    .where(col(OutboxMessage.message_id).is_not(None))
+                )
+                for copy in copies.all():
+                    if pressed == (copy.chat_id, copy.message_id):
+                        continue  # the handler edits the pressed copy itself, at once
+                    enqueue(
+                        session,
+                        now=now,
+                        chat_id=copy.chat_id,
+                        purpose=ALERT_EDIT,
+                        priority=Priority.URGENT,
+                        report_id=report_id,
+                        edit_message_id=copy.message_id,
+                        dedupe_key=f"{ALERT_EDIT}:{copy.id}",
+                    )
+        view = await self.view(report_id)
+        return AckOutcome(view, won) if view is not None else None
+
+    async def due_for_escalation(self, *, older_than: timedelta) -> list[int]:
+        cutoff = self._clock.now() - older_than
+        async with self._sessions() as session:
+            query = (
+                select(Report.id)
+                .where(Report.status == ReportStatus.OPEN)
+                .where(col(Report.urgent).is_(True))
+                .where(col(Report.acknowledged_at).is_(None))
+                .where(col(Report.escalated_at).is_(None))
+                .where(col(Report.created_at) <= cutoff)
+                .order_by(col(Report.id))
+            )
+            return [i for i in (await session.exec(query)).all() if i is not None]
+
+    async def escalate(self, report_id: int, *, group_chat_id: int | None) -> bool:
+        """Once only: mark escalated and queue it for coordinators, admins and the group."""
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            result = await session.exec(
+                update(Report)
+                .where(col(Report.id) == report_id)
+                .where(col(Report.acknowledged_at).is_(None))
+                .where(col(Report.escalated_at).is_(None))
+                .values(escalated_at=now)
+            )
+            if result.rowcount != 1:
+                return False
+            query = (
+                select(Member.telegram_id)
+                .where(Member.status == Status.ACTIVE)
+                .where(
+                    (col(Member.role) == Role.COORDINATOR.value) | col(Member.is_admin).is_(True)
+                )
+                .order_by(col(Member.id))
+            )
+            chats = list((await session.exec(query)).all())
+            if group_chat_id is not None:
+                chats.insert(0, group_chat_id)
+            for chat_id in chats:
+                enqueue(
+                    session,
+                    now=now,
+                    chat_id=chat_id,
+                    purpose=ESCALATION,
+                    priority=Priority.URGENT,
+                    report_id=report_id,
+                    dedupe_key=f"{ESCALATION}:{report_id}:{chat_id}",
+                )
+        return True
+
+    # ---- after the fact ----------------------------------------------------------------
+    async def add_note(self, report_id: int, *, author: Member, text: str) -> ReportNote:
+        now = self._clock.now()
+        note = ReportNote(report_id=report_id, author_id=author.id, text=text, created_at=now)
+        async with self._sessions() as session, session.begin():
+            session.add(note)
+        return note
+
+    async def add_attachment(self, report_id: int, *, by: Member, kind: str, file_id: str) -> None:
+        async with self._sessions() as session, session.begin():
+            session.add(
+                ReportAttachment(
+                    report_id=report_id,
+                    kind=kind,
+                    file_id=file_id,
+                    added_by_id=by.id,
+                    added_at=self._clock.now(),
+                )
+            )
+
+    async def close(self, report_id: int, *, by: Member, outcome: str) -> Report | None:
+        """Open → closed with an outcome; None when it was not open."""
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            result = await session.exec(
+                update(Report)
+                .where(col(Report.id) == report_id)
+                .where(col(Report.status) == ReportStatus.OPEN.value)
+                .values(
+                    status=ReportStatus.CLOSED, closed_at=now, closed_by_id=by.id, outcome=outcome
+                )
+            )
+            if result.rowcount != 1:
+                return None
+            return await session.get(Report, report_id)
+
+    # ---- reading -----------------------------------------------------------------------
+    async def get(self, report_id: int) -> Report | None:
+        async with self._sessions() as session:
+            return await session.get(Report, report_id)
+
+    async def view(self, report_id: int, *, with_details: bool = False) -> ReportView | None:
+        async with self._sessions() as session:
+            report = await session.get(Report, report_id)
+            if report is None:
+                return None
+            return await self._view(session, report, with_details=with_details)
+
+    async def _view(
+        self, session: AsyncSession, report: Report, *, with_details: bool
+    ) -> ReportView:
+        category = await session.get(Category, report.category_id)
+        assert category is not None  # foreign key
+        hotspot = await session.get(Hotspot, report.hotspot_id) if report.hotspot_id else None
+        reporter = await session.get(Member, report.reporter_id)
+        acked = (
+            await session.get(Member, report.acknowledged_by_id)
+            if report.acknowledged_by_id
+            else None
+        )
+        closed = await session.get(Member, report.closed_by_id) if report.closed_by_id else None
+        notes: list[ReportNote] = []
+        attachments: list[ReportAttachment] = []
+        if with_details:
+            notes = list(
+                (
+                    await session.exec(
+                        select(ReportNote)
+                        .where(ReportNote.report_id == report.id)
+                        .order_by(col(ReportNote.id))
+                    )
+                ).all()
+            )
+            attachments = list(
+                (
+                    await session.exec(
+                        select(ReportAttachment)
+                        .where(ReportAttachment.report_id == report.id)
+                        .order_by(col(ReportAttachment.id))
+                    )
+                ).all()
+            )
+        return ReportView(report, category, hotspot, reporter, acked, closed, notes, attachments)
+
+    async def by_reporter(self, member_id: int, *, limit: int = 10) -> list[ReportView]:
+        async with self._sessions() as session:
+            query = (
+                select(Report)
+                .where(Report.reporter_id == member_id)
+                .order_by(col(Report.created_at).desc(), col(Report.id).desc())
+                .limit(limit)
+            )
+            reports = (await session.exec(query)).all()
+            return [await self._view(session, r, with_details=False) for r in reports]
+
+    async def open_urgent(self) -> list[ReportView]:
+        async with self._sessions() as session:
+            query = (
+                select(Report)
+                .where(Report.status == ReportStatus.OPEN)
+                .where(col(Report.urgent).is_(True))
+                .order_by(col(Report.created_at), col(Report.id))
+            )
+            reports = (await session.exec(query)).all()
+            return [await self._view(session, r, with_details=False) for r in reports]
+
+    async def created_between(self, start: datetime, end: datetime) -> list[Report]:
+        async with self._sessions() as session:
+            query = (
+                select(Report)
+                .where(col(Report.created_at) >= start)
+                .where(col(Report.created_at) < end)
+                .order_by(col(Report.created_at))
+            )
+            return list((await session.exec(query)).all())
