@@ -51,7 +51,11 @@ def cmd_console(args: argparse.Namespace) -> int:
 
     settings = _settings()
     configure_logging("WARNING")
-    return asyncio.run(run_console(settings, database_url=args.database))
+    try:
+        return asyncio.run(run_console(settings, database_url=args.database))
+    except KeyboardInterrupt:
+        print()
+        return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -67,31 +71,29 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from bot.clock import SystemClock
-    from storage.store import Store
+    from bot.runner import StartupError, check_connection, open_store
 
     settings = _settings()
 
     async def upgrade() -> None:
-        store = Store.from_url(settings.database_url, SystemClock())
+        store = open_store(settings)
         try:
+            await check_connection(settings, store)
             await store.upgrade()
         finally:
             await store.close()
 
     try:
         asyncio.run(upgrade())
-    except OSError as error:
-        print(f"tcag: database unreachable: {error}", file=sys.stderr)
-        return 3
+    except StartupError as error:
+        print(f"tcag: {error}", file=sys.stderr)
+        return error.code
     print("Database schema is up to date.")
     return 0
 
 
 def cmd_admin_add(args: argparse.Namespace) -> int:
-    from bot.clock import SystemClock
-    from bot.runner import StartupError, prepare_database
-    from storage.store import Store
+    from bot.runner import StartupError, open_store, prepare_database
 
     settings = _settings()
     role = Role.parse(args.role)
@@ -100,13 +102,16 @@ def cmd_admin_add(args: argparse.Namespace) -> int:
         return 2
 
     async def add() -> str:
-        store = Store.from_url(settings.database_url, SystemClock())
+        store = open_store(settings)
         try:
             await prepare_database(settings, store)
             existing = await store.members.by_telegram_id(args.telegram_id)
             name = args.name or (existing.name if existing else f"Admin {args.telegram_id}")
             member = await store.members.ensure_admin(args.telegram_id, name, role=role)
-            return f"{member.name} (Telegram id {member.telegram_id}) is an active admin, role {member.role.value}."
+            return (
+                f"{member.name} (Telegram id {member.telegram_id}) is an active admin, "
+                f"role {member.role.value}."
+            )
         finally:
             await store.close()
 
