@@ -17,15 +17,19 @@ EXIT_TOKEN = 5
 
 
 async def run_check(settings: Settings, say: Callable[[str], None]) -> int:
-    say(
-        f"✓ settings: database {settings.database_url.split('@')[-1]}, time zone {settings.timezone}"
-    )
-    store = Store.from_url(settings.database_url, SystemClock())
+    where = settings.database_url.split("@")[-1]  # never the user or password
+    say(f"✓ settings: database {where}, time zone {settings.timezone}")
+    try:
+        store = Store.from_url(settings.database_url, SystemClock())
+    except OSError as error:  # an SQLite folder that cannot be created
+        say(f"✗ database: cannot create it ({error})")
+        return EXIT_DATABASE
     try:
         try:
             current = await store.schema_is_current()
         except Exception as error:  # any driver error means the same to an operator
-            say(f"✗ database: cannot connect ({type(error).__name__}: {error})")
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            say(f"✗ database: cannot connect ({type(error).__name__}: {reason})")
             return EXIT_DATABASE
         say(f"✓ database: reachable ({store.dialect})")
         if not current:

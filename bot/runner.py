@@ -6,6 +6,8 @@ import asyncio
 import logging
 import signal
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
@@ -25,16 +27,36 @@ class StartupError(Exception):
         self.code = code
 
 
+def _unreachable(settings: Settings, error: Exception) -> StartupError:
+    # The URL may carry a password: never print it.
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+    return StartupError(f"Database unreachable ({where}): {reason}", 3)
+
+
+def open_store(settings: Settings) -> Store:
+    try:
+        return Store.from_url(settings.database_url, SystemClock())
+    except OSError as error:  # an SQLite folder that cannot be created
+        raise _unreachable(settings, error) from None
+
+
+async def check_connection(settings: Settings, store: Store) -> None:
+    """One connection first, so a wrong host, database, user or password is one line."""
+    try:
+        async with store.engine.connect():
+            pass
+    except (OSError, DBAPIError) as error:
+        raise _unreachable(settings, error) from None
+
+
 async def prepare_database(settings: Settings, store: Store) -> None:
     """SQLite upgrades itself; PostgreSQL must be migrated on purpose (`tcag db upgrade`)."""
-    try:
-        if settings.is_sqlite:
-            await store.upgrade()
-            return
-        current = await store.schema_is_current()
-    except OSError as error:
-        raise StartupError(f"Database unreachable ({settings.database_url}): {error}", 3) from None
-    if not current:
+    await check_connection(settings, store)
+    if settings.is_sqlite:
+        await store.upgrade()
+        return
+    if not await store.schema_is_current():
         raise StartupError(
             "The PostgreSQL schema is out of date. Run `tcag db upgrade` first, then start again.",
             4,
@@ -42,7 +64,7 @@ async def prepare_database(settings: Settings, store: Store) -> None:
 
 
 async def run_polling(settings: Settings) -> None:
-    store = Store.from_url(settings.database_url, SystemClock())
+    store = open_store(settings)
     try:
         await prepare_database(settings, store)
         application = build_application(settings, store=store, clock=SystemClock())
