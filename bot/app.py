@@ -10,8 +10,10 @@ from telegram.request import BaseRequest
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import BotContext, OpsApplication, Services
+from bot.outbox_sender import OutboxSender, SendRates, sending_bot
 from handlers import all_handlers, schedule_jobs
 from handlers.errors import ErrorReporter
+from storage.persistence import DatabasePersistence
 from storage.store import Store
 
 # A token of the right shape for runs that never reach Telegram (console, demo, tests).
@@ -48,6 +50,9 @@ def build_application(
     )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    # Conversation states and drafts survive restarts (table bot_state); the persistent
+    # report conversation needs it, so it is always on.
+    builder = builder.persistence(DatabasePersistence(store.bot_state))
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     application = builder.build()
@@ -56,6 +61,20 @@ def build_application(
         application.add_handler(handler, group=group)
     application.add_error_handler(ErrorReporter())
     schedule_jobs(application)
+    # Its own Bot, without the application's rate limiter: replies never wait behind a
+    # fan-out. Unpaced when nothing real is on the other end (tests, console).
+    rates = (
+        SendRates(overall_per_second=settings.outbox_rate_per_second)
+        if rate_limit
+        else SendRates.unpaced()
+    )
+    application.outbox_sender = OutboxSender(
+        sending_bot(
+            application.bot, base_url=settings.base_url, base_file_url=settings.base_file_url
+        ),
+        services,
+        rates=rates,
+    )
     return application
 
 

@@ -15,3 +15,9 @@ class AuditAction(StrEnum):
     ADMIN_GRANTED = "member.admin_granted"
     INVITE_CREATED = "invite.created"
     INVITE_USED = "invite.used"
+    # outreach: every look at a person record, and every change to one (no details kept)
+    PERSON_VIEWED = "person.viewed"
+    PEOPLE_LISTED = "person.listed"
+    PERSON_EDITED = "person.edited"
+    PERSON_MERGED = "person.merged"
+    PERSON_ERASED = "person.erased"

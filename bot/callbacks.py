@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.incidents import AckKind
 from bot.roles import Permission, Role
 
 MAX_BYTES = 64
@@ -21,6 +22,11 @@ QUICK = "qr"  # a quick report's proposal: confirm or change
 INCIDENT = "inc"  # an urgent alert: acknowledge / attending
 CATEGORIES = "cat"  # admins: report categories
 HOTSPOTS = "hot"  # admins: hotspots
+OUTREACH = "out"  # outreach: the /contact flow
+PERSON = "per"  # outreach: a person's record, edits and merges
+REFERRAL = "ref"  # outreach: the referral queue
+ROUGH_SLEEPER = "rs"  # any member: "Rough sleeper seen"
+ERASE = "era"  # admins: erase a person on request
 
 PREFIX_PERMISSIONS: dict[str, Permission] = {
     ACCESS: Permission.ADMIN,
@@ -32,6 +38,11 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     INCIDENT: Permission.MEMBER,
     CATEGORIES: Permission.ADMIN,
     HOTSPOTS: Permission.ADMIN,
+    OUTREACH: Permission.OUTREACH,
+    PERSON: Permission.OUTREACH,
+    REFERRAL: Permission.OUTREACH,
+    ROUGH_SLEEPER: Permission.MEMBER,
+    ERASE: Permission.ADMIN,
 }
 
 
@@ -114,3 +125,118 @@ def new_invite(role: Role) -> str:
 
 def menu(action: str) -> str:
     return build(MENU, action)
+
+
+# ---- categories and hotspots (admins) ----------------------------------------------------
+def categories_page(page: int) -> str:
+    return build(CATEGORIES, "list", page)
+
+
+def category_add() -> str:
+    return build(CATEGORIES, "add")
+
+
+def category_action(action: str, category_id: int) -> str:
+    """action: show, ren, kw, urg, ret, res (see handlers.categories)."""
+    return build(CATEGORIES, action, category_id)
+
+
+def hotspots_page(page: int) -> str:
+    return build(HOTSPOTS, "list", page)
+
+
+def hotspot_add() -> str:
+    return build(HOTSPOTS, "add")
+
+
+def hotspot_action(action: str, hotspot_id: int) -> str:
+    """action: show, ren, rad, ali, rm, rmok (see handlers.hotspots)."""
+    return build(HOTSPOTS, action, hotspot_id)
+
+
+# ---- urgent alerts (Delivery): inc:ack:<report>, inc:att:<report> ----------------------
+_INCIDENT_ACK_ACTIONS = {"ack": AckKind.ACKNOWLEDGED, "att": AckKind.ATTENDING}
+
+
+def incident_ack(report_id: int) -> str:
+    return build(INCIDENT, "ack", report_id)
+
+
+def incident_attending(report_id: int) -> str:
+    return build(INCIDENT, "att", report_id)
+
+
+def incident_response(parsed: Callback) -> tuple[AckKind, int] | None:
+    """(how they responded, report id) of an alert button; None for anything garbled."""
+    kind = _INCIDENT_ACK_ACTIONS.get(parsed.action)
+    report_id = parsed.int_arg(0)
+    if parsed.prefix != INCIDENT or kind is None or report_id is None or report_id <= 0:
+        return None
+    return kind, report_id
+
+
+# ---- incident reports: rep:<action>:<draft>[:<arg>] and qr:<action>:<draft> ------------
+# Every button carries the draft's short random id, so a button of an older draft is
+# recognised and changes nothing.
+@dataclass(frozen=True)
+class DraftButton:
+    prefix: str  # REPORT or QUICK
+    action: str
+    draft_id: str
+    arg: str | None = None
+
+
+def report_button(action: str, draft_id: str, arg: object | None = None) -> str:
+    """rep:cat / hot / go / ppl / urg / ok / edit / ed / sum / x (see handlers.reports)."""
+    return build(REPORT, action, draft_id) if arg is None else build(REPORT, action, draft_id, arg)
+
+
+def quick_button(action: str, draft_id: str) -> str:
+    """qr:ok / cat / place / x: a quick report's proposal."""
+    return build(QUICK, action, draft_id)
+
+
+def draft_button(parsed: Callback) -> DraftButton | None:
+    """The parts of a report or quick-report button; None for anything garbled."""
+    if parsed.prefix not in (REPORT, QUICK) or not parsed.args or len(parsed.args) > 2:
+        return None
+    draft_id = parsed.args[0]
+    if not draft_id or not draft_id.isalnum():
+        return None
+    arg = parsed.args[1] if len(parsed.args) > 1 else None
+    return DraftButton(parsed.prefix, parsed.action, draft_id, arg)
+
+
+# ---- outreach: out:<step>[:<arg>], per:<action>:<person>[:<arg>], ref:<action>:<referral>,
+# rs:<step>[:<arg>], era:<action>[:<person>]. Ids and vocabulary slugs only, never text.
+def outreach(action: str, *args: object) -> str:
+    """out:new / for / pick / newp / anon / same / notsame / age / skip / hot / refplace /
+    site / need / needs / act / acts / cons / save / x (see handlers.outreach)."""
+    return build(OUTREACH, action, *args)
+
+
+def person(action: str, person_id: int, *args: object) -> str:
+    """per:show / edit / f / age / flag / flags / cons / merge / mrg / mok (handlers.outreach)."""
+    return build(PERSON, action, person_id, *args)
+
+
+def referral(action: str, referral_id: int | None = None) -> str:
+    """ref:list / take / log / nf (see handlers.referrals)."""
+    return build(REFERRAL, action) if referral_id is None else build(REFERRAL, action, referral_id)
+
+
+def rough_sleeper(action: str, *args: object) -> str:
+    """rs:new / hot / when / skip / ok / x (see handlers.referrals)."""
+    return build(ROUGH_SLEEPER, action, *args)
+
+
+def erase(action: str, person_id: int | None = None) -> str:
+    """era:ok:<person> / era:x (see handlers.outreach)."""
+    return build(ERASE, action) if person_id is None else build(ERASE, action, person_id)
+
+
+def actions_pattern(prefix: str, *actions: str) -> str:
+    """A handler pattern for some actions of one prefix (e.g. a flow's entry buttons)."""
+    if prefix not in PREFIX_PERMISSIONS:
+        raise KeyError(f"callback prefix {prefix!r} has no entry in bot.callbacks")
+    return f"^{prefix}:({'|'.join(actions)})(:|$)"

@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from bot.catalog_cli import add_parsers as catalog_parsers
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
 from bot.roles import Role
@@ -123,6 +124,67 @@ def cmd_admin_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_person_erase(args: argparse.Namespace) -> int:
+    """Erase one person on request: the record and their contacts' free text; counts stay."""
+    from bot.runner import StartupError, open_store, prepare_database
+
+    settings = _settings()
+    person_id: int = args.person_id
+
+    async def find() -> str | None:
+        store = open_store(settings)
+        try:
+            await prepare_database(settings, store)
+            found = await store.outreach.lookup(person_id)
+            if found.person is None:
+                return None
+            contacts = await store.outreach.contact_count(person_id)
+            return f"Person {person_id}: {found.person.alias}, {contacts} contacts."
+        finally:
+            await store.close()
+
+    async def erase() -> str | None:
+        store = open_store(settings)
+        try:
+            erased = await store.outreach.erase(person_id, by=None, via="cli")
+        finally:
+            await store.close()
+        if erased is None:
+            return None
+        return f"Erased person {person_id}: {erased.contacts_anonymised} contacts kept as counts."
+
+    try:
+        described = asyncio.run(find())
+        if described is None:
+            print(f"tcag: no person {person_id} (erased, merged or never was).", file=sys.stderr)
+            return 1
+        print(described)
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("tcag: add --yes to erase without asking.", file=sys.stderr)
+                return 2
+            if input("Erase for good? Type yes: ").strip().casefold() != "yes":
+                print("Nothing was erased.")
+                return 1
+        done = asyncio.run(erase())
+    except StartupError as error:
+        print(f"tcag: {error}", file=sys.stderr)
+        return error.code
+    if done is None:
+        print(f"tcag: person {person_id} is already gone.", file=sys.stderr)
+        return 1
+    print(done)
+    return 0
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    from bot.catalog_cli import run
+
+    settings = _settings()
+    configure_logging("WARNING")
+    return run(settings, args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tcag", description="Operations bot for a town centre action group."
@@ -158,6 +220,17 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", help="display name until they first message the bot")
     add.add_argument("--role", default="coordinator", help="their role (default coordinator)")
     add.set_defaults(func=cmd_admin_add)
+
+    person = commands.add_parser("person", help="outreach person records")
+    person_commands = person.add_subparsers(dest="person_command", required=True, metavar="ACTION")
+    erase = person_commands.add_parser(
+        "erase", help="erase a person and their contacts' free text (counts stay)"
+    )
+    erase.add_argument("person_id", type=int, help="the person's record number")
+    erase.add_argument("--yes", action="store_true", help="do not ask to confirm")
+    erase.set_defaults(func=cmd_person_erase)
+
+    catalog_parsers(commands, cmd_catalog)  # hotspots import|export, categories list
     return parser
 
 

@@ -30,6 +30,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("mine", "Your last 10 reports", Permission.MEMBER),
     CommandSpec("update", "Add to one of your reports", Permission.MEMBER, usage="/update R-12 …"),
     CommandSpec("show", "One report in full", Permission.MEMBER, usage="/show R-12"),
+    CommandSpec("roughsleeper", "Rough sleeper seen: tell outreach", Permission.MEMBER),
+    CommandSpec("contact", "Log an outreach contact", Permission.OUTREACH),
+    CommandSpec("person", "One person's history", Permission.OUTREACH, usage="/person <alias>"),
+    CommandSpec("people", "People seen recently", Permission.OUTREACH),
+    CommandSpec("referrals", "Open rough sleeper referrals", Permission.OUTREACH),
     CommandSpec("open", "Open urgent incidents", Permission.COORDINATE),
     CommandSpec(
         "close", "Close an incident with its outcome", Permission.COORDINATE, usage="/close R-12 …"
@@ -40,6 +45,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("members", "Members, roles and access", Permission.ADMIN),
     CommandSpec("categories", "Report categories", Permission.ADMIN),
     CommandSpec("hotspots", "Hotspots: named places", Permission.ADMIN),
+    CommandSpec(
+        "erase", "Erase a person's outreach record", Permission.ADMIN, usage="/erase <alias>"
+    ),
 )
 
 BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in COMMANDS}

@@ -47,6 +47,26 @@ class Settings(BaseSettings):
         default=48, ge=1, le=24 * 30, validation_alias="TCAG_INVITE_TTL_HOURS"
     )
     log_level: str = Field(default="INFO", validation_alias="TCAG_LOG_LEVEL")
+    # Incident reports: a shared location farther than this from every hotspot is still
+    # accepted but flagged "outside the area"; an unanswered draft is dropped after the TTL.
+    area_radius_m: float = Field(
+        default=3000.0, gt=0, le=100_000, validation_alias="TCAG_AREA_RADIUS_M"
+    )
+    draft_ttl_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, validation_alias="TCAG_DRAFT_TTL_MINUTES"
+    )
+    # Urgent alerts: minutes without acknowledgement before coordinators and admins are
+    # alerted again, and the sender's overall pace (Telegram allows about 30 messages/s).
+    alert_escalate_minutes: int = Field(
+        default=5, ge=1, le=120, validation_alias="TCAG_ALERT_ESCALATE_MINUTES"
+    )
+    outbox_rate_per_second: int = Field(
+        default=30, ge=1, le=1000, validation_alias="TCAG_OUTBOX_RATE_PER_SECOND"
+    )
+    # Outreach: referrals open longer than this are listed in the next briefing.
+    referral_stale_hours: int = Field(
+        default=48, ge=1, le=24 * 30, validation_alias="TCAG_REFERRAL_STALE_HOURS"
+    )
 
     @field_validator("token", mode="before")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -12,6 +12,9 @@ from bot.clock import Clock
 from bot.config import Settings
 from storage.models import Member
 from storage.store import Store
+
+if TYPE_CHECKING:
+    from bot.outbox_sender import OutboxSender
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,19 @@ class OpsApplication(Application):  # type: ignore[type-arg]
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        self.outbox_sender: OutboxSender | None = None  # set by bot.app
+
+    # The outbox sender runs exactly while the application does (`tcag run`, the console);
+    # tests never start the application and call `outbox_sender.drain()` themselves.
+    async def start(self) -> None:
+        await super().start()
+        if self.outbox_sender is not None:
+            self.outbox_sender.start()
+
+    async def stop(self) -> None:
+        await super().stop()  # pending updates first: they may still queue messages
+        if self.outbox_sender is not None:
+            await self.outbox_sender.stop()
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

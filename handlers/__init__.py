@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from telegram.ext import Application, BaseHandler
 
-from handlers import access, invites, members, start
+from handlers import (
+    access,
+    alerts,
+    categories,
+    hotspots,
+    incidents,
+    invites,
+    members,
+    outreach,
+    referrals,
+    reports,
+    start,
+)
 
 FEATURE_GROUP = 0
 
@@ -12,9 +24,21 @@ FEATURE_GROUP = 0
 def all_handlers() -> list[tuple[int, BaseHandler]]:  # type: ignore[type-arg]
     """(group, handler) pairs: the access gate first, features next, fallbacks last."""
     features: list[BaseHandler] = [  # type: ignore[type-arg]
+        # Admin flows awaiting a typed answer or a location come first: while an admin is
+        # in one, their /cancel, text and shared location belong to it (no one else's).
+        *categories.handlers(),
+        *hotspots.handlers(),
+        # Outreach flows (contact, edits, merges; rough sleeper seen): their typed answers
+        # and locations must reach them, not the quick report below.
+        *outreach.handlers(),
+        *referrals.handlers(),
         *start.handlers(),
         *invites.handlers(),
         *members.handlers(),
+        *alerts.handlers(),
+        *incidents.handlers(),  # before handlers.reports: photo replies to a report
+        # Reports take any plain text, location, photo or voice note nothing above took.
+        *reports.handlers(),
         *start.fallbacks(),
     ]
     return [*access.handlers(), *((FEATURE_GROUP, h) for h in features)]
@@ -22,5 +46,5 @@ def all_handlers() -> list[tuple[int, BaseHandler]]:  # type: ignore[type-arg]
 
 def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
     """Each feature's repeating jobs, registered once with deterministic names."""
-    for module in ():
+    for module in (alerts, reports):
         module.schedule_jobs(application)

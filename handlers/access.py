@@ -70,7 +70,8 @@ async def access_gate(update: Update, context: BotContext) -> None:
         return
 
     if update.edited_message is not None:
-        if in_private:
+        # A live location arrives as a stream of edits: those are not the member's doing.
+        if in_private and update.edited_message.location is None:
             await update.edited_message.reply_text(texts.EDITS_NOT_READ)
         raise ApplicationHandlerStop
 

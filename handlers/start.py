@@ -138,14 +138,18 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         command("start", start),
         command("help", help_command),
-        command("cancel", cancel),
-        button(callbacks.MENU, menu_button),
     ]
 
 
 def fallbacks() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """Last in the feature group: whatever nothing else took."""
+    """Last in the feature group: whatever nothing else took.
+
+    /cancel and the menu buttons are here too, so a conversation that is waiting (a report,
+    an admin's typed answer) gets its own /cancel, and the menu's Report button, first.
+    """
     return [
+        command("cancel", cancel),
+        button(callbacks.MENU, menu_button),
         MessageHandler(filters.COMMAND, unknown_command),
         MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, not_understood),
     ]

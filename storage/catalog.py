@@ -99,6 +99,19 @@ class Categories:
             session.add(category)
         return category
 
+    async def rename(self, category_id: int, name: str) -> Category | None:
+        """None when there is no such category or another one has that name already."""
+        async with self._sessions() as session, session.begin():
+            category = await session.get(Category, category_id)
+            clash = select(Category).where(
+                func.lower(Category.name) == name.casefold(), Category.id != category_id
+            )
+            if category is None or (await session.exec(clash)).first() is not None:
+                return None
+            category.name = name
+            session.add(category)
+        return category
+
     async def update(
         self,
         category_id: int,
@@ -196,6 +209,46 @@ class Hotspots:
             hotspot.retired_at = None
             session.add(hotspot)
         return hotspot, created
+
+    async def upsert_many(self, places: list[HotspotIn]) -> tuple[int, int]:
+        """upsert() for every place in one transaction (all or nothing); (added, updated)."""
+        now = self._clock.now()
+        added = updated = 0
+        async with self._sessions() as session, session.begin():
+            for place in places:
+                query = select(Hotspot).where(func.lower(Hotspot.name) == place.name.casefold())
+                hotspot = (await session.exec(query)).first()
+                if hotspot is None:
+                    hotspot = Hotspot(name=place.name, lat=place.lat, lon=place.lon, created_at=now)
+                    added += 1
+                else:
+                    updated += 1
+                hotspot.name, hotspot.lat, hotspot.lon = place.name, place.lat, place.lon
+                hotspot.radius_m = place.radius_m
+                hotspot.aliases = join_terms(list(place.aliases))
+                hotspot.retired_at = None
+                session.add(hotspot)
+                await session.flush()
+        return added, updated
+
+    async def update(
+        self,
+        hotspot_id: int,
+        *,
+        radius_m: float | None = None,
+        aliases: list[str] | None = None,
+    ) -> Hotspot | None:
+        """Change an active hotspot's radius or aliases; None when it is missing or retired."""
+        async with self._sessions() as session, session.begin():
+            hotspot = await session.get(Hotspot, hotspot_id)
+            if hotspot is None or hotspot.retired_at is not None:
+                return None
+            if radius_m is not None:
+                hotspot.radius_m = radius_m
+            if aliases is not None:
+                hotspot.aliases = join_terms(aliases)
+            session.add(hotspot)
+        return hotspot
 
     async def rename(self, hotspot_id: int, name: str) -> Hotspot | None:
         """None when there is no such hotspot or the name is taken."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, PrimaryKeyConstraint, Text
 from pydantic import field_validator
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, PrimaryKeyConstraint, Text
 from sqlmodel import Field, SQLModel
 
 from bot.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
 from bot.outbox_types import OutboxStatus
+from bot.outreach import AgeBand, ReferralOutcome, ReferralStatus, SleepingSite
 from bot.roles import Role, Status
 from storage.types import EnumString, UTCDateTime
 
@@ -224,6 +225,101 @@ class BotState(SQLModel, table=True):
     key: str = Field(max_length=200)
     data: str = Field(sa_type=Text)  # JSON
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+# ---- outreach (homelessness): people, contacts, referrals --------------------------------
+
+
+class PersonRecord(SQLModel, table=True):
+    """Someone outreach works with, known by an alias. No legal name without consent."""
+
+    __tablename__ = "people"
+    __table_args__ = (
+        Index("ix_people_merged_into_id_last_seen", "merged_into_id", "last_seen"),
+        Index("ix_people_first_seen", "first_seen"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    alias: str = Field(max_length=60)
+    appearance: str | None = Field(default=None, max_length=200)
+    age_band: AgeBand = Field(sa_type=EnumString(AgeBand), nullable=False)
+    gender: str | None = Field(default=None, max_length=30)
+    usual_sites: str | None = Field(default=None, max_length=200)
+    flags: str = Field(default="", max_length=200)  # "|"-joined Flag slugs
+    consent_share: bool | None = Field(default=None)  # None: not asked yet
+    consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    legal_name: str | None = Field(default=None, max_length=120)  # only with consent
+    first_seen: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    last_seen: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    merged_into_id: int | None = Field(
+        default=None, sa_column=_fk("people.id", nullable=True, ondelete="SET NULL")
+    )
+    merged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class Referral(SQLModel, table=True):
+    """A rough sleeper seen by a patrol, queued for outreach until a contact closes it."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        Index("ix_referrals_status_created_at", "status", "created_at"),
+        Index("ix_referrals_created_at", "created_at"),
+        Index("ix_referrals_source_report_id", "source_report_id"),
+        Index("ix_referrals_contact_id", "contact_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    seen_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    source_report_id: int | None = Field(
+        default=None, sa_column=_fk("reports.id", nullable=True, ondelete="SET NULL")
+    )
+    reporter_id: int | None = Field(default=None, sa_column=_member_fk())
+    hotspot_id: int | None = Field(default=None, sa_column=_fk("hotspots.id", nullable=True))
+    place_text: str | None = Field(default=None, max_length=200)
+    lat: float | None = None
+    lon: float | None = None
+    appearance: str | None = Field(default=None, max_length=300)
+    status: ReferralStatus = Field(sa_type=EnumString(ReferralStatus), nullable=False)
+    taken_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: ReferralOutcome | None = Field(default=None, sa_type=EnumString(ReferralOutcome))
+    contact_id: int | None = None  # the contact that closed it (outreach_contacts.id)
+
+
+class OutreachContact(SQLModel, table=True):
+    """One meeting between an outreach worker and a person (or someone anonymous)."""
+
+    __tablename__ = "outreach_contacts"
+    __table_args__ = (
+        Index("ix_outreach_contacts_at", "at"),
+        Index("ix_outreach_contacts_person_id_at", "person_id", "at"),
+        Index("ix_outreach_contacts_worker_id_at", "worker_id", "at"),
+        Index("ix_outreach_contacts_hotspot_id_at", "hotspot_id", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(
+        default=None, sa_column=_fk("people.id", nullable=True, ondelete="SET NULL")
+    )
+    worker_id: int | None = Field(default=None, sa_column=_member_fk())
+    at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    hotspot_id: int | None = Field(default=None, sa_column=_fk("hotspots.id", nullable=True))
+    place_text: str | None = Field(default=None, max_length=200)
+    lat: float | None = None
+    lon: float | None = None
+    sleeping_site: SleepingSite | None = Field(default=None, sa_type=EnumString(SleepingSite))
+    needs: str = Field(default="", max_length=200)  # "|"-joined Need slugs
+    actions: str = Field(default="", max_length=200)  # "|"-joined Action slugs
+    notes: str | None = Field(default=None, sa_type=Text)
+    referral_id: int | None = Field(
+        default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
+    )
 
 
 # ---- input models: validated before a table row is built --------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -89,17 +90,48 @@ class Outbox:
         claimed: list[OutboxMessage] = []
         async with self._sessions() as session, session.begin():
             for row in (await session.exec(query)).all():
+                attempts = row.attempts + 1
                 result = await session.exec(
                     update(OutboxMessage)
                     .where(col(OutboxMessage.id) == row.id)
                     .where(col(OutboxMessage.status) == OutboxStatus.PENDING.value)
                     .where(col(OutboxMessage.next_attempt_at) == row.next_attempt_at)
-                    .values(next_attempt_at=now + LEASE, attempts=row.attempts + 1)
+                    .values(next_attempt_at=now + LEASE, attempts=attempts)
+                    # The row object is updated below, detached: synchronising it as well
+                    # counted the attempt twice once the session flushed it.
+                    .execution_options(synchronize_session=False)
                 )
                 if result.rowcount == 1:
-                    row.next_attempt_at, row.attempts = now + LEASE, row.attempts + 1
+                    session.expunge(row)
+                    row.next_attempt_at, row.attempts = now + LEASE, attempts
                     claimed.append(row)
         return claimed
+
+    async def add_once(self, **fields: object) -> bool:
+        """Enqueue unless a row with the same dedupe_key exists already (then False)."""
+        try:
+            await self.add(**fields)
+        except IntegrityError:
+            return False
+        return True
+
+    async def release(self, row_id: int, at: datetime, error: str | None = None) -> None:
+        """Hand a claimed row back untried (flood control, shutdown): the attempt doesn't count."""
+        values: dict[str, object] = {
+            "next_attempt_at": at,
+            "attempts": case(
+                (col(OutboxMessage.attempts) > 0, col(OutboxMessage.attempts) - 1), else_=0
+            ),
+        }
+        if error is not None:
+            values["last_error"] = error[:200]
+        async with self._sessions() as session, session.begin():
+            await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == row_id)
+                .where(col(OutboxMessage.status) == OutboxStatus.PENDING.value)
+                .values(**values)
+            )
 
     async def mark_sent(self, row_id: int, message_id: int | None) -> None:
         async with self._sessions() as session, session.begin():

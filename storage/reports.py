@@ -25,11 +25,13 @@ from storage.models import (
     ReportNote,
 )
 from storage.outbox import enqueue
+from storage.outreach import ROUGH_SLEEPING_SLUG, add_referral_for_report
 
 # Outbox purposes this module writes; the sender renders each from the report's state.
 ALERT = "alert"
 ESCALATION = "escalation"
 ALERT_EDIT = "alert_edit"
+NOTICE = "notice"  # a one-off message to one member
 ALERT_PURPOSES = (ALERT, ESCALATION)
 
 # Who is alerted until shifts and duty exist: the patrolling roles and coordinators.
@@ -104,6 +106,9 @@ class Reports:
                         added_at=now,
                     )
                 )
+            category = await session.get(Category, draft.category_id)
+            if category is not None and category.slug == ROUGH_SLEEPING_SLUG:
+                add_referral_for_report(session, report, now=now)  # outreach's referral queue
             if report.urgent:
                 chats = await self._alert_chats(session, exclude_member_id=reporter.id)
                 if group_chat_id is not None:
@@ -170,6 +175,47 @@ class Reports:
                     )
         view = await self.view(report_id)
         return AckOutcome(view, won) if view is not None else None
+
+    async def alert_sent(
+        self, row: OutboxMessage, message_id: int, *, shown_acknowledged: bool
+    ) -> bool:
+        """Mark an alert copy sent; True when it also queued that copy's edit.
+
+        A copy sent with buttons whose report was acknowledged meanwhile gets its edit here.
+        Reading the report FOR SHARE waits for an acknowledgement being committed, so either
+        acknowledge() sees this copy as sent (and queues the edit) or this sees the
+        acknowledgement: a press racing with a send never leaves stale buttons behind.
+        """
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == row.id)
+                .values(
+                    status=OutboxStatus.SENT, sent_at=now, message_id=message_id, last_error=None
+                )
+            )
+            if shown_acknowledged or row.report_id is None:
+                return False
+            query = select(Report).where(Report.id == row.report_id).with_for_update(read=True)
+            report = (await session.exec(query)).first()
+            if report is None or report.acknowledged_at is None:
+                return False
+            key = f"{ALERT_EDIT}:{row.id}"  # the key acknowledge() uses for the same copy
+            queued = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
+            if (await session.exec(queued)).first() is not None:
+                return False
+            enqueue(
+                session,
+                now=now,
+                chat_id=row.chat_id,
+                purpose=ALERT_EDIT,
+                priority=Priority.URGENT,
+                report_id=row.report_id,
+                edit_message_id=message_id,
+                dedupe_key=key,
+            )
+        return True
 
     async def due_for_escalation(self, *, older_than: timedelta) -> list[int]:
         cutoff = self._clock.now() - older_than
@@ -241,8 +287,14 @@ class Reports:
                 )
             )
 
-    async def close(self, report_id: int, *, by: Member, outcome: str) -> Report | None:
-        """Open → closed with an outcome; None when it was not open."""
+    async def close(
+        self, report_id: int, *, by: Member, outcome: str, reporter_notice: str | None = None
+    ) -> Report | None:
+        """Open → closed with an outcome; None when it was not open.
+
+        `reporter_notice` is queued for the reporter in the same transaction (unless they
+        closed it themselves or are no longer active), so a crash cannot lose it.
+        """
         now = self._clock.now()
         async with self._sessions() as session, session.begin():
             result = await session.exec(
@@ -255,7 +307,24 @@ class Reports:
             )
             if result.rowcount != 1:
                 return None
-            return await session.get(Report, report_id)
+            report = await session.get(Report, report_id)
+            assert report is not None
+            reporter = await session.get(Member, report.reporter_id)
+            if (
+                reporter_notice
+                and reporter is not None
+                and reporter.is_active
+                and reporter.id != by.id
+            ):
+                enqueue(
+                    session,
+                    now=now,
+                    chat_id=reporter.telegram_id,
+                    purpose=NOTICE,
+                    text=reporter_notice,
+                    dedupe_key=f"{NOTICE}:closed:{report_id}",
+                )
+            return report
 
     # ---- reading -----------------------------------------------------------------------
     async def get(self, report_id: int) -> Report | None:

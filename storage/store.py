@@ -7,10 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import Clock
 from storage import db
 from storage.audit import AuditLog
+from storage.bot_state import BotStates
 from storage.catalog import Categories, Hotspots
 from storage.invites import Invites
 from storage.members import Members
 from storage.outbox import Outbox
+from storage.outreach import Outreach
 from storage.reports import Reports
 
 
@@ -28,6 +30,8 @@ class Store:
         self.hotspots = Hotspots(sessions, clock)
         self.reports = Reports(sessions, clock)
         self.outbox = Outbox(sessions, clock)
+        self.bot_state = BotStates(sessions, clock, engine.dialect.name)
+        self.outreach = Outreach(sessions, clock)
 
     @classmethod
     def from_url(cls, database_url: str, clock: Clock) -> Store:

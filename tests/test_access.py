@@ -15,7 +15,7 @@ from tests.conftest import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
-PATROL_COMMANDS = ["help", "report", "mine", "update", "show"]
+PATROL_COMMANDS = ["help", "report", "mine", "update", "show", "roughsleeper"]
 
 
 async def audit_actions(bot: BotHarness) -> list[str]:
@@ -296,3 +296,11 @@ async def test_audit_rows_name_who_and_whom(bot: BotHarness) -> None:
     ]
     assert rows[0].at == bot.clock.now()
     _ = (AuditEntry, Member, select)
+
+
+async def test_live_location_updates_are_ignored_silently(bot: BotHarness) -> None:
+    message = bot.tg.message(ADMIN, location={"latitude": 52.6, "longitude": -1.1})
+    message["edit_date"] = message["date"]
+    before = len(bot.api.calls)
+    await bot.tg.process({"edited_message": message})
+    assert bot.api.calls[before:] == []

@@ -127,7 +127,7 @@ async def test_admin_invites_an_officer_who_joins_and_sees_officer_commands(
     joined = next(screen for typed, screen in script.transcript if typed.startswith("/start "))
     assert "bot → you:\n  Welcome, Olly. You're in as Police officer." in joined
     assert "bot → Alex Admin:\n  ✅ Olly joined as Police officer" in joined
-    assert "[1] ❓ Help" in joined  # the officer's own menu, numbered for them
+    assert "[1] 📝 Report" in joined  # the officer's own menu, numbered for them
     help_text = script.after("/help")
     assert "What you can use" in help_text and "/help" in help_text
     assert "/invite" not in help_text and "/members" not in help_text

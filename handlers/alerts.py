@@ -1,0 +1,96 @@
+"""Urgent alerts: the Acknowledge / Attending buttons, and escalating the ones nobody took."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, BaseHandler
+
+from bot import callbacks, texts
+from bot.alert_messages import acknowledged_by, alert_message
+from bot.context import BotContext, Services
+from bot.incidents import AckKind, reference
+from handlers.common import query_of
+from handlers.registry import button
+
+log = logging.getLogger(__name__)
+
+ESCALATION_JOB = "escalate-overdue-alerts"
+ESCALATION_CHECK_SECONDS = 30
+
+
+async def respond_to_alert(update: Update, context: BotContext) -> None:
+    """inc:ack:<report> / inc:att:<report>: the first press wins, later ones are told who."""
+    query = query_of(update)
+    parsed = callbacks.parse(query.data)
+    response = callbacks.incident_response(parsed) if parsed is not None else None
+    if response is None:
+        await query.answer(texts.ALERT_UNKNOWN)
+        return
+    kind, report_id = response
+    # A copy too old for Telegram to show us cannot be edited here: the outbox edits it.
+    message = query.message if isinstance(query.message, Message) else None
+    pressed = (message.chat.id, message.message_id) if message is not None else None
+    outcome = await context.store.reports.acknowledge(
+        report_id, by=context.member, kind=kind, pressed=pressed
+    )
+    if outcome is None or not outcome.view.report.urgent:
+        await query.answer(texts.ALERT_UNKNOWN)
+        return
+    view, tz = outcome.view, context.settings.tz
+    if outcome.won:
+        await query.answer(texts.you_acknowledged(reference(report_id), kind is AckKind.ATTENDING))
+        context.services.outbox_wakeup.set()  # the other copies' edits are queued
+    else:
+        name, at = acknowledged_by(view, tz)
+        await query.answer(texts.already_acknowledged(name, at))
+    if message is None or (not outcome.won and message.reply_markup is None):
+        return  # this copy already shows who acknowledged
+    # The pressed copy changes at once; the outbox edits every other copy.
+    shown = alert_message(view, tz=tz, escalate_minutes=context.settings.alert_escalate_minutes)
+    try:
+        await query.edit_message_text(shown.text, reply_markup=shown.markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            log.warning("could not edit the pressed alert for report %s", report_id)
+
+
+async def escalate_overdue(services: Services) -> int:
+    """Escalate every urgent report unacknowledged for too long, each once; how many."""
+    settings, reports = services.settings, services.store.reports
+    overdue = await reports.due_for_escalation(
+        older_than=timedelta(minutes=settings.alert_escalate_minutes)
+    )
+    escalated = 0
+    for report_id in overdue:
+        if await reports.escalate(report_id, group_chat_id=settings.coordinators_chat_id):
+            escalated += 1
+    if escalated:
+        log.info("escalated %s unacknowledged urgent report(s)", escalated)
+        services.outbox_wakeup.set()
+    return escalated
+
+
+async def _escalation_job(context: BotContext) -> None:
+    await escalate_overdue(context.services)
+
+
+def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
+    job_queue = application.job_queue
+    if job_queue is None:
+        return
+    for job in job_queue.get_jobs_by_name(ESCALATION_JOB):
+        job.schedule_removal()
+    job_queue.run_repeating(
+        _escalation_job,
+        interval=ESCALATION_CHECK_SECONDS,
+        first=ESCALATION_CHECK_SECONDS,
+        name=ESCALATION_JOB,
+    )
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [button(callbacks.INCIDENT, respond_to_alert)]

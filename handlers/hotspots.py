@@ -1,0 +1,300 @@
+"""Admins: /hotspots — named places with a radius and aliases: list, add by location and
+name, rename, radius, aliases, remove (soft: old reports keep the place).
+
+A location shared outside this flow starts a quick report (handlers for reports); only the
+admin who pressed "Add a hotspot" has theirs read as the new hotspot's centre.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import BaseHandler, MessageHandler, filters
+
+from bot import callbacks, catalog, keyboards, texts
+from bot.context import BotContext
+from bot.geo import validate_point
+from handlers.common import edit_or_reply, message_of, query_of, reply
+from handlers.registry import button, command
+from handlers.typed_input import END, answer_button, input_conversation, typed
+from storage.catalog import HotspotIn
+from storage.models import Hotspot
+
+EDITING = "hotspots.editing"  # user_data: the id of the hotspot being changed
+POINT = "hotspots.point"  # user_data: [lat, lon] of the hotspot being added
+
+
+class HotspotInput(IntEnum):
+    LOCATION = 1
+    NEW_NAME = 2
+    RENAME = 3
+    RADIUS = 4
+    ALIASES = 5
+
+
+# ---- showing ---------------------------------------------------------------------------
+async def show_hotspots(update: Update, context: BotContext, *, page: int) -> None:
+    hotspots = await context.store.hotspots.active()
+    per_page = keyboards.CATALOG_PER_PAGE
+    pages = max(1, math.ceil(len(hotspots) / per_page))
+    page = min(max(page, 0), pages - 1)
+    shown = hotspots[page * per_page : (page + 1) * per_page]
+    summary = [(h.name, h.radius_m, len(h.alias_list)) for h in shown]
+    await edit_or_reply(
+        update,
+        texts.hotspots_header(summary, len(hotspots), page, pages),
+        keyboards.hotspot_list(shown, page, pages),
+    )
+
+
+async def show_hotspot(
+    update: Update, context: BotContext, hotspot: Hotspot, notice: str | None = None
+) -> None:
+    text = texts.hotspot_card(
+        hotspot.name, hotspot.lat, hotspot.lon, hotspot.radius_m, hotspot.alias_list
+    )
+    if notice:
+        text = texts.notice_and(notice, text)
+    await edit_or_reply(update, text, keyboards.hotspot_actions(hotspot))
+
+
+async def _active(context: BotContext, hotspot_id: int | None) -> Hotspot | None:
+    hotspot = await context.store.hotspots.get(hotspot_id) if hotspot_id else None
+    return hotspot if hotspot is not None and hotspot.retired_at is None else None
+
+
+def _forget(context: BotContext) -> None:
+    for key in (EDITING, POINT):
+        context.user_data.pop(key, None)  # type: ignore[union-attr]
+
+
+# ---- /hotspots [add] -------------------------------------------------------------------
+async def hotspots_command(update: Update, context: BotContext) -> int:
+    _forget(context)
+    if (context.args or [""])[0].casefold() == "add":
+        await reply(update, texts.HOTSPOT_ASK_LOCATION)
+        return HotspotInput.LOCATION
+    await show_hotspots(update, context, page=0)
+    return END
+
+
+# ---- adding: location, then name -------------------------------------------------------
+async def ask_for_input(update: Update, context: BotContext) -> int:
+    """hot:add, hot:ren:<id>, hot:rad:<id>, hot:ali:<id>."""
+    query = query_of(update)
+    parsed = callbacks.parse(query.data)
+    assert parsed is not None  # the gate refused anything unparsable
+    _forget(context)
+    if parsed.action == "add":
+        await query.answer()
+        await reply(update, texts.HOTSPOT_ASK_LOCATION)
+        return HotspotInput.LOCATION
+    hotspot = await _active(context, parsed.int_arg(0))
+    if hotspot is None:
+        await query.answer(texts.HOTSPOT_NOT_FOUND)
+        return END
+    await query.answer()
+    context.user_data[EDITING] = hotspot.id  # type: ignore[index]
+    if parsed.action == "ren":
+        await reply(update, texts.hotspot_ask_rename(hotspot.name))
+        return HotspotInput.RENAME
+    if parsed.action == "rad":
+        await reply(update, texts.hotspot_ask_radius(hotspot.name, hotspot.radius_m))
+        return HotspotInput.RADIUS
+    await reply(update, texts.hotspot_ask_aliases(hotspot.name, hotspot.alias_list))
+    return HotspotInput.ALIASES
+
+
+async def got_location(update: Update, context: BotContext) -> int | None:
+    location = message_of(update).location
+    if location is None:
+        await reply(update, texts.HOTSPOT_NEED_LOCATION)
+        return None
+    return await _got_point(update, context, location.latitude, location.longitude)
+
+
+async def got_typed_point(update: Update, context: BotContext) -> int | None:
+    try:
+        point = catalog.typed_point(message_of(update).text or "")
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return None
+    if point is None:
+        await reply(update, texts.HOTSPOT_NEED_LOCATION)
+        return None
+    return await _got_point(update, context, *point)
+
+
+async def _got_point(update: Update, context: BotContext, lat: float, lon: float) -> int | None:
+    try:
+        validate_point(lat, lon)
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return None
+    context.user_data[POINT] = [lat, lon]  # type: ignore[index]
+    await reply(update, texts.HOTSPOT_ASK_NAME)
+    return HotspotInput.NEW_NAME
+
+
+async def need_location(update: Update, context: BotContext) -> None:
+    await reply(update, texts.HOTSPOT_NEED_LOCATION)
+
+
+async def got_new_name(update: Update, context: BotContext) -> int | None:
+    point = context.user_data.get(POINT)  # type: ignore[union-attr]
+    if not point:
+        await reply(update, texts.EDIT_EXPIRED)
+        return END
+    try:
+        name = catalog.hotspot_name(message_of(update).text or "")
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return None
+    store = context.store
+    existing = await store.hotspots.by_name(name)
+    if existing is not None and existing.retired_at is None:
+        await reply(update, texts.problem(texts.HOTSPOT_NAME_TAKEN))
+        return None
+    # A removed hotspot of that name comes back at the new place, keeping its aliases.
+    aliases = existing.alias_list if existing is not None else ()
+    place = HotspotIn(name, point[0], point[1], catalog.DEFAULT_RADIUS_M, aliases)
+    hotspot, _ = await store.hotspots.upsert(place)
+    _forget(context)
+    await show_hotspot(
+        update, context, hotspot, texts.hotspot_added(hotspot.name, hotspot.radius_m)
+    )
+    return END
+
+
+# ---- changing one ----------------------------------------------------------------------
+async def _editing(update: Update, context: BotContext) -> Hotspot | None:
+    hotspot = await _active(context, context.user_data.get(EDITING))  # type: ignore[union-attr]
+    if hotspot is None:
+        _forget(context)
+        await reply(update, texts.HOTSPOT_NOT_FOUND)
+    return hotspot
+
+
+async def got_rename(update: Update, context: BotContext) -> int | None:
+    hotspot = await _editing(update, context)
+    if hotspot is None:
+        return END
+    try:
+        name = catalog.hotspot_name(message_of(update).text or "")
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return None
+    renamed = await context.store.hotspots.rename(hotspot.id or 0, name)
+    if renamed is None:
+        await reply(update, texts.problem(texts.HOTSPOT_NAME_TAKEN))
+        return None
+    _forget(context)
+    await show_hotspot(update, context, renamed, texts.change_saved("Renamed"))
+    return END
+
+
+async def got_radius(update: Update, context: BotContext) -> int | None:
+    hotspot = await _editing(update, context)
+    if hotspot is None:
+        return END
+    try:
+        radius_m = catalog.radius(message_of(update).text or "")
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return None
+    return await _save(update, context, hotspot, radius_m=radius_m)
+
+
+async def got_aliases(update: Update, context: BotContext) -> int | None:
+    hotspot = await _editing(update, context)
+    if hotspot is None:
+        return END
+    try:
+        aliases = catalog.aliases(hotspot.alias_list, message_of(update).text or "")
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return None
+    return await _save(update, context, hotspot, aliases=aliases)
+
+
+async def _save(
+    update: Update,
+    context: BotContext,
+    hotspot: Hotspot,
+    *,
+    radius_m: float | None = None,
+    aliases: list[str] | None = None,
+) -> int:
+    _forget(context)
+    updated = await context.store.hotspots.update(
+        hotspot.id or 0, radius_m=radius_m, aliases=aliases
+    )
+    if updated is None:
+        await reply(update, texts.HOTSPOT_NOT_FOUND)
+        return END
+    what = "Radius saved" if radius_m is not None else "Aliases saved"
+    await show_hotspot(update, context, updated, texts.change_saved(what))
+    return END
+
+
+# ---- buttons that act at once ----------------------------------------------------------
+async def hotspot_button(update: Update, context: BotContext) -> None:
+    """hot:list:<page>, hot:show / rm / rmok:<id>."""
+    query = query_of(update)
+    parsed = callbacks.parse(query.data)
+    assert parsed is not None  # the gate refused anything unparsable
+    if parsed.action == "list":
+        await query.answer()
+        await show_hotspots(update, context, page=parsed.int_arg(0) or 0)
+        return
+    if parsed.action not in ("show", "rm", "rmok"):
+        await query.answer(texts.STALE_BUTTON)
+        return
+    hotspot = await _active(context, parsed.int_arg(0))
+    if hotspot is None:
+        await query.answer(texts.HOTSPOT_NOT_FOUND)
+        return
+    if parsed.action == "show":
+        await query.answer()
+        await show_hotspot(update, context, hotspot)
+    elif parsed.action == "rm":
+        await query.answer()
+        await edit_or_reply(
+            update,
+            texts.hotspot_confirm_remove(hotspot.name),
+            keyboards.hotspot_confirm_remove(hotspot.id or 0),
+        )
+    else:
+        removed = await context.store.hotspots.remove(hotspot.id or 0)
+        if removed is None:
+            await query.answer(texts.HOTSPOT_NOT_FOUND)
+            return
+        await query.answer(texts.hotspot_removed(removed.name))
+        await show_hotspots(update, context, page=0)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    conversation = input_conversation(
+        name="hotspots",
+        entry_points=[
+            command("hotspots", hotspots_command),
+            answer_button(callbacks.HOTSPOTS, ("add", "ren", "rad", "ali"), ask_for_input),
+        ],
+        states={
+            HotspotInput.LOCATION: [
+                MessageHandler(filters.LOCATION, got_location),
+                typed(got_typed_point),
+                MessageHandler(~filters.COMMAND, need_location),
+            ],
+            HotspotInput.NEW_NAME: [typed(got_new_name)],
+            HotspotInput.RENAME: [typed(got_rename)],
+            HotspotInput.RADIUS: [typed(got_radius)],
+            HotspotInput.ALIASES: [typed(got_aliases)],
+        },
+        prefix=callbacks.HOTSPOTS,
+        on_button=hotspot_button,
+        draft_keys=(EDITING, POINT),
+    )
+    return [conversation, button(callbacks.HOTSPOTS, hotspot_button)]

@@ -1,0 +1,312 @@
+"""Reports after the fact: /mine, /show, /update (and photos replying to a report), /close,
+/open. Who may see what: a report is its reporter's; coordinators and admins see all."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, MessageHandler, filters
+
+from bot import texts
+from bot.context import BotContext
+from bot.incidents import MAX_TEXT, AckKind, ReportStatus, parse_reference, reference
+from bot.roles import Permission, permissions_for
+from bot.text_split import split_message
+from handlers.common import message_of, reply, sender
+from handlers.registry import command
+from storage.models import Member, Report
+from storage.reports import ReportView
+
+log = logging.getLogger(__name__)
+
+MINE_LIMIT = 10
+PHOTOS_SHOWN = 3
+_REFERENCE_TOKEN_RE = re.compile(r"\bR-\d+\b")
+
+
+# ---- reading the command -----------------------------------------------------------------
+def _arguments(message: Message) -> tuple[str, str]:
+    """'/update R-12 two more\\narrived' → ('R-12', 'two more\\narrived'): line breaks kept."""
+    parts = (message.text or "").split(maxsplit=2)
+    first = parts[1] if len(parts) > 1 else ""
+    rest = parts[2].strip() if len(parts) > 2 else ""
+    return first, rest
+
+
+def _report_id(token: str) -> int | None:
+    """R-12, r12, R-0012, or just 12."""
+    if token.isascii() and token.isdigit() and len(token) <= 9:
+        return int(token) or None
+    return parse_reference(token)
+
+
+def _references_in(text: str) -> set[int]:
+    found = (parse_reference(token) for token in _REFERENCE_TOKEN_RE.findall(text))
+    return {report_id for report_id in found if report_id is not None}
+
+
+def _sees_all_reports(member: Member) -> bool:
+    granted = permissions_for(member.role, is_admin=member.is_admin, status=member.status)
+    return Permission.COORDINATE in granted or Permission.ADMIN in granted
+
+
+async def _reply_long(update: Update, text: str) -> None:
+    for chunk in split_message(text):
+        await reply(update, chunk)
+
+
+# ---- /mine -------------------------------------------------------------------------------
+async def mine(update: Update, context: BotContext) -> None:
+    member, tz = context.member, context.settings.tz
+    views = await context.store.reports.by_reporter(member.id or 0, limit=MINE_LIMIT)
+    if not views:
+        await reply(update, texts.MINE_EMPTY)
+        return
+    lines = [texts.mine_header(len(views))]
+    for view in views:
+        report = view.report
+        lines.append(
+            texts.mine_line(
+                reference(report.id or 0),
+                texts.local_datetime(report.created_at, tz),
+                view.category.name,
+                view.place,
+                report.urgent,
+                texts.report_status(
+                    report.status is ReportStatus.CLOSED, _acknowledgement(view, context)
+                ),
+            )
+        )
+    lines.append(texts.MINE_HINT)
+    await _reply_long(update, "\n".join(lines))
+
+
+def _acknowledgement(view: ReportView, context: BotContext, *, full: bool = False) -> str | None:
+    """None for a report nobody needs to acknowledge (not urgent)."""
+    report = view.report
+    if not report.urgent:
+        return None
+    attending = None if report.ack_kind is None else report.ack_kind is AckKind.ATTENDING
+    at = report.acknowledged_at
+    return texts.acknowledgement(
+        attending,
+        view.acknowledged_by.name if view.acknowledged_by else None,
+        texts.local_time(at, context.settings.tz) if at else None,
+        full=full,
+    )
+
+
+# ---- /show -------------------------------------------------------------------------------
+async def show(update: Update, context: BotContext) -> None:
+    token, _ = _arguments(message_of(update))
+    report_id = _report_id(token)
+    if report_id is None:
+        await reply(update, texts.SHOW_USAGE)
+        return
+    member = context.member
+    view = await context.store.reports.view(report_id, with_details=True)
+    if _sees_all_reports(member):
+        if view is None:
+            await reply(update, texts.report_not_found(reference(report_id)))
+            return
+    elif view is None or view.report.reporter_id != member.id:
+        # The same answer whether or not it exists: references are not to be probed.
+        await reply(update, texts.ONLY_OWN_TO_SEE)
+        return
+    await _reply_long(update, _details(view, context))
+    await _send_photos(update, context, view)
+
+
+def _details(view: ReportView, context: BotContext) -> str:
+    report, tz = view.report, context.settings.tz
+    closed = report.status is ReportStatus.CLOSED
+    return texts.report_details(
+        ref=reference(report.id or 0),
+        filed_at=texts.local_datetime(report.created_at, tz),
+        reporter=view.reporter.name if view.reporter else None,
+        category=view.category.name,
+        place=view.place,
+        outside_area=report.outside_area,
+        people_count=report.people_count,
+        urgent=report.urgent,
+        description=report.description,
+        attachments=texts.attachments_summary([a.kind for a in view.attachments]),
+        notes=[
+            (texts.local_datetime(note.created_at, tz), note.text or "(removed)")
+            for note in view.notes
+        ],
+        acknowledgement=_acknowledgement(view, context, full=True),
+        closed=closed,
+        closed_at=texts.local_datetime(report.closed_at, tz) if report.closed_at else None,
+        closed_by=view.closed_by.name if view.closed_by else None,
+        outcome=report.outcome,
+    )
+
+
+async def _send_photos(update: Update, context: BotContext, view: ReportView) -> None:
+    photos = [a.file_id for a in view.attachments if a.kind == "photo" and a.file_id]
+    _, chat = sender(update)
+    ref = reference(view.report.id or 0)
+    for number, file_id in enumerate(photos[:PHOTOS_SHOWN], start=1):
+        try:
+            await context.bot.send_photo(
+                chat.id, file_id, caption=texts.photo_caption(ref, number, len(photos))
+            )
+        except TelegramError as error:
+            # A file id Telegram no longer knows: the text above already counted it.
+            log.warning(
+                "photo of report %s could not be shown: %s", view.report.id, type(error).__name__
+            )
+
+
+# ---- /update and photos replying to a report --------------------------------------------
+async def update_report(update: Update, context: BotContext) -> None:
+    token, text = _arguments(message_of(update))
+    report_id = _report_id(token)
+    if report_id is None:
+        await reply(update, texts.UPDATE_USAGE)
+        return
+    ref = reference(report_id)
+    if not text:
+        await reply(update, texts.update_text_missing(ref))
+        return
+    if len(text) > MAX_TEXT:
+        await reply(update, texts.text_too_long(len(text), MAX_TEXT))
+        return
+    report = await _own_open_report(update, context, report_id)
+    if report is None:
+        return
+    await context.store.reports.add_note(report_id, author=context.member, text=text)
+    await reply(update, texts.note_added(ref))
+
+
+async def photo_for_report(update: Update, context: BotContext) -> None:
+    """A photo sent as a reply to the bot's message about one report adds it to that report."""
+    message = message_of(update)
+    replied = message.reply_to_message
+    found = _references_in((replied.text or replied.caption or "") if replied else "")
+    if len(found) != 1 or not message.photo:
+        await reply(update, texts.PHOTO_WHICH_REPORT)
+        return
+    report_id = found.pop()
+    report = await _own_open_report(update, context, report_id)
+    if report is None:
+        return
+    store, member = context.store, context.member
+    largest = max(message.photo, key=lambda size: size.width * size.height)
+    await store.reports.add_attachment(report_id, by=member, kind="photo", file_id=largest.file_id)
+    caption = (message.caption or "").strip()
+    if caption:  # what the reporter wrote with the photo is an update too
+        await store.reports.add_note(report_id, author=member, text=caption[:MAX_TEXT])
+    await reply(update, texts.photo_added(reference(report_id)))
+
+
+async def _own_open_report(update: Update, context: BotContext, report_id: int) -> Report | None:
+    """The member's own open report, or None after telling them why not."""
+    member = context.member
+    report = await context.store.reports.get(report_id)
+    if report is None and _sees_all_reports(member):
+        await reply(update, texts.report_not_found(reference(report_id)))
+        return None
+    if report is None or report.reporter_id != member.id:
+        await reply(update, texts.ONLY_OWN_TO_UPDATE)
+        return None
+    if report.status is not ReportStatus.OPEN:
+        await reply(update, texts.closed_cannot_update(reference(report_id)))
+        return None
+    return report
+
+
+class _RepliesToOneOfOurReports(filters.MessageFilter):
+    """A reply to a message of the bot that names a report (R-0042)."""
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or not replied.from_user.is_bot:
+            return False
+        return bool(_REFERENCE_TOKEN_RE.search(replied.text or replied.caption or ""))
+
+
+# ---- /close ------------------------------------------------------------------------------
+async def close(update: Update, context: BotContext) -> None:
+    token, outcome = _arguments(message_of(update))
+    report_id = _report_id(token)
+    if report_id is None:
+        await reply(update, texts.CLOSE_USAGE)
+        return
+    ref = reference(report_id)
+    if not outcome:
+        await reply(update, texts.close_outcome_missing(ref))
+        return
+    if len(outcome) > MAX_TEXT:
+        await reply(update, texts.text_too_long(len(outcome), MAX_TEXT))
+        return
+    store, coordinator = context.store, context.member
+    notice = texts.report_closed_for_reporter(ref, coordinator.name, outcome)
+    closed = await store.reports.close(
+        report_id, by=coordinator, outcome=outcome, reporter_notice=notice
+    )
+    if closed is None:
+        view = await store.reports.view(report_id)
+        if view is None:
+            await reply(update, texts.report_not_found(ref))
+            return
+        await _already_closed(update, context, view)
+        return
+    await reply(update, texts.report_closed(ref, outcome))
+    context.services.outbox_wakeup.set()
+
+
+async def _already_closed(update: Update, context: BotContext, view: ReportView) -> None:
+    report = view.report
+    at = report.closed_at or report.created_at
+    await reply(
+        update,
+        texts.report_already_closed(
+            reference(report.id or 0),
+            texts.local_datetime(at, context.settings.tz),
+            view.closed_by.name if view.closed_by else None,
+        ),
+    )
+
+
+# ---- /open -------------------------------------------------------------------------------
+async def open_incidents(update: Update, context: BotContext) -> None:
+    views = await context.store.reports.open_urgent()
+    if not views:
+        await reply(update, texts.NO_OPEN_URGENT)
+        return
+    now = context.clock.now()
+    lines = [texts.open_header(len(views))]
+    for view in views:
+        report = view.report
+        minutes = max(0, int((now - report.created_at).total_seconds() // 60))
+        lines.append(
+            texts.open_line(
+                reference(report.id or 0),
+                texts.age(minutes),
+                view.category.name,
+                view.place,
+                _acknowledgement(view, context) or "",
+                report.acknowledged_at is not None,
+            )
+        )
+    await _reply_long(update, "\n".join(lines))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Put before handlers.reports: a photo replying to a confirmation must reach us first."""
+    return [
+        command("mine", mine),
+        command("show", show),
+        command("update", update_report),
+        command("close", close),
+        command("open", open_incidents),
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.PHOTO & filters.REPLY & _RepliesToOneOfOurReports(),
+            photo_for_report,
+        ),
+    ]

@@ -1,0 +1,89 @@
+"""Shared by the alert and outbox tests: a team on a Friday night and one urgent report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.local_api import SentMessage
+from bot.local_chat import Person
+from bot.roles import Role
+from storage.models import Member, Report, ReportIn
+from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
+
+OFFICER = Person(2002, "Olly", "Officer")
+WARDEN = Person(2003, "Wendy", "Warden")
+COORDINATOR = Person(2004, "Cora", "Coordinator")
+OUTREACH = Person(2005, "Owen", "Outreach")
+REPORTER = Person(2006, "Rita", "Reporter")
+
+# Who gets an urgent alert: the group and every patrol and coordinator except the reporter.
+ALERTED = (COORDINATORS_CHAT, ADMIN.telegram_id, OFFICER.telegram_id, WARDEN.telegram_id,
+           COORDINATOR.telegram_id)  # fmt: skip
+NOT_ALERTED = (OUTREACH.telegram_id, REPORTER.telegram_id)
+DESCRIPTION = "Two men, one showing a knife <blade> & shouting"
+
+
+@dataclass
+class Team:
+    reporter: Member
+    officer: Member
+    coordinator: Member
+
+
+async def team(bot: BotHarness) -> Team:
+    """Everyone joins through an invite, as they would for real."""
+    for person, role in (
+        (OFFICER, Role.OFFICER),
+        (WARDEN, Role.WARDEN),
+        (COORDINATOR, Role.COORDINATOR),
+        (OUTREACH, Role.OUTREACH),
+        (REPORTER, Role.OFFICER),
+    ):
+        await bot.member(person, role)
+    members = bot.store.members
+    reporter = await members.by_telegram_id(REPORTER.telegram_id)
+    officer = await members.by_telegram_id(OFFICER.telegram_id)
+    coordinator = await members.by_telegram_id(COORDINATOR.telegram_id)
+    assert reporter is not None and officer is not None and coordinator is not None
+    return Team(reporter, officer, coordinator)
+
+
+async def file_urgent(
+    bot: BotHarness, reporter: Member, *, description: str | None = DESCRIPTION
+) -> Report:
+    categories = await bot.store.categories.active()
+    weapon = next(c for c in categories if c.slug == "weapon")
+    draft = ReportIn(
+        category_id=weapon.id or 0,
+        place_text="Elmer Square, by the fountain",
+        description=description,
+        people_count="2-3",
+        urgent=True,
+    )
+    return await bot.store.reports.file(
+        draft, reporter=reporter, group_chat_id=bot.settings.coordinators_chat_id
+    )
+
+
+def delivered(bot: BotHarness, chat_id: int, marker: str = "Reported by") -> list[SentMessage]:
+    """The alert copies (and escalations) this chat received, as they now stand."""
+    return [m for m in bot.api.sent_to(chat_id) if "Reported by" in m.plain and marker in m.plain]
+
+
+def alert_copy(bot: BotHarness, chat_id: int, reference: str = "R-0001") -> SentMessage:
+    """The one message in this chat about that report (as it now stands)."""
+    copies = [
+        m for m in bot.api.sent_to(chat_id) if reference in m.plain and "Reported by" in m.plain
+    ]
+    assert len(copies) == 1, [m.plain for m in copies]
+    return copies[0]
+
+
+def button_labels(message: SentMessage) -> list[str]:
+    return [b["text"] for b in message.inline_buttons]
+
+
+async def drain(bot: BotHarness) -> int:
+    sender = bot.app.outbox_sender
+    assert sender is not None
+    return await sender.drain()

@@ -1,0 +1,413 @@
+"""The outbox sender: every alert delivered exactly once, through faults, floods and crashes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import AIORateLimiter
+
+from bot import texts
+from bot.app import build_application
+from bot.config import SettingsError, load_settings
+from bot.incidents import AckKind
+from bot.local_api import ApiCall, Fault, LocalBotAPI, LocalRequest, SentMessage
+from bot.outbox_sender import OutboxSender, SendRates, backoff
+from bot.outbox_types import OutboxStatus, Priority
+from storage.outbox import LEASE
+from tests.alerting import (
+    ALERTED,
+    DESCRIPTION,
+    NOT_ALERTED,
+    OFFICER,
+    WARDEN,
+    alert_copy,
+    button_labels,
+    delivered,
+    drain,
+    file_urgent,
+    team,
+)
+from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness, make_settings
+
+
+def sends_to(bot: BotHarness, chat_id: int) -> int:
+    return len(delivered(bot, chat_id))
+
+
+async def rows_of(bot: BotHarness, report_id: int, purpose: str = "alert") -> list:
+    return [r for r in await bot.store.outbox.for_report(report_id) if r.purpose == purpose]
+
+
+# ---- delivery ---------------------------------------------------------------------------
+async def test_urgent_report_reaches_group_and_each_patrol_once_with_buttons(
+    bot: BotHarness,
+) -> None:
+    members = await team(bot)
+    report = await file_urgent(bot, members.reporter)
+
+    assert await drain(bot) == len(ALERTED)
+
+    for chat_id in ALERTED:
+        assert sends_to(bot, chat_id) == 1, chat_id
+        copy = alert_copy(bot, chat_id)
+        assert button_labels(copy) == ["✅ Acknowledge", "🚶 Attending"]
+        assert [b["callback_data"] for b in copy.inline_buttons] == ["inc:ack:1", "inc:att:1"]
+    for chat_id in NOT_ALERTED:
+        assert sends_to(bot, chat_id) == 0
+    text = alert_copy(bot, COORDINATORS_CHAT).plain
+    assert "Weapon seen · R-0001" in text
+    assert "📍 Elmer Square, by the fountain" in text
+    assert "🕒 21:00 · 👥 2-3 people" in text  # local time (GMT in November)
+    assert "Reported by Rita Reporter (Police officer)" in text
+    assert f"“{DESCRIPTION}”" in text  # escaped on the way, shown as typed
+    assert texts.IF_LIFE_AT_RISK in text
+    assert all(r.status is OutboxStatus.SENT for r in await rows_of(bot, report.id or 0))
+    assert await drain(bot) == 0  # nothing is sent twice
+
+
+async def test_long_description_is_cut_in_the_alert(bot: BotHarness) -> None:
+    members = await team(bot)
+    await file_urgent(bot, members.reporter, description="a" * 500)
+    await drain(bot)
+    text = alert_copy(bot, OFFICER.telegram_id).plain
+    assert "“" + "a" * texts.ALERT_DESCRIPTION_LIMIT + "…”" in text
+    assert "a" * (texts.ALERT_DESCRIPTION_LIMIT + 1) not in text
+
+
+async def test_alert_sent_after_the_first_response_goes_out_acknowledged(
+    bot: BotHarness,
+) -> None:
+    members = await team(bot)
+    report = await file_urgent(bot, members.reporter)
+    await bot.store.reports.acknowledge(
+        report.id or 0, by=members.coordinator, kind=AckKind.ACKNOWLEDGED
+    )
+    await drain(bot)
+    for chat_id in ALERTED:
+        copy = alert_copy(bot, chat_id)
+        assert "Acknowledged by Cora Coordinator at 21:00" in copy.plain
+        assert copy.inline_buttons == []
+        assert copy.edits == 0
+
+
+async def test_acknowledgement_racing_the_sends_still_edits_every_copy(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report is acknowledged while its alerts are going out (rendered with buttons)."""
+    members = await team(bot)
+    report = await file_urgent(bot, members.reporter)
+    send = bot.api.call
+    acknowledged: list[bool] = []
+
+    async def acknowledge_during_first_send(
+        method: str, params: dict, files: dict | None = None
+    ) -> object:
+        if method == "sendMessage" and not acknowledged:
+            acknowledged.append(True)
+            await bot.store.reports.acknowledge(
+                report.id or 0, by=members.officer, kind=AckKind.ATTENDING
+            )
+        return await send(method, params, files)
+
+    monkeypatch.setattr(bot.api, "call", acknowledge_during_first_send)
+    await drain(bot)
+
+    for chat_id in ALERTED:
+        assert sends_to(bot, chat_id) == 1
+        copy = alert_copy(bot, chat_id)
+        assert "Acknowledged by Olly Officer at 21:00 (attending)" in copy.plain, chat_id
+        assert copy.inline_buttons == []
+
+
+async def test_urgent_rows_go_before_normal_ones(bot: BotHarness) -> None:
+    members = await team(bot)
+    await bot.store.outbox.add(chat_id=ADMIN.telegram_id, purpose="notice", text="Briefing")
+    await file_urgent(bot, members.reporter)
+    assert bot.app.outbox_sender is not None
+    one_at_a_time = OutboxSender(  # batches of one: the order of claims is the order sent
+        bot.app.outbox_sender.bot, bot.app.services, rates=SendRates.unpaced(), batch_size=1
+    )
+    before = len(bot.api.calls)
+    await one_at_a_time.drain()
+    texts_sent = [str(c.params.get("text")) for c in bot.api.calls[before:]]
+    assert len(texts_sent) == len(ALERTED) + 1
+    assert texts_sent[-1] == "Briefing"
+    assert all("Urgent incident" in t for t in texts_sent[:-1])
+
+
+async def test_an_edit_that_changes_nothing_counts_as_sent(bot: BotHarness) -> None:
+    members = await team(bot)
+    report = await file_urgent(bot, members.reporter)
+    await drain(bot)
+    await bot.store.reports.acknowledge(
+        report.id or 0, by=members.coordinator, kind=AckKind.ACKNOWLEDGED
+    )
+    await drain(bot)
+    group_copy = alert_copy(bot, COORDINATORS_CHAT)
+    assert group_copy.edits == 1
+    again = await bot.store.outbox.add(
+        chat_id=COORDINATORS_CHAT,
+        purpose="alert_edit",
+        priority=Priority.URGENT,
+        report_id=report.id,
+        edit_message_id=group_copy.message_id,
+    )
+    assert await drain(bot) == 1
+    stored = await bot.store.outbox.get(again.id or 0)
+    assert stored is not None and stored.status is OutboxStatus.SENT
+    assert group_copy.edits == 1
+
+
+# ---- faults -----------------------------------------------------------------------------
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
+async def test_flood_control_pauses_sending_and_delivers_later_exactly_once(
+    bot: BotHarness,
+) -> None:
+    members = await team(bot)
+    report = await file_urgent(bot, members.reporter)
+    bot.api.faults.append(
+        Fault(status=429, retry_after=3, method="sendMessage", chat_id=OFFICER.telegram_id)
+    )
+    await drain(bot)
+    assert sends_to(bot, OFFICER.telegram_id) == 0
+
+    assert await drain(bot) == 0  # paused: Telegram's flood control is per bot
+    bot.clock.advance(seconds=3)
+    await drain(bot)
+
+    for chat_id in ALERTED:
+        assert sends_to(bot, chat_id) == 1, chat_id
+    officer_row = next(
+        r for r in await rows_of(bot, report.id or 0) if r.chat_id == OFFICER.telegram_id
+    )
+    assert officer_row.status is OutboxStatus.SENT
+    assert officer_row.attempts == 1  # the refused attempt did not count as a failure
+
+
+@pytest.mark.parametrize("failures", [[500, 500, 0], [502, 0, 0]])
+async def test_server_errors_and_timeouts_are_retried_with_backoff(
+    bot: BotHarness, failures: list[int]
+) -> None:
+    members = await team(bot)
+    report = await file_urgent(bot, members.reporter)
+    for status in failures:  # 0: the request times out
+        bot.api.faults.append(
+            Fault(status=status, method="sendMessage", chat_id=WARDEN.telegram_id)
+        )
+
+    delays = []
+    await drain(bot)
+    for _ in failures:
+        row = next(r for r in await rows_of(bot, report.id or 0) if r.chat_id == WARDEN.telegram_id)
+        assert row.status is OutboxStatus.PENDING and sends_to(bot, WARDEN.telegram_id) == 0
+        delay = row.next_attempt_at - bot.clock.now()
+        delays.append(delay.total_seconds())
+        assert await drain(bot) == 0  # not due yet
+        bot.clock.advance(delay)
+        await drain(bot)
+
+    assert delays == [2, 4, 8]
+    for chat_id in ALERTED:
+        assert sends_to(bot, chat_id) == 1, chat_id
+
+
+def test_backoff_doubles_up_to_five_minutes() -> None:
+    assert [backoff(n).total_seconds() for n in (1, 2, 3, 4, 8, 9, 50)] == [
+        2, 4, 8, 16, 256, 300, 300,
+    ]  # fmt: skip
+
+
+async def test_member_who_blocked_the_bot_is_reported_to_admins_and_others_get_it(
+    bot: BotHarness,
+) -> None:
+    members = await team(bot)
+    report = await file_urgent(bot, members.reporter)
+    bot.api.blocked_chats.add(WARDEN.telegram_id)
+
+    await drain(bot)
+
+    warden_row = next(
+        r for r in await rows_of(bot, report.id or 0) if r.chat_id == WARDEN.telegram_id
+    )
+    assert warden_row.status is OutboxStatus.UNDELIVERABLE
+    for chat_id in ALERTED:
+        if chat_id != WARDEN.telegram_id:
+            assert sends_to(bot, chat_id) == 1, chat_id
+    notice = bot.last(ADMIN).plain
+    assert notice == (
+        "⚠️ Wendy Warden (Street warden) cannot be reached by the bot (blocked or never "
+        "started it); alert R-0001 was not delivered to them."
+    )
+    assert "knife" not in notice
+    backlog = await bot.store.outbox.backlog()
+    assert backlog.pending == 0 and backlog.undeliverable == 1
+    await drain(bot)  # told once
+    assert [m.plain for m in bot.api.sent_to(ADMIN.telegram_id)].count(notice) == 1
+
+
+async def test_refused_message_is_given_up_without_stopping_the_rest(bot: BotHarness) -> None:
+    await bot.store.outbox.add(chat_id=ADMIN.telegram_id, purpose="notice", text="<b>broken")
+    await bot.store.outbox.add(chat_id=ADMIN.telegram_id, purpose="notice", text="fine")
+    assert await drain(bot) == 1
+    assert bot.last(ADMIN).plain == "fine"
+    backlog = await bot.store.outbox.backlog()
+    assert backlog.pending == 0 and backlog.undeliverable == 1
+
+
+async def test_crash_before_sending_loses_nothing(bot: BotHarness) -> None:
+    """Rows claimed by a sender that died are sent once its lease runs out."""
+    members = await team(bot)
+    await file_urgent(bot, members.reporter)
+    claimed = await bot.store.outbox.claim_due()
+    assert len(claimed) == len(ALERTED)
+
+    assert await drain(bot) == 0  # still leased to the dead sender
+    bot.clock.advance(LEASE + timedelta(seconds=1))
+    assert await drain(bot) == len(ALERTED)
+    for chat_id in ALERTED:
+        assert sends_to(bot, chat_id) == 1
+
+
+async def test_crash_between_send_and_mark_resends_at_most_once(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members = await team(bot)
+    await file_urgent(bot, members.reporter)
+    reports = bot.store.reports
+    mark = reports.alert_sent
+    crashed: list[int] = []
+
+    async def crash_once(row, message_id, **kwargs):  # type: ignore[no-untyped-def]
+        if not crashed:
+            crashed.append(row.chat_id)
+            raise ConnectionError("database went away")
+        return await mark(row, message_id, **kwargs)
+
+    monkeypatch.setattr(reports, "alert_sent", crash_once)
+    with pytest.raises(ConnectionError):
+        await drain(bot)
+    monkeypatch.setattr(reports, "alert_sent", mark)
+
+    bot.clock.advance(LEASE + timedelta(seconds=1))
+    await drain(bot)
+    for chat_id in ALERTED:
+        expected = 2 if chat_id in crashed else 1  # the one unmarked copy goes out again
+        assert sends_to(bot, chat_id) == expected, chat_id
+    assert await drain(bot) == 0
+
+
+# ---- stored messages --------------------------------------------------------------------
+async def test_stored_text_with_buttons_and_a_long_text_split(bot: BotHarness) -> None:
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Help", callback_data="menu:help")]])
+    long_text = "\n".join(f"line {n} " + "x" * 90 for n in range(100))
+    await bot.store.outbox.add(
+        chat_id=ADMIN.telegram_id,
+        purpose="digest",
+        text=long_text,
+        reply_markup=json.dumps(markup.to_dict()),
+    )
+    assert await drain(bot) == 1
+    sent = [m for m in bot.api.sent_to(ADMIN.telegram_id) if m.plain.startswith("line")]
+    assert len(sent) == 3
+    assert "\n".join(m.text or "" for m in sent) == long_text
+    assert [m.inline_buttons for m in sent[:-1]] == [[], []]
+    assert button_labels(sent[-1]) == ["Help"]
+
+
+async def test_stored_photo_from_a_file_and_document_by_file_id(
+    bot: BotHarness, tmp_path: Path
+) -> None:
+    chart = tmp_path / "chart.png"
+    chart.write_bytes(b"\x89PNG fake chart")
+    await bot.store.outbox.add(
+        chat_id=COORDINATORS_CHAT,
+        purpose="digest",
+        text="<b>Digest</b> chart",
+        attachment_kind="photo",
+        attachment_ref=str(chart),
+    )
+    await bot.store.outbox.add(
+        chat_id=COORDINATORS_CHAT,
+        purpose="report",
+        attachment_kind="document",
+        attachment_ref="BQACAgQAAxkBAAIB",
+    )
+    await bot.store.outbox.add(
+        chat_id=COORDINATORS_CHAT,
+        purpose="digest",
+        attachment_kind="photo",
+        attachment_ref=str(tmp_path / "gone.png"),
+    )
+    assert await drain(bot) == 2
+    photo, document = bot.api.sent_to(COORDINATORS_CHAT)
+    assert photo.kind == "photo" and photo.caption == "<b>Digest</b> chart"
+    assert photo.file_bytes == b"\x89PNG fake chart"
+    assert document.kind == "document" and document.file_name == "BQACAgQAAxkBAAIB"
+    assert (await bot.store.outbox.backlog()).undeliverable == 1  # the missing file
+
+
+# ---- the sender itself ------------------------------------------------------------------
+async def test_sender_has_its_own_bot_without_the_rate_limiter(store, clock) -> None:  # type: ignore[no-untyped-def]
+    settings = make_settings(TCAG_OUTBOX_RATE_PER_SECOND="25")
+    application = build_application(
+        settings, store=store, clock=clock, request=LocalRequest(LocalBotAPI()), rate_limit=True
+    )
+    sender = application.outbox_sender
+    assert sender is not None
+    assert isinstance(application.bot.rate_limiter, AIORateLimiter)
+    assert sender.bot is not application.bot and sender.bot.rate_limiter is None
+    assert sender.bot.token == application.bot.token
+    assert sender.bot.defaults is application.bot.defaults  # HTML parse mode, time zone
+    assert sender.bot.request is application.bot.request
+    assert sender.rates == SendRates(overall_per_second=25)
+
+
+def test_telegram_limits_are_the_default_pace() -> None:
+    sender = OutboxSender(object(), object(), rates=SendRates())  # type: ignore[arg-type]
+    overall = sender.overall_limiter
+    assert (overall.max_rate, overall.time_period) == (30, 1)  # a burst of 30, then 30/s
+    private = sender.limiter_for(OFFICER.telegram_id)
+    assert (private.max_rate, private.time_period) == (1, 1)
+    group = sender.limiter_for(COORDINATORS_CHAT)
+    assert (group.max_rate, group.time_period) == (20, 60)
+
+
+async def test_running_sender_sends_when_woken_and_stops_cleanly(bot: BotHarness) -> None:
+    members = await team(bot)
+    sender = bot.app.outbox_sender
+    assert sender is not None
+    delivered = asyncio.Event()
+
+    def watch(call: ApiCall, message: SentMessage | None) -> None:
+        if message is not None and all(sends_to(bot, chat_id) for chat_id in ALERTED):
+            delivered.set()
+
+    bot.api.listeners.append(watch)
+    sender.start()
+    try:
+        await file_urgent(bot, members.reporter)
+        bot.app.services.outbox_wakeup.set()
+        await asyncio.wait_for(delivered.wait(), timeout=5)
+    finally:
+        await sender.stop()
+    assert not sender.running
+    for chat_id in ALERTED:
+        assert sends_to(bot, chat_id) == 1
+
+
+# ---- settings ---------------------------------------------------------------------------
+def test_alert_settings_have_defaults_and_friendly_ranges() -> None:
+    settings = load_settings(_env_file=None)
+    assert settings.alert_escalate_minutes == 5 and settings.outbox_rate_per_second == 30
+    for name in ("TCAG_ALERT_ESCALATE_MINUTES", "TCAG_OUTBOX_RATE_PER_SECOND"):
+        with pytest.raises(SettingsError) as raised:
+            load_settings(_env_file=None, **{name: "0"})
+        assert str(raised.value).startswith(f"Setting {name}:")
+    example = (Path(__file__).parent.parent / ".env.example").read_text()
+    assert "TCAG_ALERT_ESCALATE_MINUTES=5" in example
+    assert "TCAG_OUTBOX_RATE_PER_SECOND=30" in example

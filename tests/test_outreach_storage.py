@@ -1,0 +1,387 @@
+"""The outreach repository on SQLite and PostgreSQL: people, contacts, referrals, counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import String, Text, select
+from sqlmodel import SQLModel
+
+from bot.clock import ManualClock
+from bot.outreach import Action, AgeBand, Flag, Need, ReferralOutcome, ReferralStatus, SleepingSite
+from bot.roles import Role
+from storage.catalog import HotspotIn
+from storage.models import Member, OutboxMessage, OutreachContact, PersonRecord, ReportIn
+from storage.outreach import (
+    ContactIn,
+    ContactSaved,
+    Gone,
+    LegalNameWithoutConsent,
+    Lookup,
+    MergeOutcome,
+    PersonField,
+    PersonIn,
+    SightingIn,
+)
+from storage.store import Store
+
+
+async def worker(store: Store, telegram_id: int = 30, role: Role = Role.OUTREACH) -> Member:
+    admin = await store.members.ensure_admin(1, "Ada")
+    code, _ = await store.invites.create(role, by=admin, ttl=timedelta(hours=1))
+    result = await store.invites.redeem(code, telegram_id=telegram_id, name="Otto", username=None)
+    assert result.member is not None
+    return result.member
+
+
+async def new_contact(
+    store: Store, by: Member, alias: str, *, notes: str | None = None, **person: object
+) -> ContactSaved:
+    saved = await store.outreach.log_contact(
+        ContactIn(
+            new_person=PersonIn(alias=alias, **person),  # type: ignore[arg-type]
+            place_text="Bus station",
+            sleeping_site=SleepingSite.DOORWAY,
+            needs=[Need.FOOD, Need.ACCOMMODATION],
+            actions=[Action.STREETLINK],
+            notes=notes,
+        ),
+        worker=by,
+    )
+    assert isinstance(saved, ContactSaved)
+    return saved
+
+
+async def contact_with(
+    store: Store, by: Member, person_id: int, *, notes: str | None = None
+) -> ContactSaved:
+    saved = await store.outreach.log_contact(
+        ContactIn(
+            person_id=person_id, place_text="Market", needs=[Need.MENTAL_HEALTH], notes=notes
+        ),
+        worker=by,
+    )
+    assert isinstance(saved, ContactSaved)
+    return saved
+
+
+async def test_contact_creates_person_with_first_and_last_seen(
+    store: Store, clock: ManualClock
+) -> None:
+    otto = await worker(store)
+    saved = await new_contact(store, otto, "  Johnny  ", age_band=AgeBand.AGE_26_35)
+    assert saved.person is not None and saved.person.alias == "Johnny"
+    first = clock.now()
+    clock.advance(days=3)
+    await contact_with(store, otto, saved.person.id or 0)
+    person = (await store.outreach.lookup(saved.person.id or 0)).person
+    assert person is not None
+    assert person.first_seen == first and person.last_seen == clock.now()
+    contact = saved.contact
+    assert contact.needs == "accom|food" and contact.actions == "streetlink"  # vocabulary order
+
+
+async def test_search_is_spelling_tolerant_and_skips_merged(store: Store) -> None:
+    otto = await worker(store)
+    johnny = (await new_contact(store, otto, "Johnny")).person
+    await new_contact(store, otto, "Big Mick")
+    await new_contact(store, otto, "Sarah")
+    assert johnny is not None
+    assert [p.alias for p in await store.outreach.search("Jonny", viewer=otto)] == ["Johnny"]
+    assert [p.alias for p in await store.outreach.search("mick", viewer=otto)] == ["Big Mick"]
+    assert [p.alias for p in await store.outreach.search("sar", viewer=otto)] == ["Sarah"]
+    assert await store.outreach.search("Zebedee", viewer=otto) == []
+    listed = await store.audit.recent(action_prefix="person.listed")
+    assert len(listed) == 3 and all(e.actor_id == otto.id for e in listed)
+    assert all("Johnny" not in (e.detail or "") for e in listed)  # ids only, never aliases
+
+
+async def test_similar_asks_only_for_close_aliases(store: Store) -> None:
+    otto = await worker(store)
+    await new_contact(store, otto, "Johnny")
+    await new_contact(store, otto, "Jenny")
+    similar = await store.outreach.similar("Jonny", viewer=otto)
+    assert [p.alias for p in similar] == ["Johnny"]
+
+
+async def test_timeline_is_newest_first_and_audited(store: Store, clock: ManualClock) -> None:
+    otto = await worker(store)
+    person = (await new_contact(store, otto, "Johnny", notes="first meeting")).person
+    assert person is not None
+    clock.advance(days=1)
+    await contact_with(store, otto, person.id or 0, notes="second meeting")
+    view = await store.outreach.timeline(person.id or 0, viewer=otto)
+    assert view is not None
+    assert [c.notes for c in view.timeline.contacts] == ["second meeting", "first meeting"]
+    assert view.timeline.contacts[0].worker == "Otto"
+    assert {t.need for t in view.timeline.needs} == {
+        Need.MENTAL_HEALTH,
+        Need.FOOD,
+        Need.ACCOMMODATION,
+    }
+    viewed = await store.audit.recent(action_prefix="person.viewed")
+    assert [(e.actor_id, e.subject) for e in viewed] == [(otto.id, f"person:{person.id}")]
+
+
+async def test_legal_name_needs_consent(store: Store) -> None:
+    otto = await worker(store)
+    person = (await new_contact(store, otto, "Johnny")).person
+    assert person is not None
+    pid = person.id or 0
+    with pytest.raises(LegalNameWithoutConsent):
+        await store.outreach.edit(pid, PersonField.LEGAL_NAME, "John Smith", by=otto)
+    await store.outreach.edit(pid, PersonField.CONSENT, False, by=otto)
+    with pytest.raises(LegalNameWithoutConsent):
+        await store.outreach.edit(pid, PersonField.LEGAL_NAME, "John Smith", by=otto)
+    await store.outreach.edit(pid, PersonField.CONSENT, True, by=otto)
+    done = await store.outreach.edit(pid, PersonField.LEGAL_NAME, "John Smith", by=otto)
+    assert done.person is not None and done.person.legal_name == "John Smith"
+    withdrawn = await store.outreach.edit(pid, PersonField.CONSENT, False, by=otto)
+    assert withdrawn.person is not None and withdrawn.person.legal_name is None
+    edits = await store.audit.recent(action_prefix="person.edited")
+    assert [e.detail for e in reversed(edits)] == ["consent", "consent", "legal_name", "consent"]
+
+
+async def test_edit_validates_alias_and_lengths(store: Store) -> None:
+    otto = await worker(store)
+    person = (await new_contact(store, otto, "Johnny")).person
+    assert person is not None
+    with pytest.raises(ValueError):
+        await store.outreach.edit(person.id or 0, PersonField.ALIAS, "   ", by=otto)
+    with pytest.raises(ValueError):
+        await store.outreach.edit(person.id or 0, PersonField.ALIAS, "x" * 61, by=otto)
+    with pytest.raises(ValueError):
+        await store.outreach.edit(person.id or 0, PersonField.APPEARANCE, "x" * 201, by=otto)
+    with pytest.raises(ValidationError):
+        PersonIn(alias="")
+    flags = await store.outreach.edit(
+        person.id or 0, PersonField.FLAGS, [Flag.NRPF, Flag.SAFEGUARDING], by=otto
+    )
+    assert flags.person is not None and flags.person.flags == "safeg|nrpf"
+
+
+async def test_merge_keeps_every_contact_and_shows_in_timeline(
+    store: Store, clock: ManualClock
+) -> None:
+    otto = await worker(store)
+    keep = (await new_contact(store, otto, "Johnny", age_band=AgeBand.UNKNOWN)).person
+    clock.advance(days=1)
+    other = (
+        await new_contact(store, otto, "Jonny", age_band=AgeBand.AGE_36_50, appearance="red hat")
+    ).person
+    assert keep is not None and other is not None
+    await contact_with(store, otto, other.id or 0)
+    outcome = await store.outreach.merge(keep.id or 0, other.id or 0, by=otto)
+    assert isinstance(outcome, MergeOutcome) and outcome.moved_contacts == 2
+    assert outcome.kept.age_band is AgeBand.AGE_36_50 and outcome.kept.appearance == "red hat"
+    view = await store.outreach.timeline(keep.id or 0, viewer=otto)
+    assert view is not None and len(view.timeline.contacts) == 3
+    assert [(m.merged_person_id, m.merged_alias) for m in view.timeline.merges] == [
+        (other.id, "Jonny")
+    ]
+    gone = await store.outreach.lookup(other.id or 0)
+    assert gone.gone is Gone.MERGED and gone.merged_into is not None
+    assert gone.merged_into.id == keep.id
+    again = await store.outreach.merge(keep.id or 0, other.id or 0, by=otto)
+    assert isinstance(again, Lookup) and again.gone is Gone.MERGED
+    assert [p.alias for p in await store.outreach.search("Jonny", viewer=otto)] == ["Johnny"]
+    # A contact for the merged record (an old draft) lands on the kept one.
+    late = await contact_with(store, otto, other.id or 0)
+    assert late.person is not None and late.person.id == keep.id
+    assert (await store.outreach.contact_count(keep.id or 0)) == 4
+    merged = await store.audit.recent(action_prefix="person.merged")
+    assert len(merged) == 1 and merged[0].subject == f"person:{keep.id}"
+
+
+async def test_erase_leaves_no_text_about_the_person(store: Store, clock: ManualClock) -> None:
+    otto = await worker(store)
+    patrol = await worker(store, 31, Role.WARDEN)
+    keep = (
+        await new_contact(
+            store, otto, "Zanzibar Zed", notes="ZEDNOTE met by the bins", appearance="ZEDLOOK"
+        )
+    ).person
+    other = (await new_contact(store, otto, "Zanzibar Z", notes="ZEDNOTE2")).person
+    assert keep is not None and other is not None
+    await store.outreach.merge(keep.id or 0, other.id or 0, by=otto)
+    sighting = await store.outreach.add_sighting(
+        SightingIn(place_text="ZEDPLACE", seen_at=clock.now(), appearance="ZEDSIGHTING"),
+        reporter=patrol,
+    )
+    rough = await store.categories.by_slug("rough_sleeping")
+    assert rough is not None
+    report = await store.reports.file(
+        ReportIn(category_id=rough.id or 0, description="ZEDREPORT in a doorway"),
+        reporter=patrol,
+        group_chat_id=None,
+    )
+    queue, _ = await store.outreach.open_referrals()
+    from_report = next(v for v in queue if v.referral.source_report_id == report.id)
+    await store.outreach.log_contact(
+        ContactIn(person_id=keep.id, referral_id=sighting.id, notes="ZEDNOTE3"),
+        worker=otto,
+        reporter_notice="Outreach found them.",
+    )
+    await store.outreach.log_contact(
+        ContactIn(person_id=keep.id, referral_id=from_report.referral.id), worker=otto
+    )
+    await store.outreach.log_contact(
+        ContactIn(place_text="Park", notes="someone else"), worker=otto
+    )
+    before = await store.outreach.counts(
+        clock.now() - timedelta(days=1), clock.now() + timedelta(1)
+    )
+
+    erased = await store.outreach.erase(keep.id or 0, by=None, via="cli")
+
+    assert erased is not None and erased.records == 2 and erased.contacts_anonymised == 4
+    markers = ("Zanzibar", "ZED")
+    async with store.engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            for column in table.columns:
+                if not isinstance(column.type, String | Text):
+                    continue
+                values = (await connection.execute(select(column))).scalars().all()
+                for value in values:
+                    assert not any(m in str(value or "") for m in markers), (
+                        table.name,
+                        column.name,
+                    )
+    after = await store.outreach.counts(clock.now() - timedelta(days=1), clock.now() + timedelta(1))
+    assert after.contacts == before.contacts == 5
+    assert after.anonymous_contacts == 5 and after.people_seen == 0
+    assert await store.outreach.lookup(keep.id or 0) == Lookup(None, Gone.ERASED)
+    assert await store.outreach.erase(keep.id or 0, by=None, via="cli") is None
+    audit = await store.audit.recent(action_prefix="person.erased")
+    assert len(audit) == 1 and audit[0].subject == f"person:{keep.id}"
+    async with store.engine.connect() as connection:
+        kept = (await connection.execute(select(OutreachContact.needs))).scalars().all()
+    assert "accom|food" in kept  # anonymous counts of needs stay
+
+
+async def test_erased_person_cannot_get_a_contact(store: Store) -> None:
+    otto = await worker(store)
+    person = (await new_contact(store, otto, "Johnny")).person
+    assert person is not None
+    await store.outreach.erase(person.id or 0, by=otto, via="admin")
+    result = await store.outreach.log_contact(ContactIn(person_id=person.id), worker=otto)
+    assert result == Lookup(None, Gone.ERASED)
+
+
+async def test_referral_from_rough_sleeping_report(store: Store, clock: ManualClock) -> None:
+    patrol = await worker(store, 31, Role.OFFICER)
+    hotspot, _ = await store.hotspots.upsert(HotspotIn("Elmer Square", 51.5, -0.12))
+    rough = await store.categories.by_slug("rough_sleeping")
+    drinking = await store.categories.by_slug("street_drinking")
+    assert rough is not None and drinking is not None
+    report = await store.reports.file(
+        ReportIn(category_id=rough.id or 0, hotspot_id=hotspot.id, description="in a sleeping bag"),
+        reporter=patrol,
+        group_chat_id=None,
+    )
+    await store.reports.file(
+        ReportIn(category_id=drinking.id or 0, description="cans"),
+        reporter=patrol,
+        group_chat_id=None,
+    )
+    queue, total = await store.outreach.open_referrals()
+    assert total == 1
+    view = queue[0]
+    assert view.referral.source_report_id == report.id and view.referral.reporter_id == patrol.id
+    assert view.place == "Elmer Square" and view.description == "in a sleeping bag"
+    assert view.referral.seen_at == report.created_at
+
+
+async def test_take_then_contact_closes_referral_and_tells_reporter(
+    store: Store, clock: ManualClock
+) -> None:
+    otto = await worker(store)
+    other = await worker(store, 32)
+    patrol = await worker(store, 31, Role.WARDEN)
+    referral = await store.outreach.add_sighting(
+        SightingIn(place_text="Church steps", seen_at=clock.now()), reporter=patrol
+    )
+    rid = referral.id or 0
+    taken = await store.outreach.take(rid, by=otto)
+    assert taken is not None and taken.won and taken.view.referral.status is ReferralStatus.TAKEN
+    second = await store.outreach.take(rid, by=other)
+    assert second is not None and not second.won
+    assert second.view.taken_by is not None and second.view.taken_by.id == otto.id
+    saved = await store.outreach.log_contact(
+        ContactIn(referral_id=rid, place_text="Church steps"),
+        worker=otto,
+        reporter_notice="Outreach found them.",
+    )
+    assert isinstance(saved, ContactSaved) and saved.referral_closed
+    closed = await store.outreach.referral(rid)
+    assert closed is not None and closed.referral.status is ReferralStatus.CLOSED
+    assert closed.referral.outcome is ReferralOutcome.CONTACTED
+    assert closed.referral.contact_id == saved.contact.id
+    assert not await store.outreach.not_found(rid, by=other, reporter_notice="x")
+    async with store.engine.connect() as connection:
+        rows = (await connection.execute(select(OutboxMessage))).all()
+    assert [(r.chat_id, r.purpose, r.text) for r in rows] == [
+        (patrol.telegram_id, "notice", "Outreach found them.")
+    ]
+
+
+async def test_stale_referrals(store: Store, clock: ManualClock) -> None:
+    patrol = await worker(store, 31, Role.WARDEN)
+    otto = await worker(store)
+    old = await store.outreach.add_sighting(
+        SightingIn(place_text="A", seen_at=clock.now()), reporter=patrol
+    )
+    clock.advance(hours=30)
+    await store.outreach.add_sighting(
+        SightingIn(place_text="B", seen_at=clock.now()), reporter=patrol
+    )
+    clock.advance(hours=19)
+    stale = await store.outreach.stale_referrals(older_than=timedelta(hours=48))
+    assert [v.referral.id for v in stale] == [old.id]
+    await store.outreach.not_found(old.id or 0, by=otto, reporter_notice=None)
+    assert await store.outreach.stale_referrals(older_than=timedelta(hours=48)) == []
+
+
+async def test_counts(store: Store, clock: ManualClock) -> None:
+    otto = await worker(store)
+    patrol = await worker(store, 31, Role.WARDEN)
+    start0 = clock.now()
+    returner = (await new_contact(store, otto, "Old Timer")).person
+    regular = (await new_contact(store, otto, "Regular")).person
+    assert returner is not None and regular is not None
+    clock.advance(days=90)
+    await contact_with(store, otto, regular.id or 0)  # seen 20 days before the period
+    clock.advance(days=20)
+    start = clock.now()
+    await contact_with(store, otto, returner.id or 0)
+    await contact_with(store, otto, returner.id or 0)
+    await contact_with(store, otto, regular.id or 0)
+    await new_contact(store, otto, "Newcomer")
+    await store.outreach.log_contact(ContactIn(place_text="Park"), worker=otto)
+    await store.outreach.add_sighting(SightingIn(place_text="A", seen_at=start), reporter=patrol)
+    clock.advance(hours=5)
+    closed = await store.outreach.add_sighting(
+        SightingIn(place_text="B", seen_at=clock.now()), reporter=patrol
+    )
+    clock.advance(hours=1)
+    await store.outreach.not_found(closed.id or 0, by=otto, reporter_notice=None)
+    clock.advance(hours=1)
+    end = clock.now()
+
+    counts = await store.outreach.counts(start, end)
+
+    assert (counts.contacts, counts.anonymous_contacts, counts.people_seen) == (5, 1, 3)
+    assert (counts.new_people, counts.returners) == (1, 1)
+    assert (counts.referrals_made, counts.referrals_closed, counts.open_referrals) == (2, 1, 1)
+    assert counts.open_referral_ages == (timedelta(hours=7),)
+    first = await store.outreach.counts(start0, start0 + timedelta(days=1))
+    assert (first.contacts, first.new_people, first.returners) == (2, 2, 0)
+    # The referral closed later still counts as open at the end of an earlier period.
+    early = await store.outreach.counts(start, start + timedelta(hours=5, minutes=30))
+    assert early.open_referrals == 2
+
+
+async def test_person_table_name(store: Store) -> None:
+    assert PersonRecord.__tablename__ == "people"
