@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import field_validator
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, PrimaryKeyConstraint, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from bot.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
@@ -320,6 +329,79 @@ class OutreachContact(SQLModel, table=True):
     referral_id: int | None = Field(
         default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
     )
+
+
+# ---- shifts, duty and the schedule ledger --------------------------------------------------
+
+
+class ShiftPatternRow(SQLModel, table=True):
+    """A recurring shift: weekdays and local start/end times (end <= start crosses midnight)."""
+
+    __tablename__ = "shift_patterns"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, unique=True)
+    weekdays: str = Field(max_length=20)  # "4,5": Monday is 0
+    start_time: str = Field(max_length=5)  # "20:00", local time
+    end_time: str = Field(max_length=5)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DutySession(SQLModel, table=True):
+    """A member on duty from /on to /off (or closed automatically after the shift)."""
+
+    __tablename__ = "duty_sessions"
+    __table_args__ = (
+        Index("ix_duty_sessions_member_id_ended_at", "member_id", "ended_at"),
+        Index("ix_duty_sessions_started_at", "started_at"),
+        Index("ix_duty_sessions_ended_at", "ended_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(sa_column=_fk("members.id", nullable=False))
+    started_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    end_reason: str | None = Field(default=None, max_length=16)  # off, auto
+    lat: float | None = None
+    lon: float | None = None
+
+
+class ScheduledRun(SQLModel, table=True):
+    """The ledger of briefings, digests and summaries: claimed once, before sending.
+
+    The unique (kind, key) means two instances on one database send each run once.
+    """
+
+    __tablename__ = "schedule_ledger"
+    __table_args__ = (
+        UniqueConstraint("kind", "key", name="uq_schedule_ledger_kind_key"),
+        Index("ix_schedule_ledger_kind_scheduled_at", "kind", "scheduled_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # briefing, digest, weekly, quarterly
+    key: str = Field(max_length=120)  # e.g. "Friday late@2026-10-24"
+    scheduled_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    claimed_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    claimed_by: str = Field(max_length=64)  # the instance that sent it
+    status: str = Field(max_length=16)  # sent, skipped
+    late: bool = Field(default=False)
+    window_start: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    window_end: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class BriefingNote(SQLModel, table=True):
+    """A coordinator's note for the next briefings (/brief add …)."""
+
+    __tablename__ = "briefing_notes"
+    __table_args__ = (Index("ix_briefing_notes_created_at", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int | None = Field(default=None, sa_column=_member_fk())
+    text: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 # ---- input models: validated before a table row is built --------------------------------
