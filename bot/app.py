@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.context import BotContext, OpsApplication, Services
 from bot.outbox_sender import OutboxSender, SendRates, sending_bot
+from bot.scheduler import start_jobs as start_schedule_jobs
 from handlers import all_handlers, schedule_jobs
 from handlers.errors import ErrorReporter
 from storage.persistence import DatabasePersistence
@@ -81,3 +82,6 @@ def build_application(
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     # What a stranger's command menu shows: only the way in.
     await application.bot.set_my_commands([BotCommand("start", "Ask for access or open the menu")])
+    # Briefings, digests and the weekly summary: jobs rebuilt from the shift patterns stored,
+    # and a catch-up run for anything missed while the bot was down.
+    await start_schedule_jobs(application)

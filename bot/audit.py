@@ -21,3 +21,6 @@ class AuditAction(StrEnum):
     PERSON_EDITED = "person.edited"
     PERSON_MERGED = "person.merged"
     PERSON_ERASED = "person.erased"
+    # coordinators' outputs: every export of data and every partnership report made
+    EXPORTED = "data.exported"
+    REPORT_GENERATED = "report.generated"

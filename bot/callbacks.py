@@ -27,6 +27,10 @@ PERSON = "per"  # outreach: a person's record, edits and merges
 REFERRAL = "ref"  # outreach: the referral queue
 ROUGH_SLEEPER = "rs"  # any member: "Rough sleeper seen"
 ERASE = "era"  # admins: erase a person on request
+SHIFTS = "shf"  # admins: shift patterns
+DUTY = "dut"  # any member: their duty (add a location)
+AUDIT = "aud"  # admins: pages of the audit log
+STATS = "sta"  # coordinators: /stats period buttons
 
 PREFIX_PERMISSIONS: dict[str, Permission] = {
     ACCESS: Permission.ADMIN,
@@ -43,6 +47,10 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     REFERRAL: Permission.OUTREACH,
     ROUGH_SLEEPER: Permission.MEMBER,
     ERASE: Permission.ADMIN,
+    SHIFTS: Permission.ADMIN,
+    DUTY: Permission.MEMBER,
+    AUDIT: Permission.ADMIN,
+    STATS: Permission.COORDINATE,
 }
 
 
@@ -233,6 +241,43 @@ def rough_sleeper(action: str, *args: object) -> str:
 def erase(action: str, person_id: int | None = None) -> str:
     """era:ok:<person> / era:x (see handlers.outreach)."""
     return build(ERASE, action) if person_id is None else build(ERASE, action, person_id)
+
+
+# ---- audit log (admins): aud:p:<page>, aud:m:<member>:<page>, aud:a:<action term>:<page> --
+# The action term is audit vocabulary (`member.`, `export`), checked by bot.audit_view.
+def audit_page(page: int) -> str:
+    return build(AUDIT, "p", page)
+
+
+def audit_member(member_id: int, page: int = 0) -> str:
+    return build(AUDIT, "m", member_id, page)
+
+
+def audit_action(term: str, page: int = 0) -> str:
+    return build(AUDIT, "a", term, page)
+
+
+# ---- coordinators' outputs: sta:p:<period> (7d, 30d, quarter; see bot.periods) ------------
+def stats_period(period: str) -> str:
+    return build(STATS, "p", period)
+
+
+# ---- shifts (admins) and duty: shf:<action>[:<shift>], dut:loc:<duty session> ------------
+def shifts_list() -> str:
+    return build(SHIFTS, "list")
+
+
+def shift_add() -> str:
+    return build(SHIFTS, "add")
+
+
+def shift_action(action: str, shift_id: int) -> str:
+    """action: show, ren, days, start, end, rm, rmok (see handlers.shifts)."""
+    return build(SHIFTS, action, shift_id)
+
+
+def duty_location(session_id: int) -> str:
+    return build(DUTY, "loc", session_id)
 
 
 def actions_pattern(prefix: str, *actions: str) -> str:

@@ -7,10 +7,13 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from bot.audit_cli import add_parser as audit_parser
 from bot.catalog_cli import add_parsers as catalog_parsers
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
+from bot.report_cli import add_parsers as report_parsers
 from bot.roles import Role
+from bot.shifts_cli import add_parsers as shifts_parsers
 
 NO_TOKEN_HELP = """\
 No TELEGRAM_BOT_TOKEN is set, so the bot cannot go live on Telegram.
@@ -29,10 +32,10 @@ def _settings() -> Settings:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.runner import StartupError, run_polling
+    from bot.runner import StartupError, run_bot
 
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if settings.token is None:
         print(NO_TOKEN_HELP)
         if not sys.stdin.isatty() or args.no_console:
@@ -40,7 +43,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             return 2
         return cmd_console(argparse.Namespace(database=None))
     try:
-        asyncio.run(run_polling(settings))
+        asyncio.run(run_bot(settings))
     except StartupError as error:
         print(f"tcag: {error}", file=sys.stderr)
         return error.code
@@ -185,13 +188,39 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return run(settings, args)
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from bot.audit_cli import run
+
+    settings = _settings()
+    configure_logging("WARNING")
+    return run(settings, args)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.report_cli import run
+
+    settings = _settings()
+    configure_logging("WARNING")
+    return run(settings, args)
+
+
+def cmd_shifts(args: argparse.Namespace) -> int:
+    from bot.shifts_cli import run
+
+    settings = _settings()
+    configure_logging("WARNING")
+    return run(settings, args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tcag", description="Operations bot for a town centre action group."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run the bot (long polling); console when no token")
+    run = commands.add_parser(
+        "run", help="run the bot (long polling, or webhook when set); console when no token"
+    )
     run.add_argument(
         "--no-console",
         action="store_true",
@@ -231,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     erase.set_defaults(func=cmd_person_erase)
 
     catalog_parsers(commands, cmd_catalog)  # hotspots import|export, categories list
+    shifts_parsers(commands, cmd_shifts)  # shifts add|list|remove
+    audit_parser(commands, cmd_audit)  # tcag audit --since …
+    report_parsers(commands, cmd_report)  # tcag report --quarter 2026Q3 --out report.pdf
     return parser
 
 

@@ -31,6 +31,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("update", "Add to one of your reports", Permission.MEMBER, usage="/update R-12 …"),
     CommandSpec("show", "One report in full", Permission.MEMBER, usage="/show R-12"),
     CommandSpec("roughsleeper", "Rough sleeper seen: tell outreach", Permission.MEMBER),
+    # Duty: names and roles of who is on duty are no personal details, so the group may ask.
+    CommandSpec("on", "Go on duty (you get the briefing)", Permission.MEMBER),
+    CommandSpec("off", "Go off duty", Permission.MEMBER),
+    CommandSpec("duty", "Who is on duty now", Permission.MEMBER, private_only=False),
     CommandSpec("contact", "Log an outreach contact", Permission.OUTREACH),
     CommandSpec("person", "One person's history", Permission.OUTREACH, usage="/person <alias>"),
     CommandSpec("people", "People seen recently", Permission.OUTREACH),
@@ -39,6 +43,37 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "close", "Close an incident with its outcome", Permission.COORDINATE, usage="/close R-12 …"
     ),
+    # Coordinators' outputs: briefings, digests and stats are counts, so the group may ask;
+    # exports and the quarterly report are files to keep private.
+    CommandSpec(
+        "brief",
+        "Briefing notes and the briefing now",
+        Permission.COORDINATE,
+        usage="/brief [add … | clear 3]",
+        private_only=False,
+    ),
+    CommandSpec(
+        "digest", "The current or last shift's digest", Permission.COORDINATE, private_only=False
+    ),
+    CommandSpec(
+        "stats",
+        "Reports by category and hotspot, with a chart",
+        Permission.COORDINATE,
+        usage="/stats 7d|30d|quarter",
+        private_only=False,
+    ),
+    CommandSpec(
+        "export",
+        "Reports and outreach counts as CSV files",
+        Permission.COORDINATE,
+        usage="/export 2026-07-01 2026-09-30",
+    ),
+    CommandSpec(
+        "quarter",
+        "The quarterly partnership report (PDF)",
+        Permission.COORDINATE,
+        usage="/quarter 2026Q3",
+    ),
     CommandSpec(
         "invite", "Invite someone to join", Permission.INVITE, usage="/invite officer|warden|…"
     ),
@@ -46,7 +81,19 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("categories", "Report categories", Permission.ADMIN),
     CommandSpec("hotspots", "Hotspots: named places", Permission.ADMIN),
     CommandSpec(
+        "shifts",
+        "Shift patterns: add, change, remove",
+        Permission.ADMIN,
+        usage="/shifts [add Name | days | start | end]",
+    ),
+    CommandSpec(
         "erase", "Erase a person's outreach record", Permission.ADMIN, usage="/erase <alias>"
+    ),
+    CommandSpec(
+        "audit",
+        "The audit log: who did what, when",
+        Permission.ADMIN,
+        usage="/audit [@username | name | member. | person. | export]",
     ),
 )
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.schedule_plan import WeeklyAt, parse_weekly_at
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/tcag.db"
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+_PATH_RE = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
     "sqlite+aiosqlite": "sqlite+aiosqlite",
@@ -67,6 +72,29 @@ class Settings(BaseSettings):
     referral_stale_hours: int = Field(
         default=48, ge=1, le=24 * 30, validation_alias="TCAG_REFERRAL_STALE_HOURS"
     )
+    # Shift briefings go this long before each shift starts, digests this long after it
+    # ends; a run missed while the bot was down is sent marked late within the grace period,
+    # and skipped (logged) after it. The weekly summary: "mon 08:00" local time, or "off".
+    briefing_lead_minutes: int = Field(
+        default=15, ge=0, le=12 * 60, validation_alias="TCAG_BRIEFING_LEAD_MINUTES"
+    )
+    digest_delay_minutes: int = Field(
+        default=0, ge=0, le=12 * 60, validation_alias="TCAG_DIGEST_DELAY_MINUTES"
+    )
+    schedule_grace_minutes: int = Field(
+        default=120, ge=0, le=24 * 60, validation_alias="TCAG_SCHEDULE_GRACE_MINUTES"
+    )
+    weekly_summary_at: str = Field(default="mon 08:00", validation_alias="TCAG_WEEKLY_SUMMARY_AT")
+    # Running: log lines as text or one JSON object per line; webhook mode when a public
+    # HTTPS URL is set (Telegram then posts updates to us, with the secret in a header).
+    log_format: str = Field(default="text", validation_alias="TCAG_LOG_FORMAT")
+    webhook_url: str | None = Field(default=None, validation_alias="TCAG_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(
+        default=None, validate_default=True, validation_alias="TCAG_WEBHOOK_SECRET"
+    )
+    webhook_listen: str = Field(default="127.0.0.1", validation_alias="TCAG_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="TCAG_WEBHOOK_PORT")
+    webhook_path: str = Field(default="telegram", validation_alias="TCAG_WEBHOOK_PATH")
 
     @field_validator("token", mode="before")
     @classmethod
@@ -130,10 +158,81 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return level
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return "text"
+        if not isinstance(value, str) or value.strip().lower() not in {"text", "json"}:
+            raise ValueError("must be text or json")
+        return value.strip().lower()
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not re.match(r"^https://[^/\s]+(/\S*)?$", value.strip()):
+            raise ValueError("must be the public https:// URL Telegram posts updates to")
+        return value.strip()
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and not value.strip():
+            value = None
+        if info.data.get("webhook_url") is None:
+            return value  # polling: the secret is not used
+        if value is None:
+            raise ValueError("is required when TCAG_WEBHOOK_URL is set (1-256 of A-Z a-z 0-9 _ -)")
+        if not isinstance(value, str) or not _SECRET_RE.match(value.strip()):
+            raise ValueError("must be 1 to 256 characters, each A-Z, a-z, 0-9, _ or -")
+        return value.strip()
+
+    @field_validator("webhook_path", mode="before")
+    @classmethod
+    def _webhook_path(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return "telegram"
+        path = str(value).strip().strip("/")
+        if not _PATH_RE.match(path) or path == "healthz":
+            raise ValueError("must be a URL path such as telegram (letters, digits, _ - . /)")
+        return path
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _webhook_listen(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must be an address to listen on, such as 127.0.0.1")
+        return value.strip()
+
+    @field_validator("weekly_summary_at")
+    @classmethod
+    def _weekly_summary_at(cls, value: str) -> str:
+        parse_weekly_at(value)  # raises ValueError with the reason
+        return " ".join(value.strip().lower().split()) or "off"
+
     # Derived values, so no caller rebuilds them.
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def briefing_lead(self) -> timedelta:
+        return timedelta(minutes=self.briefing_lead_minutes)
+
+    @property
+    def digest_delay(self) -> timedelta:
+        return timedelta(minutes=self.digest_delay_minutes)
+
+    @property
+    def schedule_grace(self) -> timedelta:
+        return timedelta(minutes=self.schedule_grace_minutes)
+
+    @property
+    def weekly_summary(self) -> WeeklyAt | None:
+        """When the weekly summary goes out, or None when it is off."""
+        return parse_weekly_at(self.weekly_summary_at)
 
     @property
     def token_value(self) -> str | None:
@@ -150,6 +249,10 @@ class Settings(BaseSettings):
         if base.endswith("/bot"):
             return base[: -len("/bot")] + "/file/bot"
         return base + "/file/bot"
+
+    @property
+    def webhook_secret_value(self) -> str | None:
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else None
 
     @property
     def is_sqlite(self) -> bool:

@@ -19,6 +19,10 @@ from bot.outreach import FLAG_LABELS, SLEEPING_SITE_LABELS, AgeBand, Flag, Perso
 from bot.roles import Permission, Role, Status
 from bot.texts import (
     PERSON_FIELD_LABELS,
+    STATS_LAST_7_DAYS,
+    STATS_LAST_30_DAYS,
+    STATS_THIS_QUARTER,
+    audit_member_button,
     category_button,
     erase_button,
     member_button,
@@ -626,3 +630,118 @@ def erase_choose(people: Sequence[PersonFacts], tz: ZoneInfo) -> InlineKeyboardM
     ]
     rows.append([InlineKeyboardButton("✖️ Cancel", callback_data=callbacks.erase("x"))])
     return InlineKeyboardMarkup(rows)
+
+
+# ---- audit log (admins: /audit, handlers.audit) ---------------------------------------------
+AUDIT_PER_PAGE = 20
+AUDIT_MEMBER_CHOICES = 10
+
+
+def audit_pager(page: int, pages: int, build: Callable[[int], str]) -> InlineKeyboardMarkup | None:
+    """◀ newer entries, older entries ▶ (page 0 is the newest)."""
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton("◀ Newer", callback_data=build(page - 1)))
+    if page + 1 < pages:
+        nav.append(InlineKeyboardButton("Older ▶", callback_data=build(page + 1)))
+    return InlineKeyboardMarkup([nav]) if nav else None
+
+
+def audit_member_choice(members: Sequence[Member]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    audit_member_button(m.name, m.username, m.role),
+                    callback_data=callbacks.audit_member(m.id or 0),
+                )
+            ]
+            for m in members[:AUDIT_MEMBER_CHOICES]
+        ]
+    )
+
+
+# ---- coordinators' outputs (/stats, handlers.coordinator) ----------------------------------
+def stats_periods() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(STATS_LAST_7_DAYS, callback_data=callbacks.stats_period("7d")),
+                InlineKeyboardButton(
+                    STATS_LAST_30_DAYS, callback_data=callbacks.stats_period("30d")
+                ),
+            ],
+            [
+                InlineKeyboardButton(
+                    STATS_THIS_QUARTER, callback_data=callbacks.stats_period("quarter")
+                )
+            ],
+        ]
+    )
+
+
+# ---- shifts (admins) and duty (handlers.shifts, handlers.duty) -----------------------------
+def shift_list(shifts: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """shifts: (id, label) of each pattern, in the order listed."""
+    rows = [
+        [InlineKeyboardButton(label[:60], callback_data=callbacks.shift_action("show", shift_id))]
+        for shift_id, label in shifts
+    ]
+    rows.append([InlineKeyboardButton("➕ Add a shift", callback_data=callbacks.shift_add())])
+    return InlineKeyboardMarkup(rows)
+
+
+def shift_actions(shift_id: int) -> InlineKeyboardMarkup:
+    def button(label: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=callbacks.shift_action(action, shift_id))
+
+    return InlineKeyboardMarkup(
+        [
+            [button("📅 Days", "days"), button("🕗 Start", "start"), button("🕒 End", "end")],
+            [button("✏️ Rename", "ren"), button("🗑 Remove", "rm")],
+            [InlineKeyboardButton("◀ All shifts", callback_data=callbacks.shifts_list())],
+        ]
+    )
+
+
+def shift_confirm_remove(shift_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "🗑 Yes, remove", callback_data=callbacks.shift_action("rmok", shift_id)
+                ),
+                InlineKeyboardButton(
+                    "◀ Back", callback_data=callbacks.shift_action("show", shift_id)
+                ),
+            ]
+        ]
+    )
+
+
+def duty_started(session_id: int) -> InlineKeyboardMarkup:
+    from bot.texts import DUTY_LOCATION_BUTTON
+
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    DUTY_LOCATION_BUTTON, callback_data=callbacks.duty_location(session_id)
+                )
+            ]
+        ]
+    )
+
+
+def duty_location() -> ReplyKeyboardMarkup:
+    """The phone's own location button, and a way out."""
+    from bot.texts import DUTY_NO_LOCATION, DUTY_SEND_LOCATION
+
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(DUTY_SEND_LOCATION, request_location=True)],
+            [KeyboardButton(DUTY_NO_LOCATION)],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )

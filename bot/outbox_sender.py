@@ -21,7 +21,8 @@ Alerts, escalations and their edits are rendered at send time from the report's 
 state (bot.alert_messages), so a copy sent after the first response already shows it. Other
 rows are sent as stored: `text` (HTML, split above 4096 characters), `reply_markup` as
 JSON (`json.dumps(markup.to_dict())`), `attachment_kind` photo or document with
-`attachment_ref` a file path or a Telegram file id (`text` is its caption when it fits),
+`attachment_ref` a file path, a Telegram file id or "b64:<base64 bytes>" (a chart the
+scheduler drew; `text` is its caption when it fits),
 `edit_message_id` to edit an earlier message instead.
 
 The sender has its own Bot without PTB's AIORateLimiter (same token, server, connection
@@ -33,6 +34,7 @@ message a second per private chat, 20 a minute per group.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -78,6 +80,8 @@ MIN_PAUSE = timedelta(seconds=1)
 # once. It bounds how long one batch can wait on a chat's limit (a group allows 20 a
 # minute), so no claimed row waits anywhere near its 60 s lease.
 ROWS_PER_CHAT_PER_BATCH = 4
+# attachment_ref "b64:<base64>" carries the file itself (a chart the scheduler drew).
+INLINE_ATTACHMENT = "b64:"
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,16 @@ def _retry_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def _read_attachment(ref: str) -> InputFile | str:
-    """A file on disk is uploaded; anything else is taken for a Telegram file id."""
+def _read_attachment(ref: str, kind: str = "photo") -> InputFile | str:
+    """Inline bytes ("b64:…") or a file on disk are uploaded; anything else is a file id."""
+    if ref.startswith(INLINE_ATTACHMENT):  # checked first: base64 has "/" and is long
+        try:
+            content = base64.b64decode(ref[len(INLINE_ATTACHMENT) :], validate=True)
+        except ValueError:  # binascii.Error
+            raise _Undeliverable("attachment data unreadable") from None
+        if not content:
+            raise _Undeliverable("attachment data empty")
+        return InputFile(content, filename="chart.png" if kind == "photo" else "attachment")
     path = Path(ref)
     if path.is_file():
         return InputFile(path.read_bytes(), filename=path.name)
@@ -422,7 +434,7 @@ class OutboxSender:
         caption: str | None,
         markup: InlineKeyboardMarkup | None,
     ) -> Message:
-        content = await asyncio.to_thread(_read_attachment, ref)
+        content = await asyncio.to_thread(_read_attachment, ref, kind)
         bot = self.bot
         if kind == "photo":
             return await self._paced(

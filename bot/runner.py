@@ -1,4 +1,4 @@
-"""`tcag run`: prepare the database, then long-poll until SIGINT or SIGTERM."""
+"""`tcag run`: prepare the database, then long-poll (or serve the webhook) until a signal."""
 
 from __future__ import annotations
 
@@ -9,14 +9,20 @@ import signal
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.context import OpsApplication
+from bot.health import schedule_health_log
+from bot.webhook import WebhookServer
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+
+EXIT_BOT_API = 6
+EXIT_LISTEN = 8
 
 
 class StartupError(Exception):
@@ -63,7 +69,8 @@ async def prepare_database(settings: Settings, store: Store) -> None:
         )
 
 
-async def run_polling(settings: Settings) -> None:
+async def run_bot(settings: Settings) -> None:
+    """Long polling, or webhook mode when TCAG_WEBHOOK_URL is set; until SIGINT or SIGTERM."""
     store = open_store(settings)
     try:
         await prepare_database(settings, store)
@@ -72,28 +79,98 @@ async def run_polling(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+        # Bound before going online, so a busy port is one line and nothing half-started.
+        server = _bind_webhook(application, settings) if settings.webhook_url else None
         try:
-            await application.initialize()
-        except InvalidToken:
-            raise StartupError(
-                "Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather.", 5
-            ) from None
-        except NetworkError as error:
-            raise StartupError(
-                f"Cannot reach the Bot API at {settings.base_url}: {error}", 6
-            ) from None
-        try:
-            if application.post_init:
-                await application.post_init(application)
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-            log.info("running as @%s (long polling); stop with Ctrl-C", application.bot.username)
-            await stop.wait()
-            log.info("stopping")
-            await application.updater.stop()
-            await application.stop()
+            await _initialize(application, settings)
+            try:
+                if application.post_init:
+                    await application.post_init(application)
+                if server is None:
+                    schedule_health_log(application)
+                await application.start()
+                try:
+                    if server is None:
+                        await _poll(application, stop)
+                    else:
+                        await _serve_webhook(application, settings, server, stop)
+                finally:
+                    await application.stop()
+            finally:
+                await application.shutdown()
         finally:
-            await application.shutdown()
+            if server is not None:
+                await server.stop()
     finally:
         await store.close()
+
+
+async def _initialize(application: OpsApplication, settings: Settings) -> None:
+    try:
+        await application.initialize()
+    except InvalidToken:
+        raise StartupError(
+            "Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather.", 5
+        ) from None
+    except NetworkError as error:
+        raise StartupError(
+            f"Cannot reach the Bot API at {settings.base_url}: {error}", EXIT_BOT_API
+        ) from None
+
+
+async def _poll(application: OpsApplication, stop: asyncio.Event) -> None:
+    assert application.updater is not None
+    # Deletes any webhook first, so switching back from webhook mode just works.
+    await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+    log.info("running as @%s (long polling); stop with Ctrl-C", application.bot.username)
+    await stop.wait()
+    log.info("stopping")
+    await application.updater.stop()
+
+
+def _bind_webhook(application: OpsApplication, settings: Settings) -> WebhookServer:
+    secret = settings.webhook_secret_value
+    assert secret is not None  # Settings require it with a webhook URL
+    try:
+        return WebhookServer(
+            application,
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            path=settings.webhook_path,
+            secret=secret,
+        )
+    except OSError as error:
+        where = f"{settings.webhook_listen}:{settings.webhook_port}"
+        raise StartupError(
+            f"Cannot listen on {where} for the webhook (TCAG_WEBHOOK_LISTEN, "
+            f"TCAG_WEBHOOK_PORT): {error.strerror or error}",
+            EXIT_LISTEN,
+        ) from None
+
+
+async def _serve_webhook(
+    application: OpsApplication, settings: Settings, server: WebhookServer, stop: asyncio.Event
+) -> None:
+    server.start()
+    try:
+        await application.bot.set_webhook(
+            url=settings.webhook_url or "",
+            secret_token=settings.webhook_secret_value,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    except TelegramError as error:
+        raise StartupError(
+            f"The Bot API refused the webhook TCAG_WEBHOOK_URL ({error}).", EXIT_BOT_API
+        ) from None
+    log.info(
+        "running as @%s (webhook on %s:%s%s, health at /healthz); stop with Ctrl-C",
+        application.bot.username,
+        server.host,
+        server.port,
+        server.path,
+    )
+    await stop.wait()
+    log.info("stopping")
+    # Updates Telegram sends meanwhile wait at Telegram (the webhook stays set) until the
+    # next start: nothing is lost. Stop taking new ones; the queued ones are still handled.
+    await server.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -1313,3 +1314,653 @@ def person_erased(person_id: int, contacts: int) -> str:
         f"🗑 Record #{person_id} erased. {contacts} contact{'s' if contacts != 1 else ''} "
         "kept as anonymous counts only."
     )
+
+
+# ---- briefings, digests and summaries (bot.digest_content assembles them) ------------------
+# These go to the coordinators' group: counts, categories, hotspots, references, times and
+# member names only, never a report's text or anything about an outreach client.
+DAY_FORMAT = "%a %d %b"  # Fri 27 Nov
+SENT_LATE = " <i>(sent late)</i>"
+BY_CATEGORY_HEADING = "<b>By category</b>"
+TOP_HOTSPOTS_HEADING = "📍 <b>Top hotspots</b>"
+NOT_AT_A_HOTSPOT = "not at a hotspot"
+URGENT_HEADING = "🚨 <b>Urgent incidents</b>"
+URGENT_SINCE_HEADING = "🚨 <b>Urgent incidents since then</b>"
+NO_URGENT = "None."
+NOTES_HEADING = "📝 <b>Coordinators' notes</b>"
+NO_NOTES = "📝 No briefing notes. Coordinators add them with /brief add …"
+NOBODY_ON_DUTY = "👮 Nobody is on duty yet."
+OUTREACH_HEADING = "🤝 <b>Outreach</b>"
+STAFF_HEADING = "⏱ <b>Staff on duty</b>"
+LAST_WEEK = "last week"
+FOUR_WEEK_AVERAGE = "4-week average"
+UNKNOWN_CATEGORY = "Unknown category"
+# Chart texts are drawn by matplotlib: plain text, not HTML.
+CHART_HOUR_AXIS = "Hour (local time)"
+CHART_DAY_AXIS = "Day"
+CHART_WEEK_AXIS = "Week starting"
+CHART_COUNT_AXIS = "Incidents"
+CHART_NO_INCIDENTS = "No incidents in this period"
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def duration(span: timedelta) -> str:
+    """A length of time read at a glance: 'under 1 min', '3 min', '1 h 05 min', '2 d 3 h'."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "under 1 min"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, mins = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {mins:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"
+
+
+def time_span(start: str, end: str) -> str:
+    return f"{start}–{end}"
+
+
+def date_span(first: str, last: str) -> str:
+    return first if first == last else f"{first} – {last}"
+
+
+def and_more(count: int) -> str:
+    return f"… and {count} more"
+
+
+def _heading(icon: str, title: str, span: str | None, late: bool) -> str:
+    line = f"{icon} <b>{title}</b>{SENT_LATE if late else ''}"
+    return f"{line}\n{esc(span)}" if span else line
+
+
+def briefing_heading(shift: str | None, span: str | None, *, late: bool) -> str:
+    title = f"Briefing: {esc(shift)}" if shift else "Briefing"
+    return _heading("📋", title, span, late)
+
+
+def digest_heading(shift: str, span: str | None, *, late: bool) -> str:
+    return _heading("📊", f"Shift digest: {esc(shift)}", span, late)
+
+
+def weekly_heading(span: str | None, *, late: bool) -> str:
+    return _heading("🗓", "Weekly summary", span, late)
+
+
+def stats_heading(label: str, span: str | None) -> str:
+    return _heading("📈", f"Statistics: {esc(label)}", span, False)
+
+
+def since_line(since: str, total: int) -> str:
+    return f"Since {esc(since)}: <b>{_plural(total, 'report')}</b>."
+
+
+def _previous(value: float | None, against: str) -> str:
+    if value is None:
+        return ""
+    shown = f"{value:g}" if value == int(value) else f"{value:.1f}"
+    return f" ({esc(against)} {shown})"
+
+
+def total_line(total: int, previous: float | None, against: str) -> str:
+    return f"Reports: <b>{total}</b>{_previous(previous, against)}"
+
+
+def weekly_total_line(total: int, average: float | None, previous: Sequence[int]) -> str:
+    if average is None:
+        return total_line(total, None, "")
+    weeks = ", ".join(str(n) for n in previous)
+    shown = f"{average:g}" if average == int(average) else f"{average:.1f}"
+    return f"Reports: <b>{total}</b> ({FOUR_WEEK_AVERAGE} {shown}: {weeks})"
+
+
+def count_line(name: str, count: int, *, italic: bool = False) -> str:
+    label = f"<i>{esc(name)}</i>" if italic else esc(name)
+    return f"• {label}: {count}"
+
+
+def comparison_line(name: str, count: int, previous: float | None, against: str) -> str:
+    return f"• {esc(name)}: {count}{_previous(previous, against)}"
+
+
+def urgent_line(
+    *,
+    reference: str,
+    at: str,
+    category: str,
+    hotspot: str | None,
+    acknowledged_by: str | None,
+    acknowledged_after: str | None,
+    attending: bool,
+    escalated: bool,
+    closed: bool,
+) -> str:
+    place = esc(hotspot) if hotspot else f"<i>{NOT_AT_A_HOTSPOT}</i>"
+    if acknowledged_after is None:
+        state = "⚠️ not acknowledged"
+    else:
+        verb = "attending" if attending else "acknowledged"
+        state = f"{verb}: {esc(acknowledged_by or 'a former member')} after {acknowledged_after}"
+    extras = (", escalated" if escalated else "") + (", closed" if closed else ", open")
+    return f"• <b>{esc(reference)}</b> {esc(at)} {esc(category)} · {place} · {state}{extras}"
+
+
+def still_open_heading(count: int) -> str:
+    return f"Still open from before ({count}):"
+
+
+def ack_summary(urgent: int, acknowledged: int, median: str | None, longest: str | None) -> str:
+    if urgent == 0:
+        return NO_URGENT
+    line = f"{_plural(urgent, 'urgent incident')}, {acknowledged} acknowledged"
+    if median is not None:
+        line += f"; time to acknowledge: median {median}, longest {longest}"
+    return line + "."
+
+
+def open_referrals_line(count: int) -> str:
+    return f"🛏 Open rough-sleeper referrals: <b>{count}</b>"
+
+
+def stale_referrals_heading(count: int, older_than: timedelta) -> str:
+    hours = int(older_than.total_seconds() // 3600)
+    return f"Waiting more than {hours} h: <b>{count}</b>"
+
+
+def stale_referral_line(age: str, hotspot: str | None) -> str:
+    place = esc(hotspot) if hotspot else f"<i>{NOT_AT_A_HOTSPOT}</i>"
+    return f"• waiting {esc(age)} · {place}"
+
+
+def note_line(note_id: int, text: str, author: str | None, at: str) -> str:
+    by = f"{esc(author)}, " if author else ""
+    return f"#{note_id} {esc(text)} <i>({by}{esc(at)})</i>"
+
+
+def on_duty_heading(count: int) -> str:
+    return f"👮 <b>On duty</b> ({count})"
+
+
+def on_duty_line(name: str, role: str, since: str) -> str:
+    return f"• {esc(name)}, {esc(role)}, since {esc(since)}"
+
+
+def outreach_figures(
+    *,
+    contacts: int,
+    anonymous: int,
+    new_people: int,
+    returners: int,
+    referrals_made: int,
+    referrals_closed: int,
+    open_referrals: int,
+) -> str:
+    return (
+        f"Contacts: {contacts} ({anonymous} anonymous) · new people: {new_people} · "
+        f"returners: {returners}\n"
+        f"Referrals: {referrals_made} made, {referrals_closed} closed, {open_referrals} open"
+    )
+
+
+def staff_hours_line(hours: float, members: int) -> str:
+    return f"{hours:.1f} hours on duty by {_plural(members, 'member')}"
+
+
+def auto_closed_line(count: int) -> str:
+    return f"{_plural(count, 'duty session')} left open and closed automatically"
+
+
+def still_on_duty_line(count: int) -> str:
+    return f"{count} still on duty when this was written"
+
+
+def chart_hour_label(hour: datetime, tz: ZoneInfo) -> str:
+    local = hour.astimezone(tz)
+    return local.strftime("%H" if local.minute == 0 else "%H:%M")
+
+
+def chart_day_label(day: str, weekday: str, *, many: bool) -> str:
+    return day if many else f"{weekday} {day}"
+
+
+def chart_week_label(monday: str) -> str:
+    return monday
+
+
+def hourly_chart_title(shift: str, day: str) -> str:
+    return f"Incidents per hour by category: {shift}, {day}"
+
+
+def daily_chart_title(label: str) -> str:
+    return f"Incidents per day by category: {label}"
+
+
+WEEKLY_CHART_TITLE = "Incidents per week by category: this week and the four before"
+
+
+def chart_caption(title: str) -> str:
+    return f"📊 {esc(title)}"
+
+
+# ---- audit log (/audit in handlers.audit, `tcag audit` in bot.audit_cli) -------------------
+# Rows read as sentences: "Alex Admin changed the role of Olly Officer — warden". Person
+# records appear by number only ("person record #12"): the log never holds an alias.
+AUDIT_ACTION_WORDS: dict[str, str] = {
+    "member.requested": "asked to join",
+    "member.approved": "approved",
+    "member.rejected": "turned down",
+    "member.role_changed": "changed the role of",
+    "member.suspended": "suspended",
+    "member.reinstated": "reinstated",
+    "member.admin_granted": "made an admin:",
+    "invite.created": "created",
+    "invite.used": "joined with",
+    "person.viewed": "viewed",
+    "person.listed": "listed",
+    "person.edited": "edited",
+    "person.merged": "merged a record into",
+    "person.erased": "erased",
+    "data.exported": "exported",
+    "report.generated": "made",
+}
+AUDIT_SYSTEM_ACTOR = "System"  # settings, the command line, scheduled jobs
+_AUDIT_SUBJECT_WORDS = (
+    (re.compile(r"person:(\d+)"), r"person record #\1"),
+    (re.compile(r"^people:1$"), "1 person record"),
+    (re.compile(r"^people:(\d+)$"), r"\1 person records"),
+    (re.compile(r"^invite:(\d+)$"), r"invite #\1"),
+)
+AUDIT_NAME_SHOWN = 32
+AUDIT_SUBJECT_SHOWN = 32
+AUDIT_DETAIL_SHOWN = 56
+AUDIT_VERB_SHOWN = 40  # 20 lines of at most ~180 characters fit one message
+
+
+def audit_actor(name: str | None, member_id: int | None) -> str:
+    if name:
+        return name
+    return f"member #{member_id}" if member_id is not None else AUDIT_SYSTEM_ACTOR
+
+
+def audit_verb(action: str) -> str:
+    return AUDIT_ACTION_WORDS.get(action) or action.replace(".", " ").replace("_", " ")
+
+
+def _audit_words(text: str) -> str:
+    for pattern, words in _AUDIT_SUBJECT_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
+def audit_subject(
+    member_name: str | None, member_id: int | None, subject: str | None, *, same_as_actor: bool
+) -> str:
+    """Whom or what it was done to: a member's name, a record or invite number, or ''."""
+    parts = []
+    if member_id is not None and not same_as_actor:
+        parts.append(member_name or f"member #{member_id}")
+    if subject:
+        parts.append(_audit_words(subject))
+    return " · ".join(parts)
+
+
+def audit_detail(detail: str | None) -> str:
+    return _audit_words(detail) if detail else ""
+
+
+def audit_parts(
+    *,
+    actor_name: str | None,
+    actor_id: int | None,
+    action: str,
+    subject_member_name: str | None,
+    subject_member_id: int | None,
+    subject: str | None,
+    detail: str | None,
+) -> tuple[str, str, str, str]:
+    """(actor, action in words, subject, detail) of one audit row."""
+    same = subject_member_id is not None and subject_member_id == actor_id
+    return (
+        audit_actor(actor_name, actor_id),
+        audit_verb(action),
+        audit_subject(subject_member_name, subject_member_id, subject, same_as_actor=same),
+        audit_detail(detail),
+    )
+
+
+def audit_sentence(actor: str, verb: str, subject: str, detail: str) -> str:
+    """The plain sentence (the command line's text format)."""
+    sentence = " ".join(part for part in (actor, verb, subject) if part)
+    return f"{sentence} — {detail}" if detail else sentence
+
+
+def _audit_short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def audit_entry(when: str, actor: str, verb: str, subject: str, detail: str) -> str:
+    """One line of /audit, short enough that 20 fit in one message."""
+    name = esc(_audit_short(actor, AUDIT_NAME_SHOWN))
+    line = f"<code>{esc(when)}</code> <b>{name}</b> {esc(_audit_short(verb, AUDIT_VERB_SHOWN))}"
+    if subject:
+        line += f" {esc(_audit_short(subject, AUDIT_SUBJECT_SHOWN))}"
+    if detail:
+        line += f" — {esc(_audit_short(detail, AUDIT_DETAIL_SHOWN))}"
+    return line
+
+
+def audit_filter_by_member(name: str) -> str:
+    return f"by or about {_audit_short(name, AUDIT_NAME_SHOWN)}"
+
+
+def audit_filter_by_action(term: str) -> str:
+    return f"actions “{term}”"
+
+
+def audit_page(
+    lines: Sequence[str], filtered: str | None, total: int, page: int, pages: int
+) -> str:
+    where = f" ({esc(filtered)})" if filtered else ""
+    if not lines:
+        return f"📜 <b>Audit log</b>{where}: no entries."
+    entries = "entry" if total == 1 else "entries"
+    header = (
+        f"📜 <b>Audit log</b>{where}: {total} {entries}, newest first. "
+        f"Page {page + 1} of {pages}, times in local time."
+    )
+    return header + "\n\n" + "\n".join(lines)
+
+
+def audit_member_button(name: str, username: str | None, role: Role) -> str:
+    handle = f" @{username}" if username else ""
+    return f"{name[:30]}{handle} · {role.value}"
+
+
+def audit_which_member(text: str) -> str:
+    return f"Several members match “{esc(text)}”. Whose audit entries?"
+
+
+def audit_no_match(text: str) -> str:
+    return (
+        f"No member or action matches “{esc(text)}”.\n"
+        "Try <code>/audit @username</code>, a Telegram id, part of a name, or an action: "
+        "<code>/audit member.</code>, <code>/audit person.</code>, <code>/audit export</code>."
+    )
+
+
+# ---- coordinators' outputs: /brief, /digest, /stats, /export, /quarter (handlers.coordinator)
+_GIVEN_SHOWN = 40
+
+
+def period_problem(problem: str, given: str = "") -> str:
+    """Why a period, date or quarter was refused (a bot.periods.PeriodProblem value).
+
+    Plain text, no markup: `tcag report` prints it too. esc() it before sending.
+    """
+    shown = given if len(given) <= _GIVEN_SHOWN else given[: _GIVEN_SHOWN - 1] + "…"
+    return {
+        "missing": "Please give a period.",
+        "bad_quarter": f"“{shown}” is not a quarter I understand. Write it like 2026Q3 "
+        "(or 2026-Q3).",
+        "quarter_number": f"“{shown}”: quarters are Q1 to Q4, like 2026Q3.",
+        "year_range": f"“{shown}”: please give a year from 2000 to 2100.",
+        "bad_date": f"“{shown}” is not a date I understand. Write dates as YYYY-MM-DD, "
+        "like 2026-07-01.",
+        "from_after_to": "The first day comes after the last one: please give the earlier "
+        "date first.",
+        "too_long": "That is more than a year: please export at most 366 days at a time.",
+        "bad_period": f"“{shown}” is not a period I know.",
+        "not_started": f"{shown} hasn't started yet: there is nothing to report.",
+    }.get(problem, "Please check the period.")
+
+
+def refused_period(problem: str, given: str, usage: str) -> str:
+    return f"{esc(period_problem(problem, given))}\n{usage}"
+
+
+BRIEF_USAGE = (
+    "<code>/brief</code> shows the notes and the briefing now.\n"
+    "<code>/brief add …</code> adds a note to every briefing until it is cleared; "
+    "<code>/brief clear 3</code> takes note #3 out."
+)
+BRIEF_ADD_EMPTY = (
+    "Please write the note after /brief add, like "
+    "<code>/brief add CCTV at Elmer Square is down tonight</code>."
+)
+BRIEF_CLEAR_USAGE = (
+    "Please give the note's number, like <code>/brief clear 3</code>. "
+    "<code>/brief</code> shows the notes with their numbers."
+)
+
+
+def brief_note_added(note_id: int) -> str:
+    return (
+        f"📝 Note #{note_id} added: it goes into every briefing until someone clears it "
+        f"(<code>/brief clear {note_id}</code>)."
+    )
+
+
+def brief_note_too_long(length: int, limit: int) -> str:
+    return f"That note is {length} characters long; please keep it to {limit}."
+
+
+def brief_note_cleared(note_id: int) -> str:
+    return f"Note #{note_id} cleared: it is no longer in the briefings."
+
+
+def brief_note_not_found(note_id: int) -> str:
+    return f"There is no note #{note_id} in the briefings (already cleared?). /brief lists them."
+
+
+DIGEST_NO_SHIFTS = (
+    "There are no shift patterns yet, so there is no shift to digest. "
+    "Admins set them up with /shifts. <code>/stats 7d</code> shows the last 7 days."
+)
+STATS_USAGE = (
+    "Which period? <code>/stats 7d</code>, <code>/stats 30d</code>, "
+    "<code>/stats quarter</code> (this quarter so far) or a past quarter like "
+    "<code>/stats 2026Q2</code>."
+)
+STATS_LAST_7_DAYS = "Last 7 days"
+STATS_LAST_30_DAYS = "Last 30 days"
+STATS_THIS_QUARTER = "This quarter"
+
+EXPORT_USAGE = (
+    "Please give the first and the last day, like "
+    "<code>/export 2026-07-01 2026-09-30</code> (at most a year)."
+)
+
+
+def export_caption(what: str, first: str, last: str, rows: int, unit: str) -> str:
+    return f"{esc(what)}, {esc(first)} to {esc(last)}: {rows} {esc(unit)}."
+
+
+EXPORT_REPORTS = "Reports"
+EXPORT_OUTREACH = "Outreach counts per day (anonymous)"
+
+
+def export_done(first: str, last: str, reports: int, days: int) -> str:
+    return (
+        f"📤 Exported {first} to {last}: {reports} report{'s' if reports != 1 else ''} and "
+        f"{days} day{'s' if days != 1 else ''} of outreach counts.\n"
+        "The export is recorded in the audit log. The reports file holds incident "
+        "descriptions: keep it safe and delete it when you are done."
+    )
+
+
+QUARTER_USAGE = "Please give a quarter, like <code>/quarter 2026Q3</code>."
+
+
+def quarter_caption(title: str, complete: bool) -> str:
+    so_far = "" if complete else " (so far: the quarter is not over)"
+    return f"📑 Quarterly partnership report: {esc(title)}{so_far}."
+
+
+# ---- shifts (admins) and duty (handlers.shifts, handlers.duty) -----------------------------
+SHIFTS_NONE = (
+    "<b>Shift patterns</b>: none yet.\nAdd the shifts you run: briefings go to the "
+    "coordinators' group before each one starts and a digest after it ends."
+)
+SHIFTS_USAGE = (
+    "Use /shifts to see and change the shift patterns, or\n"
+    "<code>/shifts add Friday late | fri,sat | 20:00 | 03:00</code> to add one "
+    "(name | days | start | end)."
+)
+SHIFT_NOT_FOUND = "That shift no longer exists."
+SHIFT_NAME_TAKEN = "Another shift already has that name."
+SHIFT_ASK_NAME = "What is the new shift called? (e.g. <i>Friday late</i>; or /cancel)"
+_DAYS_HINT = "e.g. <code>fri,sat</code>, <code>mon-fri</code> or <code>daily</code>"
+_TIME_HINT = "24-hour time, e.g. <code>20:00</code>"
+
+
+def shifts_header(lines: Sequence[str], tz_name: str) -> str:
+    """lines: each pattern described, "Friday late: Fri, Sat 20:00–03:00"."""
+    if not lines:
+        return SHIFTS_NONE
+    listed = "\n".join(f"• {esc(line)}" for line in lines)
+    return (
+        f"<b>Shift patterns</b> ({len(lines)}), times in {esc(tz_name)}:\n{listed}\n\n"
+        "Tap one to change or remove it."
+    )
+
+
+def shift_card(
+    name: str,
+    days: str,
+    start: str,
+    end: str,
+    *,
+    crosses_midnight: bool,
+    next_shift: str,
+    tz_name: str,
+) -> str:
+    ends = " (ends the next day)" if crosses_midnight else ""
+    return (
+        f"🕗 <b>{esc(name)}</b>\n"
+        f"Days: {esc(days)}\n"
+        f"Time: {start}–{end}{ends}, {esc(tz_name)}\n"
+        f"Next: {esc(next_shift)}"
+    )
+
+
+def shift_next(starts: str, ends: str, length: timedelta) -> str:
+    return f"{starts} to {ends} ({duration(length)})"
+
+
+def shift_added(name: str) -> str:
+    return (
+        f"✅ Shift added: <b>{esc(name)}</b>. Its briefing goes to the coordinators' group "
+        "before it starts, and its digest after it ends."
+    )
+
+
+def shift_ask_days(name: str) -> str:
+    return f"Which days does <b>{esc(name)}</b> start on? {_DAYS_HINT} (or /cancel)"
+
+
+def shift_ask_start(name: str) -> str:
+    return f"What time does <b>{esc(name)}</b> start? {_TIME_HINT} (or /cancel)"
+
+
+def shift_ask_end(name: str) -> str:
+    return (
+        f"And what time does <b>{esc(name)}</b> end? {_TIME_HINT}; a time before the start "
+        "means the next day (or /cancel)"
+    )
+
+
+def shift_ask_rename(name: str) -> str:
+    return f"What should “{esc(name)}” be called now? (or /cancel)"
+
+
+def shift_ask_new_days(name: str, days: str) -> str:
+    return (
+        f"Which days should <b>{esc(name)}</b> start on? Now: {esc(days)}.\n"
+        f"Send the days, {_DAYS_HINT} (or /cancel)"
+    )
+
+
+def shift_ask_new_time(name: str, which: str, now: str) -> str:
+    """which: "start" or "end"."""
+    return f"New {which} time for <b>{esc(name)}</b>? Now: {now}.\nSend a {_TIME_HINT} (or /cancel)"
+
+
+def shift_confirm_remove(name: str) -> str:
+    return (
+        f"Remove the shift <b>{esc(name)}</b>? Its briefings and digests stop. "
+        "Members on duty stay on duty until they send /off."
+    )
+
+
+def shift_removed(name: str) -> str:
+    return f"🗑 Removed {name[:60]}."  # a callback answer: plain text
+
+
+def duty_since(at: datetime, now: datetime, tz: ZoneInfo) -> str:
+    """Today's time ("20:05"), or the day and time ("Thu 26 Nov 20:05") for another day."""
+    if at.astimezone(tz).date() == now.astimezone(tz).date():
+        return local_time(at, tz)
+    return local_datetime(at, tz)
+
+
+def duty_started(since: str, shift: str | None, shift_ends: str | None) -> str:
+    if shift is not None and shift_ends is not None:
+        during = f" ({esc(shift)}, until {shift_ends})"
+        closes = "if you forget, I'll close it 2 hours after the shift ends."
+    else:
+        during = ""
+        closes = "with no shift on, I'll close it after 12 hours if you forget."
+    return (
+        f"✅ You're on duty since {since}{during}.\n"
+        f"Urgent alerts reach you while you're on duty. Send /off when you finish; {closes}"
+    )
+
+
+def duty_already(since: str) -> str:
+    return f"You're already on duty since {since}. Send /off when you finish."
+
+
+def duty_ended(since: str, until: str, length: timedelta) -> str:
+    return f"✅ You're off duty. On duty {since}–{until} ({duration(length)}). Thanks!"
+
+
+NOT_ON_DUTY = "You're not on duty. Send /on when you start."
+
+
+def duty_closed_automatically(at: str, *, after_shift: bool) -> str:
+    why = "2 hours after the shift ended" if after_shift else "12 hours after you went on duty"
+    return f"Your duty was closed automatically at {at} ({why}). If you're still working, send /on."
+
+
+def duty_list(on_duty: Sequence[tuple[str, Role, str]], shifts_now: Sequence[str]) -> str:
+    """on_duty: (name, role, since) of each member on duty; shifts_now: "Late until 03:00"."""
+    lines = []
+    if shifts_now:
+        lines.append("🕗 Shift now: " + ", ".join(esc(s) for s in shifts_now))
+    if not on_duty:
+        lines.append("Nobody is on duty right now.")
+        return "\n".join(lines)
+    lines.append(f"👮 <b>On duty now</b> ({len(on_duty)})")
+    for name, role, since in on_duty:
+        lines.append(f"• {esc(name)}, {esc(role.label)}, since {since}")
+    return "\n".join(lines)
+
+
+def shift_until(name: str, ends: str) -> str:
+    return f"{name} until {ends}"
+
+
+DUTY_LOCATION_BUTTON = "📍 Add my location"
+DUTY_SEND_LOCATION = "📍 Send my location"
+DUTY_NO_LOCATION = "No thanks"
+DUTY_ASK_LOCATION = (
+    "Tap <b>📍 Send my location</b> below to note where you're starting, or <b>No thanks</b>."
+)
+DUTY_NEED_LOCATION = "Please tap <b>📍 Send my location</b>, or <b>No thanks</b>."
+DUTY_LOCATION_SAVED = "📍 Thanks: your location is noted with your duty."
+DUTY_LOCATION_SKIPPED = "OK, no location."
+DUTY_NOT_OPEN = "That duty has ended. Send /on to go on duty."

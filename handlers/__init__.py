@@ -7,7 +7,10 @@ from telegram.ext import Application, BaseHandler
 from handlers import (
     access,
     alerts,
+    audit,
     categories,
+    coordinator,
+    duty,
     hotspots,
     incidents,
     invites,
@@ -15,6 +18,7 @@ from handlers import (
     outreach,
     referrals,
     reports,
+    shifts,
     start,
 )
 
@@ -28,6 +32,8 @@ def all_handlers() -> list[tuple[int, BaseHandler]]:  # type: ignore[type-arg]
         # in one, their /cancel, text and shared location belong to it (no one else's).
         *categories.handlers(),
         *hotspots.handlers(),
+        *shifts.handlers(),  # /shifts: patterns, typed names, days and times
+        *duty.handlers(),  # /on, /off, /duty; a location for one's duty when asked
         # Outreach flows (contact, edits, merges; rough sleeper seen): their typed answers
         # and locations must reach them, not the quick report below.
         *outreach.handlers(),
@@ -35,6 +41,8 @@ def all_handlers() -> list[tuple[int, BaseHandler]]:  # type: ignore[type-arg]
         *start.handlers(),
         *invites.handlers(),
         *members.handlers(),
+        *audit.handlers(),
+        *coordinator.handlers(),  # /brief, /digest, /stats, /export, /quarter
         *alerts.handlers(),
         *incidents.handlers(),  # before handlers.reports: photo replies to a report
         # Reports take any plain text, location, photo or voice note nothing above took.
@@ -46,5 +54,5 @@ def all_handlers() -> list[tuple[int, BaseHandler]]:  # type: ignore[type-arg]
 
 def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
     """Each feature's repeating jobs, registered once with deterministic names."""
-    for module in (alerts, reports):
+    for module in (alerts, reports, duty):
         module.schedule_jobs(application)

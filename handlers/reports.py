@@ -23,7 +23,7 @@ import re
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -72,11 +72,18 @@ State = int | None  # a Step, END, or None (stay where the conversation is)
 
 
 # ---- the quick-report matcher, cached per application ------------------------------------
+# Changes to categories and hotspots made by another process (`tcag hotspots import`, a
+# second instance during a deploy) are read within this long; this process's count at once.
+VOCABULARY_REREAD = timedelta(seconds=30)
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
     rules: tuple[CategoryRule, ...]
     places: tuple[Place, ...]
     matcher: Matcher
+    changes: tuple[int, int]  # the catalog's write counts when the lists were read
+    read_at: datetime
 
     def rule(self, category_id: int) -> CategoryRule | None:
         return next((r for r in self.rules if r.id == category_id), None)
@@ -88,17 +95,30 @@ _vocabularies: WeakKeyDictionary[Application, _Vocabulary] = WeakKeyDictionary()
 async def _vocabulary(context: BotContext) -> _Vocabulary:
     """The matcher for the current categories and hotspots.
 
-    Reading both lists costs two small queries; building a Matcher about a millisecond. So
-    the lists are read for every message and the Matcher is rebuilt only when they differ
-    from what it was built from: an admin's change to a category or hotspot counts at
-    once, with no timer and no version counter to keep in step.
+    Reading both lists takes two queries, more than half of what answering a quick report
+    costs (bench/quick_report.py). So they are read again only after a write to either
+    through this process's store (`changes`: an admin's change counts at once) or once
+    VOCABULARY_REREAD has passed (another process's change); the Matcher (about a
+    millisecond to build) is rebuilt only when what was read differs.
     """
-    rules = tuple(await context.store.categories.rules())
-    places = tuple(await context.store.hotspots.places())
+    store, now = context.store, context.clock.now()
+    # Counted before reading: a write committed meanwhile makes the next message read again.
+    changes = (store.categories.changes, store.hotspots.changes)
     cached = _vocabularies.get(context.application)
+    if (
+        cached is not None
+        and cached.changes == changes
+        and timedelta(0) <= now - cached.read_at < VOCABULARY_REREAD
+    ):
+        return cached
+    rules = tuple(await store.categories.rules())
+    places = tuple(await store.hotspots.places())
     if cached is None or cached.rules != rules or cached.places != places:
-        cached = _Vocabulary(rules, places, Matcher(rules, places))
-        _vocabularies[context.application] = cached
+        matcher = Matcher(rules, places)
+    else:
+        matcher = cached.matcher
+    cached = _Vocabulary(rules, places, matcher, changes, now)
+    _vocabularies[context.application] = cached
     return cached
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.geo import Place
@@ -24,15 +27,34 @@ def join_terms(terms: list[str] | tuple[str, ...]) -> str:
     return "|".join(dict.fromkeys(t for t in cleaned if t))
 
 
-class Categories:
+class _Catalog:
+    """A catalog table the quick-report matcher reads: its writes are counted.
+
+    `changes` moves on after every write transaction (once it has committed, or failed), so
+    a reader that caches what it read (handlers.reports' matcher) knows when to read again.
+    It counts this process's writes only: another process's (`tcag hotspots import`) are
+    seen when the reader's cache runs out.
+    """
+
     def __init__(self, sessions: SessionFactory, clock: Clock) -> None:
         self._sessions = sessions
         self._clock = clock
+        self.changes = 0
 
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        try:
+            async with self._sessions() as session, session.begin():
+                yield session
+        finally:
+            self.changes += 1
+
+
+class Categories(_Catalog):
     async def seed_defaults(self) -> int:
         """Add the default categories to an empty table; returns how many were added."""
         now = self._clock.now()
-        async with self._sessions() as session, session.begin():
+        async with self._write() as session:
             if (await session.exec(select(func.count()).select_from(Category))).one():
                 return 0
             for order, default in enumerate(DEFAULT_CATEGORIES):
@@ -81,7 +103,7 @@ class Categories:
         """None when a category with that name (or slug) exists already."""
         now = self._clock.now()
         slug = _slug(name)
-        async with self._sessions() as session, session.begin():
+        async with self._write() as session:
             clash = select(Category).where(
                 (Category.slug == slug) | (func.lower(Category.name) == name.casefold())
             )
@@ -101,7 +123,7 @@ class Categories:
 
     async def rename(self, category_id: int, name: str) -> Category | None:
         """None when there is no such category or another one has that name already."""
-        async with self._sessions() as session, session.begin():
+        async with self._write() as session:
             category = await session.get(Category, category_id)
             clash = select(Category).where(
                 func.lower(Category.name) == name.casefold(), Category.id != category_id
@@ -121,7 +143,7 @@ class Categories:
         urgent: bool | None = None,
         retired: bool | None = None,
     ) -> Category | None:
-        async with self._sessions() as session, session.begin():
+        async with self._write() as session:
             category = await session.get(Category, category_id)
             if category is None:
                 return None
@@ -146,11 +168,7 @@ class HotspotIn:
     aliases: tuple[str, ...] = ()
 
 
-class Hotspots:
-    def __init__(self, sessions: SessionFactory, clock: Clock) -> None:
-        self._sessions = sessions
-        self._clock = clock
-
+class Hotspots(_Catalog):
     async def active(self) -> list[Hotspot]:
         async with self._sessions() as session:
             query = (
@@ -197,7 +215,7 @@ class Hotspots:
     async def upsert(self, place: HotspotIn) -> tuple[Hotspot, bool]:
         """Add, or update the one with this name (case-insensitive); (row, created)."""
         now = self._clock.now()
-        async with self._sessions() as session, session.begin():
+        async with self._write() as session:
             query = select(Hotspot).where(func.lower(Hotspot.name) == place.name.casefold())
             hotspot = (await session.exec(query)).first()
             created = hotspot is None
@@ -214,7 +232,7 @@ class Hotspots:
         """upsert() for every place in one transaction (all or nothing); (added, updated)."""
         now = self._clock.now()
         added = updated = 0
-        async with self._sessions() as session, session.begin():
+        async with self._write() as session:
             for place in places:
                 query = select(Hotspot).where(func.lower(Hotspot.name) == place.name.casefold())
                 hotspot = (await session.exec(query)).first()
@@ -239,7 +257,7 @@ class Hotspots:
         aliases: list[str] | None = None,
     ) -> Hotspot | None:
         """Change an active hotspot's radius or aliases; None when it is missing or retired."""
-        async with self._sessions() as session, session.begin():
+        async with self._write() as session:
             hotspot = await session.get(Hotspot, hotspot_id)
             if hotspot is None or hotspot.retired_at is not None:
                 return None
@@ -252,7 +270,7 @@ class Hotspots:
 
     async def rename(self, hotspot_id: int, name: str) -> Hotspot | None:
         """None when there is no such hotspot or the name is taken."""
-        async with self._sessions() as session, session.begin():
+        async with self._write() as session:
             hotspot = await session.get(Hotspot, hotspot_id)
             clash = select(Hotspot).where(
                 func.lower(Hotspot.name) == name.casefold(), Hotspot.id != hotspot_id
@@ -265,7 +283,7 @@ class Hotspots:
 
     async def remove(self, hotspot_id: int) -> Hotspot | None:
         """Retire: old reports keep the place; new ones can no longer choose it."""
-        async with self._sessions() as session, session.begin():
+        async with self._write() as session:
             hotspot = await session.get(Hotspot, hotspot_id)
             if hotspot is None or hotspot.retired_at is not None:
                 return None

@@ -16,6 +16,7 @@ from bot.roles import Role, Status
 from storage.db import SessionFactory
 from storage.models import (
     Category,
+    DutySession,
     Hotspot,
     Member,
     OutboxMessage,
@@ -33,9 +34,6 @@ ESCALATION = "escalation"
 ALERT_EDIT = "alert_edit"
 NOTICE = "notice"  # a one-off message to one member
 ALERT_PURPOSES = (ALERT, ESCALATION)
-
-# Who is alerted until shifts and duty exist: the patrolling roles and coordinators.
-_ALERTED_ROLES = (Role.OFFICER, Role.WARDEN, Role.COORDINATOR)
 
 
 @dataclass(frozen=True)
@@ -128,11 +126,17 @@ class Reports:
     async def _alert_chats(
         self, session: AsyncSession, *, exclude_member_id: int | None
     ) -> list[int]:
+        """Every active member on duty now (any role), except the reporter."""
         query = (
             select(Member.telegram_id)
             .where(Member.status == Status.ACTIVE)
-            .where(col(Member.role).in_([r.value for r in _ALERTED_ROLES]))
             .where(col(Member.id) != (exclude_member_id or 0))
+            .where(
+                select(DutySession.id)
+                .where(DutySession.member_id == Member.id)
+                .where(col(DutySession.ended_at).is_(None))
+                .exists()
+            )
             .order_by(col(Member.id))
         )
         return list((await session.exec(query)).all())

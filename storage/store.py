@@ -9,11 +9,17 @@ from storage import db
 from storage.audit import AuditLog
 from storage.bot_state import BotStates
 from storage.catalog import Categories, Hotspots
+from storage.exports import Exports
 from storage.invites import Invites
+from storage.ledger import Ledger
 from storage.members import Members
+from storage.notes import Notes
 from storage.outbox import Outbox
 from storage.outreach import Outreach
+from storage.quarterly import QuarterlyStats
 from storage.reports import Reports
+from storage.shifts import Duty, ShiftPatterns
+from storage.stats import Stats
 
 
 class Store:
@@ -32,6 +38,13 @@ class Store:
         self.outbox = Outbox(sessions, clock)
         self.bot_state = BotStates(sessions, clock, engine.dialect.name)
         self.outreach = Outreach(sessions, clock)
+        self.shifts = ShiftPatterns(sessions, clock)  # shift patterns (admins)
+        self.duty = Duty(sessions, clock)  # /on, /off: who is on duty
+        self.ledger = Ledger(sessions, clock)  # briefings, digests, summaries: once each
+        self.exports = Exports(sessions, clock)  # coordinator outputs: CSV, quarterly
+        self.quarterly = QuarterlyStats(sessions)
+        self.stats = Stats(sessions, clock, engine.dialect.name)  # digests, briefings
+        self.notes = Notes(sessions, clock)  # coordinators' briefing notes
 
     @classmethod
     def from_url(cls, database_url: str, clock: Clock) -> Store:

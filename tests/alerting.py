@@ -16,10 +16,13 @@ COORDINATOR = Person(2004, "Cora", "Coordinator")
 OUTREACH = Person(2005, "Owen", "Outreach")
 REPORTER = Person(2006, "Rita", "Reporter")
 
-# Who gets an urgent alert: the group and every patrol and coordinator except the reporter.
+# Who gets an urgent alert: the group and every member on duty except the reporter.
+# team() puts the admin, the officer, the warden, the coordinator and the reporter on duty;
+# the outreach worker is not on duty.
 ALERTED = (COORDINATORS_CHAT, ADMIN.telegram_id, OFFICER.telegram_id, WARDEN.telegram_id,
            COORDINATOR.telegram_id)  # fmt: skip
 NOT_ALERTED = (OUTREACH.telegram_id, REPORTER.telegram_id)
+ON_DUTY = (ADMIN, OFFICER, WARDEN, COORDINATOR, REPORTER)
 DESCRIPTION = "Two men, one showing a knife <blade> & shouting"
 
 
@@ -31,7 +34,7 @@ class Team:
 
 
 async def team(bot: BotHarness) -> Team:
-    """Everyone joins through an invite, as they would for real."""
+    """Everyone joins through an invite, as they would for real; ON_DUTY go on duty."""
     for person, role in (
         (OFFICER, Role.OFFICER),
         (WARDEN, Role.WARDEN),
@@ -41,6 +44,10 @@ async def team(bot: BotHarness) -> Team:
     ):
         await bot.member(person, role)
     members = bot.store.members
+    for person in ON_DUTY:
+        member = await members.by_telegram_id(person.telegram_id)
+        assert member is not None
+        await bot.store.duty.start(member.id or 0)
     reporter = await members.by_telegram_id(REPORTER.telegram_id)
     officer = await members.by_telegram_id(OFFICER.telegram_id)
     coordinator = await members.by_telegram_id(COORDINATOR.telegram_id)

@@ -40,6 +40,14 @@ async def officer(bot: BotHarness) -> Person:
     return await bot.member(OFFICER, Role.OFFICER)
 
 
+async def on_duty(bot: BotHarness, *people: Person) -> None:
+    """Put members on duty (as /on would, without its replies): urgent alerts reach them."""
+    for person in people:
+        member = await bot.store.members.by_telegram_id(person.telegram_id)
+        assert member is not None, person
+        await bot.store.duty.start(member.id or 0)
+
+
 async def send_photo(
     bot: BotHarness, person: Person, file_id: str, caption: str | None = None
 ) -> list[ApiCall]:

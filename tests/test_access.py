@@ -15,7 +15,7 @@ from tests.conftest import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
-PATROL_COMMANDS = ["help", "report", "mine", "update", "show", "roughsleeper"]
+PATROL_COMMANDS = ["help", "report", "mine", "update", "show", "roughsleeper", "on", "off", "duty"]
 
 
 async def audit_actions(bot: BotHarness) -> list[str]:

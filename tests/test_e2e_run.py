@@ -344,6 +344,8 @@ async def test_check_passes_on_a_migrated_sqlite_database(
         "✓ settings",
         "✓ database",
         "✓ schema",
+        "✓ outbox",
+        "✓ schedule",
         "✓ token",
     ], done.explain()
     assert "@tcag_local_bot" in lines[-1]

@@ -41,7 +41,10 @@ async def file_urgent_report(database_url: str) -> int:
                 code, telegram_id=person.telegram_id, name=person.name, username=None
             )
         reporter = await store.members.by_telegram_id(REPORTER.telegram_id)
-        assert reporter is not None
+        officer = await store.members.by_telegram_id(OFFICER.telegram_id)
+        assert reporter is not None and officer is not None
+        for member in (admin, officer):  # urgent alerts go to members on duty
+            await store.duty.start(member.id or 0)
         weapon = await store.categories.by_slug("weapon")
         assert weapon is not None
         report = await store.reports.file(

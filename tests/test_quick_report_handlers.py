@@ -16,6 +16,7 @@ from tests.reporting import (
     labels,
     last_answer,
     officer,
+    on_duty,
     seed_elmer,
     send_photo,
     send_voice,
@@ -59,6 +60,7 @@ async def test_urgent_category_proposal_warns_and_alerts_on_confirm(bot: BotHarn
     await seed_elmer(bot.store)
     await officer(bot)
     await bot.member(WARDEN, Role.WARDEN)
+    await on_duty(bot, ADMIN, WARDEN)  # urgent alerts go to members on duty
     await bot.tg.send(OFFICER, "man waving a knife at Elmer Square")
     proposal = bot.last(OFFICER)
     assert proposal.plain.startswith("🔎 Weapon seen at Elmer Square?")

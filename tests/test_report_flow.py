@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.incidents import ReportSource
-from bot.local_chat import group_chat
+from bot.local_chat import Person, group_chat
 from bot.roles import Role
 from handlers.reports import expire_drafts
 from storage.models import Report
@@ -19,10 +19,13 @@ from tests.reporting import (
     labels,
     last_answer,
     officer,
+    on_duty,
     seed_elmer,
     send_photo,
     send_voice,
 )
+
+SECOND_WARDEN = Person(2010, "Will", "Warden")
 
 
 async def reports(bot: BotHarness) -> list[Report]:
@@ -276,6 +279,9 @@ async def test_urgent_report_alerts_everyone_expected_through_the_outbox(
     await officer(bot)
     await bot.member(WARDEN, Role.WARDEN)
     await bot.member(OUTREACH, Role.OUTREACH)
+    await bot.member(SECOND_WARDEN, Role.WARDEN)  # not on duty: no alert
+    # Everyone on duty is alerted, whatever their role; the reporter is not.
+    await on_duty(bot, ADMIN, WARDEN, OUTREACH, OFFICER)
     await to_what_step(bot, "Weapon seen")
     await bot.tg.send(OFFICER, "Lad showing a knife to his mates")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "4-9")
@@ -294,7 +300,7 @@ async def test_urgent_report_alerts_everyone_expected_through_the_outbox(
     assert report.urgent is True
     rows = await bot.store.outbox.for_report(report.id or 0)
     assert sorted(r.chat_id for r in rows) == sorted(
-        [COORDINATORS_CHAT, ADMIN.telegram_id, WARDEN.telegram_id]
+        [COORDINATORS_CHAT, ADMIN.telegram_id, WARDEN.telegram_id, OUTREACH.telegram_id]
     )
     assert {r.purpose for r in rows} == {"alert"}
     assert bot.app.services.outbox_wakeup.is_set()

@@ -1,0 +1,120 @@
+"""Admins: /audit, the audit log newest first, 20 a page, by member or by action."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from functools import partial
+
+from telegram import Update
+from telegram.ext import BaseHandler
+
+from bot import callbacks, keyboards, texts
+from bot.audit_view import (
+    ByAction,
+    is_action_term,
+    match_members,
+    read_filter,
+)
+from bot.context import BotContext
+from handlers.common import edit_or_reply, query_of, reply
+from handlers.registry import button, command
+from storage.audit import AuditRow
+
+
+async def audit_command(update: Update, context: BotContext) -> None:
+    typed = " ".join(context.args or []).strip()
+    wanted = read_filter(typed)
+    if wanted is None:
+        await show_audit(update, context, page=0)
+        return
+    if isinstance(wanted, ByAction):
+        await show_audit(update, context, page=0, action=wanted.term)
+        return
+    matches = match_members(await context.store.members.all(), wanted)
+    if not matches:
+        await reply(update, texts.audit_no_match(typed))
+    elif len(matches) > 1:
+        await reply(update, texts.audit_which_member(typed), keyboards.audit_member_choice(matches))
+    else:
+        await show_audit(update, context, page=0, member_id=matches[0].id)
+
+
+async def audit_button(update: Update, context: BotContext) -> None:
+    """aud:p:<page> / aud:m:<member>:<page> / aud:a:<term>:<page>."""
+    query = query_of(update)
+    parsed = callbacks.parse(query.data)
+    assert parsed is not None  # the gate refused anything unparsable
+    if parsed.action == "p" and parsed.int_arg(0) is not None:
+        await query.answer()
+        await show_audit(update, context, page=parsed.int_arg(0) or 0)
+        return
+    page = parsed.int_arg(1)
+    if parsed.action == "m" and parsed.int_arg(0) is not None and page is not None:
+        await query.answer()
+        await show_audit(update, context, page=page, member_id=parsed.int_arg(0))
+        return
+    if parsed.action == "a" and parsed.args and is_action_term(parsed.args[0]) and page is not None:
+        await query.answer()
+        await show_audit(update, context, page=page, action=parsed.args[0])
+        return
+    await query.answer(texts.STALE_BUTTON)
+
+
+async def show_audit(
+    update: Update,
+    context: BotContext,
+    *,
+    page: int,
+    member_id: int | None = None,
+    action: str | None = None,
+) -> None:
+    per_page = keyboards.AUDIT_PER_PAGE
+    page = max(page, 0)
+    rows, total = await context.store.audit.page(
+        offset=page * per_page, limit=per_page, member_id=member_id, action=action
+    )
+    pages = max(1, math.ceil(total / per_page))
+    if not rows and page > 0:  # an old button past the end: show the last page
+        page = pages - 1
+        rows, total = await context.store.audit.page(
+            offset=page * per_page, limit=per_page, member_id=member_id, action=action
+        )
+    build: Callable[[int], str]
+    filtered: str | None = None
+    if member_id is not None:
+        member = await context.store.members.get(member_id)
+        filtered = texts.audit_filter_by_member(member.name if member else f"member #{member_id}")
+        build = partial(callbacks.audit_member, member_id)
+    elif action is not None:
+        filtered = texts.audit_filter_by_action(action)
+        build = partial(callbacks.audit_action, action)
+    else:
+        build = callbacks.audit_page
+    text = texts.audit_page(_lines(rows, context), filtered, total, page, pages)
+    await edit_or_reply(update, text, keyboards.audit_pager(page, pages, build))
+
+
+def _lines(rows: Sequence[AuditRow], context: BotContext) -> list[str]:
+    tz = context.settings.tz
+    return [texts.audit_entry(texts.local_datetime(row.at, tz), *audit_words(row)) for row in rows]
+
+
+def audit_words(row: AuditRow) -> tuple[str, str, str, str]:
+    """(actor, action in words, subject, detail): also what `tcag audit` prints."""
+    return texts.audit_parts(
+        actor_name=row.actor_name,
+        actor_id=row.actor_id,
+        action=row.action,
+        subject_member_name=row.subject_member_name,
+        subject_member_id=row.subject_member_id,
+        subject=row.subject,
+        detail=row.detail,
+    )
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        command("audit", audit_command),
+        button(callbacks.AUDIT, audit_button),
+    ]

@@ -1,0 +1,280 @@
+"""Duty: /on (with the briefing, and a location if the member adds one), /off, /duty, and
+closing duty left open after its shift (a job every 5 minutes; see bot.duty for the rule).
+
+Urgent alerts go to the members on duty (storage.reports), so /on and /off decide who is
+alerted. /duty shows names, roles and since-times only, never locations.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from enum import IntEnum
+
+from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks, keyboards, texts
+from bot.context import BotContext, Services
+from bot.duty import duty_closes, shifts_now
+from bot.geo import validate_point
+from bot.on_demand import briefing_now
+from bot.text_split import CAPTION_LIMIT, split_message
+from handlers.access import command_name
+from handlers.common import message_of, query_of, reply
+from handlers.registry import button, command
+
+log = logging.getLogger(__name__)
+
+CLOSE_STALE_JOB = "close-stale-duty"
+CLOSE_STALE_SECONDS = 5 * 60
+
+LOCATING = "duty.locating"  # user_data: the duty session a location is awaited for
+END = ConversationHandler.END
+
+
+class DutyInput(IntEnum):
+    LOCATION = 1
+
+
+# ---- closing duty left open ----------------------------------------------------------------
+async def close_stale_duty(services: Services, *, member_id: int | None = None) -> int:
+    """Close every duty still open past its closing time (bot.duty); how many were closed.
+
+    Each is closed as at its closing time, not when this runs, so hours stay right after
+    downtime; the member is told through the outbox, in the same transaction.
+    """
+    store, tz, now = services.store, services.settings.tz, services.clock.now()
+    open_sessions = [
+        d for d in await store.duty.open_sessions() if member_id is None or d.member.id == member_id
+    ]
+    if not open_sessions:
+        return 0
+    patterns = await store.shifts.patterns()
+    closed = 0
+    for on_duty in open_sessions:
+        duty, member = on_duty.session, on_duty.member
+        closes = duty_closes(patterns, tz, duty.started_at)
+        if closes.at > now:
+            continue
+        notice = texts.duty_closed_automatically(
+            texts.duty_since(closes.at, now, tz), after_shift=closes.shift is not None
+        )
+        told = member.is_active  # a suspended member hears nothing more from the bot
+        if await store.duty.close_automatically(
+            duty.id or 0,
+            at=closes.at,
+            chat_id=member.telegram_id if told else None,
+            notice=notice if told else None,
+        ):
+            closed += 1
+    if closed:
+        log.info("closed %s duty session(s) left open after their shift", closed)
+        services.outbox_wakeup.set()
+    return closed
+
+
+async def _close_stale_job(context: BotContext) -> None:
+    await close_stale_duty(context.services)
+
+
+def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
+    job_queue = application.job_queue
+    if job_queue is None:
+        return
+    for job in job_queue.get_jobs_by_name(CLOSE_STALE_JOB):
+        job.schedule_removal()
+    job_queue.run_repeating(
+        _close_stale_job,
+        interval=CLOSE_STALE_SECONDS,
+        first=CLOSE_STALE_SECONDS,
+        name=CLOSE_STALE_JOB,
+    )
+
+
+# ---- /on, /off, /duty ----------------------------------------------------------------------
+async def on_command(update: Update, context: BotContext) -> None:
+    services, store, member = context.services, context.store, context.member
+    await close_stale_duty(services, member_id=member.id)  # a forgotten duty ends first
+    duty, started = await store.duty.start(member.id or 0)
+    tz, now = context.settings.tz, context.clock.now()
+    since = texts.duty_since(duty.started_at, now, tz)
+    if not started:
+        await reply(update, texts.duty_already(since))
+        return
+    log.info("member %s went on duty (session %s)", member.id, duty.id)
+    shift = duty_closes(await store.shifts.patterns(), tz, duty.started_at).shift
+    await reply(
+        update,
+        texts.duty_started(
+            since,
+            shift.pattern_name if shift else None,
+            texts.local_time(shift.ends_at, tz) if shift else None,
+        ),
+        keyboards.duty_started(duty.id or 0),
+    )
+    await _send_briefing(update, context)
+
+
+async def _send_briefing(update: Update, context: BotContext) -> None:
+    """The current briefing, as coordinators get it with /brief."""
+    try:
+        composed = await briefing_now(context.services, context.clock.now())
+    except Exception:  # duty has started: a briefing that fails must not undo that
+        log.exception("could not compose the briefing for member %s", context.member.id)
+        return
+    for part in split_message(composed.text):
+        await reply(update, part)
+    if composed.chart_png:
+        captions = split_message(composed.caption or "", CAPTION_LIMIT)
+        await message_of(update).reply_photo(
+            composed.chart_png, caption=captions[0] if captions else None
+        )
+
+
+async def off_command(update: Update, context: BotContext) -> None:
+    services, store, member = context.services, context.store, context.member
+    await close_stale_duty(services, member_id=member.id)  # then it is already closed
+    ended = await store.duty.end(member.id or 0)
+    if ended is None or ended.ended_at is None:
+        await reply(update, texts.NOT_ON_DUTY)
+        return
+    log.info("member %s went off duty (session %s)", member.id, ended.id)
+    tz, now = context.settings.tz, context.clock.now()
+    await reply(
+        update,
+        texts.duty_ended(
+            texts.duty_since(ended.started_at, now, tz),
+            texts.local_time(ended.ended_at, tz),
+            ended.ended_at - ended.started_at,
+        ),
+        ReplyKeyboardRemove(),
+    )
+
+
+async def duty_command(update: Update, context: BotContext) -> None:
+    services, store = context.services, context.store
+    await close_stale_duty(services)  # so nobody is listed past their duty's end
+    tz, now = context.settings.tz, context.clock.now()
+    running = shifts_now(await store.shifts.patterns(), tz, now)
+    on_duty = await store.duty.on_duty_now()
+    await reply(
+        update,
+        texts.duty_list(
+            [
+                (d.member.name, d.member.role, texts.duty_since(d.session.started_at, now, tz))
+                for d in on_duty
+            ],
+            [texts.shift_until(o.pattern_name, texts.local_time(o.ends_at, tz)) for o in running],
+        ),
+    )
+
+
+# ---- adding a location to one's duty -------------------------------------------------------
+async def ask_location(update: Update, context: BotContext) -> int:
+    """dut:loc:<session>: pressed under "You're on duty since …"."""
+    query = query_of(update)
+    parsed = callbacks.parse(query.data)
+    session_id = parsed.int_arg(0) if parsed is not None else None
+    current = await context.store.duty.current(context.member.id or 0)
+    if current is None or session_id is None or current.id != session_id:
+        await query.answer(texts.DUTY_NOT_OPEN)
+        return END
+    await query.answer()
+    context.user_data[LOCATING] = session_id  # type: ignore[index]
+    await reply(update, texts.DUTY_ASK_LOCATION, keyboards.duty_location())
+    return DutyInput.LOCATION
+
+
+async def got_location(update: Update, context: BotContext) -> int | None:
+    location = message_of(update).location
+    if location is None:
+        await reply(update, texts.DUTY_NEED_LOCATION)
+        return None
+    try:
+        validate_point(location.latitude, location.longitude)
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return None
+    session_id = context.user_data.pop(LOCATING, None)  # type: ignore[union-attr]
+    saved = (
+        await context.store.duty.set_location(
+            session_id, context.member.id or 0, location.latitude, location.longitude
+        )
+        if isinstance(session_id, int)
+        else None
+    )
+    await reply(
+        update,
+        texts.DUTY_LOCATION_SAVED if saved is not None else texts.DUTY_NOT_OPEN,
+        ReplyKeyboardRemove(),
+    )
+    return END
+
+
+async def no_location(update: Update, context: BotContext) -> int:
+    """The "No thanks" button, or /cancel."""
+    context.user_data.pop(LOCATING, None)  # type: ignore[union-attr]
+    await reply(update, texts.DUTY_LOCATION_SKIPPED, ReplyKeyboardRemove())
+    return END
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """A dut: button of another version: answered, changes nothing."""
+    await query_of(update).answer(texts.STALE_BUTTON)
+
+
+async def need_location(update: Update, context: BotContext) -> None:
+    await reply(update, texts.DUTY_NEED_LOCATION)
+
+
+async def interrupted(update: Update, context: BotContext) -> int:
+    """Another command while a location is awaited: stop, and ask for the command again."""
+    context.user_data.pop(LOCATING, None)  # type: ignore[union-attr]
+    word = command_name(update, context.bot.username) or "help"
+    await reply(update, texts.edit_interrupted(word), ReplyKeyboardRemove())
+    return END
+
+
+def _location_conversation() -> ConversationHandler[BotContext]:
+    with warnings.catch_warnings():
+        # Tracked per chat and user, not per message: the location that follows the
+        # button is not tied to the button's message.
+        warnings.filterwarnings("ignore", message="If 'per_message=False'")
+        return ConversationHandler(
+            entry_points=[
+                CallbackQueryHandler(
+                    ask_location, pattern=callbacks.actions_pattern(callbacks.DUTY, "loc")
+                )
+            ],
+            states={
+                DutyInput.LOCATION: [
+                    MessageHandler(filters.LOCATION, got_location),
+                    MessageHandler(filters.Text([texts.DUTY_NO_LOCATION]), no_location),
+                    MessageHandler(~filters.COMMAND, need_location),
+                ]
+            },
+            fallbacks=[
+                command("cancel", no_location),
+                MessageHandler(filters.COMMAND, interrupted),
+            ],
+            allow_reentry=True,
+            name="duty",
+        )
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        _location_conversation(),
+        command("on", on_command),
+        command("off", off_command),
+        command("duty", duty_command),
+        button(callbacks.DUTY, stale_button),
+    ]

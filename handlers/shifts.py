@@ -1,0 +1,383 @@
+"""Admins: /shifts — the shift patterns briefings, digests and duty follow.
+
+    /shifts                                           the list; tap one to change or remove it
+    /shifts add                                       step by step: name, days, start, end
+    /shifts add Friday late                           the same, name given
+    /shifts add Friday late | fri,sat | 20:00 | 03:00 all at once
+
+Days and times are read by bot.shift_windows, so a typo gets its friendly explanation and
+changes nothing. After every change the scheduler rebuilds its jobs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import logging
+from datetime import datetime
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import Application, BaseHandler
+
+from bot import callbacks, keyboards, texts
+from bot.context import BotContext
+from bot.shift_input import parse_shift_line, shift_name
+from bot.shift_windows import (
+    ShiftPattern,
+    format_clock,
+    format_weekdays,
+    next_occurrence,
+    parse_clock,
+    parse_weekdays,
+)
+from handlers.common import edit_or_reply, message_of, query_of, reply
+from handlers.registry import button, command
+from handlers.typed_input import END, answer_button, input_conversation, typed
+from storage.shifts import ShiftProblem, StoredShift
+
+log = logging.getLogger(__name__)
+
+DRAFT = "shifts.draft"  # user_data: what the admin typed so far for a new shift
+EDITING = "shifts.editing"  # user_data: the id of the shift being changed
+
+
+class ShiftInput(IntEnum):
+    NEW_NAME = 1
+    NEW_DAYS = 2
+    NEW_START = 3
+    NEW_END = 4
+    RENAME = 5
+    DAYS = 6
+    START = 7
+    END = 8
+
+
+# ---- after a change ------------------------------------------------------------------------
+async def patterns_changed(application: Application) -> None:  # type: ignore[type-arg]
+    """Have the scheduler rebuild its jobs from the patterns now stored."""
+    try:
+        from bot.scheduler import reschedule
+    except ImportError:  # no scheduler in this build: jobs are read at start-up
+        return
+    try:
+        result = reschedule(application)
+        if inspect.isawaitable(result):
+            await result
+    except Exception:  # the change is saved; the scheduler's own jobs re-plan later
+        log.exception("could not rebuild the schedule after a shift pattern changed")
+
+
+# ---- showing -------------------------------------------------------------------------------
+async def show_shifts(update: Update, context: BotContext) -> None:
+    shifts = await context.store.shifts.active()
+    await edit_or_reply(
+        update,
+        texts.shifts_header([s.pattern.describe() for s in shifts], context.settings.timezone),
+        keyboards.shift_list([(s.id, s.pattern.describe()) for s in shifts]),
+    )
+
+
+async def show_shift(
+    update: Update, context: BotContext, shift: StoredShift, notice: str | None = None
+) -> None:
+    text = shift_card(shift.pattern, context)
+    if notice:
+        text = texts.notice_and(notice, text)
+    await edit_or_reply(update, text, keyboards.shift_actions(shift.id))
+
+
+def shift_card(pattern: ShiftPattern, context: BotContext) -> str:
+    tz, now = context.settings.tz, context.clock.now()
+    upcoming = next_occurrence(pattern, tz, now)
+    return texts.shift_card(
+        pattern.name,
+        format_weekdays(pattern.weekdays),
+        format_clock(pattern.start),
+        format_clock(pattern.end),
+        crosses_midnight=pattern.crosses_midnight,
+        next_shift=texts.shift_next(
+            texts.local_datetime(upcoming.starts_at, tz),
+            _end_label(upcoming.starts_at, upcoming.ends_at, context),
+            upcoming.duration,
+        ),
+        tz_name=context.settings.timezone,
+    )
+
+
+def _end_label(starts_at: datetime, ends_at: datetime, context: BotContext) -> str:
+    tz = context.settings.tz
+    same_day = starts_at.astimezone(tz).date() == ends_at.astimezone(tz).date()
+    return texts.local_time(ends_at, tz) if same_day else texts.local_datetime(ends_at, tz)
+
+
+def _forget(context: BotContext) -> None:
+    for key in (DRAFT, EDITING):
+        context.user_data.pop(key, None)  # type: ignore[union-attr]
+
+
+# ---- /shifts [add …] -----------------------------------------------------------------------
+async def shifts_command(update: Update, context: BotContext) -> int:
+    _forget(context)
+    words = (message_of(update).text or "").split(maxsplit=2)
+    if len(words) == 1:
+        await show_shifts(update, context)
+        return END
+    if words[1].casefold() != "add":
+        await reply(update, texts.SHIFTS_USAGE)
+        return END
+    rest = words[2].strip() if len(words) > 2 else ""
+    if not rest:
+        await reply(update, texts.SHIFT_ASK_NAME)
+        return ShiftInput.NEW_NAME
+    if "|" not in rest:  # just the name: ask for the rest
+        return await got_new_name(update, context, typed_name=rest)
+    try:
+        pattern = parse_shift_line(rest)
+    except ValueError as error:
+        await reply(update, texts.problem(str(error), in_flow=False))
+        return END
+    await _add(update, context, pattern, in_flow=False)
+    return END
+
+
+async def _add(
+    update: Update, context: BotContext, pattern: ShiftPattern, *, in_flow: bool
+) -> bool:
+    added = await context.store.shifts.add(pattern)
+    if added is None:
+        await reply(update, texts.problem(texts.SHIFT_NAME_TAKEN, in_flow=in_flow))
+        return False
+    _forget(context)
+    log.info("shift pattern %s added by member %s", added.id, context.member.id)
+    await patterns_changed(context.application)
+    await show_shift(update, context, added, texts.shift_added(added.name))
+    return True
+
+
+# ---- adding step by step: name, days, start, end ------------------------------------------
+def _draft(context: BotContext) -> dict[str, str]:
+    draft = context.user_data.get(DRAFT)  # type: ignore[union-attr]
+    return draft if isinstance(draft, dict) else {}
+
+
+async def got_new_name(
+    update: Update, context: BotContext, *, typed_name: str | None = None
+) -> int:
+    text = typed_name if typed_name is not None else (message_of(update).text or "")
+    try:
+        name = shift_name(text)
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return ShiftInput.NEW_NAME
+    if await context.store.shifts.by_name(name) is not None:
+        await reply(update, texts.problem(texts.SHIFT_NAME_TAKEN))
+        return ShiftInput.NEW_NAME
+    context.user_data[DRAFT] = {"name": name}  # type: ignore[index]
+    await reply(update, texts.shift_ask_days(name))
+    return ShiftInput.NEW_DAYS
+
+
+async def got_new_days(update: Update, context: BotContext) -> int | None:
+    draft = _draft(context)
+    if "name" not in draft:
+        await reply(update, texts.EDIT_EXPIRED)
+        return END
+    text = message_of(update).text or ""
+    try:
+        parse_weekdays(text)
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return None
+    draft["days"] = text
+    context.user_data[DRAFT] = draft  # type: ignore[index]
+    await reply(update, texts.shift_ask_start(draft["name"]))
+    return ShiftInput.NEW_START
+
+
+async def got_new_start(update: Update, context: BotContext) -> int | None:
+    draft = _draft(context)
+    if "days" not in draft:
+        await reply(update, texts.EDIT_EXPIRED)
+        return END
+    text = message_of(update).text or ""
+    try:
+        parse_clock(text)
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return None
+    draft["start"] = text
+    context.user_data[DRAFT] = draft  # type: ignore[index]
+    await reply(update, texts.shift_ask_end(draft["name"]))
+    return ShiftInput.NEW_END
+
+
+async def got_new_end(update: Update, context: BotContext) -> int | None:
+    draft = _draft(context)
+    if "start" not in draft:
+        await reply(update, texts.EDIT_EXPIRED)
+        return END
+    try:
+        pattern = ShiftPattern.from_text(
+            draft["name"], draft["days"], draft["start"], message_of(update).text or ""
+        )
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return None
+    return END if await _add(update, context, pattern, in_flow=True) else None
+
+
+# ---- changing one: buttons that ask for a typed answer -------------------------------------
+_ASKS = {
+    "ren": ShiftInput.RENAME,
+    "days": ShiftInput.DAYS,
+    "start": ShiftInput.START,
+    "end": ShiftInput.END,
+}
+
+
+async def ask_for_input(update: Update, context: BotContext) -> int:
+    """shf:add, shf:ren / days / start / end:<id>."""
+    query = query_of(update)
+    parsed = callbacks.parse(query.data)
+    assert parsed is not None  # the gate refused anything unparsable
+    _forget(context)
+    if parsed.action == "add":
+        await query.answer()
+        await reply(update, texts.SHIFT_ASK_NAME)
+        return ShiftInput.NEW_NAME
+    shift_id = parsed.int_arg(0)
+    shift = await context.store.shifts.get(shift_id) if shift_id else None
+    if shift is None or parsed.action not in _ASKS:
+        await query.answer(texts.SHIFT_NOT_FOUND)
+        return END
+    await query.answer()
+    context.user_data[EDITING] = shift.id  # type: ignore[index]
+    pattern = shift.pattern
+    prompts = {
+        "ren": texts.shift_ask_rename(pattern.name),
+        "days": texts.shift_ask_new_days(pattern.name, format_weekdays(pattern.weekdays)),
+        "start": texts.shift_ask_new_time(pattern.name, "start", format_clock(pattern.start)),
+        "end": texts.shift_ask_new_time(pattern.name, "end", format_clock(pattern.end)),
+    }
+    await reply(update, prompts[parsed.action])
+    return _ASKS[parsed.action]
+
+
+async def _editing(update: Update, context: BotContext) -> StoredShift | None:
+    shift_id = context.user_data.get(EDITING)  # type: ignore[union-attr]
+    shift = await context.store.shifts.get(shift_id) if isinstance(shift_id, int) else None
+    if shift is None:
+        _forget(context)
+        await reply(update, texts.SHIFT_NOT_FOUND)
+    return shift
+
+
+async def _change(update: Update, context: BotContext, **changes: object) -> int | None:
+    """Apply one typed change to the shift being edited; stay in the step on bad input."""
+    shift = await _editing(update, context)
+    if shift is None:
+        return END
+    text = message_of(update).text or ""
+    try:
+        if "name" in changes:
+            changes["name"] = shift_name(text)
+        if "weekdays" in changes:
+            changes["weekdays"] = parse_weekdays(text)
+        for key in ("start", "end"):
+            if key in changes:
+                changes[key] = parse_clock(text)
+        pattern = dataclasses.replace(shift.pattern, **changes)  # type: ignore[arg-type]
+    except ValueError as error:
+        await reply(update, texts.problem(str(error)))
+        return None
+    changed = await context.store.shifts.change(shift.id, pattern)
+    if changed is ShiftProblem.NAME_TAKEN:
+        await reply(update, texts.problem(texts.SHIFT_NAME_TAKEN))
+        return None
+    _forget(context)
+    if not isinstance(changed, StoredShift):
+        await reply(update, texts.SHIFT_NOT_FOUND)
+        return END
+    log.info("shift pattern %s changed by member %s", changed.id, context.member.id)
+    await patterns_changed(context.application)
+    await show_shift(update, context, changed, texts.change_saved("Saved"))
+    return END
+
+
+async def got_rename(update: Update, context: BotContext) -> int | None:
+    return await _change(update, context, name=None)
+
+
+async def got_days(update: Update, context: BotContext) -> int | None:
+    return await _change(update, context, weekdays=None)
+
+
+async def got_start(update: Update, context: BotContext) -> int | None:
+    return await _change(update, context, start=None)
+
+
+async def got_end(update: Update, context: BotContext) -> int | None:
+    return await _change(update, context, end=None)
+
+
+# ---- buttons that act at once --------------------------------------------------------------
+async def shift_button(update: Update, context: BotContext) -> None:
+    """shf:list, shf:show / rm / rmok:<id>."""
+    query = query_of(update)
+    parsed = callbacks.parse(query.data)
+    assert parsed is not None  # the gate refused anything unparsable
+    if parsed.action == "list":
+        await query.answer()
+        await show_shifts(update, context)
+        return
+    if parsed.action not in ("show", "rm", "rmok"):
+        await query.answer(texts.STALE_BUTTON)
+        return
+    shift_id = parsed.int_arg(0)
+    shift = await context.store.shifts.get(shift_id) if shift_id else None
+    if shift is None:
+        await query.answer(texts.SHIFT_NOT_FOUND)
+        await show_shifts(update, context)
+        return
+    if parsed.action == "show":
+        await query.answer()
+        await show_shift(update, context, shift)
+    elif parsed.action == "rm":
+        await query.answer()
+        await edit_or_reply(
+            update, texts.shift_confirm_remove(shift.name), keyboards.shift_confirm_remove(shift.id)
+        )
+    else:
+        removed = await context.store.shifts.remove(shift.id)
+        if removed is None:
+            await query.answer(texts.SHIFT_NOT_FOUND)
+        else:
+            log.info("shift pattern %s removed by member %s", shift.id, context.member.id)
+            await patterns_changed(context.application)
+            await query.answer(texts.shift_removed(removed))
+        await show_shifts(update, context)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    conversation = input_conversation(
+        name="shifts",
+        entry_points=[
+            command("shifts", shifts_command),
+            answer_button(callbacks.SHIFTS, ("add", *_ASKS), ask_for_input),
+        ],
+        states={
+            ShiftInput.NEW_NAME: [typed(got_new_name)],
+            ShiftInput.NEW_DAYS: [typed(got_new_days)],
+            ShiftInput.NEW_START: [typed(got_new_start)],
+            ShiftInput.NEW_END: [typed(got_new_end)],
+            ShiftInput.RENAME: [typed(got_rename)],
+            ShiftInput.DAYS: [typed(got_days)],
+            ShiftInput.START: [typed(got_start)],
+            ShiftInput.END: [typed(got_end)],
+        },
+        prefix=callbacks.SHIFTS,
+        on_button=shift_button,
+        draft_keys=(DRAFT, EDITING),
+    )
+    return [conversation, button(callbacks.SHIFTS, shift_button)]

@@ -1,0 +1,137 @@
+"""Logs: text or JSON lines, and never a report's text or a contact's notes at INFO and above."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from pythonjsonlogger.json import JsonFormatter
+
+from bot.config import load_settings
+from bot.local_api import Fault
+from bot.local_chat import Person
+from bot.logs import make_formatter
+from bot.roles import Role
+from tests.conftest import COORDINATORS_CHAT, BotHarness
+from tests.reporting import OFFICER, officer, seed_elmer
+
+REPORT_MARKER = "MARKER-REPORT-TEXT-123"
+NOTE_MARKER = "MARKER-CONTACT-NOTE-456"
+PLACE_MARKER = "MARKERPLACE"
+OUTREACH = Person(3001, "Otto", "Outreach")
+
+
+@dataclass
+class Captured:
+    text: io.StringIO
+    json: io.StringIO
+    records: list[logging.LogRecord]
+
+    def everything(self) -> str:
+        messages = "\n".join(r.getMessage() for r in self.records)
+        return "\n".join((self.text.getvalue(), self.json.getvalue(), messages))
+
+
+@pytest.fixture
+def captured(caplog: pytest.LogCaptureFixture) -> Iterator[Captured]:
+    """Every record at INFO and above, through both of our formatters."""
+    caplog.set_level(logging.INFO)
+    root = logging.getLogger()
+    streams = {"text": io.StringIO(), "json": io.StringIO()}
+    handlers = []
+    for fmt, stream in streams.items():
+        handler = logging.StreamHandler(stream)
+        handler.setLevel(logging.INFO)
+        handler.setFormatter(make_formatter(fmt))
+        root.addHandler(handler)
+        handlers.append(handler)
+    records: list[logging.LogRecord] = []
+    collector = logging.Handler(logging.INFO)
+    collector.emit = records.append  # type: ignore[method-assign]
+    root.addHandler(collector)
+    handlers.append(collector)
+    try:
+        yield Captured(streams["text"], streams["json"], records)
+    finally:
+        for handler in handlers:
+            root.removeHandler(handler)
+
+
+def test_json_lines_have_time_level_logger_message_and_exception() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(make_formatter("json"))
+    log = logging.getLogger("tcag.test.json")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        log.warning("chat %s cannot be reached", 42)
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            log.exception("error handling message %s", 7)
+    finally:
+        log.removeHandler(handler)
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert first["level"] == "WARNING" and first["logger"] == "tcag.test.json"
+    assert first["message"] == "chat 42 cannot be reached"
+    assert first["time"].endswith("+00:00")
+    assert second["level"] == "ERROR" and second["message"] == "error handling message 7"
+    assert "ValueError: boom" in second["exception"]
+
+
+def test_text_is_the_default_format_and_json_the_other() -> None:
+    assert load_settings(_env_file=None).log_format == "text"
+    assert load_settings(_env_file=None, TCAG_LOG_FORMAT="JSON").log_format == "json"
+    assert isinstance(make_formatter("json"), JsonFormatter)
+    assert not isinstance(make_formatter("text"), JsonFormatter)
+
+
+async def test_no_report_text_or_contact_notes_in_the_logs(
+    bot: BotHarness, captured: Captured
+) -> None:
+    await seed_elmer(bot.store)
+    await officer(bot)
+    await bot.member(OUTREACH, Role.OUTREACH)
+
+    # An urgent quick report: stored, alerted through the outbox (one chat has blocked us).
+    bot.api.blocked_chats.add(COORDINATORS_CHAT)
+    await bot.tg.send(OFFICER, f"man waving a knife at Elmer Square {REPORT_MARKER}")
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "Confirm")
+    assert "stored" in bot.last(OFFICER).plain
+    assert bot.app.outbox_sender is not None
+    await bot.app.outbox_sender.drain()
+    await bot.tg.send(OFFICER, f"/update R-1 still there {REPORT_MARKER}")
+
+    # A reply that fails: the error handler logs the whole traceback.
+    bot.api.faults.append(
+        Fault(status=400, method="sendMessage", chat_id=OFFICER.telegram_id, times=1)
+    )
+    await bot.tg.send(OFFICER, f"lads drinking by the fountain {REPORT_MARKER}")
+
+    # An outreach contact with notes typed in, at a typed place.
+    await bot.tg.send(OUTREACH, "/contact")
+    await bot.tg.press(OUTREACH, bot.last(OUTREACH), "Anonymous")
+    await bot.tg.send(OUTREACH, f"Bus station {PLACE_MARKER}")
+    await bot.tg.press(OUTREACH, bot.last(OUTREACH), "Doorway")
+    await bot.tg.press(OUTREACH, bot.last(OUTREACH), "Food")
+    await bot.tg.press(OUTREACH, bot.last(OUTREACH), "Done")
+    await bot.tg.press(OUTREACH, bot.last(OUTREACH), "Done")
+    await bot.tg.send(OUTREACH, f"Wants a hostel bed {NOTE_MARKER}")
+    await bot.tg.press(OUTREACH, bot.last(OUTREACH), "Save")
+    assert "saved" in bot.last(OUTREACH).plain
+
+    logged = captured.everything()
+    # The run did log (the failed reply, the blocked chat), so the check below means something.
+    levels = {r.levelname for r in captured.records}
+    assert {"ERROR", "WARNING"} <= levels, levels
+    json_lines = [json.loads(line) for line in captured.json.getvalue().splitlines()]
+    assert any("exception" in line for line in json_lines)
+    for marker in (REPORT_MARKER, NOTE_MARKER, PLACE_MARKER, "knife", "hostel"):
+        assert marker not in logged, marker
+    for name in (OFFICER.first_name, OUTREACH.first_name, "Officer"):
+        assert name not in logged, name
