@@ -53,11 +53,14 @@ class ErrorReporter:
         if error is None:
             return
         update_id = update.update_id if isinstance(update, Update) else None
-        # Only ids and the error itself: the update's text may hold personal details.
+        # At ERROR: ids, the error's type and where it happened. An exception's message can
+        # quote user input (pydantic's ValidationError does), so it goes to DEBUG only.
+        frames = "".join(traceback.format_tb(error.__traceback__))
         log.error(
-            "error handling %s %s", update_kind(update), update_id,
-            exc_info=(type(error), error, error.__traceback__),
+            "error handling %s %s: %s\n%s",
+            update_kind(update), update_id, type(error).__name__, frames,
         )  # fmt: skip
+        log.debug("error details", exc_info=(type(error), error, error.__traceback__))
         if isinstance(error, NetworkError):
             return  # transient; PTB retries polling and the outbox retries sends
         if (

@@ -16,7 +16,7 @@ from bot.local_api import Fault
 from bot.local_chat import Person
 from bot.logs import make_formatter
 from bot.roles import Role
-from tests.conftest import COORDINATORS_CHAT, BotHarness
+from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
 from tests.reporting import OFFICER, officer, seed_elmer
 
 REPORT_MARKER = "MARKER-REPORT-TEXT-123"
@@ -107,7 +107,7 @@ async def test_no_report_text_or_contact_notes_in_the_logs(
     await bot.app.outbox_sender.drain()
     await bot.tg.send(OFFICER, f"/update R-1 still there {REPORT_MARKER}")
 
-    # A reply that fails: the error handler logs the whole traceback.
+    # A reply that fails: the error handler logs the error's type and its stack frames.
     bot.api.faults.append(
         Fault(status=400, method="sendMessage", chat_id=OFFICER.telegram_id, times=1)
     )
@@ -130,8 +130,33 @@ async def test_no_report_text_or_contact_notes_in_the_logs(
     levels = {r.levelname for r in captured.records}
     assert {"ERROR", "WARNING"} <= levels, levels
     json_lines = [json.loads(line) for line in captured.json.getvalue().splitlines()]
-    assert any("exception" in line for line in json_lines)
+    assert any(
+        line.get("levelname", line.get("level")) == "ERROR"
+        and "BadRequest" in line["message"]
+        and "File " in line["message"]
+        for line in json_lines
+    ), json_lines
     for marker in (REPORT_MARKER, NOTE_MARKER, PLACE_MARKER, "knife", "hostel"):
         assert marker not in logged, marker
     for name in (OFFICER.first_name, OUTREACH.first_name, "Officer"):
         assert name not in logged, name
+
+
+async def test_error_messages_quoting_user_input_stay_out_of_error_logs(
+    bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A handler failing with an exception whose message quotes input: ERROR logs omit it."""
+    import logging
+
+    from telegram.ext import MessageHandler, filters
+
+    async def failing(update, context) -> None:  # type: ignore[no-untyped-def]
+        raise ValueError(f"bad input {update.effective_message.text!r}")
+
+    bot.app.add_handler(MessageHandler(filters.Regex("^BOOM"), failing), group=-2)
+    with caplog.at_level(logging.INFO):
+        await bot.tg.send(ADMIN, "BOOM MARKER-SECRET-42")
+    errors = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert any("ValueError" in r.getMessage() for r in errors)
+    assert not any("MARKER-SECRET-42" in r.getMessage() for r in errors)
+    assert not any(r.exc_text and "MARKER-SECRET-42" in r.exc_text for r in errors)
