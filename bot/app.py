@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
@@ -75,6 +77,7 @@ def build_application(
         ),
         services,
         rates=rates,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
     )
     return application
 

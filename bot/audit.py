@@ -24,3 +24,5 @@ class AuditAction(StrEnum):
     # coordinators' outputs: every export of data and every partnership report made
     EXPORTED = "data.exported"
     REPORT_GENERATED = "report.generated"
+    # retention: a purge of data past its period (counts per kind, never what was in it)
+    RETENTION_PURGED = "retention.purged"

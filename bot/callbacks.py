@@ -54,6 +54,22 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
 }
 
 
+# Ids and page numbers fit PostgreSQL's integer; a forged button's 20-digit number must not
+# reach the database (SQLite refuses integers over 64 bits, PostgreSQL over its column type).
+MAX_INT_ARG = 2**31 - 1
+
+
+def small_int(text: str | None) -> int | None:
+    """An id or page number from callback data; None for anything else or out of range."""
+    if text is None or not text.isascii():
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if -MAX_INT_ARG <= value <= MAX_INT_ARG else None
+
+
 @dataclass(frozen=True)
 class Callback:
     prefix: str
@@ -62,8 +78,8 @@ class Callback:
 
     def int_arg(self, index: int = 0) -> int | None:
         try:
-            return int(self.args[index])
-        except (IndexError, ValueError):
+            return small_int(self.args[index])
+        except IndexError:
             return None
 
     def role_arg(self, index: int) -> Role | None:

@@ -12,6 +12,7 @@ from bot.catalog_cli import add_parsers as catalog_parsers
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
 from bot.report_cli import add_parsers as report_parsers
+from bot.retention_cli import add_parser as purge_parser
 from bot.roles import Role
 from bot.shifts_cli import add_parsers as shifts_parsers
 
@@ -19,7 +20,9 @@ NO_TOKEN_HELP = """\
 No TELEGRAM_BOT_TOKEN is set, so the bot cannot go live on Telegram.
 To get one: open Telegram, talk to @BotFather, send /newbot, and put the token it gives
 you in a file named .env beside README.md:  TELEGRAM_BOT_TOKEN=123456:ABC...
-Meanwhile you can try the bot offline, right here in the console.
+Meanwhile, the first thing to try is `tcag demo`: a whole Friday evening of patrols and
+outreach played offline through the real bot in seconds (transcript, digest, chart and
+quarterly PDF in data/demo/). Or chat with the bot yourself, right here in the console.
 """
 
 
@@ -60,6 +63,14 @@ def cmd_console(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print()
         return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    # No settings are read: the demo has its own database and never uses the token.
+    from bot.demo import main as run_demo
+
+    configure_logging("WARNING")
+    return run_demo(args.out)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -204,6 +215,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     return run(settings, args)
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot.retention_cli import run
+
+    settings = _settings()
+    configure_logging("WARNING")
+    return run(settings, args)
+
+
 def cmd_shifts(args: argparse.Namespace) -> int:
     from bot.shifts_cli import run
 
@@ -234,6 +253,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     console.set_defaults(func=cmd_console)
 
+    demo = commands.add_parser(
+        "demo", help="start here: an evening of patrols simulated offline through the bot"
+    )
+    demo.add_argument(
+        "--out",
+        default="data/demo",
+        help="folder for its database, transcript, digest, chart and PDF (default: data/demo)",
+    )
+    demo.set_defaults(func=cmd_demo)
+
     check = commands.add_parser("check", help="check settings, database, schema and token")
     check.set_defaults(func=cmd_check)
 
@@ -263,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     shifts_parsers(commands, cmd_shifts)  # shifts add|list|remove
     audit_parser(commands, cmd_audit)  # tcag audit --since …
     report_parsers(commands, cmd_report)  # tcag report --quarter 2026Q3 --out report.pdf
+    purge_parser(commands, cmd_purge)  # tcag purge [--dry-run]
     return parser
 
 

@@ -13,9 +13,11 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.retention import MAX_RETENTION_DAYS, RetentionPolicy
 from bot.schedule_plan import WeeklyAt, parse_weekly_at
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/tcag.db"
+_RETENTION = RetentionPolicy()  # the default periods, defined once in bot.retention
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
@@ -68,6 +70,11 @@ class Settings(BaseSettings):
     outbox_rate_per_second: int = Field(
         default=30, ge=1, le=1000, validation_alias="TCAG_OUTBOX_RATE_PER_SECOND"
     )
+    # How long a claimed outbox row is left to its sender before another (or this one after
+    # a restart) takes it over: a crash between sending and marking sends that one again.
+    outbox_lease_seconds: int = Field(
+        default=60, ge=5, le=3600, validation_alias="TCAG_OUTBOX_LEASE_SECONDS"
+    )
     # Outreach: referrals open longer than this are listed in the next briefing.
     referral_stale_hours: int = Field(
         default=48, ge=1, le=24 * 30, validation_alias="TCAG_REFERRAL_STALE_HOURS"
@@ -85,6 +92,56 @@ class Settings(BaseSettings):
         default=120, ge=0, le=24 * 60, validation_alias="TCAG_SCHEDULE_GRACE_MINUTES"
     )
     weekly_summary_at: str = Field(default="mon 08:00", validation_alias="TCAG_WEEKLY_SUMMARY_AT")
+    # Retention (bot.retention): days each kind of personal data is kept before a daily job
+    # (and `tcag purge`) clears or anonymises it, counts staying; 0 keeps it for ever.
+    retain_report_text_days: int = Field(
+        default=_RETENTION.report_text_days,
+        ge=0,
+        le=MAX_RETENTION_DAYS,
+        validation_alias="TCAG_RETAIN_REPORT_TEXT_DAYS",
+    )
+    retain_contact_notes_days: int = Field(
+        default=_RETENTION.contact_notes_days,
+        ge=0,
+        le=MAX_RETENTION_DAYS,
+        validation_alias="TCAG_RETAIN_CONTACT_NOTES_DAYS",
+    )
+    retain_person_days: int = Field(
+        default=_RETENTION.person_days,
+        ge=0,
+        le=MAX_RETENTION_DAYS,
+        validation_alias="TCAG_RETAIN_PERSON_DAYS",
+    )
+    retain_briefing_notes_days: int = Field(
+        default=_RETENTION.briefing_notes_days,
+        ge=0,
+        le=MAX_RETENTION_DAYS,
+        validation_alias="TCAG_RETAIN_BRIEFING_NOTES_DAYS",
+    )
+    retain_duty_locations_days: int = Field(
+        default=_RETENTION.duty_locations_days,
+        ge=0,
+        le=MAX_RETENTION_DAYS,
+        validation_alias="TCAG_RETAIN_DUTY_LOCATIONS_DAYS",
+    )
+    retain_drafts_days: int = Field(
+        default=_RETENTION.drafts_days,
+        ge=0,
+        le=MAX_RETENTION_DAYS,
+        validation_alias="TCAG_RETAIN_DRAFTS_DAYS",
+    )
+    retain_outbox_days: int = Field(
+        default=_RETENTION.outbox_days,
+        ge=0,
+        le=MAX_RETENTION_DAYS,
+        validation_alias="TCAG_RETAIN_OUTBOX_DAYS",
+    )
+    retain_audit_days: int = Field(
+        default=_RETENTION.audit_days,
+        ge=0,
+        le=MAX_RETENTION_DAYS,
+        validation_alias="TCAG_RETAIN_AUDIT_DAYS",
+    )
     # Running: log lines as text or one JSON object per line; webhook mode when a public
     # HTTPS URL is set (Telegram then posts updates to us, with the secret in a header).
     log_format: str = Field(default="text", validation_alias="TCAG_LOG_FORMAT")
@@ -233,6 +290,10 @@ class Settings(BaseSettings):
     def weekly_summary(self) -> WeeklyAt | None:
         """When the weekly summary goes out, or None when it is off."""
         return parse_weekly_at(self.weekly_summary_at)
+
+    @property
+    def retention(self) -> RetentionPolicy:
+        return RetentionPolicy.from_settings(self)
 
     @property
     def token_value(self) -> str | None:

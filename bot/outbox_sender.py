@@ -15,7 +15,8 @@ records the outcome of each:
 
 No row is dropped before it is sent or marked undeliverable. Leases (Outbox.claim_due) keep
 two instances from sending the same row; a crash between sending and marking can send one
-message a second time after the lease runs out (60 s): at least once, never silently lost.
+message a second time after the lease runs out (TCAG_OUTBOX_LEASE_SECONDS, 60 s by default):
+at least once, never silently lost.
 
 Alerts, escalations and their edits are rendered at send time from the report's current
 state (bot.alert_messages), so a copy sent after the first response already shows it. Other
@@ -62,10 +63,9 @@ from bot import texts
 from bot.alert_messages import alert_message
 from bot.context import Services
 from bot.incidents import reference
-from bot.outbox_types import Priority
 from bot.text_split import CAPTION_LIMIT, split_message, units
 from storage.models import OutboxMessage
-from storage.outbox import Outbox
+from storage.outbox import LEASE, FollowUp, Outbox
 from storage.reports import ALERT, ALERT_EDIT, ALERT_PURPOSES, ESCALATION, ReportView
 
 log = logging.getLogger(__name__)
@@ -175,6 +175,7 @@ class OutboxSender:
         concurrency: int = 16,
         poll_seconds: float = 5.0,
         stop_timeout: float = 10.0,
+        lease: timedelta = LEASE,
     ) -> None:
         self.bot = bot
         self.services = services
@@ -182,6 +183,7 @@ class OutboxSender:
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._stop_timeout = stop_timeout
+        self._lease = lease
         self._overall = AsyncLimiter(self.rates.overall_per_second, 1)
         self._chat_limiters: dict[int, AsyncLimiter] = {}
         self._in_flight = asyncio.Semaphore(concurrency)
@@ -257,7 +259,7 @@ class OutboxSender:
         """Send everything due now; the number of rows delivered."""
         delivered = 0
         while not self._stopping and not self.paused():
-            rows = await self._outbox.claim_due(limit=self._batch_size)
+            rows = await self._outbox.claim_due(limit=self._batch_size, lease=self._lease)
             if not rows:
                 break
             delivered += await self._send_batch(rows)
@@ -307,8 +309,11 @@ class OutboxSender:
             log.warning(
                 "outbox: chat %s cannot be reached; row %s undeliverable", row.chat_id, row_id
             )
-            await self._outbox.give_up(row_id, "Forbidden: blocked or never started")
-            await self._tell_admins_unreachable(row)
+            await self._outbox.give_up(
+                row_id,
+                "Forbidden: blocked or never started",
+                follow_ups=await self._unreachable_notices(row),
+            )
             return False
         except BadRequest as error:
             if row.edit_message_id is not None and "not modified" in error.message.lower():
@@ -480,10 +485,14 @@ class OutboxSender:
         return self._overall
 
     # ---- telling the admins --------------------------------------------------------
-    async def _tell_admins_unreachable(self, row: OutboxMessage) -> None:
-        """An alert that could not reach someone: admins learn who (name and role only)."""
+    async def _unreachable_notices(self, row: OutboxMessage) -> list[FollowUp]:
+        """An alert that could not reach someone: admins learn who (name and role only).
+
+        Queued with the row's undeliverable mark, in one transaction (Outbox.give_up), so a
+        crash between the two cannot leave the admins untold.
+        """
         if row.purpose not in ALERT_PURPOSES or row.report_id is None:
-            return
+            return []
         store = self.services.store
         ref = reference(row.report_id)
         if row.chat_id < 0:
@@ -491,16 +500,16 @@ class OutboxSender:
         else:
             member = await store.members.by_telegram_id(row.chat_id)
             if member is None:
-                return
+                return []
             text = texts.member_unreachable(member.name, member.role, ref)
-        for admin in await store.members.active_admins():
-            if admin.telegram_id == row.chat_id:
-                continue
-            await self._outbox.add_once(
+        return [
+            FollowUp(
                 chat_id=admin.telegram_id,
                 purpose=NOTICE,
-                priority=Priority.NORMAL,
                 text=text,
                 report_id=row.report_id,
                 dedupe_key=f"unreachable:{row.report_id}:{row.chat_id}:{admin.telegram_id}",
             )
+            for admin in await store.members.active_admins()
+            if admin.telegram_id != row.chat_id
+        ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -118,10 +119,31 @@ async def _initialize(application: OpsApplication, settings: Settings) -> None:
         ) from None
 
 
+def _polling_failed(application: OpsApplication) -> Callable[[TelegramError], None]:
+    """What a failed getUpdates does: PTB retries (1 s, 1.5 s, … up to 30 s) either way.
+
+    Without this PTB logs a library traceback at ERROR for every Telegram 5xx or dropped
+    connection. A network error is one warning line; anything else (a 409 Conflict when a
+    second process polls with the same token) goes to the error handler, which logs it and
+    tells the admins (at most once per kind every few minutes).
+    """
+
+    def failed(error: TelegramError) -> None:
+        if isinstance(error, NetworkError):
+            reason = str(error).replace(application.bot.token, "<token>")[:200]
+            log.warning("polling: getUpdates failed (%s: %s)", type(error).__name__, reason)
+            return
+        application.create_task(application.process_error(update=None, error=error))
+
+    return failed
+
+
 async def _poll(application: OpsApplication, stop: asyncio.Event) -> None:
     assert application.updater is not None
     # Deletes any webhook first, so switching back from webhook mode just works.
-    await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+    await application.updater.start_polling(
+        allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed(application)
+    )
     log.info("running as @%s (long polling); stop with Ctrl-C", application.bot.username)
     await stop.wait()
     log.info("stopping")

@@ -157,7 +157,7 @@ def invite_role_not_allowed(role: Role, roles: list[Role]) -> str:
 
 def invite_created(role: Role, link: str, expires: str) -> str:
     return (
-        f"✉️ Invite for a <b>{esc(role.label)}</b>:\n{esc(link)}\n\n"
+        f"✉️ Invite to join as <b>{esc(role.label)}</b>:\n{esc(link)}\n\n"
         f"It works once and expires {esc(expires)}. Send it privately to the person joining."
     )
 
@@ -1566,6 +1566,7 @@ AUDIT_ACTION_WORDS: dict[str, str] = {
     "person.erased": "erased",
     "data.exported": "exported",
     "report.generated": "made",
+    "retention.purged": "purged data past its retention period",
 }
 AUDIT_SYSTEM_ACTOR = "System"  # settings, the command line, scheduled jobs
 _AUDIT_SUBJECT_WORDS = (
@@ -1681,12 +1682,12 @@ def audit_member_button(name: str, username: str | None, role: Role) -> str:
 
 
 def audit_which_member(text: str) -> str:
-    return f"Several members match “{esc(text)}”. Whose audit entries?"
+    return f"Several members match “{esc(_audit_short(text, 60))}”. Whose audit entries?"
 
 
 def audit_no_match(text: str) -> str:
     return (
-        f"No member or action matches “{esc(text)}”.\n"
+        f"No member or action matches “{esc(_audit_short(text, 60))}”.\n"
         "Try <code>/audit @username</code>, a Telegram id, part of a name, or an action: "
         "<code>/audit member.</code>, <code>/audit person.</code>, <code>/audit export</code>."
     )
@@ -1964,3 +1965,9 @@ DUTY_NEED_LOCATION = "Please tap <b>📍 Send my location</b>, or <b>No thanks</
 DUTY_LOCATION_SAVED = "📍 Thanks: your location is noted with your duty."
 DUTY_LOCATION_SKIPPED = "OK, no location."
 DUTY_NOT_OPEN = "That duty has ended. Send /on to go on duty."
+
+
+# ---- fuzzing fixes (issue 7): answers to input no real client sends ---------------------
+LOCATION_NOT_A_POINT = (
+    "That location doesn't look right: it isn't a point on the map. Please share it again."
+)

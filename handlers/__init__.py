@@ -18,6 +18,7 @@ from handlers import (
     outreach,
     referrals,
     reports,
+    retention,
     shifts,
     start,
 )
@@ -54,5 +55,5 @@ def all_handlers() -> list[tuple[int, BaseHandler]]:  # type: ignore[type-arg]
 
 def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
     """Each feature's repeating jobs, registered once with deterministic names."""
-    for module in (alerts, reports, duty):
+    for module in (alerts, reports, duty, retention):
         module.schedule_jobs(application)

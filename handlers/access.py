@@ -61,7 +61,8 @@ async def access_gate(update: Update, context: BotContext) -> None:
 
     if update.callback_query is not None:
         parsed = callbacks.parse(update.callback_query.data)
-        if parsed is None:
+        # No message: a button of an inline message, which this bot never sends.
+        if parsed is None or update.callback_query.message is None:
             await update.callback_query.answer(texts.STALE_BUTTON)
             raise ApplicationHandlerStop
         if callbacks.PREFIX_PERMISSIONS[parsed.prefix] not in granted:

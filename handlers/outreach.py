@@ -422,10 +422,7 @@ async def _tell_gone(update: Update, lookup: Lookup) -> None:
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+    return callbacks.small_int(value)
 
 
 # ---- the contact flow: typed answers and locations ------------------------------------------

@@ -41,7 +41,7 @@ from telegram.ext import (
 from bot import callbacks, keyboards, texts
 from bot.callbacks import DraftButton
 from bot.context import BotContext, OpsApplication
-from bot.geo import Place
+from bot.geo import Place, validate_point
 from bot.incidents import PEOPLE_COUNTS, reference
 from bot.quick_report import CategoryRule, Matcher
 from bot.report_draft import (
@@ -301,6 +301,9 @@ async def quick_location(update: Update, context: BotContext) -> int:
     location = message_of(update).location
     if location is None:
         return END
+    if not _is_point(location.latitude, location.longitude):
+        await _send(update, context, texts.LOCATION_NOT_A_POINT)
+        return END
     draft = ReportDraft.at_location(context.clock.now())
     await _apply_location(context, draft, location.latitude, location.longitude)
     draft.begin()
@@ -518,7 +521,7 @@ _PRESSES: dict[tuple[str, str], _Press] = {
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isascii() and value.isdigit() else None
+    return callbacks.small_int(value) if value is not None and value.isdigit() else None
 
 
 # ---- typed answers, locations, photos ----------------------------------------------------
@@ -548,6 +551,15 @@ async def _location_done(update: Update, context: BotContext, draft: ReportDraft
     return await _show(update, context, draft)
 
 
+def _is_point(lat: float, lon: float) -> bool:
+    """False for coordinates off the map (a forged or broken client's location)."""
+    try:
+        validate_point(lat, lon)
+    except ValueError:
+        return False
+    return True
+
+
 async def _apply_location(context: BotContext, draft: ReportDraft, lat: float, lon: float) -> None:
     places = (await _vocabulary(context)).places
     draft.locate(places, lat, lon, area_radius_m=context.settings.area_radius_m)
@@ -573,6 +585,9 @@ async def _place_typed(update: Update, context: BotContext, draft: ReportDraft) 
 async def _location_shared(update: Update, context: BotContext, draft: ReportDraft) -> State:
     location = message_of(update).location
     if location is None:
+        return draft.step
+    if not _is_point(location.latitude, location.longitude):
+        await _send(update, context, texts.LOCATION_NOT_A_POINT)
         return draft.step
     await _apply_location(context, draft, location.latitude, location.longitude)
     return await _location_done(update, context, draft)

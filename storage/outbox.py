@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +18,21 @@ from storage.models import OutboxMessage
 
 # A claimed row is left alone by other senders for this long; if its sender died, it is
 # picked up again afterwards (that is the one case where a message can go out twice).
+# The default; `tcag run` uses TCAG_OUTBOX_LEASE_SECONDS (a crashed process's claimed rows
+# wait this long after a restart before they are sent).
 LEASE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A message queued together with another row's outcome (at most one per dedupe_key)."""
+
+    chat_id: int
+    purpose: str
+    text: str
+    dedupe_key: str
+    report_id: int | None = None
+    priority: Priority = Priority.NORMAL
 
 
 @dataclass(frozen=True)
@@ -73,7 +88,7 @@ class Outbox:
             row = enqueue(session, now=self._clock.now(), **fields)  # type: ignore[arg-type]
         return row
 
-    async def claim_due(self, limit: int = 50) -> list[OutboxMessage]:
+    async def claim_due(self, limit: int = 50, lease: timedelta = LEASE) -> list[OutboxMessage]:
         """Due rows, most urgent first, leased so another instance leaves them alone."""
         now = self._clock.now()
         query = (
@@ -96,14 +111,14 @@ class Outbox:
                     .where(col(OutboxMessage.id) == row.id)
                     .where(col(OutboxMessage.status) == OutboxStatus.PENDING.value)
                     .where(col(OutboxMessage.next_attempt_at) == row.next_attempt_at)
-                    .values(next_attempt_at=now + LEASE, attempts=attempts)
+                    .values(next_attempt_at=now + lease, attempts=attempts)
                     # The row object is updated below, detached: synchronising it as well
                     # counted the attempt twice once the session flushed it.
                     .execution_options(synchronize_session=False)
                 )
                 if result.rowcount == 1:
                     session.expunge(row)
-                    row.next_attempt_at, row.attempts = now + LEASE, attempts
+                    row.next_attempt_at, row.attempts = now + lease, attempts
                     claimed.append(row)
         return claimed
 
@@ -154,13 +169,34 @@ class Outbox:
                 .values(next_attempt_at=self._clock.now() + delay, last_error=error[:200])
             )
 
-    async def give_up(self, row_id: int, error: str) -> None:
+    async def give_up(
+        self, row_id: int, error: str, *, follow_ups: Sequence[FollowUp] = ()
+    ) -> None:
+        """Mark a row undeliverable, queueing `follow_ups` (the admins told) in the same
+        transaction: a crash can never record the one without the other."""
+        now = self._clock.now()
         async with self._sessions() as session, session.begin():
             await session.exec(
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id) == row_id)
                 .values(status=OutboxStatus.UNDELIVERABLE, last_error=error[:200])
             )
+            for message in follow_ups:
+                queued = select(OutboxMessage.id).where(
+                    OutboxMessage.dedupe_key == message.dedupe_key
+                )
+                if (await session.exec(queued)).first() is not None:
+                    continue  # queued already (another alert row of the same report, say)
+                enqueue(
+                    session,
+                    now=now,
+                    chat_id=message.chat_id,
+                    purpose=message.purpose,
+                    priority=message.priority,
+                    text=message.text,
+                    report_id=message.report_id,
+                    dedupe_key=message.dedupe_key,
+                )
 
     async def get(self, row_id: int) -> OutboxMessage | None:
         async with self._sessions() as session:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import field_validator, model_validator
-from sqlalchemy import delete, func, update
+from sqlalchemy import ColumnElement, delete, func, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -48,6 +48,7 @@ from bot.outreach import (
     similar_aliases,
     split_slugs,
 )
+from bot.retention import ANONYMISED_ALIAS_PREFIX
 from bot.roles import Status
 from storage.audit import add_audit
 from storage.db import SessionFactory
@@ -304,6 +305,44 @@ def add_referral_for_report(session: AsyncSession, report: Report, *, now: datet
     return referral
 
 
+async def anonymise_contacts(
+    session: AsyncSession, contact_ids: Sequence[int], *, detach: bool
+) -> None:
+    """Clear the free text about a person: these contacts' notes and places, the referrals
+    they answered (description, place) and the rough sleeping reports behind those.
+
+    `detach` also unlinks the contacts from their person (erasure deletes the record);
+    retention keeps the link to the anonymised record, so counts of people stay right.
+    """
+    if not contact_ids:
+        return
+    referral_query = select(Referral.id, Referral.source_report_id).where(
+        col(Referral.contact_id).in_(contact_ids)
+        | col(Referral.id).in_(
+            select(OutreachContact.referral_id).where(col(OutreachContact.id).in_(contact_ids))
+        )
+    )
+    referrals = (await session.exec(referral_query)).all()
+    referral_ids = [r for r, _ in referrals if r is not None]
+    report_ids = [s for _, s in referrals if s is not None]
+    if referral_ids:
+        await session.exec(
+            update(Referral)
+            .where(col(Referral.id).in_(referral_ids))
+            .values(appearance=None, place_text=None, lat=None, lon=None)
+        )
+    if report_ids:
+        await session.exec(
+            update(Report).where(col(Report.id).in_(report_ids)).values(description=None)
+        )
+    cleared: dict[str, object] = {"notes": None, "place_text": None, "lat": None, "lon": None}
+    if detach:
+        cleared["person_id"] = None
+    await session.exec(
+        update(OutreachContact).where(col(OutreachContact.id).in_(contact_ids)).values(**cleared)
+    )
+
+
 def _enqueue_notice(
     session: AsyncSession, *, now: datetime, reporter: Member | None, text: str | None, key: str
 ) -> bool:
@@ -329,7 +368,7 @@ class Outreach:
     # ---- finding people --------------------------------------------------------------
     async def _candidates(self, session: AsyncSession) -> list[tuple[int, str]]:
         query = select(PersonRecord.id, PersonRecord.alias).where(
-            col(PersonRecord.merged_into_id).is_(None)
+            col(PersonRecord.merged_into_id).is_(None), _not_anonymised()
         )
         return [(i, a) for i, a in (await session.exec(query)).all() if i is not None]
 
@@ -364,7 +403,7 @@ class Outreach:
         async with self._sessions() as session, session.begin():
             query = (
                 select(PersonRecord)
-                .where(col(PersonRecord.merged_into_id).is_(None))
+                .where(col(PersonRecord.merged_into_id).is_(None), _not_anonymised())
                 .order_by(col(PersonRecord.last_seen).desc(), col(PersonRecord.id).desc())
                 .limit(limit)
             )
@@ -639,34 +678,7 @@ class Outreach:
                 if i is not None
             ]
             if contact_ids:
-                await session.exec(
-                    update(OutreachContact)
-                    .where(col(OutreachContact.id).in_(contact_ids))
-                    .values(person_id=None, notes=None, place_text=None, lat=None, lon=None)
-                )
-                referral_query = select(Referral.id, Referral.source_report_id).where(
-                    col(Referral.contact_id).in_(contact_ids)
-                    | col(Referral.id).in_(
-                        select(OutreachContact.referral_id).where(
-                            col(OutreachContact.id).in_(contact_ids)
-                        )
-                    )
-                )
-                referrals = (await session.exec(referral_query)).all()
-                referral_ids = [r for r, _ in referrals if r is not None]
-                report_ids = [s for _, s in referrals if s is not None]
-                if referral_ids:
-                    await session.exec(
-                        update(Referral)
-                        .where(col(Referral.id).in_(referral_ids))
-                        .values(appearance=None, place_text=None, lat=None, lon=None)
-                    )
-                if report_ids:
-                    await session.exec(
-                        update(Report)
-                        .where(col(Report.id).in_(report_ids))
-                        .values(description=None)
-                    )
+                await anonymise_contacts(session, contact_ids, detach=True)
             await session.exec(
                 delete(PersonRecord).where(col(PersonRecord.merged_into_id) == person_id)
             )
@@ -902,6 +914,11 @@ class Outreach:
         )
 
 
+def _not_anonymised() -> ColumnElement[bool]:
+    """Records anonymised by retention ("erased #12") stay for counts, out of searches."""
+    return ~col(PersonRecord.alias).startswith(ANONYMISED_ALIAS_PREFIX)
+
+
 def _aware(value: datetime) -> datetime:
     """Aggregates bypass the column type, so SQLite's naive UTC comes back bare."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
@@ -971,5 +988,6 @@ __all__ = [
     "SightingIn",
     "TakeOutcome",
     "add_referral_for_report",
+    "anonymise_contacts",
     "facts",
 ]

@@ -18,6 +18,7 @@ from storage.outbox import Outbox
 from storage.outreach import Outreach
 from storage.quarterly import QuarterlyStats
 from storage.reports import Reports
+from storage.retention import Retention
 from storage.shifts import Duty, ShiftPatterns
 from storage.stats import Stats
 
@@ -45,6 +46,7 @@ class Store:
         self.quarterly = QuarterlyStats(sessions)
         self.stats = Stats(sessions, clock, engine.dialect.name)  # digests, briefings
         self.notes = Notes(sessions, clock)  # coordinators' briefing notes
+        self.retention = Retention(sessions)  # purges what is past its period
 
     @classmethod
     def from_url(cls, database_url: str, clock: Clock) -> Store:

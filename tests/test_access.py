@@ -97,7 +97,7 @@ async def test_admin_invites_officer_who_joins_and_sees_only_officer_commands(
 ) -> None:
     await bot.tg.send(ADMIN, "/invite officer")
     reply = bot.last(ADMIN).plain
-    assert "Invite for a Police officer" in reply
+    assert "Invite to join as Police officer" in reply
     link = next(w for w in reply.split() if w.startswith("https://t.me/"))
     assert link.startswith("https://t.me/tcag_local_bot?start=")
     code = link.split("start=")[1]
@@ -168,10 +168,7 @@ async def test_coordinator_may_invite_patrol_roles_only(bot: BotHarness) -> None
     labels = [b["text"] for b in bot.last(coordinator).inline_buttons]
     assert labels == ["Police officer", "Street warden", "Outreach worker"]
     await bot.tg.press(coordinator, bot.last(coordinator), "Outreach worker")
-    assert (
-        "Invite for a Outreach worker" in bot.last(coordinator).plain
-        or "Outreach worker" in bot.last(coordinator).plain
-    )
+    assert "Invite to join as Outreach worker" in bot.last(coordinator).plain
     assert "https://t.me/" in bot.last(coordinator).plain
 
 

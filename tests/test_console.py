@@ -122,7 +122,7 @@ async def test_admin_invites_an_officer_who_joins_and_sees_officer_commands(
         "/help",
     )
     assert code == 0
-    assert "Invite for a Police officer" in script.after("/invite officer")
+    assert "Invite to join as Police officer" in script.after("/invite officer")
     assert "[Olly · stranger] > " in script.prompts
     joined = next(screen for typed, screen in script.transcript if typed.startswith("/start "))
     assert "bot → you:\n  Welcome, Olly. You're in as Police officer." in joined

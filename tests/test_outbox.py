@@ -250,6 +250,35 @@ async def test_member_who_blocked_the_bot_is_reported_to_admins_and_others_get_i
     assert [m.plain for m in bot.api.sent_to(ADMIN.telegram_id)].count(notice) == 1
 
 
+async def test_an_undeliverable_alert_and_the_admins_notice_are_recorded_together(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash while queueing the notice leaves the row to be tried again, never untold."""
+    members = await team(bot)
+    report = await file_urgent(bot, members.reporter)
+    bot.api.blocked_chats.add(WARDEN.telegram_id)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr("storage.outbox.enqueue", crash)
+    with pytest.raises(ConnectionError):
+        await drain(bot)
+    monkeypatch.undo()
+    warden_row = next(
+        r for r in await rows_of(bot, report.id or 0) if r.chat_id == WARDEN.telegram_id
+    )
+    assert warden_row.status is OutboxStatus.PENDING  # not marked without its notice
+
+    bot.clock.advance(LEASE + timedelta(seconds=1))
+    await drain(bot)
+    warden_row = next(
+        r for r in await rows_of(bot, report.id or 0) if r.chat_id == WARDEN.telegram_id
+    )
+    assert warden_row.status is OutboxStatus.UNDELIVERABLE
+    assert "Wendy Warden (Street warden) cannot be reached" in bot.last(ADMIN).plain
+
+
 async def test_refused_message_is_given_up_without_stopping_the_rest(bot: BotHarness) -> None:
     await bot.store.outbox.add(chat_id=ADMIN.telegram_id, purpose="notice", text="<b>broken")
     await bot.store.outbox.add(chat_id=ADMIN.telegram_id, purpose="notice", text="fine")
