@@ -276,6 +276,7 @@ class Referral(SQLModel, table=True):
     __table_args__ = (
         Index("ix_referrals_status_created_at", "status", "created_at"),
         Index("ix_referrals_created_at", "created_at"),
+        Index("ix_referrals_closed_at", "closed_at"),
         Index("ix_referrals_source_report_id", "source_report_id"),
         Index("ix_referrals_contact_id", "contact_id"),
     )

@@ -890,15 +890,23 @@ class Outreach:
                     .where(col(Referral.closed_at) < end)
                 )
             ).one()
-            open_at_end = (
+            # Open at `end`: still open now, or closed since. Two index-bounded queries
+            # (status + created_at; closed_at) rather than one that reads every referral.
+            still_open = (
                 await session.exec(
                     select(Referral.created_at)
+                    .where(col(Referral.status).in_([ReferralStatus.OPEN, ReferralStatus.TAKEN]))
                     .where(col(Referral.created_at) < end)
-                    .where(col(Referral.closed_at).is_(None) | (col(Referral.closed_at) >= end))
-                    .order_by(col(Referral.created_at))
                 )
             ).all()
-        ages = tuple(referral_age(created, end) for created in open_at_end)
+            closed_since = (
+                await session.exec(
+                    select(Referral.created_at)
+                    .where(col(Referral.closed_at) >= end)
+                    .where(col(Referral.created_at) < end)
+                )
+            ).all()
+        ages = tuple(referral_age(created, end) for created in sorted([*still_open, *closed_since]))
         return OutreachCounts(
             start=start,
             end=end,
