@@ -23,18 +23,17 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import Update
 
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import OpsApplication
-from bot.local_api import LocalBotAPI, LocalRequest
+from bot.local_api import LocalBotAPI, LocalRequest, SentMessage
 from bot.local_chat import LocalTelegram, Person
 from bot.roles import Role, Status
 from storage.catalog import HotspotIn
 from storage.db import create_engine, session_factory
-from storage.models import Member
+from storage.models import DutySession, Member
 from storage.store import Store
 
 COORDINATORS_CHAT = -100_200_300
@@ -166,11 +165,9 @@ class Updates:
     def text_payload(self, person: Person, message: str) -> dict[str, Any]:
         return {"update_id": next(self._ids), **self._tg.text_update(person, message)}
 
-    @staticmethod
-    def parse(payload: dict[str, Any], bot: Any) -> Update:
-        update = Update.de_json(payload, bot)
-        assert update is not None
-        return update
+    def press_payload(self, person: Person, sent: SentMessage, label: str) -> dict[str, Any]:
+        data = sent.button(label)["callback_data"]
+        return {"update_id": next(self._ids), **self._tg.callback_update(person, sent, data)}
 
 
 # ---- seeding -----------------------------------------------------------------------------
@@ -199,6 +196,13 @@ async def seed_members(store: Store, persons: Sequence[Person], role: Role) -> l
     async with session_factory(store.engine)() as session, session.begin():
         session.add_all(members)
     return members
+
+
+async def seed_on_duty(store: Store, members: Sequence[Member]) -> None:
+    """Open duty sessions (as /on starts them): urgent alerts go to whoever is on duty."""
+    now = store.clock.now()
+    async with session_factory(store.engine)() as session, session.begin():
+        session.add_all(DutySession(member_id=m.id or 0, started_at=now) for m in members)
 
 
 async def seed_hotspots(store: Store) -> None:

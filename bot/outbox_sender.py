@@ -155,12 +155,16 @@ class _Batch:
     def __init__(self, sender: OutboxSender) -> None:
         self._sender = sender
         self._views: dict[int, ReportView | None] = {}
+        # The batch's chats ask at once: without the lock each would read the view itself
+        # (100 reads at a time, queueing members' replies behind them for the pool).
+        self._reading = asyncio.Lock()
 
     async def view(self, report_id: int | None) -> ReportView | None:
         if report_id is None:
             return None
-        if report_id not in self._views:
-            self._views[report_id] = await self._sender.services.store.reports.view(report_id)
+        async with self._reading:
+            if report_id not in self._views:
+                self._views[report_id] = await self._sender.services.store.reports.view(report_id)
         return self._views[report_id]
 
 
