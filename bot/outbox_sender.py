@@ -63,16 +63,16 @@ from bot import texts
 from bot.alert_messages import alert_message
 from bot.context import Services
 from bot.incidents import reference
+from bot.outbox_types import ALERT, ALERT_EDIT, ALERT_PURPOSES, ESCALATION, NOTICE
 from bot.text_split import CAPTION_LIMIT, split_message, units
 from storage.models import OutboxMessage
 from storage.outbox import LEASE, FollowUp, Outbox
-from storage.reports import ALERT, ALERT_EDIT, ALERT_PURPOSES, ESCALATION, ReportView
+from storage.reports import ReportView
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-NOTICE = "notice"  # a plain message to one member (here: an admin told of a missed alert)
 RENDERED = (ALERT, ESCALATION, ALERT_EDIT)
 MAX_BACKOFF = timedelta(minutes=5)
 MIN_PAUSE = timedelta(seconds=1)

@@ -15,3 +15,13 @@ class Priority(IntEnum):
     URGENT = 0  # alerts, escalations, their edits
     NORMAL = 5  # notices, briefings, digests
     BULK = 9  # exports and reports
+
+
+# Outbox purposes. Alerts, escalations and their edits are rendered at send time from
+# the report's current state; the others carry their text. Scheduled runs use their
+# kind ("briefing", "digest", "weekly") as the purpose.
+ALERT = "alert"
+ESCALATION = "escalation"
+ALERT_EDIT = "alert_edit"
+NOTICE = "notice"  # a one-off message to one member
+ALERT_PURPOSES = (ALERT, ESCALATION)

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.audit import AuditAction
 from bot.clock import Clock
-from bot.outbox_types import Priority
+from bot.outbox_types import NOTICE, Priority
 from bot.outreach import (
     MAX_APPEARANCE,
     MAX_GENDER,
@@ -54,8 +54,6 @@ from storage.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import Hotspot, Member, OutreachContact, PersonRecord, Referral, Report
 from storage.outbox import enqueue
-
-NOTICE = "notice"  # outbox purpose: a plain text message to one member
 
 
 def person_subject(person_id: int) -> str:

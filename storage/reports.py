@@ -11,7 +11,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.incidents import AckKind, ReportStatus
-from bot.outbox_types import OutboxStatus, Priority
+from bot.outbox_types import (
+    ALERT,
+    ALERT_EDIT,
+    ALERT_PURPOSES,
+    ESCALATION,
+    NOTICE,
+    OutboxStatus,
+    Priority,
+)
 from bot.roles import Role, Status
 from storage.db import SessionFactory
 from storage.models import (
@@ -27,13 +35,6 @@ from storage.models import (
 )
 from storage.outbox import enqueue
 from storage.outreach import ROUGH_SLEEPING_SLUG, add_referral_for_report
-
-# Outbox purposes this module writes; the sender renders each from the report's state.
-ALERT = "alert"
-ESCALATION = "escalation"
-ALERT_EDIT = "alert_edit"
-NOTICE = "notice"  # a one-off message to one member
-ALERT_PURPOSES = (ALERT, ESCALATION)
 
 
 @dataclass(frozen=True)
