@@ -794,9 +794,7 @@ def quick_proposal(draft: ReportDraft) -> str:
 def report_stored(reference: str, at: str, *, urgent: bool) -> str:
     text = f"✅ Report {esc(reference)} stored at {esc(at)}."
     if urgent:
-        text += (
-            "\nAlert sent to colleagues on duty and the coordinators.\n\n" + IF_LIFE_AT_RISK
-        )
+        text += "\nAlert sent to colleagues on duty and the coordinators.\n\n" + IF_LIFE_AT_RISK
     return text
 
 
