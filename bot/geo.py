@@ -75,3 +75,8 @@ def distance_to_nearest(places: Iterable[Place], lat: float, lon: float) -> floa
     validate_point(lat, lon)
     distances = [haversine_m(lat, lon, place.lat, place.lon) for place in places]
     return min(distances) if distances else None
+
+
+def point_label(lat: float, lon: float) -> str:
+    """A bare point as people read it: five decimals is about a metre."""
+    return f"{lat:.5f}, {lon:.5f}"

@@ -16,6 +16,8 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz
 
+from bot.geo import Place, nearest_place, point_label
+
 MAX_ALIAS = 60
 MAX_APPEARANCE = 200
 MAX_GENDER = 30
@@ -284,8 +286,36 @@ class PersonFacts:
 
 
 # ---- drafts kept in user_data while a flow runs (plain JSON-able values) -----------------
+class DraftPlace:
+    """Where a contact or sighting happened: a hotspot, a typed place or a shared point.
+
+    Mixed into the draft dataclasses below, which declare the fields.
+    """
+
+    hotspot_id: int | None
+    place_text: str | None
+    lat: float | None
+    lon: float | None
+    place: str | None  # as shown
+
+    def at_hotspot(self, hotspot_id: int | None, name: str) -> None:
+        self.hotspot_id, self.place_text, self.lat, self.lon = hotspot_id, None, None, None
+        self.place = name
+
+    def at_text(self, text: str) -> None:
+        self.hotspot_id, self.place_text, self.lat, self.lon = None, text, None, None
+        self.place = text
+
+    def at_point(self, places: Iterable[Place], lat: float, lon: float) -> None:
+        """The nearest hotspot whose radius holds the point names it; else the coordinates."""
+        near = nearest_place(places, lat, lon)
+        self.hotspot_id = near[0].id if near else None
+        self.place_text, self.lat, self.lon = None, lat, lon
+        self.place = near[0].name if near else point_label(lat, lon)
+
+
 @dataclass
-class ContactDraft:
+class ContactDraft(DraftPlace):
     draft_id: str
     step: int = 0
     person_id: int | None = None
@@ -309,7 +339,7 @@ class ContactDraft:
 
 
 @dataclass
-class SightingDraft:
+class SightingDraft(DraftPlace):
     draft_id: str
     step: int = 0
     hotspot_id: int | None = None

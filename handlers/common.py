@@ -22,6 +22,7 @@ from telegram.ext import ExtBot
 
 from bot import keyboards, texts
 from bot.commands import commands_for
+from bot.geo import validate_point
 from bot.roles import permissions_for
 from storage.models import Member
 
@@ -54,6 +55,19 @@ def query_of(update: Update) -> CallbackQuery:
     if update.callback_query is None:
         raise RuntimeError("handler expected a callback query")
     return update.callback_query
+
+
+def shared_point(update: Update) -> tuple[float, float] | None:
+    """The shared location's (lat, lon), or None when there is none or it is off the map."""
+    message = update.effective_message
+    location = message.location if message is not None else None
+    if location is None:
+        return None
+    try:
+        validate_point(location.latitude, location.longitude)
+    except ValueError:
+        return None
+    return location.latitude, location.longitude
 
 
 def is_private(chat: Chat | None) -> bool:

@@ -28,7 +28,6 @@ from telegram.ext import (
 from bot import callbacks, keyboards, texts
 from bot.callbacks import Callback
 from bot.context import BotContext
-from bot.geo import nearest_place, validate_point
 from bot.outreach import (
     ACTION_LABELS,
     MAX_ALIAS,
@@ -50,7 +49,7 @@ from bot.outreach import (
     toggle,
 )
 from handlers.access import command_name
-from handlers.common import edit_or_reply, message_of, query_of, reply
+from handlers.common import edit_or_reply, message_of, query_of, reply, shared_point
 from handlers.registry import button, command
 from storage.models import PersonRecord
 from storage.outreach import (
@@ -63,7 +62,6 @@ from storage.outreach import (
     PersonField,
     PersonIn,
     facts,
-    place_label,
 )
 
 log = logging.getLogger(__name__)
@@ -381,8 +379,7 @@ async def _place_button(
         if hotspot is None or hotspot.retired_at is not None:
             await query.answer(texts.REPORT_HOTSPOT_GONE, show_alert=True)
             return None
-        draft.hotspot_id, draft.place_text, draft.lat, draft.lon = hotspot.id, None, None, None
-        draft.place = hotspot.name
+        draft.at_hotspot(hotspot.id, hotspot.name)
     else:
         view = (
             await context.store.outreach.referral(draft.referral_id) if draft.referral_id else None
@@ -504,8 +501,7 @@ async def typed_place(update: Update, context: BotContext) -> int:
     if not text or len(text) > MAX_PLACE_TEXT:
         await reply(update, texts.out_text_too_long(len(text), MAX_PLACE_TEXT))
         return Step.PLACE
-    draft.hotspot_id, draft.place_text, draft.lat, draft.lon = None, text, None, None
-    draft.place = text
+    draft.at_text(text)
     return await _go(update, context, draft, Step.SITE, new_message=True)
 
 
@@ -513,22 +509,11 @@ async def shared_location(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     if draft is None:
         return await _lost(update, context)
-    location = message_of(update).location
-    try:
-        if location is None:
-            raise ValueError("no location")
-        validate_point(location.latitude, location.longitude)
-    except ValueError:
+    point = shared_point(update)
+    if point is None:
         await reply(update, texts.OUT_LOCATION_BAD)
         return Step.PLACE
-    lat, lon = location.latitude, location.longitude
-    near = nearest_place(await context.store.hotspots.places(), lat, lon)
-    if near is not None:
-        draft.hotspot_id, draft.place_text, draft.lat, draft.lon = near[0].id, None, lat, lon
-        draft.place = near[0].name
-    else:
-        draft.hotspot_id, draft.place_text, draft.lat, draft.lon = None, None, lat, lon
-        draft.place = place_label(None, None, lat, lon)
+    draft.at_point(await context.store.hotspots.places(), *point)
     return await _go(update, context, draft, Step.SITE, new_message=True)
 
 

@@ -28,12 +28,11 @@ from telegram.ext import (
 
 from bot import callbacks, keyboards, texts
 from bot.context import BotContext
-from bot.geo import nearest_place, validate_point
 from bot.outreach import MAX_PLACE_TEXT, SightingDraft, draft_expired, referral_age
 from handlers.access import command_name
-from handlers.common import edit_or_reply, message_of, query_of, reply
+from handlers.common import edit_or_reply, message_of, query_of, reply, shared_point
 from handlers.registry import button, command
-from storage.outreach import ReferralView, SightingIn, place_label
+from storage.outreach import ReferralView, SightingIn
 
 log = logging.getLogger(__name__)
 
@@ -239,8 +238,7 @@ async def seen_button(update: Update, context: BotContext) -> int | None:
         if hotspot is None or hotspot.retired_at is not None:
             await query.answer(texts.REPORT_HOTSPOT_GONE, show_alert=True)
             return None
-        draft.hotspot_id, draft.place_text, draft.lat, draft.lon = hotspot.id, None, None, None
-        draft.place = hotspot.name
+        draft.at_hotspot(hotspot.id, hotspot.name)
         await query.answer()
         return await _go(update, context, draft, Seen.WHEN)
     if parsed.action == "when":
@@ -265,8 +263,7 @@ async def seen_typed_place(update: Update, context: BotContext) -> int:
     if not text or len(text) > MAX_PLACE_TEXT:
         await reply(update, texts.out_text_too_long(len(text), MAX_PLACE_TEXT))
         return Seen.PLACE
-    draft.hotspot_id, draft.place_text, draft.lat, draft.lon = None, text, None, None
-    draft.place = text
+    draft.at_text(text)
     return await _go(update, context, draft, Seen.WHEN, new=True)
 
 
@@ -274,19 +271,11 @@ async def seen_location(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     if draft is None:
         return await _lost(update, context)
-    location = message_of(update).location
-    try:
-        if location is None:
-            raise ValueError("no location")
-        validate_point(location.latitude, location.longitude)
-    except ValueError:
+    point = shared_point(update)
+    if point is None:
         await reply(update, texts.OUT_LOCATION_BAD)
         return Seen.PLACE
-    lat, lon = location.latitude, location.longitude
-    near = nearest_place(await context.store.hotspots.places(), lat, lon)
-    draft.hotspot_id = near[0].id if near else None
-    draft.place_text, draft.lat, draft.lon = None, lat, lon
-    draft.place = near[0].name if near else place_label(None, None, lat, lon)
+    draft.at_point(await context.store.hotspots.places(), *point)
     return await _go(update, context, draft, Seen.WHEN, new=True)
 
 

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.audit import AuditAction
 from bot.clock import Clock
+from bot.geo import point_label
 from bot.outbox_types import NOTICE, Priority
 from bot.outreach import (
     MAX_APPEARANCE,
@@ -69,7 +70,7 @@ def place_label(
     if place_text:
         return place_text
     if lat is not None and lon is not None:
-        return f"{lat:.5f}, {lon:.5f}"
+        return point_label(lat, lon)
     return "place not given"
 
 
