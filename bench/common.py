@@ -25,12 +25,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_application
-from bot.clock import Clock
 from bot.config import Settings
 from bot.context import OpsApplication
-from bot.local_api import LocalBotAPI, LocalRequest, SentMessage
-from bot.local_chat import LocalTelegram, Person
-from bot.roles import Role, Status
+from bot.domain.clock import Clock
+from bot.domain.roles import Role, Status
+from bot.offline.bot_api import LocalBotAPI, LocalRequest, SentMessage
+from bot.offline.chat import LocalTelegram, Person
 from storage.catalog import HotspotIn
 from storage.db import create_engine, session_factory
 from storage.models import DutySession, Member

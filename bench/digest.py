@@ -36,10 +36,11 @@ from sqlalchemy.engine import make_url
 
 from bench.common import make_settings, print_table
 from bench.seed import BENCH_CONTACTS, BENCH_REPORTS, NOW, TZ, bench_shift, open_engine
-from bot import quarterly, summaries
-from bot.clock import ManualClock
 from bot.context import Services
-from bot.periods import Quarter
+from bot.domain.clock import ManualClock
+from bot.domain.periods import Quarter
+from bot.summaries import compose as summaries
+from bot.summaries import quarterly
 from storage.models import Report
 from storage.store import Store
 

@@ -48,12 +48,12 @@ from bench.common import (
     seed_on_duty,
     shown_url,
 )
-from bot.clock import SystemClock
-from bot.incidents import reference
-from bot.local_api import ApiCall, LocalBotAPI, SentMessage
-from bot.local_chat import Person
-from bot.outbox_types import OutboxStatus
-from bot.roles import Role
+from bot.domain.clock import SystemClock
+from bot.domain.incidents import reference
+from bot.domain.outbox_types import OutboxStatus
+from bot.domain.roles import Role
+from bot.offline.bot_api import ApiCall, LocalBotAPI, SentMessage
+from bot.offline.chat import Person
 from storage.models import Member, ReportIn
 from storage.store import Store
 

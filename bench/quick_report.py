@@ -58,10 +58,10 @@ from bench.common import (
     shown_url,
 )
 from bot.app import OFFLINE_TOKEN
-from bot.clock import SystemClock
-from bot.local_api import LocalBotAPI, LocalRequest
-from bot.report_draft import DRAFT_KEY
-from bot.roles import Role
+from bot.domain.clock import SystemClock
+from bot.domain.report_draft import DRAFT_KEY
+from bot.domain.roles import Role
+from bot.offline.bot_api import LocalBotAPI, LocalRequest
 from handlers.reports import ReportConversation
 from storage.db import session_factory
 

@@ -9,11 +9,11 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot.clock import Clock
 from bot.config import Settings
 from bot.context import BotContext, OpsApplication, Services
-from bot.outbox_sender import OutboxSender, SendRates, sending_bot
-from bot.scheduler import start_jobs as start_schedule_jobs
+from bot.domain.clock import Clock
+from bot.jobs.outbox_sender import OutboxSender, SendRates, sending_bot
+from bot.jobs.scheduler import start_jobs as start_schedule_jobs
 from handlers import all_handlers, schedule_jobs
 from handlers.errors import ErrorReporter
 from storage.persistence import DatabasePersistence

@@ -13,8 +13,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.retention import MAX_RETENTION_DAYS, RetentionPolicy
-from bot.schedule_plan import WeeklyAt, parse_weekly_at
+from bot.domain.retention import MAX_RETENTION_DAYS, RetentionPolicy
+from bot.domain.schedule_plan import WeeklyAt, parse_weekly_at
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/tcag.db"
 _RETENTION = RetentionPolicy()  # the default periods, defined once in bot.retention

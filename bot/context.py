@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.clock import Clock
 from storage.models import Member
 from storage.store import Store
 
 if TYPE_CHECKING:
-    from bot.outbox_sender import OutboxSender
+    from bot.jobs.outbox_sender import OutboxSender
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
-from bot import callbacks, texts
-from bot.commands import BY_NAME
+from bot import texts
 from bot.context import BotContext
-from bot.roles import permissions_for
+from bot.domain import callbacks
+from bot.domain.commands import BY_NAME
+from bot.domain.roles import permissions_for
 from handlers.common import display_name, is_private
 
 GATE_GROUP = -1

@@ -9,10 +9,11 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, BaseHandler
 
-from bot import callbacks, texts
-from bot.alert_messages import acknowledged_by, alert_message
+from bot import texts
 from bot.context import BotContext, Services
-from bot.incidents import AckKind, reference
+from bot.domain import callbacks
+from bot.domain.incidents import AckKind, reference
+from bot.jobs.alert_messages import acknowledged_by, alert_message
 from handlers.common import query_of
 from handlers.registry import button
 

@@ -9,14 +9,15 @@ from functools import partial
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot import callbacks, keyboards, texts
-from bot.audit_view import (
+from bot import keyboards, texts
+from bot.context import BotContext
+from bot.domain import callbacks
+from bot.domain.audit_view import (
     ByAction,
     is_action_term,
     match_members,
     read_filter,
 )
-from bot.context import BotContext
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.registry import button, command
 from storage.audit import AuditRow

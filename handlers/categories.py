@@ -11,8 +11,9 @@ from enum import IntEnum
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot import callbacks, catalog, keyboards, texts
+from bot import keyboards, texts
 from bot.context import BotContext
+from bot.domain import callbacks, catalog
 from handlers.common import edit_or_reply, message_of, query_of, reply
 from handlers.registry import button, command
 from handlers.typed_input import END, answer_button, input_conversation, typed

@@ -21,9 +21,9 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot import keyboards, texts
-from bot.commands import commands_for
-from bot.geo import validate_point
-from bot.roles import permissions_for
+from bot.domain.commands import commands_for
+from bot.domain.geo import validate_point
+from bot.domain.roles import permissions_for
 from storage.models import Member
 
 log = logging.getLogger(__name__)

@@ -13,12 +13,14 @@ from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler
 
-from bot import callbacks, keyboards, on_demand, texts
+from bot import keyboards, texts
 from bot.context import BotContext
-from bot.periods import PeriodError, parse_date_range, parse_reportable_quarter
-from bot.quarterly import build_report, file_name
-from bot.summaries import Composed
-from bot.text_split import CAPTION_LIMIT, split_message
+from bot.domain import callbacks
+from bot.domain.periods import PeriodError, parse_date_range, parse_reportable_quarter
+from bot.summaries import on_demand
+from bot.summaries.compose import Composed
+from bot.summaries.quarterly import build_report, file_name
+from bot.texts.split import CAPTION_LIMIT, split_message
 from handlers.common import message_of, query_of, reply, sender
 from handlers.registry import button, command
 from storage.notes import MAX_NOTE_LENGTH

@@ -21,12 +21,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, texts
+from bot import keyboards, texts
 from bot.context import BotContext, Services
-from bot.duty import duty_closes, shifts_now
-from bot.geo import validate_point
-from bot.on_demand import briefing_now
-from bot.text_split import CAPTION_LIMIT, split_message
+from bot.domain import callbacks
+from bot.domain.duty import duty_closes, shifts_now
+from bot.domain.geo import validate_point
+from bot.summaries.on_demand import briefing_now
+from bot.texts.split import CAPTION_LIMIT, split_message
 from handlers.access import command_name
 from handlers.common import message_of, query_of, reply
 from handlers.registry import button, command

@@ -13,9 +13,10 @@ from enum import IntEnum
 from telegram import Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
-from bot import callbacks, catalog, keyboards, texts
+from bot import keyboards, texts
 from bot.context import BotContext
-from bot.geo import validate_point
+from bot.domain import callbacks, catalog
+from bot.domain.geo import validate_point
 from handlers.common import edit_or_reply, message_of, query_of, reply
 from handlers.registry import button, command
 from handlers.typed_input import END, answer_button, input_conversation, typed

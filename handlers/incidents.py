@@ -12,9 +12,9 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot import texts
 from bot.context import BotContext
-from bot.incidents import MAX_TEXT, AckKind, ReportStatus, parse_reference, reference
-from bot.roles import Permission, permissions_for
-from bot.text_split import split_message
+from bot.domain.incidents import MAX_TEXT, AckKind, ReportStatus, parse_reference, reference
+from bot.domain.roles import Permission, permissions_for
+from bot.texts.split import split_message
 from handlers.common import message_of, reply, sender
 from handlers.registry import command
 from storage.models import Member, Report

@@ -7,10 +7,11 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot import callbacks, keyboards, texts
+from bot import keyboards, texts
 from bot.context import BotContext
-from bot.invites import deep_link
-from bot.roles import Role, invitable_roles, may_invite
+from bot.domain import callbacks
+from bot.domain.invites import deep_link
+from bot.domain.roles import Role, invitable_roles, may_invite
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.registry import button, command
 

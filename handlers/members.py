@@ -7,10 +7,11 @@ import math
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot import callbacks, keyboards, texts
-from bot.callbacks import Callback
+from bot import keyboards, texts
 from bot.context import BotContext
-from bot.roles import Role
+from bot.domain import callbacks
+from bot.domain.callbacks import Callback
+from bot.domain.roles import Role
 from handlers.common import edit_or_reply, notify, query_of, send_main_menu, set_command_menu
 from handlers.registry import button, command
 from storage.models import Member

@@ -25,10 +25,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, texts
-from bot.callbacks import Callback
+from bot import keyboards, texts
 from bot.context import BotContext
-from bot.outreach import (
+from bot.domain import callbacks
+from bot.domain.callbacks import Callback
+from bot.domain.outreach import (
     ACTION_LABELS,
     MAX_ALIAS,
     MAX_APPEARANCE,

@@ -26,9 +26,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, texts
+from bot import keyboards, texts
 from bot.context import BotContext
-from bot.outreach import MAX_PLACE_TEXT, SightingDraft, draft_expired, referral_age
+from bot.domain import callbacks
+from bot.domain.outreach import MAX_PLACE_TEXT, SightingDraft, draft_expired, referral_age
 from handlers.access import command_name
 from handlers.common import edit_or_reply, message_of, query_of, reply, shared_point
 from handlers.registry import button, command

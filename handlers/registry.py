@@ -8,9 +8,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import callbacks
-from bot.commands import spec_for
 from bot.context import BotContext
+from bot.domain import callbacks
+from bot.domain.commands import spec_for
 
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 

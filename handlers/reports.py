@@ -38,13 +38,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, keyboards, texts
-from bot.callbacks import DraftButton
+from bot import keyboards, texts
 from bot.context import BotContext, OpsApplication
-from bot.geo import Place, validate_point
-from bot.incidents import PEOPLE_COUNTS, reference
-from bot.quick_report import CategoryRule, Matcher
-from bot.report_draft import (
+from bot.domain import callbacks
+from bot.domain.callbacks import DraftButton
+from bot.domain.geo import Place, validate_point
+from bot.domain.incidents import PEOPLE_COUNTS, reference
+from bot.domain.quick_report import CategoryRule, Matcher
+from bot.domain.report_draft import (
     DRAFT_KEY,
     DraftField,
     ReportDraft,

@@ -14,7 +14,7 @@ from datetime import time
 from telegram.ext import Application
 
 from bot.context import BotContext, OpsApplication, Services
-from bot.retention import PurgeCounts
+from bot.domain.retention import PurgeCounts
 
 log = logging.getLogger(__name__)
 

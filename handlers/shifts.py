@@ -20,10 +20,11 @@ from enum import IntEnum
 from telegram import Update
 from telegram.ext import Application, BaseHandler
 
-from bot import callbacks, keyboards, texts
+from bot import keyboards, texts
 from bot.context import BotContext
-from bot.shift_input import parse_shift_line, shift_name
-from bot.shift_windows import (
+from bot.domain import callbacks
+from bot.domain.shift_input import parse_shift_line, shift_name
+from bot.domain.shift_windows import (
     ShiftPattern,
     format_clock,
     format_weekdays,
@@ -57,7 +58,7 @@ class ShiftInput(IntEnum):
 async def patterns_changed(application: Application) -> None:  # type: ignore[type-arg]
     """Have the scheduler rebuild its jobs from the patterns now stored."""
     try:
-        from bot.scheduler import reschedule
+        from bot.jobs.scheduler import reschedule
     except ImportError:  # no scheduler in this build: jobs are read at start-up
         return
     try:

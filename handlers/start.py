@@ -7,11 +7,12 @@ import logging
 from telegram import Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
-from bot import callbacks, keyboards, texts
-from bot.commands import commands_for
+from bot import keyboards, texts
 from bot.context import BotContext
-from bot.invites import looks_like_code
-from bot.roles import Status
+from bot.domain import callbacks
+from bot.domain.commands import commands_for
+from bot.domain.invites import looks_like_code
+from bot.domain.roles import Status
 from handlers.common import (
     display_name,
     message_of,

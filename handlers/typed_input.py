@@ -22,8 +22,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, texts
+from bot import texts
 from bot.context import BotContext
+from bot.domain import callbacks
 from handlers.access import command_name
 from handlers.common import reply
 from handlers.registry import Callback, command

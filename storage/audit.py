@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
-from bot.audit import AuditAction
+from bot.domain.audit import AuditAction
 from storage.db import SessionFactory
 from storage.models import AuditEntry, Member
 

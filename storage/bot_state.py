@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from storage.db import SessionFactory
 from storage.models import BotState
 

@@ -11,9 +11,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.clock import Clock
-from bot.geo import Place
-from bot.quick_report import DEFAULT_CATEGORIES, CategoryRule
+from bot.domain.clock import Clock
+from bot.domain.geo import Place
+from bot.domain.quick_report import DEFAULT_CATEGORIES, CategoryRule
 from storage.db import SessionFactory
 from storage.models import Category, Hotspot, Report
 

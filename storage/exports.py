@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
-from bot.audit import AuditAction
-from bot.clock import Clock
-from bot.csv_export import ReportLine
-from bot.incidents import reference
+from bot.domain.audit import AuditAction
+from bot.domain.clock import Clock
+from bot.domain.csv_export import ReportLine
+from bot.domain.incidents import reference
 from storage.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import Category, Hotspot, Member, Report

@@ -9,10 +9,10 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.audit import AuditAction
-from bot.clock import Clock
-from bot.invites import code_digest, new_invite_code
-from bot.roles import Role, Status
+from bot.domain.audit import AuditAction
+from bot.domain.clock import Clock
+from bot.domain.invites import code_digest, new_invite_code
+from bot.domain.roles import Role, Status
 from storage.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import Invite, Member

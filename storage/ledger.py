@@ -16,9 +16,9 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from bot.clock import Clock
-from bot.outbox_types import Priority
-from bot.schedule_plan import RunKind, RunStatus
+from bot.domain.clock import Clock
+from bot.domain.outbox_types import Priority
+from bot.domain.schedule_plan import RunKind, RunStatus
 from storage.db import SessionFactory
 from storage.models import OutboxMessage, ScheduledRun
 from storage.outbox import enqueue

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.audit import AuditAction
-from bot.clock import Clock
-from bot.roles import Role, Status
+from bot.domain.audit import AuditAction
+from bot.domain.clock import Clock
+from bot.domain.roles import Role, Status
 from storage.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import Member

@@ -17,10 +17,10 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from bot.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
-from bot.outbox_types import OutboxStatus
-from bot.outreach import AgeBand, ReferralOutcome, ReferralStatus, SleepingSite
-from bot.roles import Role, Status
+from bot.domain.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
+from bot.domain.outbox_types import OutboxStatus
+from bot.domain.outreach import AgeBand, ReferralOutcome, ReferralStatus, SleepingSite
+from bot.domain.roles import Role, Status
 from storage.types import EnumString, UTCDateTime
 
 # Stable constraint names, so migrations (and SQLite batch mode) can refer to them.

@@ -7,8 +7,8 @@ import logging
 from sqlalchemy import update
 from sqlmodel import Field, SQLModel, col, select
 
-from bot.clock import Clock
-from bot.digest_content import NoteLine
+from bot.domain.clock import Clock
+from bot.summaries.content import NoteLine
 from storage.db import SessionFactory
 from storage.models import BriefingNote, Member
 

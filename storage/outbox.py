@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.clock import Clock
-from bot.outbox_types import OutboxStatus, Priority
+from bot.domain.clock import Clock
+from bot.domain.outbox_types import OutboxStatus, Priority
 from storage.db import SessionFactory
 from storage.models import OutboxMessage
 

@@ -16,11 +16,11 @@ from sqlalchemy import ColumnElement, delete, func, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.audit import AuditAction
-from bot.clock import Clock
-from bot.geo import point_label
-from bot.outbox_types import NOTICE, Priority
-from bot.outreach import (
+from bot.domain.audit import AuditAction
+from bot.domain.clock import Clock
+from bot.domain.geo import point_label
+from bot.domain.outbox_types import NOTICE, Priority
+from bot.domain.outreach import (
     MAX_APPEARANCE,
     MAX_GENDER,
     MAX_LEGAL_NAME,
@@ -49,8 +49,8 @@ from bot.outreach import (
     similar_aliases,
     split_slugs,
 )
-from bot.retention import ANONYMISED_ALIAS_PREFIX
-from bot.roles import Status
+from bot.domain.retention import ANONYMISED_ALIAS_PREFIX
+from bot.domain.roles import Status
 from storage.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import Hotspot, Member, OutreachContact, PersonRecord, Referral, Report

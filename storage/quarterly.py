@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlmodel import col, func, select
 
-from bot.outreach import Action, ReferralOutcome, split_slugs
+from bot.domain.outreach import Action, ReferralOutcome, split_slugs
 from storage.db import SessionFactory
 from storage.models import OutreachContact, Referral
 

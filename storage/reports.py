@@ -9,9 +9,9 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.clock import Clock
-from bot.incidents import AckKind, ReportStatus
-from bot.outbox_types import (
+from bot.domain.clock import Clock
+from bot.domain.incidents import AckKind, ReportStatus
+from bot.domain.outbox_types import (
     ALERT,
     ALERT_EDIT,
     ALERT_PURPOSES,
@@ -20,7 +20,7 @@ from bot.outbox_types import (
     OutboxStatus,
     Priority,
 )
-from bot.roles import Role, Status
+from bot.domain.roles import Role, Status
 from storage.db import SessionFactory
 from storage.models import (
     Category,

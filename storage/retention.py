@@ -34,9 +34,9 @@ from sqlalchemy import (
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.audit import AuditAction
-from bot.outbox_types import OutboxStatus
-from bot.retention import ANONYMISED_ALIAS_PREFIX, DataKind, PurgeCounts, RetentionPolicy
+from bot.domain.audit import AuditAction
+from bot.domain.outbox_types import OutboxStatus
+from bot.domain.retention import ANONYMISED_ALIAS_PREFIX, DataKind, PurgeCounts, RetentionPolicy
 from storage.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import (

@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.clock import Clock
-from bot.duty import MAX_DUTY
-from bot.outbox_types import Priority
-from bot.roles import Status
-from bot.shift_windows import ShiftPattern, format_clock, parse_clock
+from bot.domain.clock import Clock
+from bot.domain.duty import MAX_DUTY
+from bot.domain.outbox_types import Priority
+from bot.domain.roles import Status
+from bot.domain.shift_windows import ShiftPattern, format_clock, parse_clock
 from storage.db import SessionFactory
 from storage.models import DutySession, Member, ShiftPatternRow
 from storage.outbox import enqueue

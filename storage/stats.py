@@ -19,8 +19,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.clock import Clock
-from bot.digest_content import (
+from bot.domain.clock import Clock
+from bot.domain.incidents import AckKind, ReportStatus
+from bot.summaries.content import (
     CategoryCount,
     HotspotCount,
     HourCount,
@@ -28,7 +29,6 @@ from bot.digest_content import (
     UrgentIncident,
     sub_hour_offset,
 )
-from bot.incidents import AckKind, ReportStatus
 from storage.db import SessionFactory
 from storage.models import Category, DutySession, Hotspot, Member, Report
 from storage.shifts import ENDED_AUTO

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from storage import db
 from storage.audit import AuditLog
 from storage.bot_state import BotStates

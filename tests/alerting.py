@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.local_api import SentMessage
-from bot.local_chat import Person
-from bot.roles import Role
+from bot.domain.roles import Role
+from bot.offline.bot_api import SentMessage
+from bot.offline.chat import Person
 from storage.models import Member, Report, ReportIn
 from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
 

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import build_application
-from bot.clock import ManualClock
 from bot.config import Settings
-from bot.local_api import LocalBotAPI, LocalRequest
-from bot.local_chat import LocalTelegram, Person
-from bot.roles import Role
+from bot.domain.clock import ManualClock
+from bot.domain.roles import Role
+from bot.offline.bot_api import LocalBotAPI, LocalRequest
+from bot.offline.chat import LocalTelegram, Person
 from storage.db import create_engine
 from storage.store import Store
 

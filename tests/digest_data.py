@@ -22,13 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import ManualClock
 from bot.config import Settings
 from bot.context import Services
-from bot.incidents import AckKind
-from bot.outreach import Action, Need
-from bot.roles import Role
-from bot.shift_windows import ShiftOccurrence
+from bot.domain.clock import ManualClock
+from bot.domain.incidents import AckKind
+from bot.domain.outreach import Action, Need
+from bot.domain.roles import Role
+from bot.domain.shift_windows import ShiftOccurrence
 from storage.catalog import HotspotIn
 from storage.models import Hotspot, Member, Report, ReportIn
 from storage.outreach import ContactIn, PersonIn

@@ -23,12 +23,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import col, select
 
-from bot.clock import SystemClock
-from bot.local_api import LocalBotAPI, SentMessage
-from bot.local_chat import LocalTelegram, Person
-from bot.local_server import LocalServer
-from bot.outbox_types import OutboxStatus
-from bot.roles import Role
+from bot.domain.clock import SystemClock
+from bot.domain.outbox_types import OutboxStatus
+from bot.domain.roles import Role
+from bot.offline.bot_api import LocalBotAPI, SentMessage
+from bot.offline.chat import LocalTelegram, Person
+from bot.offline.http_server import LocalServer
 from storage.catalog import HotspotIn
 from storage.db import session_factory
 from storage.models import OutboxMessage, Report

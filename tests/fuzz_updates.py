@@ -12,8 +12,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bot.callbacks import PREFIX_PERMISSIONS
-from bot.commands import COMMANDS
+from bot.domain.callbacks import PREFIX_PERMISSIONS
+from bot.domain.commands import COMMANDS
 
 # ---- text --------------------------------------------------------------------------------
 # Pieces that have broken bots before: markup of both parse modes, SQL, emoji sequences,

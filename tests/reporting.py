@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.local_api import ApiCall
-from bot.local_chat import Person
-from bot.roles import Role
+from bot.domain.roles import Role
+from bot.offline.bot_api import ApiCall
+from bot.offline.chat import Person
 from storage.catalog import HotspotIn
 from storage.models import Category, Hotspot
 from storage.store import Store

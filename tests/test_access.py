@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.local_chat import Person, group_chat
-from bot.roles import Role, Status
+from bot.domain.roles import Role, Status
+from bot.offline.chat import Person, group_chat
 from bot.texts import NOT_A_MEMBER
 from storage.models import AuditEntry, Member
 from tests.conftest import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import texts
-from bot.incidents import AckKind
+from bot.domain.incidents import AckKind
 from handlers.alerts import ESCALATION_JOB, escalate_overdue
 from storage.models import ReportIn
 from tests.alerting import (

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bot import callbacks, texts
-from bot.audit_cli import audit_report
-from bot.audit_view import ByAction, ByName, ByTelegramId, ByUsername, read_filter
-from bot.cli import main as tcag
-from bot.local_chat import Person, group_chat
-from bot.outreach import Need
-from bot.roles import Role
+from bot import texts
+from bot.cli.audit import audit_report
+from bot.cli.main import main as tcag
+from bot.domain import callbacks
+from bot.domain.audit_view import ByAction, ByName, ByTelegramId, ByUsername, read_filter
+from bot.domain.outreach import Need
+from bot.domain.roles import Role
+from bot.offline.chat import Person, group_chat
 from storage.db import session_factory
 from storage.models import AuditEntry, Member
 from storage.outreach import ContactIn, ContactSaved, PersonIn

@@ -27,13 +27,14 @@ from sqlmodel import SQLModel
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 import storage.models  # noqa: F401  (every table, for the row snapshots)
-from bot import callbacks, texts
-from bot.callbacks import PREFIX_PERMISSIONS
-from bot.clock import ManualClock
-from bot.commands import BY_NAME, COMMANDS
-from bot.local_api import ApiCall, SentMessage
-from bot.local_chat import Person
-from bot.roles import Permission, Role, Status, permissions_for
+from bot import texts
+from bot.domain import callbacks
+from bot.domain.callbacks import PREFIX_PERMISSIONS
+from bot.domain.clock import ManualClock
+from bot.domain.commands import BY_NAME, COMMANDS
+from bot.domain.roles import Permission, Role, Status, permissions_for
+from bot.offline.bot_api import ApiCall, SentMessage
+from bot.offline.chat import Person
 from storage.db import create_engine
 from storage.models import Member
 from storage.store import Store

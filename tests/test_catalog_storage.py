@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.clock import ManualClock
-from bot.quick_report import DEFAULT_CATEGORIES
-from bot.roles import Role
+from bot.domain.clock import ManualClock
+from bot.domain.quick_report import DEFAULT_CATEGORIES
+from bot.domain.roles import Role
 from storage.catalog import HotspotIn
 from storage.models import ReportIn
 from storage.store import Store

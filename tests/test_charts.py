@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from matplotlib import image
 
-from bot import charts, texts
-from bot.charts import PNG_SIGNATURE, stacked_bars
-from bot.digest_content import (
+from bot import texts
+from bot.summaries import charts
+from bot.summaries.charts import PNG_SIGNATURE, stacked_bars
+from bot.summaries.content import (
     CategoryCount,
     ChartData,
     HourCount,

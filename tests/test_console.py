@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.console import (
+from bot.offline.console import (
     CONSOLE_COORDINATORS_CHAT_ID,
     console_settings,
     parse_location,

@@ -9,11 +9,11 @@ from datetime import time
 import pytest
 from pypdf import PdfReader
 
-from bot.audit import AuditAction
-from bot.local_api import ApiCall
-from bot.local_chat import Person, group_chat
-from bot.roles import Role
-from bot.shift_windows import ShiftPattern
+from bot.domain.audit import AuditAction
+from bot.domain.roles import Role
+from bot.domain.shift_windows import ShiftPattern
+from bot.offline.bot_api import ApiCall
+from bot.offline.chat import Person, group_chat
 from storage.notes import MAX_NOTE_LENGTH
 from tests.conftest import COORDINATORS_CHAT, BotHarness
 from tests.coordinator_data import DESCRIPTION, FORMULA_PLACE, seed_quarter

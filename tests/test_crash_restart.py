@@ -26,13 +26,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import SystemClock
-from bot.local_api import ApiCall, LocalBotAPI, SentMessage
-from bot.local_chat import Person
-from bot.local_server import LocalServer, start_local_server
-from bot.outbox_types import OutboxStatus
-from bot.report_draft import DRAFT_KEY, Step
-from bot.shift_windows import ShiftPattern
+from bot.domain.clock import SystemClock
+from bot.domain.outbox_types import OutboxStatus
+from bot.domain.report_draft import DRAFT_KEY, Step
+from bot.domain.shift_windows import ShiftPattern
+from bot.offline.bot_api import ApiCall, LocalBotAPI, SentMessage
+from bot.offline.chat import Person
+from bot.offline.http_server import LocalServer, start_local_server
 from handlers.reports import CONVERSATION_NAME
 from storage.persistence import CONVERSATION, DEFAULT_UPDATE_INTERVAL, USER_DATA
 from storage.store import Store

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.csv_export import (
+from bot.domain.csv_export import (
     OUTREACH_HEADER,
     REPORT_HEADER,
     OutreachDay,

@@ -8,9 +8,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from bot.cli import NO_TOKEN_HELP
-from bot.cli import main as tcag
-from bot.demo import condensed
+from bot.cli.main import NO_TOKEN_HELP
+from bot.cli.main import main as tcag
+from bot.offline.demo import condensed
 
 DEMO_SECONDS_AT_MOST = 60
 

@@ -11,11 +11,11 @@ import pytest
 from sqlmodel import select
 
 from bot import texts
-from bot.duty import MAX_DUTY, duty_closes, duty_shift, shifts_now
-from bot.local_chat import Person, group_chat
-from bot.roles import Role
-from bot.shift_windows import ShiftPattern
-from bot.summaries import Composed
+from bot.domain.duty import MAX_DUTY, duty_closes, duty_shift, shifts_now
+from bot.domain.roles import Role
+from bot.domain.shift_windows import ShiftPattern
+from bot.offline.chat import Person, group_chat
+from bot.summaries.compose import Composed
 from handlers import duty as duty_handlers
 from handlers.duty import CLOSE_STALE_JOB, CLOSE_STALE_SECONDS, close_stale_duty
 from storage.models import DutySession, Member, OutboxMessage

@@ -25,11 +25,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.clock import SystemClock
-from bot.local_api import LocalBotAPI
-from bot.local_chat import Person, private_chat
-from bot.local_server import LocalServer, start_local_server
-from bot.roles import Role, Status
+from bot.domain.clock import SystemClock
+from bot.domain.roles import Role, Status
+from bot.offline.bot_api import LocalBotAPI
+from bot.offline.chat import Person, private_chat
+from bot.offline.http_server import LocalServer, start_local_server
 from storage.store import Store
 from tests.conftest import ADMIN, STRANGER, TEST_DATABASE_URL, _postgres_answers
 

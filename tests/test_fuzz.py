@@ -44,13 +44,14 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from sqlalchemy import event, text
 
-from bot import callbacks, texts
-from bot.clock import ManualClock
+from bot import texts
 from bot.config import Settings
-from bot.local_api import ApiError, LocalBotAPI, SentMessage
-from bot.local_chat import Person, group_chat, private_chat
-from bot.roles import Role
-from bot.shift_windows import ShiftPattern
+from bot.domain import callbacks
+from bot.domain.clock import ManualClock
+from bot.domain.roles import Role
+from bot.domain.shift_windows import ShiftPattern
+from bot.offline.bot_api import ApiError, LocalBotAPI, SentMessage
+from bot.offline.chat import Person, group_chat, private_chat
 from handlers.alerts import escalate_overdue
 from handlers.duty import close_stale_duty
 from handlers.reports import expire_drafts

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from bot.geo import Place, distance_to_nearest, haversine_m, nearest_place, validate_point
+from bot.domain.geo import Place, distance_to_nearest, haversine_m, nearest_place, validate_point
 
 # A town centre a little like any other: points a few tens of metres apart.
 SQUARE = Place(1, "Elmer Square", 52.62960, -1.13240, 60.0, ("the fountain",))

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
-from bot.health import (
+from bot.cli.health import (
     EXIT_OUTBOX_STUCK,
     EXIT_TOKEN,
     HEALTH_LOG_JOB,
@@ -19,10 +18,11 @@ from bot.health import (
     run_check,
     schedule_health_log,
 )
-from bot.local_api import LocalBotAPI
-from bot.local_server import LocalServer, start_local_server
-from bot.outbox_types import OutboxStatus
-from bot.schedule_plan import RunKind
+from bot.domain.clock import ManualClock
+from bot.domain.outbox_types import OutboxStatus
+from bot.domain.schedule_plan import RunKind
+from bot.offline.bot_api import LocalBotAPI
+from bot.offline.http_server import LocalServer, start_local_server
 from storage.store import Store
 from tests.conftest import COORDINATORS_CHAT, BotHarness, make_settings
 
@@ -111,7 +111,7 @@ async def test_an_unreachable_database_is_unhealthy_not_an_error(clock: ManualCl
 async def test_health_log_line_at_info_and_warning_when_stuck(
     store: Store, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.health")
+    caplog.set_level(logging.INFO, logger="bot.cli.health")
     health = await log_health(store, clock)
     assert health.healthy
     [record] = caplog.records

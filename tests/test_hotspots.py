@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.local_chat import Person
-from bot.roles import Role
+from bot.domain.roles import Role
+from bot.offline.chat import Person
 from storage.catalog import HotspotIn
 from storage.models import Hotspot
 from tests.conftest import ADMIN, BotHarness

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import read_places_csv
-from bot.cli import main
-from bot.clock import SystemClock
+from bot.cli.main import main
+from bot.domain.catalog import read_places_csv
+from bot.domain.clock import SystemClock
 from storage.models import Hotspot
 from storage.store import Store
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.incidents import AckKind, ReportStatus
-from bot.local_api import SentMessage
-from bot.local_chat import Person
-from bot.roles import Role
-from bot.text_split import MESSAGE_LIMIT
+from bot.domain.incidents import AckKind, ReportStatus
+from bot.domain.roles import Role
+from bot.offline.bot_api import SentMessage
+from bot.offline.chat import Person
+from bot.texts.split import MESSAGE_LIMIT
 from storage import db
 from storage.catalog import HotspotIn
 from storage.models import Member, OutboxMessage, Report, ReportIn

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import ManualClock
-from bot.outbox_types import OutboxStatus
-from bot.schedule_plan import RunKind, RunStatus
-from bot.scheduler import last_scheduled_run
+from bot.domain.clock import ManualClock
+from bot.domain.outbox_types import OutboxStatus
+from bot.domain.schedule_plan import RunKind, RunStatus
+from bot.jobs.scheduler import last_scheduled_run
 from storage.ledger import OutgoingMessage, outbox_key
 from storage.store import Store
 from tests.conftest import COORDINATORS_CHAT

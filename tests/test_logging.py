@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import pytest
 from pythonjsonlogger.json import JsonFormatter
 
+from bot.cli.logs import make_formatter
 from bot.config import load_settings
-from bot.local_api import Fault
-from bot.local_chat import Person
-from bot.logs import make_formatter
-from bot.roles import Role
+from bot.domain.roles import Role
+from bot.offline.bot_api import Fault
+from bot.offline.chat import Person
 from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
 from tests.reporting import OFFICER, officer, seed_elmer
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from bot.clock import ManualClock
+from bot.domain.clock import ManualClock
 from storage.notes import MAX_NOTE_LENGTH
 from storage.store import Store
 from tests.digest_data import at, people

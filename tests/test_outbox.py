@@ -14,10 +14,10 @@ from telegram.ext import AIORateLimiter
 from bot import texts
 from bot.app import build_application
 from bot.config import SettingsError, load_settings
-from bot.incidents import AckKind
-from bot.local_api import ApiCall, Fault, LocalBotAPI, LocalRequest, SentMessage
-from bot.outbox_sender import OutboxSender, SendRates, backoff
-from bot.outbox_types import OutboxStatus, Priority
+from bot.domain.incidents import AckKind
+from bot.domain.outbox_types import OutboxStatus, Priority
+from bot.jobs.outbox_sender import OutboxSender, SendRates, backoff
+from bot.offline.bot_api import ApiCall, Fault, LocalBotAPI, LocalRequest, SentMessage
 from storage.outbox import LEASE
 from tests.alerting import (
     ALERTED,

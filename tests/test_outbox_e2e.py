@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import SystemClock
-from bot.local_api import LocalBotAPI
-from bot.local_server import LocalServer, start_local_server
-from bot.outbox_types import OutboxStatus
-from bot.roles import Role
+from bot.domain.clock import SystemClock
+from bot.domain.outbox_types import OutboxStatus
+from bot.domain.roles import Role
+from bot.offline.bot_api import LocalBotAPI
+from bot.offline.http_server import LocalServer, start_local_server
 from storage.models import ReportIn
 from storage.store import Store
 from tests.alerting import OFFICER, REPORTER

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.outreach import (
+from bot.domain.outreach import (
     MAX_ALIAS,
     Action,
     AliasError,
@@ -147,7 +147,7 @@ def test_referral_stale_setting() -> None:
 
 
 def test_drafts_expire_after_an_hour_without_an_answer() -> None:
-    from bot.outreach import draft_expired
+    from bot.domain.outreach import draft_expired
 
     now = datetime(2026, 11, 27, 22, tzinfo=UTC)
     assert not draft_expired(None, now)

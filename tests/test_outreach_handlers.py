@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import String, Text, select
 from sqlmodel import SQLModel
 
-from bot import callbacks, texts
-from bot.cli import main as tcag
-from bot.local_chat import Person, group_chat
-from bot.outreach import AgeBand, Need, ReferralOutcome, ReferralStatus
-from bot.roles import Role
+from bot import texts
+from bot.cli.main import main as tcag
+from bot.domain import callbacks
+from bot.domain.outreach import AgeBand, Need, ReferralOutcome, ReferralStatus
+from bot.domain.roles import Role
+from bot.offline.chat import Person, group_chat
 from storage.catalog import HotspotIn
 from storage.models import OutboxMessage, OutreachContact, PersonRecord, Referral, ReportIn
 from storage.outreach import ContactIn, ContactSaved, PersonIn

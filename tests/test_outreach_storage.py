@@ -9,9 +9,17 @@ from pydantic import ValidationError
 from sqlalchemy import String, Text, select
 from sqlmodel import SQLModel
 
-from bot.clock import ManualClock
-from bot.outreach import Action, AgeBand, Flag, Need, ReferralOutcome, ReferralStatus, SleepingSite
-from bot.roles import Role
+from bot.domain.clock import ManualClock
+from bot.domain.outreach import (
+    Action,
+    AgeBand,
+    Flag,
+    Need,
+    ReferralOutcome,
+    ReferralStatus,
+    SleepingSite,
+)
+from bot.domain.roles import Role
 from storage.catalog import HotspotIn
 from storage.models import Member, OutboxMessage, OutreachContact, PersonRecord, ReportIn
 from storage.outreach import (

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import texts
-from bot.periods import (
+from bot.domain.periods import (
     PeriodError,
     PeriodProblem,
     Quarter,
@@ -19,7 +19,7 @@ from bot.periods import (
     parse_reportable_quarter,
     parse_stats_period,
 )
-from bot.shift_windows import ShiftPattern
+from bot.domain.shift_windows import ShiftPattern
 
 LONDON = ZoneInfo("Europe/London")
 

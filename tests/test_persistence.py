@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bot.report_draft import Step
+from bot.domain.report_draft import Step
 from storage.persistence import DatabasePersistence
 from storage.store import Store
 

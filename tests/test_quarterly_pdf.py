@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
-from bot.audit import AuditAction
-from bot.cli import main
-from bot.clock import ManualClock
-from bot.outreach import Action, ReferralOutcome
-from bot.periods import Quarter
-from bot.quarterly import HEADINGS, NOT_ACKNOWLEDGED, build_report, gather, render_pdf
-from bot.report_cli import run as report_run
+from bot.cli.main import main
+from bot.cli.report import run as report_run
+from bot.domain.audit import AuditAction
+from bot.domain.clock import ManualClock
+from bot.domain.outreach import Action, ReferralOutcome
+from bot.domain.periods import Quarter
+from bot.summaries.quarterly import HEADINGS, NOT_ACKNOWLEDGED, build_report, gather, render_pdf
 from storage.store import Store
 from tests.conftest import make_settings
 from tests.coordinator_data import DESCRIPTION, seed_quarter

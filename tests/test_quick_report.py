@@ -2,8 +2,8 @@ import time
 
 import pytest
 
-from bot.geo import Place
-from bot.quick_report import (
+from bot.domain.geo import Place
+from bot.domain.quick_report import (
     COMMON_LOOKALIKES,
     DEFAULT_CATEGORIES,
     CategoryMatch,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.incidents import ReportSource
-from bot.roles import Role
+from bot.domain.incidents import ReportSource
+from bot.domain.roles import Role
 from storage.catalog import HotspotIn
 from storage.models import Report
 from tests.conftest import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness

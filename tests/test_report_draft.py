@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.geo import Place
-from bot.incidents import ReportSource
-from bot.report_draft import (
+from bot.domain.geo import Place
+from bot.domain.incidents import ReportSource
+from bot.domain.report_draft import (
     MAX_ATTACHMENTS,
     DraftField,
     ReportDraft,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.incidents import ReportSource
-from bot.local_chat import Person, group_chat
-from bot.roles import Role
+from bot.domain.incidents import ReportSource
+from bot.domain.roles import Role
+from bot.offline.chat import Person, group_chat
 from handlers.reports import expire_drafts
 from storage.models import Report
 from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness

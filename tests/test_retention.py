@@ -19,24 +19,24 @@ import pytest
 from sqlalchemy import Column, String, Text, select, update
 from sqlmodel import SQLModel
 
-from bot import summaries
-from bot.audit import AuditAction
-from bot.cli import main as tcag
-from bot.clock import ManualClock
+from bot.cli.main import main as tcag
 from bot.config import SettingsError, load_settings
 from bot.context import BotContext
-from bot.outbox_types import OutboxStatus
-from bot.outreach import Need
-from bot.periods import parse_quarter
-from bot.quarterly import gather
-from bot.retention import (
+from bot.domain.audit import AuditAction
+from bot.domain.clock import ManualClock
+from bot.domain.outbox_types import OutboxStatus
+from bot.domain.outreach import Need
+from bot.domain.periods import parse_quarter
+from bot.domain.retention import (
     ANONYMISED_ALIAS_PREFIX,
     DataKind,
     PurgeCounts,
     RetentionPolicy,
     purge_table,
 )
-from bot.roles import Role
+from bot.domain.roles import Role
+from bot.summaries import compose as summaries
+from bot.summaries.quarterly import gather
 from handlers.retention import RETENTION_JOB, purge_expired
 from storage.models import (
     AuditEntry,

@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from bot import scheduler, texts
-from bot.clock import ManualClock
+from bot import texts
 from bot.config import SettingsError, load_settings
 from bot.context import BotContext, Services
-from bot.outbox_types import OutboxStatus
-from bot.schedule_plan import (
+from bot.domain.clock import ManualClock
+from bot.domain.outbox_types import OutboxStatus
+from bot.domain.schedule_plan import (
     ON_TIME,
     Action,
     RunKind,
@@ -35,10 +35,11 @@ from bot.schedule_plan import (
     planned_runs,
     week_covered,
 )
-from bot.scheduler import Composers, run_due
-from bot.shift_windows import ShiftOccurrence, ShiftPattern
-from bot.summaries import Composed
-from bot.text_split import CAPTION_LIMIT, MESSAGE_LIMIT, units
+from bot.domain.shift_windows import ShiftOccurrence, ShiftPattern
+from bot.jobs import scheduler
+from bot.jobs.scheduler import Composers, run_due
+from bot.summaries.compose import Composed
+from bot.texts.split import CAPTION_LIMIT, MESSAGE_LIMIT, units
 from storage.db import create_engine
 from storage.ledger import OutgoingMessage
 from storage.store import Store
@@ -289,7 +290,7 @@ class Call:
 
 
 class RecordingComposers:
-    """bot.summaries' composers, recording what they were asked for (and failing on demand)."""
+    """The summary composers, recording what they were asked for (and failing on demand)."""
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -427,7 +428,7 @@ async def test_runs_missed_beyond_the_grace_period_are_recorded_skipped_and_logg
     await run_at(services, utc(2026, 11, 27, 19, 45), composing)  # the briefing, on time
     # Down from 19:50 until Saturday 06:00: the digest (03:00) is three hours overdue.
 
-    with caplog.at_level(logging.WARNING, logger="bot.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="bot.jobs.scheduler"):
         outcome = await run_at(services, utc(2026, 11, 28, 6, 0), composing)
 
     assert outcome.skipped == [("digest", FRIDAY)] and outcome.sent == []
@@ -518,7 +519,7 @@ async def test_without_a_coordinators_group_runs_are_recorded_skipped_and_logged
     await add_shifts(store, LATE_SHIFT, early)
     services = services_for(store, clock, TCAG_COORDINATORS_CHAT_ID=None)
 
-    with caplog.at_level(logging.WARNING, logger="bot.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="bot.jobs.scheduler"):
         outcome = await run_at(services, utc(2026, 11, 27, 19, 45), composing)
 
     # The early shift's briefing (17:45) is within the grace period: skipped for the same reason.

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.shift_windows import (
+from bot.domain.shift_windows import (
     ALL_DAYS,
     ShiftOccurrence,
     ShiftPattern,

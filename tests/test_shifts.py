@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot import scheduler, texts
-from bot.local_chat import Person
-from bot.roles import Role
-from bot.shift_input import parse_shift_line, shift_name
-from bot.shift_windows import ShiftPattern, occurrence_on, occurrences
+from bot import texts
+from bot.domain.roles import Role
+from bot.domain.shift_input import parse_shift_line, shift_name
+from bot.domain.shift_windows import ShiftPattern, occurrence_on, occurrences
+from bot.jobs import scheduler
+from bot.offline.chat import Person
 from storage.models import ShiftPatternRow
 from storage.shifts import ShiftProblem, StoredShift
 from storage.store import Store

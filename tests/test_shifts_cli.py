@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.clock import SystemClock
-from bot.shift_windows import ShiftPattern
+from bot.cli.main import main
+from bot.domain.clock import SystemClock
+from bot.domain.shift_windows import ShiftPattern
 from storage.store import Store
 
 FRIDAY_LATE = ShiftPattern("Friday late", frozenset({4, 5}), time(20, 0), time(3, 0))

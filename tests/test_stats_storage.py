@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
-from bot.clock import ManualClock
-from bot.digest_content import AckSummary, HourCount, hour_starts
+from bot.domain.clock import ManualClock
+from bot.summaries.content import AckSummary, HourCount, hour_starts
 from storage.store import Store
 from tests.conftest import make_settings
 from tests.digest_data import (
@@ -144,7 +144,7 @@ async def test_urgent_incidents_with_time_to_acknowledge(store: Store, clock: Ma
 
 async def test_median_time_to_acknowledge(store: Store, clock: ManualClock) -> None:
     crew = await people(store)
-    from bot.incidents import AckKind
+    from bot.domain.incidents import AckKind
 
     for minute, wait in ((0, 2), (10, 10), (20, 4), (30, None)):
         report = await file(store, clock, crew.olly, "weapon", at(27, 21, minute), urgent=True)
@@ -227,7 +227,7 @@ def _reads_a_range(dialect: str, plan: list[str], table: str) -> bool:
 async def test_digest_and_briefing_queries_read_index_ranges(
     store: Store, clock: ManualClock
 ) -> None:
-    from bot import summaries
+    from bot.summaries import compose as summaries
 
     night = await seed_reports(store, clock)
     await duty(store, clock, night.people.olly, at(27, 19, 50), None)

@@ -9,9 +9,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from bot.clock import ManualClock
-from bot.invites import code_digest
-from bot.roles import Role, Status
+from bot.domain.clock import ManualClock
+from bot.domain.invites import code_digest
+from bot.domain.roles import Role, Status
 from storage import db
 from storage.invites import Redeemed
 from storage.models import AuditEntry, Invite

@@ -13,15 +13,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from matplotlib import image
 
-from bot import summaries, texts
-from bot.charts import PNG_SIGNATURE
-from bot.clock import ManualClock
+from bot import texts
 from bot.config import Settings
-from bot.digest_content import CategoryComparison, CategoryCount, compare_categories
-from bot.incidents import AckKind
-from bot.local_api import check_html
-from bot.shift_windows import ShiftOccurrence
-from bot.summaries import Composed
+from bot.domain.clock import ManualClock
+from bot.domain.incidents import AckKind
+from bot.domain.shift_windows import ShiftOccurrence
+from bot.offline.bot_api import check_html
+from bot.summaries import compose as summaries
+from bot.summaries.charts import PNG_SIGNATURE
+from bot.summaries.compose import Composed
+from bot.summaries.content import CategoryComparison, CategoryCount, compare_categories
 from storage.catalog import HotspotIn
 from storage.outreach import ContactIn, SightingIn
 from storage.store import Store

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.local_api import Fault, LocalBotAPI
-from bot.local_chat import Person
-from bot.local_server import LocalServer, start_local_server
-from bot.outbox_types import OutboxStatus
+from bot.domain.outbox_types import OutboxStatus
+from bot.offline.bot_api import Fault, LocalBotAPI
+from bot.offline.chat import Person
+from bot.offline.http_server import LocalServer, start_local_server
 from tests.e2e_support import (
     ADMIN,
     COORDINATORS_CHAT,

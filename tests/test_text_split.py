@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from bot.local_api import check_html
-from bot.text_split import MESSAGE_LIMIT, split_message, units
+from bot.offline.bot_api import check_html
+from bot.texts.split import MESSAGE_LIMIT, split_message, units
 
 _TAG_RE = re.compile(r"<[^<>]*>")
 

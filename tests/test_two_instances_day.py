@@ -27,13 +27,13 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import build_application
-from bot.clock import ManualClock
 from bot.context import OpsApplication
-from bot.local_api import LocalBotAPI, LocalRequest
-from bot.outbox_types import OutboxStatus
-from bot.schedule_plan import RunKind, lookback_start, next_due, planned_runs
-from bot.scheduler import DueOutcome, run_due
-from bot.shift_windows import ShiftPattern
+from bot.domain.clock import ManualClock
+from bot.domain.outbox_types import OutboxStatus
+from bot.domain.schedule_plan import RunKind, lookback_start, next_due, planned_runs
+from bot.domain.shift_windows import ShiftPattern
+from bot.jobs.scheduler import DueOutcome, run_due
+from bot.offline.bot_api import LocalBotAPI, LocalRequest
 from storage.db import create_engine
 from storage.models import ReportIn
 from storage.store import Store

@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.local_api import LocalBotAPI
-from bot.local_server import LocalServer, start_local_server
-from bot.webhook import SECRET_HEADER
+from bot.cli.webhook import SECRET_HEADER
+from bot.offline.bot_api import LocalBotAPI
+from bot.offline.http_server import LocalServer, start_local_server
 from tests.conftest import ADMIN, STRANGER
 from tests.test_e2e_run import TOKEN, RunningBot, run_tcag, start_update, tcag_env
 

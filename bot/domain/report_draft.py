@@ -1,0 +1,354 @@
+"""A report being written: the draft kept between the steps of /report and quick reports.
+
+Pure domain (no telegram, no database). The draft lives in the member's persisted user
+data as plain JSON (`to_json` / `from_json`), so it survives a restart of the bot; it
+records which step it is at, which steps are answered, and whether the member is changing
+one field from the summary (then the summary comes next, whatever the order).
+
+Step order of the guided flow: category → location → what happened → people → urgent →
+summary. A quick report fills what the message gave and defaults the rest; a shared
+location alone fills the place and asks the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from bot.domain.geo import Place, distance_to_nearest, nearest_place
+from bot.domain.incidents import MAX_TEXT, PEOPLE_COUNTS, ReportSource
+
+DRAFT_KEY = "report_draft"  # in user_data
+MAX_PLACE = 200  # a typed place (Report.place_text)
+MAX_ATTACHMENTS = 10
+DRAFT_ID_RE = re.compile(r"^[0-9a-f]{8}$")
+
+
+class Step(IntEnum):
+    """Where a draft is: also the report ConversationHandler's states."""
+
+    CATEGORY = 1
+    LOCATION = 2
+    WHAT = 3
+    PEOPLE = 4
+    URGENT = 5
+    SUMMARY = 6
+    PROPOSAL = 7  # a quick report's proposal: confirm or change
+
+
+GUIDED_STEPS: tuple[Step, ...] = (
+    Step.CATEGORY,
+    Step.LOCATION,
+    Step.WHAT,
+    Step.PEOPLE,
+    Step.URGENT,
+)
+
+
+class DraftField(StrEnum):
+    """What the member may change from the summary."""
+
+    CATEGORY = "category"
+    PLACE = "place"
+    WHAT = "what"
+    PEOPLE = "people"
+    URGENT = "urgent"
+
+    @property
+    def step(self) -> Step:
+        return {
+            DraftField.CATEGORY: Step.CATEGORY,
+            DraftField.PLACE: Step.LOCATION,
+            DraftField.WHAT: Step.WHAT,
+            DraftField.PEOPLE: Step.PEOPLE,
+            DraftField.URGENT: Step.URGENT,
+        }[self]
+
+
+def new_draft_id() -> str:
+    """Short and random: goes into every button of the draft, so old buttons are spotted."""
+    return secrets.token_hex(4)
+
+
+@dataclass
+class ReportDraft:
+    id: str
+    source: ReportSource
+    updated_at: datetime
+    step: Step = Step.CATEGORY
+    done: set[Step] = field(default_factory=set)
+    editing: bool = False  # changing one field from the summary: back to it afterwards
+    category_id: int | None = None
+    category_name: str | None = None
+    hotspot_id: int | None = None
+    hotspot_name: str | None = None
+    place_text: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    outside_area: bool = False
+    description: str | None = None
+    attachments: list[tuple[str, str]] = field(default_factory=list)  # (kind, file id)
+    people_count: str | None = None
+    urgent: bool = False
+    urgent_chosen: bool = False  # the member answered "urgent?": a category change keeps it
+
+    # ---- starting ----------------------------------------------------------------------
+    @classmethod
+    def guided(cls, now: datetime) -> ReportDraft:
+        return cls(id=new_draft_id(), source=ReportSource.GUIDED, updated_at=now)
+
+    @classmethod
+    def quick(cls, now: datetime, description: str) -> ReportDraft:
+        """A plain message: the text is what happened; people and urgency take defaults."""
+        draft = cls(id=new_draft_id(), source=ReportSource.QUICK, updated_at=now)
+        draft.description = description.strip() or None
+        draft.done = {Step.WHAT, Step.PEOPLE, Step.URGENT}
+        return draft
+
+    @classmethod
+    def at_location(cls, now: datetime) -> ReportDraft:
+        """A location shared alone: the place is known, the rest is asked."""
+        draft = cls(id=new_draft_id(), source=ReportSource.LOCATION, updated_at=now)
+        draft.done = {Step.LOCATION}
+        return draft
+
+    # ---- moving between steps ------------------------------------------------------------
+    def next_step(self) -> Step:
+        if self.editing:
+            return Step.SUMMARY
+        return next((step for step in GUIDED_STEPS if step not in self.done), Step.SUMMARY)
+
+    def complete(self, step: Step | None = None) -> Step:
+        """Mark a step answered and move on; returns the new step."""
+        self.done.add(step or self.step)
+        self.step = self.next_step()
+        self.editing = False
+        return self.step
+
+    def begin(self) -> Step:
+        """The first unanswered step (or the proposal for a quick report that has a category)."""
+        if self.source is ReportSource.QUICK and self.category_id is not None:
+            self.step = Step.PROPOSAL
+        else:
+            self.step = self.next_step()
+        return self.step
+
+    def change(self, what: DraftField) -> Step:
+        """From the summary (or a quick proposal): answer one step again, then the summary."""
+        self.editing = True
+        self.step = what.step
+        return self.step
+
+    def touch(self, now: datetime) -> None:
+        self.updated_at = now
+
+    def is_expired(self, now: datetime, ttl: timedelta) -> bool:
+        return now - self.updated_at > ttl
+
+    # ---- answers -------------------------------------------------------------------------
+    def set_category(self, category_id: int, name: str, *, urgent_default: bool) -> None:
+        self.category_id, self.category_name = category_id, name
+        if not self.urgent_chosen:
+            self.urgent = urgent_default
+
+    def set_hotspot(
+        self, hotspot_id: int, name: str, *, lat: float | None = None, lon: float | None = None
+    ) -> None:
+        self.hotspot_id, self.hotspot_name = hotspot_id, name
+        self.place_text = None
+        self.lat, self.lon = lat, lon
+        self.outside_area = False
+
+    def set_place_text(self, text: str) -> None:
+        self.hotspot_id = self.hotspot_name = None
+        self.place_text = text.strip() or None
+        self.lat = self.lon = None
+        self.outside_area = False
+
+    def set_point(self, lat: float, lon: float, *, outside_area: bool) -> None:
+        """A shared location near no hotspot."""
+        self.hotspot_id = self.hotspot_name = None
+        self.place_text = None
+        self.lat, self.lon = lat, lon
+        self.outside_area = outside_area
+
+    def locate(
+        self, places: Iterable[Place], lat: float, lon: float, *, area_radius_m: float
+    ) -> None:
+        """A shared location: the nearest hotspot whose radius holds it; else the bare
+        point, flagged when it is farther than `area_radius_m` from every hotspot (with no
+        hotspots at all there is nothing to judge by, so it is not flagged)."""
+        places = tuple(places)
+        near = nearest_place(places, lat, lon)
+        if near is not None:
+            self.set_hotspot(near[0].id, near[0].name, lat=lat, lon=lon)
+            return
+        distance = distance_to_nearest(places, lat, lon)
+        self.set_point(lat, lon, outside_area=distance is not None and distance > area_radius_m)
+
+    def set_description(self, text: str) -> None:
+        self.description = text.strip() or None
+
+    def attach(self, kind: str, file_id: str) -> bool:
+        """False when the draft already holds as many attachments as a report may."""
+        if len(self.attachments) >= MAX_ATTACHMENTS:
+            return False
+        self.attachments.append((kind, file_id))
+        return True
+
+    def set_people(self, band: str | None) -> None:
+        if band is not None and band not in PEOPLE_COUNTS:
+            raise ValueError(f"unknown people count {band!r}")
+        self.people_count = band
+
+    def set_urgent(self, urgent: bool) -> None:
+        self.urgent, self.urgent_chosen = urgent, True
+
+    # ---- reading -------------------------------------------------------------------------
+    @property
+    def has_place(self) -> bool:
+        return self.hotspot_id is not None or bool(self.place_text) or self.lat is not None
+
+    def attachment_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for kind, _ in self.attachments:
+            counts[kind] = counts.get(kind, 0) + 1
+        return counts
+
+    def report_fields(self) -> dict[str, Any]:
+        """What storage.models.ReportIn takes (validated again there)."""
+        if self.category_id is None:
+            raise ValueError("a report needs a category")
+        return {
+            "category_id": self.category_id,
+            "hotspot_id": self.hotspot_id,
+            "place_text": self.place_text,
+            "lat": self.lat,
+            "lon": self.lon,
+            "outside_area": self.outside_area,
+            "description": self.description,
+            "people_count": self.people_count,
+            "urgent": self.urgent,
+            "source": self.source,
+            "attachments": list(self.attachments),
+        }
+
+    # ---- JSON (persisted user data) ------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source.value,
+            "updated_at": self.updated_at.isoformat(),
+            "step": int(self.step),
+            "done": sorted(int(s) for s in self.done),
+            "editing": self.editing,
+            "category_id": self.category_id,
+            "category_name": self.category_name,
+            "hotspot_id": self.hotspot_id,
+            "hotspot_name": self.hotspot_name,
+            "place_text": self.place_text,
+            "lat": self.lat,
+            "lon": self.lon,
+            "outside_area": self.outside_area,
+            "description": self.description,
+            "attachments": [[kind, file_id] for kind, file_id in self.attachments],
+            "people_count": self.people_count,
+            "urgent": self.urgent,
+            "urgent_chosen": self.urgent_chosen,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ReportDraft | None:
+        """None for anything that is not a draft this version wrote (treated as expired)."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            updated_at = datetime.fromisoformat(data["updated_at"])
+            if updated_at.tzinfo is None or not DRAFT_ID_RE.match(data["id"]):
+                return None
+            people = data.get("people_count")
+            if people is not None and people not in PEOPLE_COUNTS:
+                return None
+            return cls(
+                id=data["id"],
+                source=ReportSource(data["source"]),
+                updated_at=updated_at,
+                step=Step(data["step"]),
+                done={Step(s) for s in data.get("done", [])},
+                editing=bool(data.get("editing", False)),
+                category_id=_opt_int(data.get("category_id")),
+                category_name=_opt_str(data.get("category_name")),
+                hotspot_id=_opt_int(data.get("hotspot_id")),
+                hotspot_name=_opt_str(data.get("hotspot_name")),
+                place_text=_opt_str(data.get("place_text")),
+                lat=_opt_float(data.get("lat")),
+                lon=_opt_float(data.get("lon")),
+                outside_area=bool(data.get("outside_area", False)),
+                description=_opt_str(data.get("description")),
+                attachments=[(str(k), str(f)) for k, f in data.get("attachments", [])],
+                people_count=people,
+                urgent=bool(data.get("urgent", False)),
+                urgent_chosen=bool(data.get("urgent_chosen", False)),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def _opt_int(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("expected an integer")
+    return value
+
+
+def _opt_float(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("expected a number")
+    return float(value)
+
+
+def _opt_str(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
+    return value
+
+
+# ---- checking answers --------------------------------------------------------------------
+def description_too_long(text: str) -> bool:
+    return len(text) > MAX_TEXT
+
+
+def place_too_long(text: str) -> bool:
+    return len(text.strip()) > MAX_PLACE
+
+
+def people_band(text: str) -> str | None:
+    """A typed answer to "how many people?": '3' → '2-3', '12' → '10+', '4-9' → '4-9'.
+
+    None when it is not a number of people (words, zero, negative).
+    """
+    cleaned = text.strip().replace(" ", "")
+    if cleaned in PEOPLE_COUNTS:
+        return cleaned
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        return None
+    count = int(cleaned)
+    if count < 1:
+        return None
+    if count == 1:
+        return "1"
+    if count <= 3:
+        return "2-3"
+    if count <= 9:
+        return "4-9"
+    return "10+"

@@ -1,0 +1,519 @@
+"""The outbox sender: sends what the bot says on its own, most urgent first, and marks it.
+
+Rows are written to the outbox in the same transaction as their event (storage.outbox);
+this task claims the due ones, sends them through Telegram at the pace Telegram allows and
+records the outcome of each:
+
+- sent: marked sent with its message id (an alert copy that went out with buttons while its
+  report was being acknowledged gets its edit queued, see Reports.alert_sent);
+- flood control (429): the whole sender pauses for the time Telegram says (its limits are per
+  bot), and the row is retried afterwards without counting as a failed attempt;
+- network errors, timeouts, 5xx: retried with exponential backoff (2 s, 4 s, … up to 5 min);
+- blocked (403): marked undeliverable, and for an alert the admins are told who missed it;
+- refused (400): marked undeliverable with Telegram's reason ("message is not modified" for
+  an edit counts as sent).
+
+No row is dropped before it is sent or marked undeliverable. Leases (Outbox.claim_due) keep
+two instances from sending the same row; a crash between sending and marking can send one
+message a second time after the lease runs out (TCAG_OUTBOX_LEASE_SECONDS, 60 s by default):
+at least once, never silently lost.
+
+Alerts, escalations and their edits are rendered at send time from the report's current
+state (bot.alert_messages), so a copy sent after the first response already shows it. Other
+rows are sent as stored: `text` (HTML, split above 4096 characters), `reply_markup` as
+JSON (`json.dumps(markup.to_dict())`), `attachment_kind` photo or document with
+`attachment_ref` a file path, a Telegram file id or "b64:<base64 bytes>" (a chart the
+scheduler drew; `text` is its caption when it fits),
+`edit_message_id` to edit an earlier message instead.
+
+The sender has its own Bot without PTB's AIORateLimiter (same token, server, connection
+pool and Defaults), so a large fan-out never queues members' replies behind it, and paces
+itself with aiolimiter: overall (TCAG_OUTBOX_RATE_PER_SECOND, bursts of as many), one
+message a second per private chat, 20 a minute per group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from aiolimiter import AsyncLimiter
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import ExtBot
+from telegram.warnings import PTBDeprecationWarning
+
+from bot import texts
+from bot.context import Services
+from bot.domain.incidents import reference
+from bot.domain.outbox_types import ALERT, ALERT_EDIT, ALERT_PURPOSES, ESCALATION, NOTICE
+from bot.jobs.alert_messages import alert_message
+from bot.texts.split import CAPTION_LIMIT, split_message, units
+from storage.models import OutboxMessage
+from storage.outbox import LEASE, FollowUp, Outbox
+from storage.reports import ReportView
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+RENDERED = (ALERT, ESCALATION, ALERT_EDIT)
+MAX_BACKOFF = timedelta(minutes=5)
+MIN_PAUSE = timedelta(seconds=1)
+# A chat gets at most this many rows per claimed batch; the rest go back to the queue at
+# once. It bounds how long one batch can wait on a chat's limit (a group allows 20 a
+# minute), so no claimed row waits anywhere near its 60 s lease.
+ROWS_PER_CHAT_PER_BATCH = 4
+# attachment_ref "b64:<base64>" carries the file itself (a chart the scheduler drew).
+INLINE_ATTACHMENT = "b64:"
+
+
+@dataclass(frozen=True)
+class SendRates:
+    """Telegram's limits: ~30 messages/s per bot, 1/s per private chat, 20/min per group."""
+
+    overall_per_second: float = 30.0
+    private_chat_per_second: float = 1.0
+    group_per_minute: float = 20.0
+
+    @classmethod
+    def unpaced(cls) -> SendRates:
+        """For the local Bot API (tests, console): nothing to protect, nothing to wait for."""
+        return cls(overall_per_second=1e6, private_chat_per_second=1e6, group_per_minute=6e7)
+
+
+class _Undeliverable(Exception):
+    """A row that can never be sent as it stands (its report is gone, its file is missing)."""
+
+
+def sending_bot(application_bot: Bot, *, base_url: str, base_file_url: str) -> ExtBot[None]:
+    """The application's bot again, minus its rate limiter.
+
+    It shares the application's HTTP transport, whose lifecycle the application owns: this
+    bot is never initialised or shut down on its own.
+    """
+    request = application_bot.request
+    return ExtBot(
+        token=application_bot.token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=request,
+        get_updates_request=request,
+        defaults=application_bot.defaults if isinstance(application_bot, ExtBot) else None,
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """2 s after the first failed attempt, then 4, 8, … capped at 5 minutes."""
+    return min(timedelta(seconds=2 ** min(max(attempts, 1), 16)), MAX_BACKOFF)
+
+
+def _retry_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns about the int form; both are handled
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _read_attachment(ref: str, kind: str = "photo") -> InputFile | str:
+    """Inline bytes ("b64:…") or a file on disk are uploaded; anything else is a file id."""
+    if ref.startswith(INLINE_ATTACHMENT):  # checked first: base64 has "/" and is long
+        try:
+            content = base64.b64decode(ref[len(INLINE_ATTACHMENT) :], validate=True)
+        except ValueError:  # binascii.Error
+            raise _Undeliverable("attachment data unreadable") from None
+        if not content:
+            raise _Undeliverable("attachment data empty")
+        return InputFile(content, filename="chart.png" if kind == "photo" else "attachment")
+    path = Path(ref)
+    if path.is_file():
+        return InputFile(path.read_bytes(), filename=path.name)
+    if "/" in ref or "\\" in ref:
+        raise _Undeliverable("attachment file missing")
+    return ref
+
+
+class _Batch:
+    """What one claimed batch shares: each report's view, read once."""
+
+    def __init__(self, sender: OutboxSender) -> None:
+        self._sender = sender
+        self._views: dict[int, ReportView | None] = {}
+        # The batch's chats ask at once: without the lock each would read the view itself
+        # (100 reads at a time, queueing members' replies behind them for the pool).
+        self._reading = asyncio.Lock()
+
+    async def view(self, report_id: int | None) -> ReportView | None:
+        if report_id is None:
+            return None
+        async with self._reading:
+            if report_id not in self._views:
+                self._views[report_id] = await self._sender.services.store.reports.view(report_id)
+        return self._views[report_id]
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        bot: Bot,
+        services: Services,
+        *,
+        rates: SendRates | None = None,
+        batch_size: int = 100,
+        concurrency: int = 16,
+        poll_seconds: float = 5.0,
+        stop_timeout: float = 10.0,
+        lease: timedelta = LEASE,
+    ) -> None:
+        self.bot = bot
+        self.services = services
+        self.rates = rates or SendRates()
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._stop_timeout = stop_timeout
+        self._lease = lease
+        self._overall = AsyncLimiter(self.rates.overall_per_second, 1)
+        self._chat_limiters: dict[int, AsyncLimiter] = {}
+        self._in_flight = asyncio.Semaphore(concurrency)
+        self._paused_until: datetime | None = None
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def _outbox(self) -> Outbox:
+        return self.services.store.outbox
+
+    # ---- running in the background -------------------------------------------------
+    def start(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        """Finish the messages in flight, give the rest back to the queue, and end."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self.services.outbox_wakeup.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self._stop_timeout)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def _run(self) -> None:
+        wakeup = self.services.outbox_wakeup
+        while not self._stopping:
+            wakeup.clear()
+            try:
+                await self.drain()
+            except Exception:  # the database may be down: keep the loop alive, try again
+                log.exception("outbox: sending failed; retrying at the next poll")
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wakeup.wait(), await self._seconds_to_next())
+
+    async def _seconds_to_next(self) -> float:
+        now = self.services.clock.now()
+        wait = self._poll_seconds
+        if self._paused_until is not None and self._paused_until > now:
+            return max(0.1, (self._paused_until - now).total_seconds())
+        try:
+            due = await self._outbox.next_due_at()
+        except Exception:
+            return wait
+        if isinstance(due, str):  # SQLite returns an aggregate's datetime as text
+            due = datetime.fromisoformat(due)
+        if isinstance(due, datetime):
+            if due.tzinfo is None:
+                due = due.replace(tzinfo=UTC)
+            wait = min(wait, (due - now).total_seconds())
+        return max(0.1, wait)
+
+    # ---- sending -------------------------------------------------------------------
+    def paused(self) -> bool:
+        """Telegram asked us to wait (flood control): nothing is sent until then."""
+        return self._paused_until is not None and self.services.clock.now() < self._paused_until
+
+    async def drain(self) -> int:
+        """Send everything due now; the number of rows delivered."""
+        delivered = 0
+        while not self._stopping and not self.paused():
+            rows = await self._outbox.claim_due(limit=self._batch_size, lease=self._lease)
+            if not rows:
+                break
+            delivered += await self._send_batch(rows)
+        return delivered
+
+    async def _send_batch(self, rows: list[OutboxMessage]) -> int:
+        by_chat: dict[int, list[OutboxMessage]] = {}
+        for row in rows:  # claimed most urgent first; each chat keeps that order
+            by_chat.setdefault(row.chat_id, []).append(row)
+        batch = _Batch(self)
+        results = await asyncio.gather(
+            *(self._send_chat(chat_rows, batch) for chat_rows in by_chat.values()),
+            return_exceptions=True,
+        )
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            raise failures[0]  # the rows concerned stay leased and are retried after it
+        return sum(r for r in results if isinstance(r, int))
+
+    async def _send_chat(self, rows: list[OutboxMessage], batch: _Batch) -> int:
+        delivered = 0
+        for index, row in enumerate(rows):
+            if self._stopping or self.paused() or index >= ROWS_PER_CHAT_PER_BATCH:
+                at = self._paused_until if self.paused() else None
+                for later in rows[index:]:
+                    await self._outbox.release(later.id or 0, at or self.services.clock.now())
+                break
+            if await self._send_row(row, batch):
+                delivered += 1
+        return delivered
+
+    async def _send_row(self, row: OutboxMessage, batch: _Batch) -> bool:
+        row_id = row.id or 0
+        try:
+            message_id, shown_acknowledged = await self._deliver(row, batch)
+        except RetryAfter as error:
+            pause = max(timedelta(seconds=_retry_seconds(error)), MIN_PAUSE)
+            until = self.services.clock.now() + pause
+            if self._paused_until is None or until > self._paused_until:
+                self._paused_until = until
+            log.warning(
+                "outbox: flood control, pausing %.0f s (row %s)", pause.total_seconds(), row_id
+            )
+            await self._outbox.release(row_id, until, "flood control (429)")
+            return False
+        except Forbidden:
+            log.warning(
+                "outbox: chat %s cannot be reached; row %s undeliverable", row.chat_id, row_id
+            )
+            await self._outbox.give_up(
+                row_id,
+                "Forbidden: blocked or never started",
+                follow_ups=await self._unreachable_notices(row),
+            )
+            return False
+        except BadRequest as error:
+            if row.edit_message_id is not None and "not modified" in error.message.lower():
+                await self._outbox.mark_sent(row_id, row.edit_message_id)
+                return True
+            log.warning("outbox: Telegram refused row %s for chat %s", row_id, row.chat_id)
+            await self._outbox.give_up(row_id, f"BadRequest: {error.message}")
+            return False
+        except ChatMigrated:
+            log.warning(
+                "outbox: chat %s became a supergroup; row %s undeliverable", row.chat_id, row_id
+            )
+            await self._outbox.give_up(row_id, "ChatMigrated: the group's id changed")
+            return False
+        except _Undeliverable as error:
+            log.warning("outbox: row %s undeliverable (%s)", row_id, error)
+            await self._outbox.give_up(row_id, str(error))
+            return False
+        except (NetworkError, TelegramError) as error:  # timeouts, 5xx, connection errors
+            await self._retry_later(row, type(error).__name__)
+            return False
+        except Exception as error:  # a bug here must not lose the row: log it, retry later
+            log.error(
+                "outbox: unexpected %s sending row %s", type(error).__name__, row_id, exc_info=True
+            )
+            await self._retry_later(row, type(error).__name__)
+            return False
+        if row.purpose in (ALERT, ESCALATION):
+            await self.services.store.reports.alert_sent(
+                row, message_id, shown_acknowledged=shown_acknowledged
+            )
+        else:
+            await self._outbox.mark_sent(row_id, message_id)
+        return True
+
+    async def _retry_later(self, row: OutboxMessage, reason: str) -> None:
+        delay = backoff(row.attempts)
+        log.info(
+            "outbox: row %s failed (%s); retrying in %.0f s", row.id, reason, delay.total_seconds()
+        )
+        await self._outbox.retry_later(row.id or 0, delay, reason)
+
+    async def _deliver(self, row: OutboxMessage, batch: _Batch) -> tuple[int, bool]:
+        """Send one row; (message id, whether it went out in its acknowledged form)."""
+        if row.purpose in RENDERED:
+            return await self._deliver_alert(row, batch)
+        return await self._deliver_stored(row), True
+
+    async def _deliver_alert(self, row: OutboxMessage, batch: _Batch) -> tuple[int, bool]:
+        view = await batch.view(row.report_id)
+        if view is None:
+            raise _Undeliverable("report no longer exists")
+        settings = self.services.settings
+        message = alert_message(
+            view,
+            tz=settings.tz,
+            escalate_minutes=settings.alert_escalate_minutes,
+            escalation=row.purpose == ESCALATION,
+        )
+        bot, chat_id = self.bot, row.chat_id
+        if row.purpose == ALERT_EDIT:
+            message_id = row.edit_message_id
+            if message_id is None:
+                raise _Undeliverable("edit without a message id")
+            await self._paced(
+                chat_id,
+                lambda: bot.edit_message_text(
+                    message.text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=message.markup,
+                ),
+            )
+            return message_id, True
+        sent = await self._paced(
+            chat_id, lambda: bot.send_message(chat_id, message.text, reply_markup=message.markup)
+        )
+        return sent.message_id, message.acknowledged
+
+    async def _deliver_stored(self, row: OutboxMessage) -> int:
+        bot, chat_id, text = self.bot, row.chat_id, row.text or ""
+        markup = (
+            InlineKeyboardMarkup.de_json(json.loads(row.reply_markup), bot)
+            if row.reply_markup
+            else None
+        )
+        if row.edit_message_id is not None:
+            message_id = row.edit_message_id
+            await self._paced(
+                chat_id,
+                lambda: bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+                ),
+            )
+            return message_id
+        parts = split_message(text)
+        last: Message | None = None
+        if row.attachment_kind is not None:
+            if not row.attachment_ref:
+                raise _Undeliverable("attachment without a file")
+            caption = parts.pop(0) if len(parts) == 1 and units(parts[0]) <= CAPTION_LIMIT else None
+            last = await self._send_attachment(
+                row.attachment_kind, chat_id, row.attachment_ref, caption, None if parts else markup
+            )
+        elif not parts:
+            raise _Undeliverable("nothing to send")
+        for index, part in enumerate(parts):
+            part_markup = markup if index == len(parts) - 1 else None
+            last = await self._paced(
+                chat_id,
+                lambda part=part, part_markup=part_markup: bot.send_message(  # type: ignore[misc]
+                    chat_id, part, reply_markup=part_markup
+                ),
+            )
+        assert last is not None
+        return last.message_id
+
+    async def _send_attachment(
+        self,
+        kind: str,
+        chat_id: int,
+        ref: str,
+        caption: str | None,
+        markup: InlineKeyboardMarkup | None,
+    ) -> Message:
+        content = await asyncio.to_thread(_read_attachment, ref, kind)
+        bot = self.bot
+        if kind == "photo":
+            return await self._paced(
+                chat_id,
+                lambda: bot.send_photo(chat_id, content, caption=caption, reply_markup=markup),
+            )
+        if kind == "document":
+            return await self._paced(
+                chat_id,
+                lambda: bot.send_document(chat_id, content, caption=caption, reply_markup=markup),
+            )
+        raise _Undeliverable(f"unknown attachment kind {kind[:16]}")
+
+    async def _paced(self, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
+        """One Bot API call within the chat's and the overall limits."""
+        await self._limiter_for(chat_id).acquire()
+        await self._overall.acquire()
+        async with self._in_flight:
+            return await call()
+
+    def _limiter_for(self, chat_id: int) -> AsyncLimiter:
+        limiter = self._chat_limiters.get(chat_id)
+        if limiter is None:
+            if len(self._chat_limiters) > 5000:  # forget chats whose bucket is empty again
+                self._chat_limiters = {
+                    c: lim
+                    for c, lim in self._chat_limiters.items()
+                    if not lim.has_capacity(lim.max_rate)
+                }
+            if chat_id < 0:
+                limiter = AsyncLimiter(self.rates.group_per_minute, 60)
+            else:
+                limiter = AsyncLimiter(self.rates.private_chat_per_second, 1)
+            self._chat_limiters[chat_id] = limiter
+        return limiter
+
+    def limiter_for(self, chat_id: int) -> AsyncLimiter:
+        """The pace one chat gets (tests read it)."""
+        return self._limiter_for(chat_id)
+
+    @property
+    def overall_limiter(self) -> AsyncLimiter:
+        return self._overall
+
+    # ---- telling the admins --------------------------------------------------------
+    async def _unreachable_notices(self, row: OutboxMessage) -> list[FollowUp]:
+        """An alert that could not reach someone: admins learn who (name and role only).
+
+        Queued with the row's undeliverable mark, in one transaction (Outbox.give_up), so a
+        crash between the two cannot leave the admins untold.
+        """
+        if row.purpose not in ALERT_PURPOSES or row.report_id is None:
+            return []
+        store = self.services.store
+        ref = reference(row.report_id)
+        if row.chat_id < 0:
+            text = texts.group_unreachable(ref)
+        else:
+            member = await store.members.by_telegram_id(row.chat_id)
+            if member is None:
+                return []
+            text = texts.member_unreachable(member.name, member.role, ref)
+        return [
+            FollowUp(
+                chat_id=admin.telegram_id,
+                purpose=NOTICE,
+                text=text,
+                report_id=row.report_id,
+                dedupe_key=f"unreachable:{row.report_id}:{row.chat_id}:{admin.telegram_id}",
+            )
+            for admin in await store.members.active_admins()
+            if admin.telegram_id != row.chat_id
+        ]

@@ -1,0 +1,107 @@
+"""What coordinators ask for on demand: the briefing now, a shift's digest, stats, exports.
+
+Composition only, like bot.summaries (which renders the briefing, digest and stats): this
+chooses the shift and window a command means, and builds export files. The handlers in
+handlers.coordinator send the results; `tcag report` and /quarter use bot.quarterly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.domain.audit import AuditAction
+from bot.domain.csv_export import OutreachDay, file_name, outreach_csv, reports_csv
+from bot.domain.periods import (
+    DateRange,
+    briefing_occurrence,
+    digest_shift,
+    parse_stats_period,
+)
+from bot.jobs.scheduler import DEFAULT_BRIEFING_SPAN, briefing_since, shift_patterns
+from bot.summaries import compose as summaries
+
+if TYPE_CHECKING:
+    from bot.context import Services
+    from storage.models import Member
+
+
+async def briefing_now(services: Services, now: datetime) -> summaries.Composed:
+    """The briefing for the shift in progress, else the next one, covering the time since
+    the last shift (as the scheduled briefing would); with no shifts, the last day."""
+    patterns = await shift_patterns(services.store)
+    occurrence = briefing_occurrence(patterns, services.settings.tz, now)
+    if occurrence is None:
+        since = now - DEFAULT_BRIEFING_SPAN
+    else:
+        since = await briefing_since(services, occurrence, patterns, now)
+    return await summaries.briefing(services, occurrence=occurrence, since=since, now=now)
+
+
+async def digest_now(services: Services, now: datetime) -> summaries.Composed | None:
+    """The digest of the shift in progress (so far), else of the last one; None: no shifts."""
+    patterns = await shift_patterns(services.store)
+    shift = digest_shift(patterns, services.settings.tz, now)
+    if shift is None:
+        return None
+    return await summaries.digest(
+        services, occurrence=shift.occurrence, start=shift.start, end=shift.end
+    )
+
+
+async def stats_for(services: Services, period: str, now: datetime) -> summaries.Composed:
+    """/stats 7d|30d|quarter|2026Q2; raises bot.periods.PeriodError for anything else."""
+    chosen = parse_stats_period(period, now=now, tz=services.settings.tz)
+    return await summaries.stats(services, start=chosen.start, end=chosen.end, label=chosen.label)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    name: str
+    content: bytes
+    rows: int
+
+
+@dataclass(frozen=True)
+class Export:
+    period: DateRange
+    reports: ExportFile
+    outreach: ExportFile
+
+
+async def export(services: Services, period: DateRange, *, by: Member) -> Export:
+    """Both CSV files for whole local days first..last, audited before anything leaves."""
+    store, tz = services.store, services.settings.tz
+    lines = await store.exports.report_lines(period.start, period.end)
+    days: list[OutreachDay] = []
+    for day, start, end in period.each_day(tz):
+        counts = await store.outreach.counts(start, end)
+        days.append(
+            OutreachDay(
+                day=day,
+                contacts=counts.contacts,
+                anonymous_contacts=counts.anonymous_contacts,
+                people_seen=counts.people_seen,
+                new_people=counts.new_people,
+                returners=counts.returners,
+                referrals_made=counts.referrals_made,
+                referrals_closed=counts.referrals_closed,
+                open_referrals=counts.open_referrals,
+            )
+        )
+    await store.exports.record(
+        AuditAction.EXPORTED,
+        by=by,
+        subject=f"{period.first.isoformat()}..{period.last.isoformat()}",
+        detail=f"csv: {len(lines)} reports, {len(days)} days of outreach counts",
+    )
+    return Export(
+        period=period,
+        reports=ExportFile(
+            file_name("reports", period.first, period.last), reports_csv(lines, tz), len(lines)
+        ),
+        outreach=ExportFile(
+            file_name("outreach_counts", period.first, period.last), outreach_csv(days), len(days)
+        ),
+    )
