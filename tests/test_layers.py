@@ -1,0 +1,144 @@
+"""The rooms' import rule: every arrow between our modules points down a layer.
+
+Layers, lowest first (a module may import its own layer's modules and those below):
+config and domain import nothing of ours; storage imports domain; texts import domain;
+keyboards import domain and texts (button labels are wording); the typed context imports
+storage; summaries and jobs import all of those (jobs may use summaries, not the reverse);
+handlers import everything below them; app, offline (console, demo) and cli sit on top. The walk reads every module's imports, including those inside
+functions and under TYPE_CHECKING, so a lazy import cannot hide an upward arrow.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("bot", "handlers", "storage")
+
+# Lower number = lower layer. Longest prefix wins.
+LAYERS: dict[str, int] = {
+    "bot.config": 0,
+    "bot.domain": 0,
+    "storage": 1,
+    "bot.texts": 2,
+    "bot.keyboards": 3,
+    "bot.context": 4,
+    "bot.summaries": 5,
+    "bot.jobs": 6,
+    "handlers": 7,
+    "bot.app": 8,
+    "bot.offline": 9,
+    "bot.cli": 10,
+    "bot.__main__": 11,
+    "bot": 11,  # the package itself (its __init__ holds only a docstring)
+}
+# Modules of one layer that must not import each other at all.
+SIBLINGS_APART = {("bot.config", "bot.domain")}
+
+
+def layer_of(module: str) -> tuple[str, int]:
+    best = max((p for p in LAYERS if module == p or module.startswith(p + ".")), key=len)
+    return best, LAYERS[best]
+
+
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def our_imports(path: Path, root: Path = ROOT) -> list[tuple[int, str]]:
+    """(line, module) for every import of one of our packages in this file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[int, str]] = []
+    package = module_name(path, root).rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative import
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            if base.split(".")[0] not in PACKAGES:
+                continue
+            for alias in node.names:
+                candidate = f"{base}.{alias.name}"
+                where = root / Path(*candidate.split("."))
+                is_module = where.with_suffix(".py").exists() or (where / "__init__.py").exists()
+                found.append((node.lineno, candidate if is_module else base))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in PACKAGES:
+                    found.append((node.lineno, alias.name))
+    return found
+
+
+def modules() -> list[Path]:
+    return sorted(
+        path
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts
+    )
+
+
+def violations(path: Path, root: Path = ROOT) -> list[str]:
+    here = module_name(path, root)
+    here_room, here_layer = layer_of(here)
+    wrong: list[str] = []
+    for line, target in sorted(set(our_imports(path, root))):
+        room, layer = layer_of(target)
+        apart = (here_room, room) in SIBLINGS_APART or (room, here_room) in SIBLINGS_APART
+        if layer > here_layer or apart or (here_room == "bot.summaries" and room == "bot.jobs"):
+            wrong.append(f"{path.relative_to(root)}:{line} imports {target} ({room})")
+    return wrong
+
+
+def test_every_import_points_down() -> None:
+    wrong = [v for path in modules() for v in violations(path)]
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_no_module_is_outside_a_layer() -> None:
+    for path in modules():
+        room, _ = layer_of(module_name(path))
+        assert room != "bot" or module_name(path) == "bot", f"{path} sits in no room"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "from bot.jobs.scheduler import run_due\n",
+            "bot/domain/x.py:1 imports bot.jobs.scheduler",
+        ),
+        (
+            "def f():\n    from handlers import common\n",
+            "bot/domain/x.py:2 imports handlers",
+        ),
+        ("import storage.models\n", "bot/domain/x.py:1 imports storage.models"),
+        ("from bot.config import Settings\n", "bot/domain/x.py:1 imports bot.config"),
+    ],
+)
+def test_an_upward_import_is_caught(tmp_path: Path, source: str, expected: str) -> None:
+    bad = tmp_path / "bot" / "domain" / "x.py"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(source, encoding="utf-8")
+    assert violations(bad, tmp_path)[0].startswith(expected)
+
+
+def test_a_downward_import_passes(tmp_path: Path) -> None:
+    good = tmp_path / "handlers" / "x.py"
+    good.parent.mkdir(parents=True)
+    good.write_text("from bot.domain.roles import Role\nimport storage.models\n", encoding="utf-8")
+    assert violations(good, tmp_path) == []
+
+
+def test_the_package_roots_hold_only_a_docstring() -> None:
+    for room in ("domain", "summaries", "jobs", "cli", "offline"):
+        tree = ast.parse((ROOT / "bot" / room / "__init__.py").read_text(encoding="utf-8"))
+        assert ast.get_docstring(tree), f"bot/{room} explains what lives there"
+        assert len(tree.body) == 1, f"bot/{room}/__init__.py holds only its docstring"
