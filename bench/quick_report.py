@@ -41,7 +41,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bench.common import (
     Figures,
@@ -59,10 +66,9 @@ from bench.common import (
 )
 from bot.app import OFFLINE_TOKEN
 from bot.domain.clock import SystemClock
-from bot.domain.report_draft import DRAFT_KEY
+from bot.domain.report_draft import DRAFT_KEY, REPORT_CONVERSATION
 from bot.domain.roles import Role
 from bot.offline.bot_api import LocalBotAPI, LocalRequest
-from handlers.reports import ReportConversation
 from storage.db import session_factory
 
 TARGET_RATIO = 1.5
@@ -208,10 +214,10 @@ async def create_echo_table(engine: AsyncEngine) -> None:
 
 
 # ---- (c): our application ----------------------------------------------------------------
-def _conversation(harness: OpsHarness) -> ReportConversation:
+def _conversation(harness: OpsHarness) -> ConversationHandler[Any]:
     for group in harness.app.handlers.values():
         for handler in group:
-            if isinstance(handler, ReportConversation):
+            if isinstance(handler, ConversationHandler) and handler.name == REPORT_CONVERSATION:
                 return handler
     raise LookupError("no report conversation")
 

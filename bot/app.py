@@ -13,8 +13,9 @@ from bot.config import Settings
 from bot.context import BotContext, OpsApplication, Services
 from bot.domain.clock import Clock
 from bot.jobs.outbox_sender import OutboxSender, SendRates, sending_bot
+from bot.jobs.registry import schedule_jobs
 from bot.jobs.scheduler import start_jobs as start_schedule_jobs
-from handlers import all_handlers, schedule_jobs
+from handlers import all_handlers
 from handlers.errors import ErrorReporter
 from storage.persistence import DatabasePersistence
 from storage.store import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -13,8 +13,17 @@ from bot.domain.clock import Clock
 from storage.models import Member
 from storage.store import Store
 
-if TYPE_CHECKING:
-    from bot.jobs.outbox_sender import OutboxSender
+
+class Background(Protocol):
+    """Work that runs exactly while the application does (the outbox sender)."""
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def drain(self) -> int:
+        """Send everything due now (tests and the console call this themselves)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,7 @@ class OpsApplication(Application):  # type: ignore[type-arg]
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
-        self.outbox_sender: OutboxSender | None = None  # set by bot.app
+        self.outbox_sender: Background | None = None  # set by bot.app
 
     # The outbox sender runs exactly while the application does (`tcag run`, the console);
     # tests never start the application and call `outbox_sender.drain()` themselves.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, BaseHandler
+from telegram.ext import BaseHandler
 
 from handlers import (
     access,
@@ -18,7 +18,6 @@ from handlers import (
     outreach,
     referrals,
     reports,
-    retention,
     shifts,
     start,
 )
@@ -51,9 +50,3 @@ def all_handlers() -> list[tuple[int, BaseHandler]]:  # type: ignore[type-arg]
         *start.fallbacks(),
     ]
     return [*access.handlers(), *((FEATURE_GROUP, h) for h in features)]
-
-
-def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
-    """Each feature's repeating jobs, registered once with deterministic names."""
-    for module in (alerts, reports, duty, retention):
-        module.schedule_jobs(application)

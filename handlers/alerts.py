@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from telegram import Message, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, BaseHandler
+from telegram.ext import BaseHandler
 
 from bot import texts
-from bot.context import BotContext, Services
+from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.incidents import AckKind, reference
 from bot.jobs.alert_messages import acknowledged_by, alert_message
@@ -18,9 +17,6 @@ from handlers.common import query_of
 from handlers.registry import button
 
 log = logging.getLogger(__name__)
-
-ESCALATION_JOB = "escalate-overdue-alerts"
-ESCALATION_CHECK_SECONDS = 30
 
 
 async def respond_to_alert(update: Update, context: BotContext) -> None:
@@ -57,40 +53,6 @@ async def respond_to_alert(update: Update, context: BotContext) -> None:
     except BadRequest as error:
         if "not modified" not in error.message.lower():
             log.warning("could not edit the pressed alert for report %s", report_id)
-
-
-async def escalate_overdue(services: Services) -> int:
-    """Escalate every urgent report unacknowledged for too long, each once; how many."""
-    settings, reports = services.settings, services.store.reports
-    overdue = await reports.due_for_escalation(
-        older_than=timedelta(minutes=settings.alert_escalate_minutes)
-    )
-    escalated = 0
-    for report_id in overdue:
-        if await reports.escalate(report_id, group_chat_id=settings.coordinators_chat_id):
-            escalated += 1
-    if escalated:
-        log.info("escalated %s unacknowledged urgent report(s)", escalated)
-        services.outbox_wakeup.set()
-    return escalated
-
-
-async def _escalation_job(context: BotContext) -> None:
-    await escalate_overdue(context.services)
-
-
-def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
-    job_queue = application.job_queue
-    if job_queue is None:
-        return
-    for job in job_queue.get_jobs_by_name(ESCALATION_JOB):
-        job.schedule_removal()
-    job_queue.run_repeating(
-        _escalation_job,
-        interval=ESCALATION_CHECK_SECONDS,
-        first=ESCALATION_CHECK_SECONDS,
-        name=ESCALATION_JOB,
-    )
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -18,6 +18,7 @@ from bot.domain.audit_view import (
     match_members,
     read_filter,
 )
+from bot.summaries.audit_log import audit_words
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.registry import button, command
 from storage.audit import AuditRow
@@ -99,19 +100,6 @@ async def show_audit(
 def _lines(rows: Sequence[AuditRow], context: BotContext) -> list[str]:
     tz = context.settings.tz
     return [texts.audit_entry(texts.local_datetime(row.at, tz), *audit_words(row)) for row in rows]
-
-
-def audit_words(row: AuditRow) -> tuple[str, str, str, str]:
-    """(actor, action in words, subject, detail): also what `tcag audit` prints."""
-    return texts.audit_parts(
-        actor_name=row.actor_name,
-        actor_id=row.actor_id,
-        action=row.action,
-        subject_member_name=row.subject_member_name,
-        subject_member_id=row.subject_member_id,
-        subject=row.subject,
-        detail=row.detail,
-    )
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -13,7 +13,6 @@ from enum import IntEnum
 
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import (
-    Application,
     BaseHandler,
     CallbackQueryHandler,
     ConversationHandler,
@@ -22,10 +21,11 @@ from telegram.ext import (
 )
 
 from bot import keyboards, texts
-from bot.context import BotContext, Services
+from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.duty import duty_closes, shifts_now
 from bot.domain.geo import validate_point
+from bot.jobs.duty_close import close_stale_duty
 from bot.summaries.on_demand import briefing_now
 from bot.texts.split import CAPTION_LIMIT, split_message
 from handlers.access import command_name
@@ -34,8 +34,6 @@ from handlers.registry import button, command
 
 log = logging.getLogger(__name__)
 
-CLOSE_STALE_JOB = "close-stale-duty"
-CLOSE_STALE_SECONDS = 5 * 60
 
 LOCATING = "duty.locating"  # user_data: the duty session a location is awaited for
 END = ConversationHandler.END
@@ -43,61 +41,6 @@ END = ConversationHandler.END
 
 class DutyInput(IntEnum):
     LOCATION = 1
-
-
-# ---- closing duty left open ----------------------------------------------------------------
-async def close_stale_duty(services: Services, *, member_id: int | None = None) -> int:
-    """Close every duty still open past its closing time (bot.duty); how many were closed.
-
-    Each is closed as at its closing time, not when this runs, so hours stay right after
-    downtime; the member is told through the outbox, in the same transaction.
-    """
-    store, tz, now = services.store, services.settings.tz, services.clock.now()
-    open_sessions = [
-        d for d in await store.duty.open_sessions() if member_id is None or d.member.id == member_id
-    ]
-    if not open_sessions:
-        return 0
-    patterns = await store.shifts.patterns()
-    closed = 0
-    for on_duty in open_sessions:
-        duty, member = on_duty.session, on_duty.member
-        closes = duty_closes(patterns, tz, duty.started_at)
-        if closes.at > now:
-            continue
-        notice = texts.duty_closed_automatically(
-            texts.duty_since(closes.at, now, tz), after_shift=closes.shift is not None
-        )
-        told = member.is_active  # a suspended member hears nothing more from the bot
-        if await store.duty.close_automatically(
-            duty.id or 0,
-            at=closes.at,
-            chat_id=member.telegram_id if told else None,
-            notice=notice if told else None,
-        ):
-            closed += 1
-    if closed:
-        log.info("closed %s duty session(s) left open after their shift", closed)
-        services.outbox_wakeup.set()
-    return closed
-
-
-async def _close_stale_job(context: BotContext) -> None:
-    await close_stale_duty(context.services)
-
-
-def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
-    job_queue = application.job_queue
-    if job_queue is None:
-        return
-    for job in job_queue.get_jobs_by_name(CLOSE_STALE_JOB):
-        job.schedule_removal()
-    job_queue.run_repeating(
-        _close_stale_job,
-        interval=CLOSE_STALE_SECONDS,
-        first=CLOSE_STALE_SECONDS,
-        name=CLOSE_STALE_JOB,
-    )
 
 
 # ---- /on, /off, /duty ----------------------------------------------------------------------

@@ -28,7 +28,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     BaseHandler,
@@ -39,7 +39,7 @@ from telegram.ext import (
 )
 
 from bot import keyboards, texts
-from bot.context import BotContext, OpsApplication
+from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks import DraftButton
 from bot.domain.geo import Place, validate_point
@@ -47,6 +47,7 @@ from bot.domain.incidents import PEOPLE_COUNTS, reference
 from bot.domain.quick_report import CategoryRule, Matcher
 from bot.domain.report_draft import (
     DRAFT_KEY,
+    REPORT_CONVERSATION,
     DraftField,
     ReportDraft,
     Step,
@@ -61,9 +62,6 @@ from storage.models import ReportIn
 log = logging.getLogger(__name__)
 
 END = ConversationHandler.END
-CONVERSATION_NAME = "report"
-EXPIRY_JOB = "expire-report-drafts"
-EXPIRY_INTERVAL_SECONDS = 60
 HOTSPOT_BUTTONS = 8
 
 TYPED = filters.TEXT & ~filters.COMMAND
@@ -654,79 +652,6 @@ async def remind(update: Update, context: BotContext) -> State:
     return draft.step
 
 
-# ---- expiry ------------------------------------------------------------------------------
-class ReportConversation(ConversationHandler[BotContext]):
-    """The report flow, with a way for the expiry job to end one member's conversation."""
-
-    def end_for(self, key: tuple[int, ...]) -> None:
-        # PTB has no public call to end a conversation outside an update; _update_state is
-        # what its own timeout uses, and the change is tracked for the persistence.
-        self._update_state(self.END, key)
-
-
-def _report_conversation(application: Application) -> ReportConversation | None:  # type: ignore[type-arg]
-    for group in application.handlers.values():
-        for handler in group:
-            if isinstance(handler, ReportConversation):
-                return handler
-    return None
-
-
-async def expire_drafts(application: Application) -> int:  # type: ignore[type-arg]
-    """Drop drafts unanswered for longer than the TTL and tell their reporters.
-
-    Reports are written in private chats, so a member's conversation key is (their id,
-    their id). Returns how many drafts expired.
-    """
-    assert isinstance(application, OpsApplication)
-    services = application.services
-    minutes = services.settings.draft_ttl_minutes
-    now, ttl = services.clock.now(), timedelta(minutes=minutes)
-    expired: list[int] = []
-    for user_id, data in application.user_data.items():
-        if DRAFT_KEY not in data:
-            continue
-        draft = ReportDraft.from_json(data[DRAFT_KEY])
-        if draft is None or draft.is_expired(now, ttl):
-            del data[DRAFT_KEY]
-            expired.append(user_id)
-    if not expired:
-        return 0
-    application.mark_data_for_update_persistence(user_ids=expired)
-    conversation = _report_conversation(application)
-    for user_id in expired:
-        if conversation is not None:
-            conversation.end_for((user_id, user_id))
-        try:
-            await application.bot.send_message(
-                user_id, texts.draft_expired_notice(minutes), reply_markup=ReplyKeyboardRemove()
-            )
-        except TelegramError as error:
-            log.warning(
-                "user %s not told of their expired draft: %s", user_id, type(error).__name__
-            )
-    log.info("%d report drafts expired", len(expired))
-    return len(expired)
-
-
-async def _expire_drafts_job(context: BotContext) -> None:
-    await expire_drafts(context.application)
-
-
-def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
-    queue = application.job_queue
-    if queue is None:
-        return
-    for job in queue.get_jobs_by_name(EXPIRY_JOB):
-        job.schedule_removal()
-    queue.run_repeating(
-        _expire_drafts_job,
-        interval=EXPIRY_INTERVAL_SECONDS,
-        first=EXPIRY_INTERVAL_SECONDS,
-        name=EXPIRY_JOB,
-    )
-
-
 # ---- registration ------------------------------------------------------------------------
 def _report_menu_button() -> CallbackQueryHandler[BotContext, Any]:
     data = callbacks.menu("report")
@@ -743,7 +668,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         # Buttons are tracked per chat and user, not per message, on purpose: the draft id
         # in each button tells the current draft's buttons from older ones.
         warnings.filterwarnings("ignore", message="If 'per_message=False'")
-        conversation = ReportConversation(
+        conversation = ConversationHandler[BotContext](
             entry_points=[
                 command("report", start_report),
                 _report_menu_button(),
@@ -774,7 +699,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
                 command("report", start_report),
                 _report_menu_button(),
             ],
-            name=CONVERSATION_NAME,
+            name=REPORT_CONVERSATION,
             persistent=True,
         )
     return [conversation]

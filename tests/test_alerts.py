@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot import texts
 from bot.domain.incidents import AckKind
-from handlers.alerts import ESCALATION_JOB, escalate_overdue
+from bot.jobs.escalation import ESCALATION_JOB, escalate_overdue
 from storage.models import ReportIn
 from tests.alerting import (
     ALERTED,

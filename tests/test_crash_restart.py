@@ -29,11 +29,11 @@ import pytest
 from bot.domain.clock import SystemClock
 from bot.domain.outbox_types import OutboxStatus
 from bot.domain.report_draft import DRAFT_KEY, Step
+from bot.domain.report_draft import REPORT_CONVERSATION as CONVERSATION_NAME
 from bot.domain.shift_windows import ShiftPattern
 from bot.offline.bot_api import ApiCall, LocalBotAPI, SentMessage
 from bot.offline.chat import Person
 from bot.offline.http_server import LocalServer, start_local_server
-from handlers.reports import CONVERSATION_NAME
 from storage.persistence import CONVERSATION, DEFAULT_UPDATE_INTERVAL, USER_DATA
 from storage.store import Store
 from tests.e2e_support import (

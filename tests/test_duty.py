@@ -14,10 +14,10 @@ from bot import texts
 from bot.domain.duty import MAX_DUTY, duty_closes, duty_shift, shifts_now
 from bot.domain.roles import Role
 from bot.domain.shift_windows import ShiftPattern
+from bot.jobs.duty_close import CLOSE_STALE_JOB, CLOSE_STALE_SECONDS, close_stale_duty
 from bot.offline.chat import Person, group_chat
 from bot.summaries.compose import Composed
 from handlers import duty as duty_handlers
-from handlers.duty import CLOSE_STALE_JOB, CLOSE_STALE_SECONDS, close_stale_duty
 from storage.models import DutySession, Member, OutboxMessage
 from storage.shifts import DUTY_NOTICE, ENDED_AUTO, ENDED_OFF, DutyHours
 from storage.store import Store

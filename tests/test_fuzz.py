@@ -50,11 +50,11 @@ from bot.domain import callbacks
 from bot.domain.clock import ManualClock
 from bot.domain.roles import Role
 from bot.domain.shift_windows import ShiftPattern
+from bot.jobs.draft_expiry import expire_drafts
+from bot.jobs.duty_close import close_stale_duty
+from bot.jobs.escalation import escalate_overdue
 from bot.offline.bot_api import ApiError, LocalBotAPI, SentMessage
 from bot.offline.chat import Person, group_chat, private_chat
-from handlers.alerts import escalate_overdue
-from handlers.duty import close_stale_duty
-from handlers.reports import expire_drafts
 from storage.catalog import HotspotIn
 from storage.db import create_engine
 from storage.models import ReportIn

@@ -4,8 +4,9 @@ Layers, lowest first (a module may import its own layer's modules and those belo
 config and domain import nothing of ours; storage imports domain; texts import domain;
 keyboards import domain and texts (button labels are wording); the typed context imports
 storage; summaries and jobs import all of those (jobs may use summaries, not the reverse);
-handlers import everything below them; app, offline (console, demo) and cli sit on top. The walk reads every module's imports, including those inside
-functions and under TYPE_CHECKING, so a lazy import cannot hide an upward arrow.
+handlers import everything below them; app, offline (console, demo) and cli sit on
+top. The walk reads every module's imports, including those inside functions and under
+TYPE_CHECKING, so a lazy import cannot hide an upward arrow.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot import texts
 from bot.domain.incidents import ReportSource
 from bot.domain.roles import Role
+from bot.jobs.draft_expiry import expire_drafts
 from bot.offline.chat import Person, group_chat
-from handlers.reports import expire_drafts
 from storage.models import Report
 from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
 from tests.reporting import (

@@ -35,9 +35,9 @@ from bot.domain.retention import (
     purge_table,
 )
 from bot.domain.roles import Role
+from bot.jobs.retention import RETENTION_JOB, purge_expired
 from bot.summaries import compose as summaries
 from bot.summaries.quarterly import gather
-from handlers.retention import RETENTION_JOB, purge_expired
 from storage.models import (
     AuditEntry,
     DutySession,
@@ -457,10 +457,10 @@ async def test_daily_job_purges_and_logs_counts_only(
     store: Store, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     await seed(store, clock)
-    caplog.set_level(logging.INFO, logger="handlers.retention")
+    caplog.set_level(logging.INFO, logger="bot.jobs.retention")
     counts = await purge_expired(services(store, clock, make_settings()))
     assert counts == EXPECTED
-    [record] = [r for r in caplog.records if r.name == "handlers.retention"]
+    [record] = [r for r in caplog.records if r.name == "bot.jobs.retention"]
     assert record.getMessage() == f"retention purge: {EXPECTED.summary()}"
     assert all(SECRET not in r.getMessage() for r in caplog.records)
     assert (await purge_expired(services(store, clock, make_settings()))).total == 0

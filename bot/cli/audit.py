@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.domain.audit_view import is_action_term
+from bot.summaries.audit_log import audit_words
 
 if TYPE_CHECKING:  # the store (and Telegram) load only when a command runs, not for --help
     from storage.store import Store
@@ -38,8 +39,6 @@ async def audit_report(
     store: Store, *, since: date, tz: ZoneInfo, fmt: str = "text", action: str | None = None
 ) -> str:
     """The entries since local midnight of `since`, as text lines or CSV."""
-    from handlers.audit import audit_words
-
     start = datetime.combine(since, datetime.min.time(), tzinfo=tz)
     rows = await store.audit.since(start, action=action)
     if fmt == "csv":

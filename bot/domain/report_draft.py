@@ -24,6 +24,7 @@ from bot.domain.geo import Place, distance_to_nearest, nearest_place
 from bot.domain.incidents import MAX_TEXT, PEOPLE_COUNTS, ReportSource
 
 DRAFT_KEY = "report_draft"  # in user_data
+REPORT_CONVERSATION = "report"  # the persistent ConversationHandler's name
 MAX_PLACE = 200  # a typed place (Report.place_text)
 MAX_ATTACHMENTS = 10
 DRAFT_ID_RE = re.compile(r"^[0-9a-f]{8}$")

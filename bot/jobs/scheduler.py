@@ -42,9 +42,9 @@ from bot.domain.schedule_plan import (
     decide,
     lookback_start,
     next_due,
-    previous_shift_end,
 )
 from bot.domain.shift_windows import ShiftOccurrence, ShiftPattern
+from bot.summaries.windows import briefing_since
 from bot.texts.split import CAPTION_LIMIT, split_message
 from storage.ledger import OutgoingMessage
 from storage.models import ScheduledRun
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from bot.context import BotContext
     from bot.summaries.compose import Composed
 
+
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "schedule:"
@@ -66,9 +67,7 @@ WEEKLY_JOB = "schedule:weekly"
 # the grace period bounds how long it keeps trying.
 RETRY_AFTER = timedelta(minutes=5)
 # A briefing never reaches back further than this, however long ago the last digest was.
-MAX_BRIEFING_SPAN = timedelta(days=7)
 # With no shift before it at all, a briefing covers the day before it.
-DEFAULT_BRIEFING_SPAN = timedelta(hours=24)
 # APScheduler drops a job more than a second late by default (a busy event loop, a laptop
 # waking up); each job plans the next, so one dropped would stop the schedule.
 _RUN_EVEN_IF_LATE: dict[str, object] = {"misfire_grace_time": None}
@@ -169,11 +168,6 @@ def default_instance() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
-async def shift_patterns(store: Store) -> list[ShiftPattern]:
-    """The shift patterns in use."""
-    return await store.shifts.patterns()
-
-
 async def run_due(
     services: Services,
     now: datetime,
@@ -186,7 +180,7 @@ async def run_due(
     tz, grace = settings.tz, settings.schedule_grace
     composers = composers or summary_composers()
     instance = instance or default_instance()
-    patterns = await shift_patterns(store)
+    patterns = await store.shifts.patterns()
     since = lookback_start(now, grace, await store.ledger.newest_scheduled_at())
     decisions = decide(
         patterns,
@@ -291,25 +285,6 @@ def _nominal_window(run: PlannedRun) -> tuple[datetime, datetime] | None:
     return None
 
 
-async def briefing_since(
-    services: Services,
-    occurrence: ShiftOccurrence,
-    patterns: list[ShiftPattern],
-    now: datetime,
-) -> datetime:
-    """Where a briefing's window starts: the end of the last digest sent, else of the last
-    shift, else a day before; never more than a week back."""
-    earliest = now - MAX_BRIEFING_SPAN
-    watermark = await services.store.ledger.last_window_end(
-        RunKind.DIGEST, not_after=now, since=earliest
-    )
-    if watermark is None:
-        watermark = previous_shift_end(patterns, services.settings.tz, occurrence, now)
-    if watermark is None:
-        watermark = now - DEFAULT_BRIEFING_SPAN
-    return max(watermark, earliest)
-
-
 async def _compose(
     services: Services,
     composers: Composers,
@@ -365,7 +340,7 @@ async def reschedule(application: Application) -> list[str]:  # type: ignore[typ
         return []
     services = application.services
     settings = services.settings
-    patterns = await shift_patterns(services.store)
+    patterns = await services.store.shifts.patterns()
     for job in job_queue.jobs():
         name = job.name or ""
         if name.startswith(JOB_PREFIX) and name not in (CATCH_UP_JOB, RETRY_JOB):

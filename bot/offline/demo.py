@@ -12,9 +12,9 @@ jobs call, so the briefing (15 minutes before the shift) and the digest (when it
 schedule in simulated time:
 
 - `bot.scheduler.run_due`: briefings, digests and the weekly summary due by now;
-- `handlers.alerts.escalate_overdue`: urgent alerts nobody acknowledged;
-- `handlers.duty.close_stale_duty`: duty left open after its shift;
-- `handlers.reports.expire_drafts`: abandoned report drafts;
+- `bot.jobs.escalation.escalate_overdue`: urgent alerts nobody acknowledged;
+- `bot.jobs.duty_close.close_stale_duty`: duty left open after its shift;
+- `bot.jobs.draft_expiry.expire_drafts`: abandoned report drafts;
 - the outbox sender's `drain()`: everything the bot sends on its own.
 
 People act as they would in Telegram (`bot.local_chat.LocalTelegram`): messages, button
@@ -55,12 +55,12 @@ from bot.domain.outreach import Action as OutreachAction
 from bot.domain.outreach import AgeBand, Need, SleepingSite
 from bot.domain.periods import Quarter
 from bot.domain.roles import Role
+from bot.jobs.draft_expiry import expire_drafts
+from bot.jobs.duty_close import close_stale_duty
+from bot.jobs.escalation import escalate_overdue
 from bot.jobs.scheduler import run_due
 from bot.offline.bot_api import ApiCall, LocalBotAPI, LocalRequest, SentMessage
 from bot.offline.chat import LocalTelegram, Person, group_chat
-from handlers.alerts import escalate_overdue
-from handlers.duty import close_stale_duty
-from handlers.reports import expire_drafts
 from storage.catalog import HotspotIn
 from storage.models import Category, Hotspot, Member, ReportIn
 from storage.outreach import ContactIn, PersonIn

@@ -19,8 +19,8 @@ from bot.domain.periods import (
     digest_shift,
     parse_stats_period,
 )
-from bot.jobs.scheduler import DEFAULT_BRIEFING_SPAN, briefing_since, shift_patterns
 from bot.summaries import compose as summaries
+from bot.summaries.windows import DEFAULT_BRIEFING_SPAN, briefing_since
 
 if TYPE_CHECKING:
     from bot.context import Services
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 async def briefing_now(services: Services, now: datetime) -> summaries.Composed:
     """The briefing for the shift in progress, else the next one, covering the time since
     the last shift (as the scheduled briefing would); with no shifts, the last day."""
-    patterns = await shift_patterns(services.store)
+    patterns = await services.store.shifts.patterns()
     occurrence = briefing_occurrence(patterns, services.settings.tz, now)
     if occurrence is None:
         since = now - DEFAULT_BRIEFING_SPAN
@@ -41,7 +41,7 @@ async def briefing_now(services: Services, now: datetime) -> summaries.Composed:
 
 async def digest_now(services: Services, now: datetime) -> summaries.Composed | None:
     """The digest of the shift in progress (so far), else of the last one; None: no shifts."""
-    patterns = await shift_patterns(services.store)
+    patterns = await services.store.shifts.patterns()
     shift = digest_shift(patterns, services.settings.tz, now)
     if shift is None:
         return None

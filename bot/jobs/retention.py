@@ -15,6 +15,7 @@ from telegram.ext import Application
 
 from bot.context import BotContext, OpsApplication, Services
 from bot.domain.retention import PurgeCounts
+from bot.jobs.repeating import daily
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,6 @@ async def _retention_job(context: BotContext) -> None:
             application.drop_user_data(user_id)
 
 
-def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
-    queue = application.job_queue
-    if queue is None:
-        return
-    for job in queue.get_jobs_by_name(RETENTION_JOB):
-        job.schedule_removal()
+def schedule(application: Application) -> None:  # type: ignore[type-arg]
     tz = application.services.settings.tz if isinstance(application, OpsApplication) else None
-    queue.run_daily(_retention_job, time=RETENTION_AT.replace(tzinfo=tz), name=RETENTION_JOB)
+    daily(application, _retention_job, name=RETENTION_JOB, at=RETENTION_AT.replace(tzinfo=tz))
