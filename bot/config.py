@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,11 +14,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.domain.retention import MAX_RETENTION_DAYS, RetentionPolicy
-from bot.domain.schedule_plan import WeeklyAt, parse_weekly_at
-
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/tcag.db"
-_RETENTION = RetentionPolicy()  # the default periods, defined once in bot.retention
+# Retention periods in days (0: for ever). bot.domain.retention reads a RetentionPolicy from
+# these settings; tests/test_retention.py checks its defaults are these.
+MAX_RETENTION_DAYS = 36_500  # a hundred years
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
@@ -29,6 +29,40 @@ _DRIVERS = {
     "postgresql": "postgresql+asyncpg",
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
+
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_OFF_WORDS = frozenset({"", "off", "none", "never", "no"})
+_WEEKLY_RE = re.compile(r"^([a-z]+) +(\d{1,2})[:.]?(\d{2})$")
+
+
+@dataclass(frozen=True)
+class WeeklyAt:
+    """When the weekly summary goes out: a weekday (Monday is 0) and a local time."""
+
+    weekday: int
+    at: time
+
+    def describe(self) -> str:
+        return f"{_WEEKDAY_NAMES[self.weekday][:3]} {self.at:%H:%M}"
+
+
+def parse_weekly_at(text: str) -> WeeklyAt | None:
+    """ "mon 08:00" → WeeklyAt(0, 08:00); "off" (or empty) → None: no weekly summary."""
+    cleaned = " ".join(text.strip().casefold().split())
+    if cleaned in _OFF_WORDS:
+        return None
+    match = _WEEKLY_RE.match(cleaned)
+    if match is None:
+        raise ValueError('must be one weekday and a time, e.g. "mon 08:00", or "off"')
+    day, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3))
+    weekdays = [
+        i for i, name in enumerate(_WEEKDAY_NAMES) if len(day) >= 3 and name.startswith(day)
+    ]
+    if len(weekdays) != 1:
+        raise ValueError(f'"{day}" is not a day I know: use mon, tue, ... sun')
+    if hours > 23 or minutes > 59:
+        raise ValueError("must be a time from 00:00 to 23:59")
+    return WeeklyAt(weekdays[0], time(hours, minutes))
 
 
 class SettingsError(Exception):
@@ -95,49 +129,49 @@ class Settings(BaseSettings):
     # Retention (bot.retention): days each kind of personal data is kept before a daily job
     # (and `tcag purge`) clears or anonymises it, counts staying; 0 keeps it for ever.
     retain_report_text_days: int = Field(
-        default=_RETENTION.report_text_days,
+        default=365,
         ge=0,
         le=MAX_RETENTION_DAYS,
         validation_alias="TCAG_RETAIN_REPORT_TEXT_DAYS",
     )
     retain_contact_notes_days: int = Field(
-        default=_RETENTION.contact_notes_days,
+        default=365,
         ge=0,
         le=MAX_RETENTION_DAYS,
         validation_alias="TCAG_RETAIN_CONTACT_NOTES_DAYS",
     )
     retain_person_days: int = Field(
-        default=_RETENTION.person_days,
+        default=730,
         ge=0,
         le=MAX_RETENTION_DAYS,
         validation_alias="TCAG_RETAIN_PERSON_DAYS",
     )
     retain_briefing_notes_days: int = Field(
-        default=_RETENTION.briefing_notes_days,
+        default=90,
         ge=0,
         le=MAX_RETENTION_DAYS,
         validation_alias="TCAG_RETAIN_BRIEFING_NOTES_DAYS",
     )
     retain_duty_locations_days: int = Field(
-        default=_RETENTION.duty_locations_days,
+        default=31,
         ge=0,
         le=MAX_RETENTION_DAYS,
         validation_alias="TCAG_RETAIN_DUTY_LOCATIONS_DAYS",
     )
     retain_drafts_days: int = Field(
-        default=_RETENTION.drafts_days,
+        default=7,
         ge=0,
         le=MAX_RETENTION_DAYS,
         validation_alias="TCAG_RETAIN_DRAFTS_DAYS",
     )
     retain_outbox_days: int = Field(
-        default=_RETENTION.outbox_days,
+        default=30,
         ge=0,
         le=MAX_RETENTION_DAYS,
         validation_alias="TCAG_RETAIN_OUTBOX_DAYS",
     )
     retain_audit_days: int = Field(
-        default=_RETENTION.audit_days,
+        default=2190,
         ge=0,
         le=MAX_RETENTION_DAYS,
         validation_alias="TCAG_RETAIN_AUDIT_DAYS",
@@ -290,10 +324,6 @@ class Settings(BaseSettings):
     def weekly_summary(self) -> WeeklyAt | None:
         """When the weekly summary goes out, or None when it is off."""
         return parse_weekly_at(self.weekly_summary_at)
-
-    @property
-    def retention(self) -> RetentionPolicy:
-        return RetentionPolicy.from_settings(self)
 
     @property
     def token_value(self) -> str | None:

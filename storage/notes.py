@@ -8,7 +8,9 @@ from sqlalchemy import update
 from sqlmodel import Field, SQLModel, col, select
 
 from bot.domain.clock import Clock
-from bot.summaries.content import NoteLine
+from bot.domain.figures import (
+    NoteLine,
+)
 from storage.db import SessionFactory
 from storage.models import BriefingNote, Member
 

@@ -20,8 +20,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.clock import Clock
-from bot.domain.incidents import AckKind, ReportStatus
-from bot.summaries.content import (
+from bot.domain.figures import (
     CategoryCount,
     HotspotCount,
     HourCount,
@@ -29,6 +28,7 @@ from bot.summaries.content import (
     UrgentIncident,
     sub_hour_offset,
 )
+from bot.domain.incidents import AckKind, ReportStatus
 from storage.db import SessionFactory
 from storage.models import Category, DutySession, Hotspot, Member, Report
 from storage.shifts import ENDED_AUTO

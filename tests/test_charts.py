@@ -11,14 +11,16 @@ from zoneinfo import ZoneInfo
 from matplotlib import image
 
 from bot import texts
-from bot.summaries import charts
-from bot.summaries.charts import PNG_SIGNATURE, stacked_bars
-from bot.summaries.content import (
+from bot.domain.figures import (
     CategoryCount,
     ChartData,
     HourCount,
-    daily_chart,
     hour_starts,
+)
+from bot.summaries import charts
+from bot.summaries.charts import PNG_SIGNATURE, stacked_bars
+from bot.summaries.content import (
+    daily_chart,
     hourly_chart,
     weeks_chart,
 )

@@ -19,30 +19,28 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "handlers", "storage")
 
-# Lower number = lower layer. Longest prefix wins.
-LAYERS: dict[str, int] = {
-    "bot.config": 0,
-    "bot.domain": 0,
-    "storage": 1,
-    "bot.texts": 2,
-    "bot.keyboards": 3,
-    "bot.context": 4,
-    "bot.summaries": 5,
-    "bot.jobs": 6,
-    "handlers": 7,
-    "bot.app": 8,
-    "bot.offline": 9,
-    "bot.cli": 10,
-    "bot.__main__": 11,
-    "bot": 11,  # the package itself (its __init__ holds only a docstring)
+# Each room and the rooms it may import (besides itself). Longest prefix wins.
+_BASE = {"bot.config", "bot.domain"}
+ALLOWED: dict[str, set[str]] = {
+    "bot.config": set(),
+    "bot.domain": set(),
+    "storage": {"bot.config", "bot.domain"},
+    "bot.texts": _BASE,
+    "bot.keyboards": _BASE | {"bot.texts"},
+    "bot.context": _BASE | {"storage"},
+    "bot.summaries": _BASE | {"storage", "bot.texts", "bot.keyboards", "bot.context"},
+    "bot.jobs": _BASE | {"storage", "bot.texts", "bot.keyboards", "bot.context", "bot.summaries"},
 }
-# Modules of one layer that must not import each other at all.
-SIBLINGS_APART = {("bot.config", "bot.domain")}
+ALLOWED["handlers"] = ALLOWED["bot.jobs"] | {"bot.jobs"}
+ALLOWED["bot.app"] = ALLOWED["handlers"] | {"handlers"}
+ALLOWED["bot.offline"] = ALLOWED["bot.app"] | {"bot.app"}
+ALLOWED["bot.cli"] = ALLOWED["bot.offline"] | {"bot.offline"}
+ALLOWED["bot.__main__"] = {"bot.cli"}
+ALLOWED["bot"] = set()  # the package itself: its __init__ holds only a docstring
 
 
-def layer_of(module: str) -> tuple[str, int]:
-    best = max((p for p in LAYERS if module == p or module.startswith(p + ".")), key=len)
-    return best, LAYERS[best]
+def room_of(module: str) -> str:
+    return max((p for p in ALLOWED if module == p or module.startswith(p + ".")), key=len)
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
@@ -87,13 +85,11 @@ def modules() -> list[Path]:
 
 
 def violations(path: Path, root: Path = ROOT) -> list[str]:
-    here = module_name(path, root)
-    here_room, here_layer = layer_of(here)
+    here = room_of(module_name(path, root))
     wrong: list[str] = []
     for line, target in sorted(set(our_imports(path, root))):
-        room, layer = layer_of(target)
-        apart = (here_room, room) in SIBLINGS_APART or (room, here_room) in SIBLINGS_APART
-        if layer > here_layer or apart or (here_room == "bot.summaries" and room == "bot.jobs"):
+        room = room_of(target)
+        if room != here and room not in ALLOWED[here]:
             wrong.append(f"{path.relative_to(root)}:{line} imports {target} ({room})")
     return wrong
 
@@ -105,7 +101,7 @@ def test_every_import_points_down() -> None:
 
 def test_no_module_is_outside_a_layer() -> None:
     for path in modules():
-        room, _ = layer_of(module_name(path))
+        room = room_of(module_name(path))
         assert room != "bot" or module_name(path) == "bot", f"{path} sits in no room"
 
 
@@ -129,6 +125,14 @@ def test_an_upward_import_is_caught(tmp_path: Path, source: str, expected: str) 
     bad.parent.mkdir(parents=True)
     bad.write_text(source, encoding="utf-8")
     assert violations(bad, tmp_path)[0].startswith(expected)
+
+
+def test_texts_and_keyboards_never_reach_the_database(tmp_path: Path) -> None:
+    for room in ("texts", "keyboards"):
+        bad = tmp_path / "bot" / room / "x.py"
+        bad.parent.mkdir(parents=True)
+        bad.write_text("from storage.models import Member\n", encoding="utf-8")
+        assert violations(bad, tmp_path) == [f"bot/{room}/x.py:1 imports storage.models (storage)"]
 
 
 def test_a_downward_import_passes(tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def test_each_kind_has_its_period_and_zero_keeps_for_ever() -> None:
 
 
 def test_settings_give_the_policy_with_documented_defaults() -> None:
-    assert make_settings().retention == RetentionPolicy(
+    assert RetentionPolicy.from_settings(make_settings()) == RetentionPolicy(
         report_text_days=365,
         contact_notes_days=365,
         person_days=730,
@@ -92,7 +92,10 @@ def test_settings_give_the_policy_with_documented_defaults() -> None:
         audit_days=2190,
     )
     settings = make_settings(TCAG_RETAIN_OUTBOX_DAYS="3", TCAG_RETAIN_AUDIT_DAYS="0")
-    assert settings.retention.outbox_days == 3 and settings.retention.audit_days == 0
+    assert (
+        RetentionPolicy.from_settings(settings).outbox_days == 3
+        and RetentionPolicy.from_settings(settings).audit_days == 0
+    )
     with pytest.raises(SettingsError, match="TCAG_RETAIN_PERSON_DAYS"):
         load_settings(_env_file=None, TCAG_RETAIN_PERSON_DAYS="-5")
 
@@ -324,7 +327,7 @@ async def test_purge_clears_what_is_past_its_period_and_keeps_every_count(
 ) -> None:
     ids = await seed(store, clock)
     store.retention.batch_size = 2  # several batches per kind
-    policy = make_settings().retention
+    policy = RetentionPolicy.from_settings(make_settings())
     before = await figures(store, clock)
     assert await texts_with(store, SECRET)  # the old text is there
 
@@ -408,7 +411,7 @@ async def test_anonymised_people_are_left_out_of_searches_and_lists(
 ) -> None:
     ids = await seed(store, clock)
     omar = await store.members.by_telegram_id(2004)
-    await store.retention.purge(NOW, make_settings().retention)
+    await store.retention.purge(NOW, RetentionPolicy.from_settings(make_settings()))
 
     assert await store.outreach.search("erased", viewer=omar) == []
     assert await store.outreach.search(SECRET, viewer=omar) == []

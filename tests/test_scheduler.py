@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import text
 
 from bot import texts
-from bot.config import SettingsError, load_settings
+from bot.config import SettingsError, WeeklyAt, load_settings, parse_weekly_at
 from bot.context import BotContext, Services
 from bot.domain.clock import ManualClock
 from bot.domain.outbox_types import OutboxStatus
@@ -27,11 +27,9 @@ from bot.domain.schedule_plan import (
     ON_TIME,
     Action,
     RunKind,
-    WeeklyAt,
     decide,
     lookback_start,
     next_due,
-    parse_weekly_at,
     planned_runs,
     week_covered,
 )

@@ -15,7 +15,11 @@ import pytest
 from sqlalchemy import event
 
 from bot.domain.clock import ManualClock
-from bot.summaries.content import AckSummary, HourCount, hour_starts
+from bot.domain.figures import (
+    AckSummary,
+    HourCount,
+    hour_starts,
+)
 from storage.store import Store
 from tests.conftest import make_settings
 from tests.digest_data import (

@@ -16,13 +16,17 @@ from matplotlib import image
 from bot import texts
 from bot.config import Settings
 from bot.domain.clock import ManualClock
+from bot.domain.figures import (
+    CategoryComparison,
+    CategoryCount,
+    compare_categories,
+)
 from bot.domain.incidents import AckKind
 from bot.domain.shift_windows import ShiftOccurrence
 from bot.offline.bot_api import check_html
 from bot.summaries import compose as summaries
 from bot.summaries.charts import PNG_SIGNATURE
 from bot.summaries.compose import Composed
-from bot.summaries.content import CategoryComparison, CategoryCount, compare_categories
 from storage.catalog import HotspotIn
 from storage.outreach import ContactIn, SightingIn
 from storage.store import Store

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from bot.domain.retention import PurgeCounts, purge_table
+from bot.domain.retention import PurgeCounts, RetentionPolicy, purge_table
 
 if TYPE_CHECKING:  # the store loads only when the command runs, not for --help
     from storage.store import Store
 
 
 async def purge(store: Store, settings: Settings, *, dry_run: bool) -> PurgeCounts:
-    now, policy = store.clock.now(), settings.retention
+    now, policy = store.clock.now(), RetentionPolicy.from_settings(settings)
     if dry_run:
         return await store.retention.plan(now, policy)
     return await store.retention.purge(now, policy, via="cli")
@@ -32,7 +32,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work(store: Store) -> int:
         counts = await purge(store, settings, dry_run=args.dry_run)
-        sys.stdout.write(purge_table(counts, settings.retention, dry_run=args.dry_run))
+        policy = RetentionPolicy.from_settings(settings)
+        sys.stdout.write(purge_table(counts, policy, dry_run=args.dry_run))
         if args.dry_run:
             sys.stdout.write("Dry run: nothing was changed.\n")
         return 0

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-MAX_RETENTION_DAYS = 36_500  # a hundred years: "for ever" is 0
+MAX_RETENTION_DAYS = 36_500  # a hundred years: "for ever" is 0 (bot.config checks it too)
 ANONYMISED_ALIAS_PREFIX = "erased #"  # an anonymised person's alias: "erased #12"
 
 

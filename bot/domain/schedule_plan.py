@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain.shift_windows import (
@@ -25,8 +26,6 @@ from bot.domain.shift_windows import (
     digest_time,
     next_occurrence,
     occurrences,
-    parse_clock,
-    parse_weekdays,
     previous_occurrence,
     to_utc,
 )
@@ -43,7 +42,6 @@ __all__ = [
     "decide",
     "lookback_start",
     "next_due",
-    "parse_weekly_at",
     "planned_runs",
     "previous_shift_end",
     "run_key",
@@ -83,32 +81,13 @@ class Action(StrEnum):
     SKIP = "skip"  # missed for longer than the grace period: recorded and logged only
 
 
-@dataclass(frozen=True)
-class WeeklyAt:
-    """When the weekly summary goes out: a weekday (Monday is 0) and a local time."""
+class WeeklyAt(Protocol):
+    """When the weekly summary goes out (bot.config reads it from TCAG_WEEKLY_SUMMARY_AT)."""
 
-    weekday: int
-    at: time
-
-    def describe(self) -> str:
-        return f"{('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')[self.weekday]} {self.at:%H:%M}"
-
-
-_OFF_WORDS = frozenset({"", "off", "none", "never", "no"})
-
-
-def parse_weekly_at(text: str) -> WeeklyAt | None:
-    """ "mon 08:00" → WeeklyAt(0, 08:00); "off" (or empty) → None: no weekly summary."""
-    cleaned = " ".join(text.strip().casefold().split())
-    if cleaned in _OFF_WORDS:
-        return None
-    day_text, _, clock_text = cleaned.rpartition(" ")
-    if not day_text or not clock_text:
-        raise ValueError('must be a weekday and a time, e.g. "mon 08:00", or "off"')
-    days = parse_weekdays(day_text)
-    if len(days) != 1:
-        raise ValueError('must name exactly one weekday, e.g. "mon 08:00"')
-    return WeeklyAt(next(iter(days)), parse_clock(clock_text))
+    @property
+    def weekday(self) -> int: ...  # Monday is 0
+    @property
+    def at(self) -> time: ...
 
 
 @dataclass(frozen=True)

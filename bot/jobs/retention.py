@@ -14,7 +14,7 @@ from datetime import time
 from telegram.ext import Application
 
 from bot.context import BotContext, OpsApplication, Services
-from bot.domain.retention import PurgeCounts
+from bot.domain.retention import PurgeCounts, RetentionPolicy
 from bot.jobs.repeating import daily
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ async def purge_expired(services: Services) -> PurgeCounts:
     """Purge everything past its retention period now; what went, per kind."""
     settings = services.settings
     counts = await services.store.retention.purge(
-        services.clock.now(), settings.retention, via="daily job"
+        services.clock.now(), RetentionPolicy.from_settings(settings), via="daily job"
     )
     log.info("retention purge: %s", counts.summary())
     return counts

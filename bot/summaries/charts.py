@@ -20,7 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bot import texts
-from bot.summaries.content import ChartData
+from bot.domain.figures import (
+    ChartData,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 100  # 800 × 450 px: readable on a phone, small to send

@@ -18,11 +18,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain.outreach import referral_age
-from bot.domain.shift_windows import ShiftOccurrence, to_utc
-from bot.summaries import charts
-from bot.summaries.content import (
-    TOP_HOTSPOTS,
+from bot.domain.figures import (
     AckSummary,
     Briefing,
     CategoryCount,
@@ -34,6 +30,12 @@ from bot.summaries.content import (
     StatsSummary,
     Weekly,
     compare_categories,
+)
+from bot.domain.outreach import referral_age
+from bot.domain.shift_windows import ShiftOccurrence, to_utc
+from bot.summaries import charts
+from bot.summaries.content import (
+    TOP_HOTSPOTS,
     daily_chart,
     hourly_chart,
     render_briefing,

@@ -45,7 +45,9 @@ from bot.domain.outreach import ACTION_LABELS, Action, ReferralOutcome
 from bot.domain.periods import Quarter
 
 if TYPE_CHECKING:
-    from bot.summaries.content import UrgentIncident
+    from bot.domain.figures import (
+        UrgentIncident,
+    )
     from storage.models import Member
     from storage.outreach import OutreachCounts
     from storage.store import Store
