@@ -147,7 +147,7 @@ def data_calls(store: Store) -> dict[str, Callable[[], Awaitable[Any]]]:
         "by_category (last week)": lambda: store.stats.by_category(last_start, last_end),
         "by_hotspot": lambda: store.stats.by_hotspot(start, end, limit=5),
         "urgent": lambda: store.stats.urgent(start, end),
-        "outreach.counts": lambda: store.outreach.counts(start, end),
+        "outreach.counts": lambda: store.outreach_stats.counts(start, end),
         "staff_hours": lambda: store.stats.staff_hours(start, end),
         "by_hour": lambda: store.stats.by_hour(start, end, TZ),
     }

@@ -63,7 +63,7 @@ from handlers.duty import close_stale_duty
 from handlers.reports import expire_drafts
 from storage.catalog import HotspotIn
 from storage.models import Category, Hotspot, Member, ReportIn
-from storage.outreach import ContactIn, PersonIn
+from storage.outreach.inputs import ContactIn, PersonIn
 from storage.store import Store
 
 DEFAULT_OUT = Path("data/demo")
@@ -682,7 +682,7 @@ async def _past_contact(
         needs=rng.sample(list(Need), rng.randint(1, 3)),
         actions=rng.sample(list(OutreachAction), rng.randint(1, 2)),
     )
-    saved = await store.outreach.log_contact(draft, worker=worker)
+    saved = await store.contacts.log_contact(draft, worker=worker)
     history.contacts += 1
     person = getattr(saved, "person", None)
     if person is not None and person.id not in history.people:

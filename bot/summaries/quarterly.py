@@ -47,7 +47,7 @@ from bot.domain.periods import Quarter
 if TYPE_CHECKING:
     from bot.summaries.content import UrgentIncident
     from storage.models import Member
-    from storage.outreach import OutreachCounts
+    from storage.outreach.counts import OutreachCounts
     from storage.store import Store
 
 TITLE = "Quarterly partnership report"
@@ -201,7 +201,7 @@ async def gather(
                 urgent=len(in_month),
                 by_category={c.name: c.count for c in by_category},
                 ack=summarise_acks(in_month, ack_target_minutes),
-                outreach=await store.outreach.counts(month_start, month_end),
+                outreach=await store.outreach_stats.counts(month_start, month_end),
             )
         )
     urgent_by_category = Counter(i.category for i in urgent)
@@ -225,7 +225,7 @@ async def gather(
         ],
         months=months,
         ack=summarise_acks(urgent, ack_target_minutes),
-        outreach=await store.outreach.counts(start, end),
+        outreach=await store.outreach_stats.counts(start, end),
         referral_outcomes=await store.quarterly.referral_outcomes(start, end),
         actions=await store.quarterly.contact_actions(start, end),
         duty_hours=(await stats.staff_hours(start, min(end, now))).hours,
