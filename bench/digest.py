@@ -40,7 +40,7 @@ from bot.context import Services
 from bot.domain.clock import ManualClock
 from bot.domain.periods import Quarter
 from bot.summaries import compose as summaries
-from bot.summaries import quarterly
+from bot.summaries import quarterly, quarterly_content
 from storage.models import Report
 from storage.store import Store
 
@@ -221,12 +221,16 @@ async def measure_quarterly(database: str | None, label: str) -> QuarterTimes:
     quarter = Quarter.containing(bench_shift().starts_at, TZ)
     try:
         began = time.perf_counter()
-        figures = await quarterly.gather(store, quarter, tz=TZ, now=NOW, ack_target_minutes=5)
+        figures = await quarterly_content.gather(
+            store, quarter, tz=TZ, now=NOW, ack_target_minutes=5
+        )
         gathered = time.perf_counter()
         pdf = quarterly.render_pdf(figures)
         rendered = time.perf_counter()
         tracemalloc.start()
-        figures = await quarterly.gather(store, quarter, tz=TZ, now=NOW, ack_target_minutes=5)
+        figures = await quarterly_content.gather(
+            store, quarter, tz=TZ, now=NOW, ack_target_minutes=5
+        )
         quarterly.render_pdf(figures)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()

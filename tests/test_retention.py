@@ -36,7 +36,7 @@ from bot.domain.retention import (
 )
 from bot.domain.roles import Role
 from bot.summaries import compose as summaries
-from bot.summaries.quarterly import gather
+from bot.summaries.quarterly_content import gather
 from handlers.retention import RETENTION_JOB, purge_expired
 from storage.models import (
     AuditEntry,
