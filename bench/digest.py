@@ -40,7 +40,7 @@ from bot.context import Services
 from bot.domain.clock import ManualClock
 from bot.domain.periods import Quarter
 from bot.summaries import compose as summaries
-from bot.summaries import quarterly
+from bot.summaries import quarterly, quarterly_content
 from storage.models import Report
 from storage.store import Store
 
@@ -147,7 +147,7 @@ def data_calls(store: Store) -> dict[str, Callable[[], Awaitable[Any]]]:
         "by_category (last week)": lambda: store.stats.by_category(last_start, last_end),
         "by_hotspot": lambda: store.stats.by_hotspot(start, end, limit=5),
         "urgent": lambda: store.stats.urgent(start, end),
-        "outreach.counts": lambda: store.outreach.counts(start, end),
+        "outreach.counts": lambda: store.outreach_stats.counts(start, end),
         "staff_hours": lambda: store.stats.staff_hours(start, end),
         "by_hour": lambda: store.stats.by_hour(start, end, TZ),
     }
@@ -221,12 +221,16 @@ async def measure_quarterly(database: str | None, label: str) -> QuarterTimes:
     quarter = Quarter.containing(bench_shift().starts_at, TZ)
     try:
         began = time.perf_counter()
-        figures = await quarterly.gather(store, quarter, tz=TZ, now=NOW, ack_target_minutes=5)
+        figures = await quarterly_content.gather(
+            store, quarter, tz=TZ, now=NOW, ack_target_minutes=5
+        )
         gathered = time.perf_counter()
         pdf = quarterly.render_pdf(figures)
         rendered = time.perf_counter()
         tracemalloc.start()
-        figures = await quarterly.gather(store, quarter, tz=TZ, now=NOW, ack_target_minutes=5)
+        figures = await quarterly_content.gather(
+            store, quarter, tz=TZ, now=NOW, ack_target_minutes=5
+        )
         quarterly.render_pdf(figures)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()

@@ -34,7 +34,7 @@ from storage.models import (
     ReportNote,
 )
 from storage.outbox import enqueue
-from storage.outreach import ROUGH_SLEEPING_SLUG, add_referral_for_report
+from storage.outreach.referrals import ROUGH_SLEEPING_SLUG, add_referral_for_report
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ from storage.models import (
     ReportAttachment,
     ReportNote,
 )
-from storage.outreach import anonymise_contacts
+from storage.outreach.erasure import anonymise_contacts
 
 BATCH_SIZE = 1000
 USER_DATA = "user_data"  # storage.persistence's kind of bot_state row holding drafts

@@ -16,6 +16,11 @@ from storage.members import Members
 from storage.notes import Notes
 from storage.outbox import Outbox
 from storage.outreach import Outreach
+from storage.outreach.contacts import Contacts
+from storage.outreach.counts import OutreachStats
+from storage.outreach.erasure import Erasure
+from storage.outreach.people import People
+from storage.outreach.referrals import Referrals
 from storage.quarterly import QuarterlyStats
 from storage.reports import Reports
 from storage.retention import Retention
@@ -38,7 +43,15 @@ class Store:
         self.reports = Reports(sessions, clock)
         self.outbox = Outbox(sessions, clock)
         self.bot_state = BotStates(sessions, clock, engine.dialect.name)
-        self.outreach = Outreach(sessions, clock)
+        self.people = People(sessions, clock)  # outreach: find, read, edit, merge records
+        self.contacts = Contacts(sessions, clock)  # outreach contacts
+        self.referrals = Referrals(sessions, clock)  # rough sleepers seen, the referral queue
+        self.erasure = Erasure(sessions, clock)  # erasing a person on request
+        self.outreach_stats = OutreachStats(sessions)  # outreach counts: how many, never who
+        # The facade handlers/ still call; see storage.outreach.
+        self.outreach = Outreach(
+            self.people, self.contacts, self.referrals, self.erasure, self.outreach_stats
+        )
         self.shifts = ShiftPatterns(sessions, clock)  # shift patterns (admins)
         self.duty = Duty(sessions, clock)  # /on, /off: who is on duty
         self.ledger = Ledger(sessions, clock)  # briefings, digests, summaries: once each

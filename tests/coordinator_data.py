@@ -19,7 +19,7 @@ from bot.domain.outreach import Action
 from bot.domain.roles import Role
 from storage.catalog import HotspotIn
 from storage.models import Member, Report, ReportIn
-from storage.outreach import ContactIn, PersonIn, SightingIn
+from storage.outreach.inputs import ContactIn, PersonIn, SightingIn
 from storage.store import Store
 
 REPORTER_ID = 7007
@@ -103,14 +103,14 @@ async def seed_quarter(store: Store, clock: ManualClock) -> Seeded:
     )
     # Outreach: a referral in July closed as not found; two contacts in August.
     clock.set(utc(2026, 7, 12, 21))
-    referral = await store.outreach.add_sighting(
+    referral = await store.referrals.add_sighting(
         SightingIn(hotspot_id=elmer.id, seen_at=clock.now(), appearance="green sleeping bag"),
         reporter=reporter,
     )
     clock.set(utc(2026, 7, 13, 10))
-    await store.outreach.not_found(referral.id or 0, by=reporter, reporter_notice=None)
+    await store.referrals.not_found(referral.id or 0, by=reporter, reporter_notice=None)
     clock.set(utc(2026, 8, 16, 21))
-    await store.outreach.log_contact(
+    await store.contacts.log_contact(
         ContactIn(
             new_person=PersonIn(alias="Big Johnny"),
             hotspot_id=elmer.id,
@@ -120,6 +120,6 @@ async def seed_quarter(store: Store, clock: ManualClock) -> Seeded:
         worker=reporter,
     )
     clock.set(utc(2026, 8, 17, 21))
-    await store.outreach.log_contact(ContactIn(actions=[Action.DECLINED]), worker=reporter)
+    await store.contacts.log_contact(ContactIn(actions=[Action.DECLINED]), worker=reporter)
     clock.set(was)
     return Seeded(reporter, reports)

@@ -31,7 +31,7 @@ from bot.domain.roles import Role
 from bot.domain.shift_windows import ShiftOccurrence
 from storage.catalog import HotspotIn
 from storage.models import Hotspot, Member, Report, ReportIn
-from storage.outreach import ContactIn, PersonIn
+from storage.outreach.inputs import ContactIn, PersonIn
 from storage.store import Store
 
 SHIFT_START = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
@@ -162,7 +162,7 @@ async def seed_night(store: Store, clock: ManualClock) -> Night:
     night = await seed_reports(store, clock)
     crew = night.people
     clock.set(at(27, 22, 40))
-    await store.outreach.log_contact(
+    await store.contacts.log_contact(
         ContactIn(
             new_person=PersonIn(alias=f"{SECRET}alias", appearance=f"{SECRET} green coat"),
             place_text=f"{SECRET} bus shelter",
@@ -173,7 +173,7 @@ async def seed_night(store: Store, clock: ManualClock) -> Night:
         worker=crew.omar,
     )
     clock.set(at(27, 23, 10))
-    await store.outreach.log_contact(ContactIn(hotspot_id=night.elmer.id), worker=crew.omar)
+    await store.contacts.log_contact(ContactIn(hotspot_id=night.elmer.id), worker=crew.omar)
     await file(store, clock, crew.olly, "rough_sleeping", at(28, 1, 30), night.market)
     await duty(store, clock, crew.olly, at(27, 19, 50), at(28, 3, 5))
     await duty(store, clock, crew.wendy, at(27, 10, 0), at(27, 12, 0))  # that morning: outside

@@ -21,7 +21,8 @@ from bot.domain.roles import Role
 from bot.offline.chat import Person, group_chat
 from storage.db import session_factory
 from storage.models import AuditEntry, Member
-from storage.outreach import ContactIn, ContactSaved, PersonIn
+from storage.outreach.contacts import ContactSaved
+from storage.outreach.inputs import ContactIn, PersonIn
 from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
 
 OLLY = Person(2002, "Olly", "Officer", username="olly_o")
@@ -143,15 +144,15 @@ async def test_audit_by_action_person_records_show_numbers_never_aliases(
     await bot.member(OTTO, Role.OUTREACH)
     worker = await bot.store.members.by_telegram_id(OTTO.telegram_id)
     assert worker is not None
-    saved = await bot.store.outreach.log_contact(
+    saved = await bot.store.contacts.log_contact(
         ContactIn(new_person=PersonIn(alias="Zanzibar Zed"), needs=[Need.FOOD]), worker=worker
     )
     assert isinstance(saved, ContactSaved) and saved.person is not None
     number = saved.person.id
     bot.clock.advance(minutes=1)
-    await bot.store.outreach.timeline(number or 0, viewer=worker)
+    await bot.store.people.timeline(number or 0, viewer=worker)
     bot.clock.advance(minutes=1)
-    await bot.store.outreach.search("Zanz", viewer=worker)
+    await bot.store.people.search("Zanz", viewer=worker)
 
     await bot.tg.send(ADMIN, "/audit person.")
 

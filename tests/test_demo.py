@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from bot.cli.main import NO_TOKEN_HELP
 from bot.cli.main import main as tcag
-from bot.offline.demo import condensed
+from bot.offline.demo_transcript import condensed
 
 DEMO_SECONDS_AT_MOST = 60
 

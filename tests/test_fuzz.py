@@ -58,7 +58,7 @@ from bot.offline.chat import Person, group_chat, private_chat
 from storage.catalog import HotspotIn
 from storage.db import create_engine
 from storage.models import ReportIn
-from storage.outreach import ContactIn, PersonIn, SightingIn
+from storage.outreach.inputs import ContactIn, PersonIn, SightingIn
 from storage.store import Store
 from tests.conftest import (
     ADMIN,
@@ -153,11 +153,11 @@ async def seed(bot: BotHarness) -> None:
         reporter=officer,
         group_chat_id=COORDINATORS_CHAT,
     )
-    await store.outreach.add_sighting(
+    await store.referrals.add_sighting(
         SightingIn(hotspot_id=elmer.id, seen_at=bot.clock.now(), appearance="Red coat <x>"),
         reporter=warden,
     )
-    await store.outreach.log_contact(
+    await store.contacts.log_contact(
         ContactIn(new_person=PersonIn(alias="Ali <the> & fountain"), hotspot_id=elmer.id),
         worker=outreach,
     )

@@ -22,17 +22,15 @@ from bot.domain.outreach import (
 from bot.domain.roles import Role
 from storage.catalog import HotspotIn
 from storage.models import Member, OutboxMessage, OutreachContact, PersonRecord, ReportIn
-from storage.outreach import (
+from storage.outreach.contacts import ContactSaved
+from storage.outreach.inputs import (
     ContactIn,
-    ContactSaved,
-    Gone,
     LegalNameWithoutConsent,
-    Lookup,
-    MergeOutcome,
     PersonField,
     PersonIn,
     SightingIn,
 )
+from storage.outreach.people import Gone, Lookup, MergeOutcome
 from storage.store import Store
 
 
@@ -47,7 +45,7 @@ async def worker(store: Store, telegram_id: int = 30, role: Role = Role.OUTREACH
 async def new_contact(
     store: Store, by: Member, alias: str, *, notes: str | None = None, **person: object
 ) -> ContactSaved:
-    saved = await store.outreach.log_contact(
+    saved = await store.contacts.log_contact(
         ContactIn(
             new_person=PersonIn(alias=alias, **person),  # type: ignore[arg-type]
             place_text="Bus station",
@@ -65,7 +63,7 @@ async def new_contact(
 async def contact_with(
     store: Store, by: Member, person_id: int, *, notes: str | None = None
 ) -> ContactSaved:
-    saved = await store.outreach.log_contact(
+    saved = await store.contacts.log_contact(
         ContactIn(
             person_id=person_id, place_text="Market", needs=[Need.MENTAL_HEALTH], notes=notes
         ),
@@ -84,7 +82,7 @@ async def test_contact_creates_person_with_first_and_last_seen(
     first = clock.now()
     clock.advance(days=3)
     await contact_with(store, otto, saved.person.id or 0)
-    person = (await store.outreach.lookup(saved.person.id or 0)).person
+    person = (await store.people.lookup(saved.person.id or 0)).person
     assert person is not None
     assert person.first_seen == first and person.last_seen == clock.now()
     contact = saved.contact
@@ -97,10 +95,10 @@ async def test_search_is_spelling_tolerant_and_skips_merged(store: Store) -> Non
     await new_contact(store, otto, "Big Mick")
     await new_contact(store, otto, "Sarah")
     assert johnny is not None
-    assert [p.alias for p in await store.outreach.search("Jonny", viewer=otto)] == ["Johnny"]
-    assert [p.alias for p in await store.outreach.search("mick", viewer=otto)] == ["Big Mick"]
-    assert [p.alias for p in await store.outreach.search("sar", viewer=otto)] == ["Sarah"]
-    assert await store.outreach.search("Zebedee", viewer=otto) == []
+    assert [p.alias for p in await store.people.search("Jonny", viewer=otto)] == ["Johnny"]
+    assert [p.alias for p in await store.people.search("mick", viewer=otto)] == ["Big Mick"]
+    assert [p.alias for p in await store.people.search("sar", viewer=otto)] == ["Sarah"]
+    assert await store.people.search("Zebedee", viewer=otto) == []
     listed = await store.audit.recent(action_prefix="person.listed")
     assert len(listed) == 3 and all(e.actor_id == otto.id for e in listed)
     assert all("Johnny" not in (e.detail or "") for e in listed)  # ids only, never aliases
@@ -110,7 +108,7 @@ async def test_similar_asks_only_for_close_aliases(store: Store) -> None:
     otto = await worker(store)
     await new_contact(store, otto, "Johnny")
     await new_contact(store, otto, "Jenny")
-    similar = await store.outreach.similar("Jonny", viewer=otto)
+    similar = await store.people.similar("Jonny", viewer=otto)
     assert [p.alias for p in similar] == ["Johnny"]
 
 
@@ -120,7 +118,7 @@ async def test_timeline_is_newest_first_and_audited(store: Store, clock: ManualC
     assert person is not None
     clock.advance(days=1)
     await contact_with(store, otto, person.id or 0, notes="second meeting")
-    view = await store.outreach.timeline(person.id or 0, viewer=otto)
+    view = await store.people.timeline(person.id or 0, viewer=otto)
     assert view is not None
     assert [c.notes for c in view.timeline.contacts] == ["second meeting", "first meeting"]
     assert view.timeline.contacts[0].worker == "Otto"
@@ -139,14 +137,14 @@ async def test_legal_name_needs_consent(store: Store) -> None:
     assert person is not None
     pid = person.id or 0
     with pytest.raises(LegalNameWithoutConsent):
-        await store.outreach.edit(pid, PersonField.LEGAL_NAME, "John Smith", by=otto)
-    await store.outreach.edit(pid, PersonField.CONSENT, False, by=otto)
+        await store.people.edit(pid, PersonField.LEGAL_NAME, "John Smith", by=otto)
+    await store.people.edit(pid, PersonField.CONSENT, False, by=otto)
     with pytest.raises(LegalNameWithoutConsent):
-        await store.outreach.edit(pid, PersonField.LEGAL_NAME, "John Smith", by=otto)
-    await store.outreach.edit(pid, PersonField.CONSENT, True, by=otto)
-    done = await store.outreach.edit(pid, PersonField.LEGAL_NAME, "John Smith", by=otto)
+        await store.people.edit(pid, PersonField.LEGAL_NAME, "John Smith", by=otto)
+    await store.people.edit(pid, PersonField.CONSENT, True, by=otto)
+    done = await store.people.edit(pid, PersonField.LEGAL_NAME, "John Smith", by=otto)
     assert done.person is not None and done.person.legal_name == "John Smith"
-    withdrawn = await store.outreach.edit(pid, PersonField.CONSENT, False, by=otto)
+    withdrawn = await store.people.edit(pid, PersonField.CONSENT, False, by=otto)
     assert withdrawn.person is not None and withdrawn.person.legal_name is None
     edits = await store.audit.recent(action_prefix="person.edited")
     assert [e.detail for e in reversed(edits)] == ["consent", "consent", "legal_name", "consent"]
@@ -157,14 +155,14 @@ async def test_edit_validates_alias_and_lengths(store: Store) -> None:
     person = (await new_contact(store, otto, "Johnny")).person
     assert person is not None
     with pytest.raises(ValueError):
-        await store.outreach.edit(person.id or 0, PersonField.ALIAS, "   ", by=otto)
+        await store.people.edit(person.id or 0, PersonField.ALIAS, "   ", by=otto)
     with pytest.raises(ValueError):
-        await store.outreach.edit(person.id or 0, PersonField.ALIAS, "x" * 61, by=otto)
+        await store.people.edit(person.id or 0, PersonField.ALIAS, "x" * 61, by=otto)
     with pytest.raises(ValueError):
-        await store.outreach.edit(person.id or 0, PersonField.APPEARANCE, "x" * 201, by=otto)
+        await store.people.edit(person.id or 0, PersonField.APPEARANCE, "x" * 201, by=otto)
     with pytest.raises(ValidationError):
         PersonIn(alias="")
-    flags = await store.outreach.edit(
+    flags = await store.people.edit(
         person.id or 0, PersonField.FLAGS, [Flag.NRPF, Flag.SAFEGUARDING], by=otto
     )
     assert flags.person is not None and flags.person.flags == "safeg|nrpf"
@@ -181,24 +179,24 @@ async def test_merge_keeps_every_contact_and_shows_in_timeline(
     ).person
     assert keep is not None and other is not None
     await contact_with(store, otto, other.id or 0)
-    outcome = await store.outreach.merge(keep.id or 0, other.id or 0, by=otto)
+    outcome = await store.people.merge(keep.id or 0, other.id or 0, by=otto)
     assert isinstance(outcome, MergeOutcome) and outcome.moved_contacts == 2
     assert outcome.kept.age_band is AgeBand.AGE_36_50 and outcome.kept.appearance == "red hat"
-    view = await store.outreach.timeline(keep.id or 0, viewer=otto)
+    view = await store.people.timeline(keep.id or 0, viewer=otto)
     assert view is not None and len(view.timeline.contacts) == 3
     assert [(m.merged_person_id, m.merged_alias) for m in view.timeline.merges] == [
         (other.id, "Jonny")
     ]
-    gone = await store.outreach.lookup(other.id or 0)
+    gone = await store.people.lookup(other.id or 0)
     assert gone.gone is Gone.MERGED and gone.merged_into is not None
     assert gone.merged_into.id == keep.id
-    again = await store.outreach.merge(keep.id or 0, other.id or 0, by=otto)
+    again = await store.people.merge(keep.id or 0, other.id or 0, by=otto)
     assert isinstance(again, Lookup) and again.gone is Gone.MERGED
-    assert [p.alias for p in await store.outreach.search("Jonny", viewer=otto)] == ["Johnny"]
+    assert [p.alias for p in await store.people.search("Jonny", viewer=otto)] == ["Johnny"]
     # A contact for the merged record (an old draft) lands on the kept one.
     late = await contact_with(store, otto, other.id or 0)
     assert late.person is not None and late.person.id == keep.id
-    assert (await store.outreach.contact_count(keep.id or 0)) == 4
+    assert (await store.contacts.contact_count(keep.id or 0)) == 4
     merged = await store.audit.recent(action_prefix="person.merged")
     assert len(merged) == 1 and merged[0].subject == f"person:{keep.id}"
 
@@ -213,8 +211,8 @@ async def test_erase_leaves_no_text_about_the_person(store: Store, clock: Manual
     ).person
     other = (await new_contact(store, otto, "Zanzibar Z", notes="ZEDNOTE2")).person
     assert keep is not None and other is not None
-    await store.outreach.merge(keep.id or 0, other.id or 0, by=otto)
-    sighting = await store.outreach.add_sighting(
+    await store.people.merge(keep.id or 0, other.id or 0, by=otto)
+    sighting = await store.referrals.add_sighting(
         SightingIn(place_text="ZEDPLACE", seen_at=clock.now(), appearance="ZEDSIGHTING"),
         reporter=patrol,
     )
@@ -225,24 +223,24 @@ async def test_erase_leaves_no_text_about_the_person(store: Store, clock: Manual
         reporter=patrol,
         group_chat_id=None,
     )
-    queue, _ = await store.outreach.open_referrals()
+    queue, _ = await store.referrals.open_referrals()
     from_report = next(v for v in queue if v.referral.source_report_id == report.id)
-    await store.outreach.log_contact(
+    await store.contacts.log_contact(
         ContactIn(person_id=keep.id, referral_id=sighting.id, notes="ZEDNOTE3"),
         worker=otto,
         reporter_notice="Outreach found them.",
     )
-    await store.outreach.log_contact(
+    await store.contacts.log_contact(
         ContactIn(person_id=keep.id, referral_id=from_report.referral.id), worker=otto
     )
-    await store.outreach.log_contact(
+    await store.contacts.log_contact(
         ContactIn(place_text="Park", notes="someone else"), worker=otto
     )
-    before = await store.outreach.counts(
+    before = await store.outreach_stats.counts(
         clock.now() - timedelta(days=1), clock.now() + timedelta(1)
     )
 
-    erased = await store.outreach.erase(keep.id or 0, by=None, via="cli")
+    erased = await store.erasure.erase(keep.id or 0, by=None, via="cli")
 
     assert erased is not None and erased.records == 2 and erased.contacts_anonymised == 4
     markers = ("Zanzibar", "ZED")
@@ -257,11 +255,13 @@ async def test_erase_leaves_no_text_about_the_person(store: Store, clock: Manual
                         table.name,
                         column.name,
                     )
-    after = await store.outreach.counts(clock.now() - timedelta(days=1), clock.now() + timedelta(1))
+    after = await store.outreach_stats.counts(
+        clock.now() - timedelta(days=1), clock.now() + timedelta(1)
+    )
     assert after.contacts == before.contacts == 5
     assert after.anonymous_contacts == 5 and after.people_seen == 0
-    assert await store.outreach.lookup(keep.id or 0) == Lookup(None, Gone.ERASED)
-    assert await store.outreach.erase(keep.id or 0, by=None, via="cli") is None
+    assert await store.people.lookup(keep.id or 0) == Lookup(None, Gone.ERASED)
+    assert await store.erasure.erase(keep.id or 0, by=None, via="cli") is None
     audit = await store.audit.recent(action_prefix="person.erased")
     assert len(audit) == 1 and audit[0].subject == f"person:{keep.id}"
     async with store.engine.connect() as connection:
@@ -273,8 +273,8 @@ async def test_erased_person_cannot_get_a_contact(store: Store) -> None:
     otto = await worker(store)
     person = (await new_contact(store, otto, "Johnny")).person
     assert person is not None
-    await store.outreach.erase(person.id or 0, by=otto, via="admin")
-    result = await store.outreach.log_contact(ContactIn(person_id=person.id), worker=otto)
+    await store.erasure.erase(person.id or 0, by=otto, via="admin")
+    result = await store.contacts.log_contact(ContactIn(person_id=person.id), worker=otto)
     assert result == Lookup(None, Gone.ERASED)
 
 
@@ -294,7 +294,7 @@ async def test_referral_from_rough_sleeping_report(store: Store, clock: ManualCl
         reporter=patrol,
         group_chat_id=None,
     )
-    queue, total = await store.outreach.open_referrals()
+    queue, total = await store.referrals.open_referrals()
     assert total == 1
     view = queue[0]
     assert view.referral.source_report_id == report.id and view.referral.reporter_id == patrol.id
@@ -308,26 +308,26 @@ async def test_take_then_contact_closes_referral_and_tells_reporter(
     otto = await worker(store)
     other = await worker(store, 32)
     patrol = await worker(store, 31, Role.WARDEN)
-    referral = await store.outreach.add_sighting(
+    referral = await store.referrals.add_sighting(
         SightingIn(place_text="Church steps", seen_at=clock.now()), reporter=patrol
     )
     rid = referral.id or 0
-    taken = await store.outreach.take(rid, by=otto)
+    taken = await store.referrals.take(rid, by=otto)
     assert taken is not None and taken.won and taken.view.referral.status is ReferralStatus.TAKEN
-    second = await store.outreach.take(rid, by=other)
+    second = await store.referrals.take(rid, by=other)
     assert second is not None and not second.won
     assert second.view.taken_by is not None and second.view.taken_by.id == otto.id
-    saved = await store.outreach.log_contact(
+    saved = await store.contacts.log_contact(
         ContactIn(referral_id=rid, place_text="Church steps"),
         worker=otto,
         reporter_notice="Outreach found them.",
     )
     assert isinstance(saved, ContactSaved) and saved.referral_closed
-    closed = await store.outreach.referral(rid)
+    closed = await store.referrals.referral(rid)
     assert closed is not None and closed.referral.status is ReferralStatus.CLOSED
     assert closed.referral.outcome is ReferralOutcome.CONTACTED
     assert closed.referral.contact_id == saved.contact.id
-    assert not await store.outreach.not_found(rid, by=other, reporter_notice="x")
+    assert not await store.referrals.not_found(rid, by=other, reporter_notice="x")
     async with store.engine.connect() as connection:
         rows = (await connection.execute(select(OutboxMessage))).all()
     assert [(r.chat_id, r.purpose, r.text) for r in rows] == [
@@ -338,18 +338,18 @@ async def test_take_then_contact_closes_referral_and_tells_reporter(
 async def test_stale_referrals(store: Store, clock: ManualClock) -> None:
     patrol = await worker(store, 31, Role.WARDEN)
     otto = await worker(store)
-    old = await store.outreach.add_sighting(
+    old = await store.referrals.add_sighting(
         SightingIn(place_text="A", seen_at=clock.now()), reporter=patrol
     )
     clock.advance(hours=30)
-    await store.outreach.add_sighting(
+    await store.referrals.add_sighting(
         SightingIn(place_text="B", seen_at=clock.now()), reporter=patrol
     )
     clock.advance(hours=19)
-    stale = await store.outreach.stale_referrals(older_than=timedelta(hours=48))
+    stale = await store.referrals.stale_referrals(older_than=timedelta(hours=48))
     assert [v.referral.id for v in stale] == [old.id]
-    await store.outreach.not_found(old.id or 0, by=otto, reporter_notice=None)
-    assert await store.outreach.stale_referrals(older_than=timedelta(hours=48)) == []
+    await store.referrals.not_found(old.id or 0, by=otto, reporter_notice=None)
+    assert await store.referrals.stale_referrals(older_than=timedelta(hours=48)) == []
 
 
 async def test_counts(store: Store, clock: ManualClock) -> None:
@@ -367,27 +367,27 @@ async def test_counts(store: Store, clock: ManualClock) -> None:
     await contact_with(store, otto, returner.id or 0)
     await contact_with(store, otto, regular.id or 0)
     await new_contact(store, otto, "Newcomer")
-    await store.outreach.log_contact(ContactIn(place_text="Park"), worker=otto)
-    await store.outreach.add_sighting(SightingIn(place_text="A", seen_at=start), reporter=patrol)
+    await store.contacts.log_contact(ContactIn(place_text="Park"), worker=otto)
+    await store.referrals.add_sighting(SightingIn(place_text="A", seen_at=start), reporter=patrol)
     clock.advance(hours=5)
-    closed = await store.outreach.add_sighting(
+    closed = await store.referrals.add_sighting(
         SightingIn(place_text="B", seen_at=clock.now()), reporter=patrol
     )
     clock.advance(hours=1)
-    await store.outreach.not_found(closed.id or 0, by=otto, reporter_notice=None)
+    await store.referrals.not_found(closed.id or 0, by=otto, reporter_notice=None)
     clock.advance(hours=1)
     end = clock.now()
 
-    counts = await store.outreach.counts(start, end)
+    counts = await store.outreach_stats.counts(start, end)
 
     assert (counts.contacts, counts.anonymous_contacts, counts.people_seen) == (5, 1, 3)
     assert (counts.new_people, counts.returners) == (1, 1)
     assert (counts.referrals_made, counts.referrals_closed, counts.open_referrals) == (2, 1, 1)
     assert counts.open_referral_ages == (timedelta(hours=7),)
-    first = await store.outreach.counts(start0, start0 + timedelta(days=1))
+    first = await store.outreach_stats.counts(start0, start0 + timedelta(days=1))
     assert (first.contacts, first.new_people, first.returners) == (2, 2, 0)
     # The referral closed later still counts as open at the end of an earlier period.
-    early = await store.outreach.counts(start, start + timedelta(hours=5, minutes=30))
+    early = await store.outreach_stats.counts(start, start + timedelta(hours=5, minutes=30))
     assert early.open_referrals == 2
 
 

@@ -18,7 +18,8 @@ from bot.domain.audit import AuditAction
 from bot.domain.clock import ManualClock
 from bot.domain.outreach import Action, ReferralOutcome
 from bot.domain.periods import Quarter
-from bot.summaries.quarterly import HEADINGS, NOT_ACKNOWLEDGED, build_report, gather, render_pdf
+from bot.summaries.quarterly import HEADINGS, build_report, render_pdf
+from bot.summaries.quarterly_content import NOT_ACKNOWLEDGED, gather
 from storage.store import Store
 from tests.conftest import make_settings
 from tests.coordinator_data import DESCRIPTION, seed_quarter

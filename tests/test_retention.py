@@ -37,7 +37,7 @@ from bot.domain.retention import (
 from bot.domain.roles import Role
 from bot.jobs.retention import RETENTION_JOB, purge_expired
 from bot.summaries import compose as summaries
-from bot.summaries.quarterly import gather
+from bot.summaries.quarterly_content import gather
 from storage.models import (
     AuditEntry,
     DutySession,
@@ -45,7 +45,8 @@ from storage.models import (
     PersonRecord,
     ReportIn,
 )
-from storage.outreach import ContactIn, ContactSaved, PersonIn, SightingIn
+from storage.outreach.contacts import ContactSaved
+from storage.outreach.inputs import ContactIn, PersonIn, SightingIn
 from storage.store import Store
 from tests.conftest import BotHarness, make_settings
 from tests.digest_data import (
@@ -121,7 +122,7 @@ async def _contact(store: Store, clock: ManualClock, when: datetime, **fields: A
     clock.set(when)
     crew_omar = await store.members.by_telegram_id(2004)
     assert crew_omar is not None
-    saved = await store.outreach.log_contact(ContactIn(**fields), worker=crew_omar)
+    saved = await store.contacts.log_contact(ContactIn(**fields), worker=crew_omar)
     assert isinstance(saved, ContactSaved)
     return saved
 
@@ -141,7 +142,7 @@ async def seed(store: Store, clock: ManualClock) -> dict[str, int]:
         night.weapon.id or 0, by=crew.olly, kind="photo", file_id=f"{SECRET}FILEID"
     )
     clock.set(at(28, 10, 0))
-    sighting = await store.outreach.add_sighting(
+    sighting = await store.referrals.add_sighting(
         SightingIn(place_text=f"{SECRET} arches", seen_at=clock.now(), appearance=f"{SECRET} hat"),
         reporter=crew.wendy,
     )
@@ -163,8 +164,8 @@ async def seed(store: Store, clock: ManualClock) -> dict[str, int]:
     )
     assert one.person is not None and two.person is not None
     clock.set(at(28, 12, 30))
-    await store.outreach.merge(one.person.id or 0, two.person.id or 0, by=crew.omar)
-    await store.outreach.timeline(one.person.id or 0, viewer=crew.omar)  # audited view
+    await store.people.merge(one.person.id or 0, two.person.id or 0, by=crew.omar)
+    await store.people.timeline(one.person.id or 0, viewer=crew.omar)  # audited view
     ids["merged_kept"], ids["merged_away"] = one.person.id or 0, two.person.id or 0
     returner = await _contact(
         store,
@@ -232,7 +233,7 @@ async def seed(store: Store, clock: ManualClock) -> dict[str, int]:
         notes=f"{FRESH} notes",
         place_text=f"{FRESH} doorway",
     )
-    await store.outreach.add_sighting(
+    await store.referrals.add_sighting(
         SightingIn(place_text=f"{FRESH} arches", seen_at=clock.now(), appearance=f"{FRESH} hat"),
         reporter=crew.wendy,
     )
@@ -294,8 +295,8 @@ async def figures(store: Store, clock: ManualClock) -> dict[str, object]:
         "by_hotspot": await store.stats.by_hotspot(*november),
         "urgent": await store.stats.urgent(*november),
         "staff": await store.stats.staff_hours(*november),
-        "outreach": await store.outreach.counts(*november),
-        "shift_outreach": await store.outreach.counts(SHIFT_START, SHIFT_END),
+        "outreach": await store.outreach_stats.counts(*november),
+        "shift_outreach": await store.outreach_stats.counts(SHIFT_START, SHIFT_END),
         "referral_outcomes": await store.quarterly.referral_outcomes(*november),
         "actions": await store.quarterly.contact_actions(*november),
         "quarter": await gather(
@@ -413,12 +414,12 @@ async def test_anonymised_people_are_left_out_of_searches_and_lists(
     omar = await store.members.by_telegram_id(2004)
     await store.retention.purge(NOW, RetentionPolicy.from_settings(make_settings()))
 
-    assert await store.outreach.search("erased", viewer=omar) == []
-    assert await store.outreach.search(SECRET, viewer=omar) == []
-    listed = {p.id for p in await store.outreach.recent(viewer=omar, limit=50)}
+    assert await store.people.search("erased", viewer=omar) == []
+    assert await store.people.search(SECRET, viewer=omar) == []
+    listed = {p.id for p in await store.people.recent(viewer=omar, limit=50)}
     assert ids["returner"] in listed and ids["merged_kept"] not in listed
     # An old button still opens the record: no details, its contacts (needs, actions) kept.
-    found = await store.outreach.timeline(ids["merged_kept"], viewer=omar)
+    found = await store.people.timeline(ids["merged_kept"], viewer=omar)
     assert found is not None
     assert found.person.alias == f"{ANONYMISED_ALIAS_PREFIX}{ids['merged_kept']}"
     contacts = found.timeline.contacts

@@ -28,7 +28,7 @@ from bot.summaries import compose as summaries
 from bot.summaries.charts import PNG_SIGNATURE
 from bot.summaries.compose import Composed
 from storage.catalog import HotspotIn
-from storage.outreach import ContactIn, SightingIn
+from storage.outreach.inputs import ContactIn, SightingIn
 from storage.store import Store
 from tests.conftest import make_settings
 from tests.digest_data import (
@@ -181,7 +181,7 @@ async def test_briefing_contents(store: Store, clock: ManualClock, settings: Set
     crew = night.people
     # A rough sleeper seen on Wednesday, still waiting: stale after 48 h.
     clock.set(at(25, 10))
-    await store.outreach.add_sighting(
+    await store.referrals.add_sighting(
         SightingIn(
             hotspot_id=night.elmer.id,
             place_text=f"{SECRET} doorway",
@@ -196,7 +196,7 @@ async def test_briefing_contents(store: Store, clock: ManualClock, settings: Set
     await store.notes.clear(cleared.id or 0, crew.cara)
     await store.notes.add(crew.cara, "  Second note  ")
     await duty(store, clock, crew.olly, at(28, 19, 40), None)
-    await store.outreach.log_contact(ContactIn(), worker=crew.omar)  # today: not in counts
+    await store.contacts.log_contact(ContactIn(), worker=crew.omar)  # today: not in counts
     now = at(28, 19, 45)
     clock.set(now)
     saturday = ShiftOccurrence("Friday late", at(28, 20).date(), at(28, 20), at(29, 3))

@@ -149,10 +149,10 @@ def cmd_person_erase(args: argparse.Namespace) -> int:
         store = open_store(settings)
         try:
             await prepare_database(settings, store)
-            found = await store.outreach.lookup(person_id)
+            found = await store.people.lookup(person_id)
             if found.person is None:
                 return None
-            contacts = await store.outreach.contact_count(person_id)
+            contacts = await store.contacts.contact_count(person_id)
             return f"Person {person_id}: {found.person.alias}, {contacts} contacts."
         finally:
             await store.close()
@@ -160,7 +160,7 @@ def cmd_person_erase(args: argparse.Namespace) -> int:
     async def erase() -> str | None:
         store = open_store(settings)
         try:
-            erased = await store.outreach.erase(person_id, by=None, via="cli")
+            erased = await store.erasure.erase(person_id, by=None, via="cli")
         finally:
             await store.close()
         if erased is None:

@@ -25,18 +25,20 @@ the quarterly partnership report are written beside the transcript.
 Before the evening, twelve weeks of earlier shifts are seeded straight into the store (reports,
 acknowledgements, outreach contacts, a referral still open since Wednesday), so the briefing,
 the digest's "last week" column and the quarterly report have something to compare with.
+
+This module is the driver: the settings, the Evening (people's hands and the clock) and
+the run. The evening itself is in `bot.offline.demo_script`, the printing in
+`bot.offline.demo_transcript`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,26 +46,35 @@ from zoneinfo import ZoneInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from sqlalchemy.engine import URL
 
-from bot import texts
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import OpsApplication
 from bot.domain.catalog import read_places_csv
 from bot.domain.clock import ManualClock
-from bot.domain.incidents import AckKind
-from bot.domain.outreach import Action as OutreachAction
-from bot.domain.outreach import AgeBand, Need, SleepingSite
 from bot.domain.periods import Quarter
 from bot.domain.roles import Role
 from bot.jobs.draft_expiry import expire_drafts
 from bot.jobs.duty_close import close_stale_duty
 from bot.jobs.escalation import escalate_overdue
 from bot.jobs.scheduler import run_due
-from bot.offline.bot_api import ApiCall, LocalBotAPI, LocalRequest, SentMessage
+from bot.offline.bot_api import LocalBotAPI, LocalRequest, SentMessage
 from bot.offline.chat import LocalTelegram, Person, group_chat
+from bot.offline.demo_script import (
+    ALEX,
+    EVENING,
+    EVERYONE,
+    GROUP_CHAT_ID,
+    GROUP_NAME,
+    HISTORY_WEEKS,
+    HOTSPOTS_CSV,
+    TIMEZONE,
+    DemoError,
+    local,
+    play_evening,
+    seed_history,
+)
+from bot.offline.demo_transcript import Shown, Transcript, Write
 from storage.catalog import HotspotIn
-from storage.models import Category, Hotspot, Member, ReportIn
-from storage.outreach import ContactIn, PersonIn
 from storage.store import Store
 
 DEFAULT_OUT = Path("data/demo")
@@ -72,49 +83,13 @@ TRANSCRIPT_FILE = "transcript.txt"
 DIGEST_TEXT_FILE = "digest.txt"
 DIGEST_CHART_FILE = "digest-chart.png"
 
-TIMEZONE = "Europe/London"
-EVENING = date(2026, 11, 27)  # a Friday
-GROUP_CHAT_ID = -1_000_000_000_002  # the demo's coordinators' group
-GROUP_NAME = "Coordinators' group"
 JOB_STEP = timedelta(minutes=5)  # how often the simulated jobs look for work
 ACTION_TIME = timedelta(seconds=15)  # a message typed or a button tapped
-HISTORY_WEEKS = 12  # of earlier shifts seeded, so the figures have something to compare with
 
-ALEX = Person(100_001, "Alex", "Admin", "alex_admin")  # admin, coordinator
-OLLY = Person(100_002, "Olly", "Officer")
-WENDY = Person(100_003, "Wendy", "Warden")
-OMAR = Person(100_004, "Omar", "Outreach")
-# Colleagues who patrolled the earlier weeks (the seeded history); they stay at home tonight.
-PAT = Person(100_005, "Pat", "Patel")
-WILL = Person(100_006, "Will", "Walker")
-ROSA = Person(100_007, "Rosa", "Reid")
-EVERYONE = (ALEX, OLLY, WENDY, OMAR, PAT, WILL, ROSA)
-
-# A small town: the first six places of examples/hotspots.csv, with their aliases.
-HOTSPOTS_CSV = """\
-name,lat,lon,radius_m,aliases
-Elmer Square,52.60120,-1.10340,80,the fountain|the square|fountain square
-Bus Station,52.60310,-1.09870,120,bus stn|the bus station|coach station
-Market Street,52.60050,-1.10090,150,market st|the market
-Riverside Walk,52.59810,-1.10620,250,the river|towpath|riverside
-Multi-storey car park,52.59960,-1.09820,90,multi storey|the multi-storey|car park
-Kings Arms,52.60160,-1.09970,40,the kings|kings arms pub
-"""
-MARKET_STREET = (52.60062, -1.10101)  # where Wendy stands when she reports
-
-Write = Callable[[str], None]
-
-_SHOWN_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation"}
-_EDIT_METHODS = {"editMessageText", "editMessageCaption", "editMessageReplyMarkup"}
 _INVITE_CODE = re.compile(r"start=([A-Za-z0-9_-]+)")
-_REFERENCE = re.compile(r"R-\d+")
-_INDENT = " " * 7  # under "21:14  "
 
 
-class DemoError(Exception):
-    """The script met something it did not expect: the bot changed under it."""
-
-
+# ---- settings, files -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DemoFiles:
     """Where the demo wrote its files."""
@@ -137,140 +112,6 @@ class DemoFiles:
         ]
 
 
-@dataclass(frozen=True)
-class Shown:
-    """One message the bot sent or edited, as it stood right after that call."""
-
-    chat_id: int
-    kind: str  # text, photo, document, …
-    text: str  # plain (a photo's caption), as a person reads it
-    file_bytes: bytes | None
-
-
-# ---- the transcript --------------------------------------------------------------------------
-class Transcript:
-    """Lines as they happen: people's actions, and what the bot sent, in local time."""
-
-    def __init__(self, clock: ManualClock, tz: ZoneInfo, write: Write) -> None:
-        self.clock = clock
-        self.tz = tz
-        self.write = write
-        self.lines: list[str] = []
-        self.shown: list[Shown] = []
-        self.names: dict[int, str] = {GROUP_CHAT_ID: GROUP_NAME}
-        self._bodies: list[list[str]] = []  # every message body shown, in full
-        self.presser = "them"  # who pressed the button a popup answers
-
-    def emit(self, *lines: str) -> None:
-        for line in lines:
-            self.lines.append(line)
-            self.write(line)
-
-    def stamp(self) -> str:
-        return texts.local_time(self.clock.now(), self.tz)
-
-    def heading(self, text: str, at: datetime | None = None) -> None:
-        """A scene's title; `at` when the scene starts later than now (a scheduled run)."""
-        when = texts.local_time(at, self.tz) if at is not None else self.stamp()
-        self.emit("", f"── {when}  {text} " + "─" * max(3, 72 - len(text)))
-
-    def person(self, person: Person, what: str, *, in_group: bool = False) -> None:
-        where = f" ({GROUP_NAME})" if in_group else ""
-        self.emit(f"{self.stamp()}  {person.name}{where} → bot: {what}")
-
-    def name_of(self, chat_id: int) -> str:
-        return self.names.get(chat_id, f"chat {chat_id}")
-
-    def on_call(self, call: ApiCall, message: SentMessage | None) -> None:
-        """A LocalBotAPI listener: every message sent or edited, as it stands now."""
-        if call.method == "answerCallbackQuery":
-            popup = str(call.params.get("text") or "").strip()
-            if popup:
-                self.emit(f"{self.stamp()}  bot → {self.presser} (popup): {popup}")
-            return
-        if message is None or call.method not in _SHOWN_METHODS | _EDIT_METHODS:
-            return
-        edited = call.method in _EDIT_METHODS
-        if call.method == "editMessageReplyMarkup" and not message.inline_buttons:
-            return  # only its buttons went: nothing new to read
-        self.shown.append(Shown(message.chat_id, message.kind, message.plain, message.file_bytes))
-        to = self.name_of(message.chat_id) + (" (edited)" if edited else "")
-        full = _body_lines(message)
-        body = condensed(full, self._bodies)
-        self._bodies.append(full)
-        lines = [f"{self.stamp()}  bot → {to}: {body[0]}".rstrip()]
-        lines += [f"{_INDENT}{line}".rstrip() for line in body[1:]]
-        lines += [f"{_INDENT}{line}" for line in _button_lines(message)]
-        self.emit(*lines)
-
-
-# A long message much like one shown before (the briefing each member gets at /on, every copy
-# of an alert) is shown by what differs; the first line always stays, so it reads on its own.
-CONDENSE_FROM_LINES = 6
-CONDENSE_SHARED = 0.6
-CONDENSE_LOOK_BACK = 40
-
-
-def condensed(lines: list[str], earlier: Sequence[list[str]]) -> list[str]:
-    """`lines`, or its first line and what differs from a recent message sharing most of it."""
-    if len(lines) < CONDENSE_FROM_LINES:
-        return lines
-    for before in reversed(earlier[-CONDENSE_LOOK_BACK:]):
-        prefix = _shared(lines, before)
-        suffix = _shared(lines[prefix:][::-1], before[prefix:][::-1])
-        if prefix + suffix < CONDENSE_SHARED * len(lines):
-            continue
-        shown = lines[:1]
-        if prefix > 1:
-            shown.append(f"⋯ {_lines(prefix - 1)} as above")
-        shown += lines[max(prefix, 1) : len(lines) - suffix]
-        if suffix:
-            shown.append(f"⋯ {_lines(suffix)} as above")
-        return shown
-    return lines
-
-
-def _shared(a: Sequence[str], b: Sequence[str]) -> int:
-    count = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        count += 1
-    return count
-
-
-def _lines(count: int) -> str:
-    return f"{count} line{'s' if count != 1 else ''}"
-
-
-def _body_lines(message: SentMessage) -> list[str]:
-    text = message.plain
-    if message.kind == "photo":
-        size = f" {len(message.file_bytes) // 1024} KB" if message.file_bytes else ""
-        return [f"[photo{size}] {text}".rstrip()]
-    if message.kind == "document":
-        return [f"[document {message.file_name or 'file'}] {text}".rstrip()]
-    if message.kind == "location":
-        return ["[location]"]
-    return text.splitlines() or [""]
-
-
-def _button_lines(message: SentMessage) -> list[str]:
-    markup = message.reply_markup or {}
-    lines: list[str] = []
-    for row in markup.get("inline_keyboard") or []:
-        lines.append("  ".join(f"[{button.get('text', '')}]" for button in row))
-    keyboard = markup.get("keyboard") or []
-    for index, row in enumerate(keyboard):
-        cells = []
-        for button in row:
-            label = button.get("text", "") if isinstance(button, dict) else str(button)
-            cells.append(f"[{label}]")
-        lines.append(("keyboard: " if index == 0 else "          ") + "  ".join(cells))
-    return lines
-
-
-# ---- the evening -----------------------------------------------------------------------------
 class DemoSettings(Settings):
     """Settings from the values given and the defaults only: the environment and `.env` are
     never read, so the demo cannot pick up the real token or database, and a malformed `.env`
@@ -301,12 +142,7 @@ def demo_database_url(folder: Path) -> str:
     return URL.create("sqlite+aiosqlite", database=str(folder / DATABASE_FILE)).render_as_string()
 
 
-def local(tz: ZoneInfo, hour: int, minute: int = 0) -> datetime:
-    """A time of the demo's evening (hours before noon are the next morning), in UTC."""
-    day = EVENING if hour >= 12 else EVENING + timedelta(days=1)
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz).astimezone(UTC)
-
-
+# ---- the script's hands ----------------------------------------------------------------------
 class Evening:
     """The script's hands: people acting through the bot, and time moving on."""
 
@@ -426,267 +262,6 @@ def _next_step(now: datetime) -> datetime:
     seconds = int(JOB_STEP.total_seconds())
     epoch = int(now.timestamp())
     return datetime.fromtimestamp((epoch // seconds + 1) * seconds, UTC)
-
-
-async def play_evening(evening: Evening) -> None:
-    """The script. Each step moves the clock on, then people act through the bot."""
-    t = evening.transcript
-
-    t.heading("Alex Admin, the coordinator on duty tonight, sets up the shift")
-    await evening.say(ALEX, "/shifts add Friday late | fri,sat | 20:00 | 03:00")
-    await evening.until(19, 31)
-    t.heading("Three new colleagues join by invite")
-    await evening.join(OLLY, "officer")
-    await evening.join(WENDY, "warden")
-    await evening.join(OMAR, "outreach")
-    await evening.until(19, 38)
-    await evening.say(
-        ALEX,
-        "/brief add Christmas lights switch-on in Market Street until 22:00: "
-        "big crowds, keep an eye on the car park",
-    )
-
-    t.heading(
-        "15 minutes before the shift: the briefing goes to the coordinators",
-        local(evening.tz, 19, 45),
-    )
-    await evening.until(19, 45)
-
-    await evening.until(20, 0)
-    t.heading("The shift starts: the team goes on duty (each gets the briefing)")
-    await evening.say(OLLY, "/on")
-    await evening.until(20, 1)
-    await evening.say(WENDY, "/on")
-    await evening.until(20, 2)
-    await evening.say(OMAR, "/on")
-    await evening.until(20, 5)
-    await evening.say(ALEX, "/duty")
-
-    await evening.until(20, 41)
-    t.heading("A quick report: a plain message is read for a category and a place")
-    await evening.say(OLLY, "3 lads drinking by the fountain in Elmer Square")
-    await evening.press(OLLY, "Confirm")
-
-    await evening.until(21, 8)
-    t.heading("A guided report: weapon seen, with a location and a photo (urgent)")
-    await evening.say(WENDY, "/report")
-    await evening.press(WENDY, "Weapon seen")
-    await evening.share_location(WENDY, *MARKET_STREET)
-    await evening.send_photo(WENDY, "demo-photo-market-street")
-    await evening.say(
-        WENDY, "Lad in a black puffer showing a knife to a group outside the phone shop"
-    )
-    await evening.press(WENDY, "4-9")
-    await evening.press(WENDY, "Urgent")
-    await evening.press(WENDY, "Confirm")
-    urgent = _REFERENCE.search(evening.last_text(WENDY))
-    if urgent is None:
-        raise DemoError("no reference in the reply to the urgent report")
-
-    await evening.until(21, 13)
-    t.heading("The coordinator acknowledges in the group: every copy of the alert says so")
-    await evening.press(ALEX, "Acknowledge", in_group=True)
-
-    await evening.until(22, 6)
-    t.heading("Rough sleeping: the report becomes a referral for outreach")
-    await evening.say(OLLY, "man sleeping rough in the doorway of the kings arms")
-    await evening.press(OLLY, "Confirm")
-
-    await evening.until(22, 31)
-    t.heading("Outreach works the referral queue and logs the contact")
-    await evening.say(OMAR, "/referrals")
-    await evening.press(OMAR, "Log contact")
-    await evening.press(OMAR, "New person")
-    await evening.say(OMAR, "Kingsley")
-    await evening.press(OMAR, "36–50")
-    await evening.say(OMAR, "grey hoodie, small black dog")
-    await evening.press(OMAR, "Where the referral was")
-    await evening.press(OMAR, "Doorway")
-    await evening.press(OMAR, "Accommodation")
-    await evening.press(OMAR, "Alcohol")
-    await evening.press(OMAR, "Done")
-    await evening.press(OMAR, "StreetLink")
-    await evening.press(OMAR, "Hostel")
-    await evening.press(OMAR, "Done")
-    await evening.press(OMAR, "Yes")
-    await evening.say(OMAR, "Will try the night shelter tomorrow; dog can go too")
-    await evening.press(OMAR, "Save")
-
-    await evening.until(23, 20)
-    t.heading("Another contact, anonymous, at the bus station")
-    await evening.say(OMAR, "/contact")
-    await evening.press(OMAR, "Anonymous")
-    await evening.press(OMAR, "Bus Station")
-    await evening.press(OMAR, "Begging pitch")
-    await evening.press(OMAR, "Food")
-    await evening.press(OMAR, "Done")
-    await evening.press(OMAR, "Declined")
-    await evening.press(OMAR, "Done")
-    await evening.press(OMAR, "Skip")
-    await evening.press(OMAR, "Save")
-
-    await evening.until(0, 30)
-    t.heading("The coordinator reviews open urgent incidents and closes one")
-    await evening.say(ALEX, "/open")
-    await evening.say(ALEX, f"/close {urgent.group(0)} Two arrested, knife recovered by police")
-
-    await evening.until(1, 17)
-    t.heading("Criminal damage in the car park")
-    await evening.say(WENDY, "bins set on fire in the multi-storey car park")
-    await evening.press(WENDY, "Confirm")
-
-    await evening.until(2, 45)
-    t.heading("Outreach finishes the round")
-    await evening.say(OMAR, "/off")
-
-    t.heading(
-        "The shift ends: the digest, with its chart, goes to the coordinators",
-        local(evening.tz, 3, 0),
-    )
-    await evening.until(3, 0)
-    await evening.until(3, 5)
-    t.heading("The team goes off duty")
-    await evening.say(OLLY, "/off")
-    await evening.say(WENDY, "/off")
-
-
-# ---- the weeks before ------------------------------------------------------------------------
-@dataclass
-class History:
-    """What the earlier weeks left in the database, for the summary line."""
-
-    reports: int = 0
-    urgent: int = 0
-    contacts: int = 0
-    people: list[int] = field(default_factory=list)
-
-
-_NIGHT_CATEGORIES = (
-    ("street_drinking", 6), ("asb", 5), ("drunk_disorderly", 4), ("begging", 3),
-    ("drug_dealing", 3), ("suspicious", 3), ("criminal_damage", 2), ("gang", 1),
-    ("violence", 1), ("weapon", 1),
-)  # fmt: skip
-_ALIASES = ("Johnny", "Big Mick", "Sal", "Tiny", "Dee", "Scouse Kev", "Marta")
-
-
-async def seed_history(store: Store, clock: ManualClock, tz: ZoneInfo, alex: Member) -> History:
-    """Weeks of Friday and Saturday shifts, a quiet week since, and a referral left open.
-
-    Deterministic: the same figures every run. Filed through the store as at their times,
-    with nobody on duty and no group named, so no alert is queued for the past.
-    """
-    rng = random.Random(2026)
-    history = History()
-    categories = {c.slug: c for c in await store.categories.active()}
-    places = await store.hotspots.active()
-    colleagues = [await _colleague(store, p, r, alex) for p, r in _HISTORY_TEAM]
-    patrols, outreach = colleagues[:2], colleagues[2]
-    slugs = [slug for slug, _ in _NIGHT_CATEGORIES]
-    weights = [weight for _, weight in _NIGHT_CATEGORIES]
-
-    for nights_ago in range(HISTORY_WEEKS * 7, 0, -1):
-        day = EVENING - timedelta(days=nights_ago)
-        if day.weekday() not in (4, 5):  # Friday and Saturday nights
-            continue
-        start = datetime(day.year, day.month, day.day, 20, 0, tzinfo=tz)
-        for _ in range(rng.randint(3, 7)):
-            at = start + timedelta(minutes=rng.randrange(0, 7 * 60))
-            slug = rng.choices(slugs, weights)[0]
-            await _past_report(
-                store, clock, rng, history, at, categories[slug], rng.choice(places),
-                rng.choice(patrols), alex,
-            )  # fmt: skip
-        for _ in range(rng.randint(1, 3)):
-            at = start + timedelta(minutes=rng.randrange(30, 6 * 60))
-            await _past_contact(store, clock, rng, history, at, rng.choice(places), outreach)
-    # The week since: a few daytime reports, and a rough sleeper nobody has found yet.
-    for day_offset, hour, slug in ((-3, 15, "begging"), (-2, 11, "asb"), (-1, 16, "suspicious")):
-        at = datetime(EVENING.year, EVENING.month, EVENING.day, hour, 10, tzinfo=tz)
-        await _past_report(
-            store, clock, rng, history, at + timedelta(days=day_offset), categories[slug],
-            rng.choice(places), patrols[1], alex,
-        )  # fmt: skip
-    wednesday = datetime(EVENING.year, EVENING.month, EVENING.day, 14, 5, tzinfo=tz)
-    await _past_report(
-        store, clock, rng, history, wednesday - timedelta(days=2), categories["rough_sleeping"],
-        next(p for p in places if p.name == "Riverside Walk"), patrols[0], alex,
-        description="Tent under the footbridge",
-    )  # fmt: skip
-    return history
-
-
-_HISTORY_TEAM = ((PAT, Role.OFFICER), (WILL, Role.WARDEN), (ROSA, Role.OUTREACH))
-
-
-async def _colleague(store: Store, person: Person, role: Role, alex: Member) -> Member:
-    pending, _ = await store.members.request_access(person.telegram_id, person.name, None)
-    member = await store.members.approve(pending.id or 0, role, by=alex)
-    if member is None:
-        raise DemoError(f"could not add {person.name}")
-    return member
-
-
-async def _past_report(
-    store: Store,
-    clock: ManualClock,
-    rng: random.Random,
-    history: History,
-    at: datetime,
-    category: Category,
-    place: Hotspot,
-    reporter: Member,
-    alex: Member,
-    *,
-    description: str | None = None,
-) -> None:
-    clock.set(at)
-    report = await store.reports.file(
-        ReportIn(
-            category_id=category.id or 0,
-            hotspot_id=place.id,
-            description=description or f"{category.name} at {place.name}",
-            people_count=rng.choice(("1", "2-3", "2-3", "4-9")),
-            urgent=category.urgent,
-        ),
-        reporter=reporter,
-        group_chat_id=None,
-    )
-    history.reports += 1
-    if category.urgent:
-        history.urgent += 1
-        clock.set(at + timedelta(minutes=rng.randint(1, 9), seconds=rng.randint(0, 59)))
-        await store.reports.acknowledge(report.id or 0, by=alex, kind=AckKind.ACKNOWLEDGED)
-    if category.urgent or (category.slug != "rough_sleeping" and rng.random() < 0.6):
-        clock.set(at + timedelta(minutes=rng.randint(20, 90)))
-        await store.reports.close(report.id or 0, by=alex, outcome="Dealt with on patrol")
-
-
-async def _past_contact(
-    store: Store,
-    clock: ManualClock,
-    rng: random.Random,
-    history: History,
-    at: datetime,
-    place: Hotspot,
-    worker: Member,
-) -> None:
-    clock.set(at)
-    known = history.people and rng.random() < 0.55
-    draft = ContactIn(
-        person_id=rng.choice(history.people) if known else None,
-        new_person=None
-        if known or rng.random() < 0.2
-        else PersonIn(alias=rng.choice(_ALIASES), age_band=rng.choice(list(AgeBand))),
-        hotspot_id=place.id,
-        sleeping_site=rng.choice(list(SleepingSite)),
-        needs=rng.sample(list(Need), rng.randint(1, 3)),
-        actions=rng.sample(list(OutreachAction), rng.randint(1, 2)),
-    )
-    saved = await store.outreach.log_contact(draft, worker=worker)
-    history.contacts += 1
-    person = getattr(saved, "person", None)
-    if person is not None and person.id not in history.people:
-        history.people.append(person.id)
 
 
 # ---- running it ------------------------------------------------------------------------------

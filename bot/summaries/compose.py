@@ -47,7 +47,7 @@ from bot.summaries.content import (
 
 if TYPE_CHECKING:
     from bot.context import Services
-    from storage.outreach import OutreachCounts
+    from storage.outreach.counts import OutreachCounts
 
 WEEKS_COMPARED = 4  # the weekly summary sets the week against the four before
 
@@ -72,8 +72,8 @@ async def briefing(
     """Before a shift (or on demand): what happened since the last one, notes, who is on."""
     store, settings = services.store, services.settings
     stale_after = timedelta(hours=settings.referral_stale_hours)
-    _, open_referrals = await store.outreach.open_referrals(limit=0)
-    stale = await store.outreach.stale_referrals(older_than=stale_after)
+    _, open_referrals = await store.referrals.open_referrals(limit=0)
+    stale = await store.referrals.stale_referrals(older_than=stale_after)
     content = Briefing(
         shift=occurrence.pattern_name if occurrence else None,
         starts_at=occurrence.starts_at if occurrence else None,
@@ -127,7 +127,7 @@ async def digest(
         categories=compare_categories(current, previous),
         hotspots=tuple(await store.stats.by_hotspot(start, end, limit=TOP_HOTSPOTS)),
         urgent=tuple(await store.stats.urgent(start, end)),
-        outreach=_outreach(await store.outreach.counts(start, end)),
+        outreach=_outreach(await store.outreach_stats.counts(start, end)),
         staff=await store.stats.staff_hours(start, end),
         late=late,
     )
@@ -171,7 +171,7 @@ async def weekly(services: Services, *, week_start: datetime, late: bool = False
         categories=compare_categories(current, _summed(before), periods=WEEKS_COMPARED),
         hotspots=tuple(await store.stats.by_hotspot(start, end, limit=TOP_HOTSPOTS)),
         urgent=AckSummary.of(await store.stats.urgent(start, end)),
-        outreach=_outreach(await store.outreach.counts(start, end)),
+        outreach=_outreach(await store.outreach_stats.counts(start, end)),
         staff=await store.stats.staff_hours(start, end),
         late=late,
     )

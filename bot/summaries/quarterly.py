@@ -1,30 +1,23 @@
 """The quarterly partnership report: figures gathered through the store, drawn as a PDF.
 
-`gather(store, quarter, ...)` asks the repository API for a quarter's counts (reports by
-month and category, hotspots, time to acknowledge urgent alerts, outreach numbers);
-`render_pdf(figures)` lays them out with reportlab, with matplotlib charts as images.
-Rendering is pure and CPU-bound: the bot runs it in a worker thread. Matplotlib is used
-through its object API (Figure + the Agg canvas), never pyplot, so no GUI backend and no
-global state are involved. Nothing personal is in the report: counts, categories, places.
+`gather(store, quarter, ...)` (bot.summaries.quarterly_content) asks the repository API for
+a quarter's counts (reports by month and category, hotspots, time to acknowledge urgent
+alerts, outreach numbers); `render_pdf(figures)` lays them out with reportlab, with the
+matplotlib charts of bot.summaries.quarterly_charts as images. Rendering is pure and
+CPU-bound: the bot runs it in a worker thread. Nothing personal is in the report: counts,
+categories, places.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
-import math
-import statistics
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -43,18 +36,20 @@ from reportlab.platypus import (
 from bot.domain.audit import AuditAction
 from bot.domain.outreach import ACTION_LABELS, Action, ReferralOutcome
 from bot.domain.periods import Quarter
+from bot.summaries.quarterly_charts import (
+    chart_acknowledgements,
+    chart_hotspots,
+    chart_month_totals,
+    chart_outreach,
+    chart_reports_by_month,
+)
+from bot.summaries.quarterly_content import TOP_HOTSPOTS, QuarterFigures, gather
 
 if TYPE_CHECKING:
-    from bot.domain.figures import (
-        UrgentIncident,
-    )
     from storage.models import Member
-    from storage.outreach import OutreachCounts
     from storage.store import Store
 
 TITLE = "Quarterly partnership report"
-TOP_HOTSPOTS = 10
-CHART_CATEGORIES = 6  # the rest are drawn together as "Other"
 NO_HOTSPOT = "No hotspot named"
 HEADINGS = (
     "Headline figures",
@@ -64,174 +59,10 @@ HEADINGS = (
     "Time to acknowledge urgent alerts",
     "Outreach",
 )
-# Minutes from an urgent report to its first acknowledgement, for the distribution.
-ACK_BUCKETS: tuple[tuple[str, float], ...] = (
-    ("under 2 min", 2),
-    ("2–5 min", 5),
-    ("5–10 min", 10),
-    ("10–30 min", 30),
-    ("over 30 min", math.inf),
-)
-NOT_ACKNOWLEDGED = "not acknowledged"
 REFERRAL_OUTCOME_LABELS = {
     ReferralOutcome.CONTACTED: "Contacted by outreach",
     ReferralOutcome.NOT_FOUND: "Not found",
 }
-
-
-# ---- figures -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CategoryRow:
-    name: str
-    total: int
-    urgent: int
-
-
-@dataclass(frozen=True)
-class HotspotRow:
-    hotspot_id: int | None  # None: reports naming no hotspot
-    name: str | None
-    total: int
-    urgent: int
-
-
-@dataclass(frozen=True)
-class AckSummary:
-    """How fast urgent alerts were acknowledged."""
-
-    urgent: int
-    acknowledged: int
-    target_minutes: int  # the escalation time: acknowledged within it, nobody was re-alerted
-    within_target: int
-    median_minutes: float | None
-    p90_minutes: float | None
-    buckets: tuple[tuple[str, int], ...]  # ACK_BUCKETS labels, then NOT_ACKNOWLEDGED
-
-    @property
-    def not_acknowledged(self) -> int:
-        return self.urgent - self.acknowledged
-
-
-def summarise_acks(timings: Sequence[UrgentIncident], target_minutes: int) -> AckSummary:
-    minutes = sorted(
-        max(0.0, (t.acknowledged_at - t.created_at).total_seconds() / 60)
-        for t in timings
-        if t.acknowledged_at is not None
-    )
-    counts = [0] * len(ACK_BUCKETS)
-    for value in minutes:
-        counts[next(i for i, (_, upper) in enumerate(ACK_BUCKETS) if value < upper)] += 1
-    buckets = [(label, n) for (label, _), n in zip(ACK_BUCKETS, counts, strict=True)]
-    buckets.append((NOT_ACKNOWLEDGED, len(timings) - len(minutes)))
-    return AckSummary(
-        urgent=len(timings),
-        acknowledged=len(minutes),
-        target_minutes=target_minutes,
-        within_target=sum(1 for value in minutes if value <= target_minutes),
-        median_minutes=statistics.median(minutes) if minutes else None,
-        # Nearest rank: the time within which 90% of acknowledged alerts were answered.
-        p90_minutes=minutes[math.ceil(0.9 * len(minutes)) - 1] if minutes else None,
-        buckets=tuple(buckets),
-    )
-
-
-@dataclass(frozen=True)
-class MonthFigures:
-    first_day: date
-    reports: int
-    urgent: int
-    by_category: dict[str, int]
-    ack: AckSummary
-    outreach: OutreachCounts
-
-    @property
-    def label(self) -> str:
-        return self.first_day.strftime("%B %Y")
-
-    @property
-    def short_label(self) -> str:
-        return self.first_day.strftime("%b")
-
-
-@dataclass(frozen=True)
-class QuarterFigures:
-    quarter: Quarter
-    timezone: str
-    start: datetime
-    end: datetime
-    generated_at: datetime
-    complete: bool  # False for the current quarter, reported so far
-    categories: list[CategoryRow]
-    previous_reports: int
-    hotspots: list[HotspotRow]
-    months: list[MonthFigures]
-    ack: AckSummary
-    outreach: OutreachCounts
-    referral_outcomes: dict[ReferralOutcome, int]
-    actions: dict[Action, int]
-    duty_hours: float | None = None
-
-    @property
-    def reports(self) -> int:
-        return sum(c.total for c in self.categories)
-
-    @property
-    def urgent(self) -> int:
-        return sum(c.urgent for c in self.categories)
-
-
-async def gather(
-    store: Store,
-    quarter: Quarter,
-    *,
-    tz: ZoneInfo,
-    now: datetime,
-    ack_target_minutes: int,
-) -> QuarterFigures:
-    """Every figure the report shows, through the repository API (counts only)."""
-    start, end = quarter.bounds(tz)
-    stats = store.stats
-    urgent = await stats.urgent(start, end)
-    months: list[MonthFigures] = []
-    for first_day, month_start, month_end in quarter.month_bounds(tz):
-        by_category = await stats.by_category(month_start, month_end)
-        in_month = [i for i in urgent if month_start <= i.created_at < month_end]
-        months.append(
-            MonthFigures(
-                first_day=first_day,
-                reports=sum(c.count for c in by_category),
-                urgent=len(in_month),
-                by_category={c.name: c.count for c in by_category},
-                ack=summarise_acks(in_month, ack_target_minutes),
-                outreach=await store.outreach.counts(month_start, month_end),
-            )
-        )
-    urgent_by_category = Counter(i.category for i in urgent)
-    urgent_by_hotspot = Counter(i.hotspot for i in urgent)
-    previous_start, previous_end = quarter.previous.bounds(tz)
-    return QuarterFigures(
-        quarter=quarter,
-        timezone=str(tz),
-        start=start,
-        end=end,
-        generated_at=now,
-        complete=end <= now,
-        categories=[
-            CategoryRow(c.name, c.count, urgent_by_category[c.name])
-            for c in await stats.by_category(start, end)
-        ],
-        previous_reports=await stats.total(previous_start, previous_end),
-        hotspots=[
-            HotspotRow(h.hotspot_id, h.name, h.count, urgent_by_hotspot[h.name])
-            for h in await stats.by_hotspot(start, end, limit=TOP_HOTSPOTS)
-        ],
-        months=months,
-        ack=summarise_acks(urgent, ack_target_minutes),
-        outreach=await store.outreach.counts(start, end),
-        referral_outcomes=await store.quarterly.referral_outcomes(start, end),
-        actions=await store.quarterly.contact_actions(start, end),
-        duty_hours=(await stats.staff_hours(start, min(end, now))).hours,
-    )
 
 
 # ---- wording -----------------------------------------------------------------------------
@@ -286,135 +117,6 @@ def headline_rows(figures: QuarterFigures) -> list[tuple[str, str]]:
     if figures.duty_hours is not None:
         rows.append(("Staff hours on duty", f"{figures.duty_hours:.0f}"))
     return rows
-
-
-# ---- charts ------------------------------------------------------------------------------
-_PALETTE = ("#1b6ca8", "#e07b39", "#3c9d5d", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4ac0d")
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    FigureCanvasAgg(figure)
-    figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def _figure(width: float = 7.0, height: float = 3.0, *, counts_on: str = "y") -> tuple[Figure, Any]:
-    figure = Figure(figsize=(width, height), layout="constrained")
-    axes = figure.add_subplot()
-    axes.spines[["top", "right"]].set_visible(False)
-    # Counts are whole numbers: no 0.5 ticks on small quarters.
-    getattr(axes, f"{counts_on}axis").set_major_locator(MaxNLocator(integer=True))
-    return figure, axes
-
-
-def _no_data(axes: Any, text: str = "No reports in this period") -> None:
-    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color="#555")
-    axes.set_xticks([])
-    axes.set_yticks([])
-
-
-def chart_month_totals(figures: QuarterFigures) -> bytes:
-    """Reports per month, with the urgent ones beside them."""
-    figure, axes = _figure(height=2.6)
-    labels = [m.short_label for m in figures.months]
-    xs = range(len(labels))
-    axes.bar([x - 0.2 for x in xs], [m.reports for m in figures.months], 0.4, label="All reports")
-    axes.bar(
-        [x + 0.2 for x in xs],
-        [m.urgent for m in figures.months],
-        0.4,
-        label="Urgent",
-        color=_PALETTE[3],
-    )
-    axes.set_xticks(list(xs), labels)
-    if not figures.reports:
-        _no_data(axes)
-    else:
-        axes.set_ylabel("Reports")
-        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    axes.set_title("Reports per month", fontsize=10)
-    return _png(figure)
-
-
-def chart_reports_by_month(figures: QuarterFigures) -> bytes:
-    """Stacked bars: reports per month, by the largest categories."""
-    figure, axes = _figure()
-    shown = [c.name for c in figures.categories[:CHART_CATEGORIES]]
-    labels = [m.short_label for m in figures.months]
-    bottoms = [0] * len(figures.months)
-    series = [(name, [m.by_category.get(name, 0) for m in figures.months]) for name in shown]
-    other = [m.reports - sum(m.by_category.get(n, 0) for n in shown) for m in figures.months]
-    if any(other):
-        series.append(("Other", other))
-    for index, (name, values) in enumerate(series):
-        axes.bar(labels, values, bottom=bottoms, label=name, color=_PALETTE[index % len(_PALETTE)])
-        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-    if not figures.reports:
-        _no_data(axes)
-    else:
-        axes.set_ylabel("Reports")
-        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    axes.set_title("Reports per month by category", fontsize=10)
-    return _png(figure)
-
-
-def chart_hotspots(figures: QuarterFigures) -> bytes:
-    figure, axes = _figure(height=3.2, counts_on="x")
-    top = [h for h in figures.hotspots if h.hotspot_id is not None][:TOP_HOTSPOTS]
-    if not top:
-        _no_data(axes, "No reports at hotspots in this period")
-    else:
-        names = [h.name or "?" for h in reversed(top)]
-        axes.barh(names, [h.total for h in reversed(top)], color=_PALETTE[0], label="All")
-        axes.barh(names, [h.urgent for h in reversed(top)], color=_PALETTE[3], label="Urgent")
-        axes.set_xlabel("Reports")
-        axes.legend(fontsize=7, frameon=False)
-        axes.tick_params(axis="y", labelsize=7)
-    axes.set_title("Top hotspots", fontsize=10)
-    return _png(figure)
-
-
-def chart_acknowledgements(figures: QuarterFigures) -> bytes:
-    figure, axes = _figure(height=2.6)
-    labels = [label for label, _ in figures.ack.buckets]
-    values = [n for _, n in figures.ack.buckets]
-    if not figures.ack.urgent:
-        _no_data(axes, "No urgent reports in this period")
-    else:
-        bar_colors = [_PALETTE[2]] * (len(labels) - 1) + [_PALETTE[3]]
-        axes.bar(labels, values, color=bar_colors)
-        axes.set_ylabel("Urgent alerts")
-        axes.tick_params(axis="x", labelsize=7)
-    axes.set_title("Time to first acknowledgement", fontsize=10)
-    return _png(figure)
-
-
-def chart_outreach(figures: QuarterFigures) -> bytes:
-    figure, axes = _figure(height=2.8)
-    measures = (
-        ("Contacts", lambda o: o.contacts),
-        ("New people", lambda o: o.new_people),
-        ("Returners", lambda o: o.returners),
-        ("Referrals made", lambda o: o.referrals_made),
-    )
-    if not figures.outreach.contacts and not figures.outreach.referrals_made:
-        _no_data(axes, "No outreach work recorded in this period")
-    else:
-        width = 0.8 / len(measures)
-        for index, (name, value) in enumerate(measures):
-            xs = [month + (index - 1.5) * width for month in range(len(figures.months))]
-            axes.bar(
-                xs,
-                [value(m.outreach) for m in figures.months],
-                width=width,
-                label=name,
-                color=_PALETTE[index],
-            )
-        axes.set_xticks(range(len(figures.months)), [m.short_label for m in figures.months])
-        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    axes.set_title("Outreach per month", fontsize=10)
-    return _png(figure)
 
 
 # ---- the document ------------------------------------------------------------------------

@@ -1,0 +1,144 @@
+"""The quarterly partnership report's charts, as PNG bytes for the PDF.
+
+Matplotlib is used through its object API (Figure + the Agg canvas), never pyplot, so no
+GUI backend and no global state are involved.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from bot.summaries.quarterly_content import TOP_HOTSPOTS, QuarterFigures
+
+CHART_CATEGORIES = 6  # the rest are drawn together as "Other"
+_PALETTE = ("#1b6ca8", "#e07b39", "#3c9d5d", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4ac0d")
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure)
+    figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _figure(width: float = 7.0, height: float = 3.0, *, counts_on: str = "y") -> tuple[Figure, Any]:
+    figure = Figure(figsize=(width, height), layout="constrained")
+    axes = figure.add_subplot()
+    axes.spines[["top", "right"]].set_visible(False)
+    # Counts are whole numbers: no 0.5 ticks on small quarters.
+    getattr(axes, f"{counts_on}axis").set_major_locator(MaxNLocator(integer=True))
+    return figure, axes
+
+
+def _no_data(axes: Any, text: str = "No reports in this period") -> None:
+    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color="#555")
+    axes.set_xticks([])
+    axes.set_yticks([])
+
+
+def chart_month_totals(figures: QuarterFigures) -> bytes:
+    """Reports per month, with the urgent ones beside them."""
+    figure, axes = _figure(height=2.6)
+    labels = [m.short_label for m in figures.months]
+    xs = range(len(labels))
+    axes.bar([x - 0.2 for x in xs], [m.reports for m in figures.months], 0.4, label="All reports")
+    axes.bar(
+        [x + 0.2 for x in xs],
+        [m.urgent for m in figures.months],
+        0.4,
+        label="Urgent",
+        color=_PALETTE[3],
+    )
+    axes.set_xticks(list(xs), labels)
+    if not figures.reports:
+        _no_data(axes)
+    else:
+        axes.set_ylabel("Reports")
+        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    axes.set_title("Reports per month", fontsize=10)
+    return _png(figure)
+
+
+def chart_reports_by_month(figures: QuarterFigures) -> bytes:
+    """Stacked bars: reports per month, by the largest categories."""
+    figure, axes = _figure()
+    shown = [c.name for c in figures.categories[:CHART_CATEGORIES]]
+    labels = [m.short_label for m in figures.months]
+    bottoms = [0] * len(figures.months)
+    series = [(name, [m.by_category.get(name, 0) for m in figures.months]) for name in shown]
+    other = [m.reports - sum(m.by_category.get(n, 0) for n in shown) for m in figures.months]
+    if any(other):
+        series.append(("Other", other))
+    for index, (name, values) in enumerate(series):
+        axes.bar(labels, values, bottom=bottoms, label=name, color=_PALETTE[index % len(_PALETTE)])
+        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+    if not figures.reports:
+        _no_data(axes)
+    else:
+        axes.set_ylabel("Reports")
+        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    axes.set_title("Reports per month by category", fontsize=10)
+    return _png(figure)
+
+
+def chart_hotspots(figures: QuarterFigures) -> bytes:
+    figure, axes = _figure(height=3.2, counts_on="x")
+    top = [h for h in figures.hotspots if h.hotspot_id is not None][:TOP_HOTSPOTS]
+    if not top:
+        _no_data(axes, "No reports at hotspots in this period")
+    else:
+        names = [h.name or "?" for h in reversed(top)]
+        axes.barh(names, [h.total for h in reversed(top)], color=_PALETTE[0], label="All")
+        axes.barh(names, [h.urgent for h in reversed(top)], color=_PALETTE[3], label="Urgent")
+        axes.set_xlabel("Reports")
+        axes.legend(fontsize=7, frameon=False)
+        axes.tick_params(axis="y", labelsize=7)
+    axes.set_title("Top hotspots", fontsize=10)
+    return _png(figure)
+
+
+def chart_acknowledgements(figures: QuarterFigures) -> bytes:
+    figure, axes = _figure(height=2.6)
+    labels = [label for label, _ in figures.ack.buckets]
+    values = [n for _, n in figures.ack.buckets]
+    if not figures.ack.urgent:
+        _no_data(axes, "No urgent reports in this period")
+    else:
+        bar_colors = [_PALETTE[2]] * (len(labels) - 1) + [_PALETTE[3]]
+        axes.bar(labels, values, color=bar_colors)
+        axes.set_ylabel("Urgent alerts")
+        axes.tick_params(axis="x", labelsize=7)
+    axes.set_title("Time to first acknowledgement", fontsize=10)
+    return _png(figure)
+
+
+def chart_outreach(figures: QuarterFigures) -> bytes:
+    figure, axes = _figure(height=2.8)
+    measures = (
+        ("Contacts", lambda o: o.contacts),
+        ("New people", lambda o: o.new_people),
+        ("Returners", lambda o: o.returners),
+        ("Referrals made", lambda o: o.referrals_made),
+    )
+    if not figures.outreach.contacts and not figures.outreach.referrals_made:
+        _no_data(axes, "No outreach work recorded in this period")
+    else:
+        width = 0.8 / len(measures)
+        for index, (name, value) in enumerate(measures):
+            xs = [month + (index - 1.5) * width for month in range(len(figures.months))]
+            axes.bar(
+                xs,
+                [value(m.outreach) for m in figures.months],
+                width=width,
+                label=name,
+                color=_PALETTE[index],
+            )
+        axes.set_xticks(range(len(figures.months)), [m.short_label for m in figures.months])
+        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    axes.set_title("Outreach per month", fontsize=10)
+    return _png(figure)

@@ -1,0 +1,104 @@
+"""Outreach contacts: a worker's meeting with a person (known, new or anonymous)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.domain.clock import Clock
+from bot.domain.outreach import Action, Flag, Need, ReferralOutcome, join_slugs
+from storage.db import SessionFactory
+from storage.models import Member, OutreachContact, PersonRecord
+from storage.outreach.inputs import ContactIn, PersonField
+from storage.outreach.people import Lookup, apply_change, find_person
+from storage.outreach.referrals import close_referral
+
+
+@dataclass(frozen=True)
+class ContactSaved:
+    contact: OutreachContact
+    person: PersonRecord | None
+    referral_closed: bool  # this contact closed its referral (False: closed already, or none)
+
+
+class Contacts:
+    def __init__(self, sessions: SessionFactory, clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def log_contact(
+        self, draft: ContactIn, *, worker: Member, reporter_notice: str | None = None
+    ) -> ContactSaved | Lookup:
+        """Store a confirmed contact (and a new person with it); closes its referral.
+
+        A contact with a person merged meanwhile goes to the kept record; with a person
+        erased meanwhile nothing is stored and the Lookup says why.
+        """
+        draft = ContactIn.model_validate(draft.model_dump())
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            person: PersonRecord | None = None
+            if draft.person_id is not None:
+                found = await find_person(session, draft.person_id)
+                person = found.person or found.merged_into
+                if person is None:
+                    return found
+            elif draft.new_person is not None:
+                new = draft.new_person
+                person = PersonRecord(
+                    alias=new.alias,
+                    appearance=new.appearance,
+                    age_band=new.age_band,
+                    gender=new.gender,
+                    usual_sites=new.usual_sites,
+                    flags=join_slugs(new.flags, Flag),
+                    first_seen=now,
+                    last_seen=now,
+                    created_by_id=worker.id,
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(person)
+                await session.flush()
+            if person is not None:
+                person.last_seen = max(person.last_seen, now)
+                person.first_seen = min(person.first_seen, now)
+                if draft.consent is not None and draft.consent != person.consent_share:
+                    apply_change(person, PersonField.CONSENT, draft.consent, now=now)
+                person.updated_at = now
+                session.add(person)
+            contact = OutreachContact(
+                person_id=person.id if person else None,
+                worker_id=worker.id,
+                at=now,
+                hotspot_id=draft.hotspot_id,
+                place_text=draft.place_text,
+                lat=draft.lat,
+                lon=draft.lon,
+                sleeping_site=draft.sleeping_site,
+                needs=join_slugs(draft.needs, Need),
+                actions=join_slugs(draft.actions, Action),
+                notes=draft.notes,
+                referral_id=draft.referral_id,
+            )
+            session.add(contact)
+            await session.flush()
+            closed = False
+            if draft.referral_id is not None:
+                closed = await close_referral(
+                    session,
+                    draft.referral_id,
+                    by=worker,
+                    outcome=ReferralOutcome.CONTACTED,
+                    contact_id=contact.id,
+                    notice=reporter_notice,
+                    now=now,
+                )
+            return ContactSaved(contact, person, closed)
+
+    async def contact_count(self, person_id: int) -> int:
+        async with self._sessions() as session:
+            query = select(func.count()).where(OutreachContact.person_id == person_id)
+            return int((await session.exec(query)).one())

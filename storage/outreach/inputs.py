@@ -1,0 +1,121 @@
+"""What a worker sends in: a new person, a contact, a sighting, one edit to a record.
+
+Input is validated through these non-table models before a row is built from it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import field_validator, model_validator
+from sqlmodel import Field, SQLModel
+
+from bot.domain.outreach import (
+    MAX_APPEARANCE,
+    MAX_GENDER,
+    MAX_LEGAL_NAME,
+    MAX_NOTES,
+    MAX_PLACE_TEXT,
+    MAX_USUAL_SITES,
+    Action,
+    AgeBand,
+    Flag,
+    Need,
+    SleepingSite,
+    clean_alias,
+)
+
+
+def strip_text(value: str | None) -> str | None:
+    return (value.strip() or None) if value is not None else None
+
+
+class PersonIn(SQLModel):
+    """A new person as the worker described them."""
+
+    alias: str
+    appearance: str | None = Field(default=None, max_length=MAX_APPEARANCE)
+    age_band: AgeBand = AgeBand.UNKNOWN
+    gender: str | None = Field(default=None, max_length=MAX_GENDER)
+    usual_sites: str | None = Field(default=None, max_length=MAX_USUAL_SITES)
+    flags: list[Flag] = Field(default_factory=list)
+
+    @field_validator("alias")
+    @classmethod
+    def _alias(cls, value: str) -> str:
+        return clean_alias(value)
+
+    @field_validator("appearance", "gender", "usual_sites")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return strip_text(value)
+
+
+class ContactIn(SQLModel):
+    """A contact as the worker confirmed it: with a known person, a new one, or anonymous."""
+
+    person_id: int | None = None
+    new_person: PersonIn | None = None
+    hotspot_id: int | None = None
+    place_text: str | None = Field(default=None, max_length=MAX_PLACE_TEXT)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    sleeping_site: SleepingSite | None = None
+    needs: list[Need] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    consent: bool | None = None  # recorded on the person when given (None: not asked)
+    referral_id: int | None = None
+
+    @field_validator("place_text", "notes")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return strip_text(value)
+
+    @model_validator(mode="after")
+    def _one_person(self) -> ContactIn:
+        if self.person_id is not None and self.new_person is not None:
+            raise ValueError("a contact is with a known person or a new one, not both")
+        return self
+
+
+class SightingIn(SQLModel):
+    """ "Rough sleeper seen": where, when and what they looked like."""
+
+    hotspot_id: int | None = None
+    place_text: str | None = Field(default=None, max_length=MAX_PLACE_TEXT)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    seen_at: datetime
+    appearance: str | None = Field(default=None, max_length=300)
+
+    @field_validator("place_text", "appearance")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return strip_text(value)
+
+
+class PersonField(StrEnum):
+    """What an edit may change, one at a time (the audit row names the field, not the value)."""
+
+    ALIAS = "alias"
+    APPEARANCE = "appearance"
+    AGE_BAND = "age_band"
+    GENDER = "gender"
+    USUAL_SITES = "usual_sites"
+    FLAGS = "flags"
+    CONSENT = "consent"
+    LEGAL_NAME = "legal_name"
+
+
+TEXT_LIMITS: dict[PersonField, int] = {
+    PersonField.APPEARANCE: MAX_APPEARANCE,
+    PersonField.GENDER: MAX_GENDER,
+    PersonField.USUAL_SITES: MAX_USUAL_SITES,
+    PersonField.LEGAL_NAME: MAX_LEGAL_NAME,
+}
+
+
+class LegalNameWithoutConsent(ValueError):
+    """A legal name may be kept only while consent to share is recorded."""
