@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     draft_ttl_minutes: int = Field(
         default=30, ge=1, le=24 * 60, validation_alias="TCAG_DRAFT_TTL_MINUTES"
     )
+    # A quick report that names no place takes the member's own location (shared with /on,
+    # or their live location while on duty) when it is at most this old.
+    own_location_fresh_minutes: int = Field(
+        default=15, ge=1, le=240, validation_alias="TCAG_OWN_LOCATION_FRESH_MINUTES"
+    )
     # Urgent alerts: minutes without acknowledgement before coordinators and admins are
     # alerted again, and the sender's overall pace (Telegram allows about 30 messages/s).
     alert_escalate_minutes: int = Field(
