@@ -102,6 +102,7 @@ async def test_on_and_off(store: Store) -> None:
     assert (await store.duty.current(olly.id or 0)) == duty
     assert [m.id for m in await store.duty.on_duty()] == [olly.id]
 
+    assert (duty.lat, duty.lon) == (52.6, -1.1)
     store.clock.advance(hours=2)  # type: ignore[attr-defined]
     ended = await store.duty.end(olly.id or 0)
     assert ended is not None and ended.end_reason == ENDED_OFF
@@ -110,7 +111,8 @@ async def test_on_and_off(store: Store) -> None:
     assert await store.duty.current(olly.id or 0) is None
     assert await store.duty.on_duty() == []
     [stored] = await sessions(store)
-    assert (stored.lat, stored.lon, stored.ended_at) == (52.6, -1.1, ended.ended_at)
+    # Where a member was is theirs only: /off forgets it.
+    assert (stored.lat, stored.lon, stored.ended_at) == (None, None, ended.ended_at)
 
 
 async def test_on_duty_lists_active_members_longest_on_first(store: Store) -> None:

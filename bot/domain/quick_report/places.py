@@ -43,7 +43,7 @@ WEAK_LEADS: tuple[str, ...] = ("at", "in", "inside", "on", "by", "down", "up", "
 DETERMINERS = frozenset({"the", "a", "an", "that", "this", "those", "these", "one", "some"})
 MODIFIERS = frozenset(
     {
-        "old", "new", "main", "back", "front", "top", "bottom", "far", "little", "big",
+        "old", "new", "main", "high", "back", "front", "top", "bottom", "far", "little", "big",
         "upper", "lower", "rear", "side", "north", "south", "east", "west", "disabled",
         "public", "empty", "derelict", "closed", "down", "24", "hour", "24hr", "usual",
         "same", "war",

@@ -7,7 +7,8 @@ and when a member's own location was taken
   Theft / shoplifting are added unless a category of that slug or name exists, and each
   default category's keywords gain the reviewed street language (an admin's own keywords
   are kept; only keywords this revision moved or dropped from the defaults are removed).
-  The data is frozen here: a migration never imports the code it migrates.
+  A new (empty) database gets them whole when seeded at start-up instead. The data is
+  frozen here: a migration never imports the code it migrates.
   Whether welfare is sensitive (categories.sensitive) is not this revision's business.
 
 Revision ID: 0007
@@ -198,6 +199,8 @@ def upgrade() -> None:
             categories.c.sort_order,
         )
     ).all()
+    if not rows:
+        return  # a new database: the defaults are seeded whole at start-up
     by_slug = {row.slug: row for row in rows}
     names = {row.name.casefold() for row in rows}
     for slug, row in by_slug.items():
