@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import itertools
 import math
 import statistics
 from collections import Counter
@@ -43,6 +44,62 @@ from reportlab.platypus import (
 from bot.domain.audit import AuditAction
 from bot.domain.outreach import ACTION_LABELS, Action, ReferralOutcome
 from bot.domain.periods import Quarter
+from bot.texts.quarterly import (
+    PDF_ACK_HEADING,
+    PDF_ACKNOWLEDGED,
+    PDF_ACTION_COLUMNS,
+    PDF_ALL_CATEGORIES,
+    PDF_AUTHOR,
+    PDF_CATEGORIES_HEADING,
+    PDF_CATEGORY,
+    PDF_CHART_ACKNOWLEDGEMENTS,
+    PDF_CHART_ALL,
+    PDF_CHART_ALL_REPORTS,
+    PDF_CHART_BY_CATEGORY,
+    PDF_CHART_MONTH_TOTALS,
+    PDF_CHART_NO_HOTSPOT_REPORTS,
+    PDF_CHART_NO_OUTREACH,
+    PDF_CHART_NO_REPORTS,
+    PDF_CHART_NO_URGENT,
+    PDF_CHART_OTHER,
+    PDF_CHART_OUTREACH,
+    PDF_CHART_REPORTS,
+    PDF_HEADINGS,
+    PDF_HEADLINE_COLUMNS,
+    PDF_HEADLINE_HEADING,
+    PDF_HOTSPOT_COLUMNS,
+    PDF_HOTSPOTS_HEADING,
+    PDF_MEDIAN_TIME,
+    PDF_MONTH_COLUMNS,
+    PDF_MONTH_FORMAT,
+    PDF_MONTH_SHORT_FORMAT,
+    PDF_MONTHS_HEADING,
+    PDF_NEVER_ACKNOWLEDGED,
+    PDF_NINETY_PERCENT_WITHIN,
+    PDF_NO_HOTSPOT,
+    PDF_NO_REPORTS,
+    PDF_NOT_ACKNOWLEDGED,
+    PDF_NOT_OVER,
+    PDF_OUTCOME_COLUMNS,
+    PDF_OUTREACH_HEADING,
+    PDF_OUTREACH_MEASURES,
+    PDF_OUTREACH_NOTE,
+    PDF_QUARTER,
+    PDF_REFERRAL_OUTCOMES,
+    PDF_STILL_OPEN,
+    PDF_UNNAMED,
+    PDF_URGENT,
+    PDF_URGENT_ALERTS,
+    pdf_ack_bucket,
+    pdf_generated,
+    pdf_headline_rows,
+    pdf_minutes,
+    pdf_page,
+    pdf_percent,
+    pdf_period,
+    pdf_title,
+    pdf_within,
+)
 
 if TYPE_CHECKING:
     from bot.summaries.content import UrgentIncident
@@ -50,31 +107,15 @@ if TYPE_CHECKING:
     from storage.outreach import OutreachCounts
     from storage.store import Store
 
-TITLE = "Quarterly partnership report"
 TOP_HOTSPOTS = 10
 CHART_CATEGORIES = 6  # the rest are drawn together as "Other"
-NO_HOTSPOT = "No hotspot named"
-HEADINGS = (
-    "Headline figures",
-    "Trends by month",
-    "Reports by category",
-    "Top hotspots",
-    "Time to acknowledge urgent alerts",
-    "Outreach",
-)
+HEADINGS = PDF_HEADINGS
 # Minutes from an urgent report to its first acknowledgement, for the distribution.
-ACK_BUCKETS: tuple[tuple[str, float], ...] = (
-    ("under 2 min", 2),
-    ("2–5 min", 5),
-    ("5–10 min", 10),
-    ("10–30 min", 30),
-    ("over 30 min", math.inf),
+_ACK_LIMITS: tuple[float, ...] = (0, 2, 5, 10, 30, math.inf)
+ACK_BUCKETS: tuple[tuple[str, float], ...] = tuple(
+    (pdf_ack_bucket(lower, upper), upper) for lower, upper in itertools.pairwise(_ACK_LIMITS)
 )
-NOT_ACKNOWLEDGED = "not acknowledged"
-REFERRAL_OUTCOME_LABELS = {
-    ReferralOutcome.CONTACTED: "Contacted by outreach",
-    ReferralOutcome.NOT_FOUND: "Not found",
-}
+NOT_ACKNOWLEDGED = PDF_NOT_ACKNOWLEDGED
 
 
 # ---- figures -----------------------------------------------------------------------------
@@ -144,11 +185,11 @@ class MonthFigures:
 
     @property
     def label(self) -> str:
-        return self.first_day.strftime("%B %Y")
+        return self.first_day.strftime(PDF_MONTH_FORMAT)
 
     @property
     def short_label(self) -> str:
-        return self.first_day.strftime("%b")
+        return self.first_day.strftime(PDF_MONTH_SHORT_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -232,58 +273,28 @@ async def gather(
     )
 
 
-# ---- wording -----------------------------------------------------------------------------
-def _minutes(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.0f} min" if value >= 10 else f"{value:.1f} min"
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f}%" if whole else "–"
-
-
-def _change(now: int, before: int) -> str:
-    if before == 0:
-        return "no reports the quarter before" if now else "none either quarter"
-    change = 100 * (now - before) / before
-    if abs(change) < 0.5:
-        return f"the same as the quarter before ({before})"
-    direction = "up" if change > 0 else "down"
-    return f"{direction} {abs(change):.0f}% on the quarter before ({before})"
-
-
+# ---- wording ----------------------------------------------------------------------------
 def headline_rows(figures: QuarterFigures) -> list[tuple[str, str]]:
     ack, outreach = figures.ack, figures.outreach
-    rows = [
-        (
-            "Reports filed",
-            f"{figures.reports}: {_change(figures.reports, figures.previous_reports)}",
-        ),
-        (
-            "Urgent reports",
-            f"{figures.urgent} ({_percent(figures.urgent, figures.reports)} of all)",
-        ),
-        (
-            "Urgent alerts acknowledged",
-            f"{ack.acknowledged} of {ack.urgent}; median {_minutes(ack.median_minutes)}; "
-            f"within {ack.target_minutes} min: {ack.within_target} "
-            f"({_percent(ack.within_target, ack.urgent)})",
-        ),
-        ("Outreach contacts", f"{outreach.contacts} ({outreach.anonymous_contacts} anonymous)"),
-        (
-            "People seen by outreach",
-            f"{outreach.people_seen}: {outreach.new_people} new, {outreach.returners} returners",
-        ),
-        (
-            "Rough sleeper referrals",
-            f"{outreach.referrals_made} made, {outreach.referrals_closed} closed, "
-            f"{outreach.open_referrals} open at the end",
-        ),
-    ]
-    if figures.duty_hours is not None:
-        rows.append(("Staff hours on duty", f"{figures.duty_hours:.0f}"))
-    return rows
+    return pdf_headline_rows(
+        reports=figures.reports,
+        previous_reports=figures.previous_reports,
+        urgent=figures.urgent,
+        urgent_alerts=ack.urgent,
+        acknowledged=ack.acknowledged,
+        median_minutes=ack.median_minutes,
+        target_minutes=ack.target_minutes,
+        within_target=ack.within_target,
+        contacts=outreach.contacts,
+        anonymous_contacts=outreach.anonymous_contacts,
+        people_seen=outreach.people_seen,
+        new_people=outreach.new_people,
+        returners=outreach.returners,
+        referrals_made=outreach.referrals_made,
+        referrals_closed=outreach.referrals_closed,
+        open_referrals=outreach.open_referrals,
+        duty_hours=figures.duty_hours,
+    )
 
 
 # ---- charts ------------------------------------------------------------------------------
@@ -306,7 +317,7 @@ def _figure(width: float = 7.0, height: float = 3.0, *, counts_on: str = "y") ->
     return figure, axes
 
 
-def _no_data(axes: Any, text: str = "No reports in this period") -> None:
+def _no_data(axes: Any, text: str = PDF_CHART_NO_REPORTS) -> None:
     axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color="#555")
     axes.set_xticks([])
     axes.set_yticks([])
@@ -317,21 +328,23 @@ def chart_month_totals(figures: QuarterFigures) -> bytes:
     figure, axes = _figure(height=2.6)
     labels = [m.short_label for m in figures.months]
     xs = range(len(labels))
-    axes.bar([x - 0.2 for x in xs], [m.reports for m in figures.months], 0.4, label="All reports")
+    axes.bar(
+        [x - 0.2 for x in xs], [m.reports for m in figures.months], 0.4, label=PDF_CHART_ALL_REPORTS
+    )
     axes.bar(
         [x + 0.2 for x in xs],
         [m.urgent for m in figures.months],
         0.4,
-        label="Urgent",
+        label=PDF_URGENT,
         color=_PALETTE[3],
     )
     axes.set_xticks(list(xs), labels)
     if not figures.reports:
         _no_data(axes)
     else:
-        axes.set_ylabel("Reports")
+        axes.set_ylabel(PDF_CHART_REPORTS)
         axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    axes.set_title("Reports per month", fontsize=10)
+    axes.set_title(PDF_CHART_MONTH_TOTALS, fontsize=10)
     return _png(figure)
 
 
@@ -344,16 +357,16 @@ def chart_reports_by_month(figures: QuarterFigures) -> bytes:
     series = [(name, [m.by_category.get(name, 0) for m in figures.months]) for name in shown]
     other = [m.reports - sum(m.by_category.get(n, 0) for n in shown) for m in figures.months]
     if any(other):
-        series.append(("Other", other))
+        series.append((PDF_CHART_OTHER, other))
     for index, (name, values) in enumerate(series):
         axes.bar(labels, values, bottom=bottoms, label=name, color=_PALETTE[index % len(_PALETTE)])
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     if not figures.reports:
         _no_data(axes)
     else:
-        axes.set_ylabel("Reports")
+        axes.set_ylabel(PDF_CHART_REPORTS)
         axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    axes.set_title("Reports per month by category", fontsize=10)
+    axes.set_title(PDF_CHART_BY_CATEGORY, fontsize=10)
     return _png(figure)
 
 
@@ -361,15 +374,15 @@ def chart_hotspots(figures: QuarterFigures) -> bytes:
     figure, axes = _figure(height=3.2, counts_on="x")
     top = [h for h in figures.hotspots if h.hotspot_id is not None][:TOP_HOTSPOTS]
     if not top:
-        _no_data(axes, "No reports at hotspots in this period")
+        _no_data(axes, PDF_CHART_NO_HOTSPOT_REPORTS)
     else:
-        names = [h.name or "?" for h in reversed(top)]
-        axes.barh(names, [h.total for h in reversed(top)], color=_PALETTE[0], label="All")
-        axes.barh(names, [h.urgent for h in reversed(top)], color=_PALETTE[3], label="Urgent")
-        axes.set_xlabel("Reports")
+        names = [h.name or PDF_UNNAMED for h in reversed(top)]
+        axes.barh(names, [h.total for h in reversed(top)], color=_PALETTE[0], label=PDF_CHART_ALL)
+        axes.barh(names, [h.urgent for h in reversed(top)], color=_PALETTE[3], label=PDF_URGENT)
+        axes.set_xlabel(PDF_CHART_REPORTS)
         axes.legend(fontsize=7, frameon=False)
         axes.tick_params(axis="y", labelsize=7)
-    axes.set_title("Top hotspots", fontsize=10)
+    axes.set_title(PDF_HOTSPOTS_HEADING, fontsize=10)
     return _png(figure)
 
 
@@ -378,26 +391,26 @@ def chart_acknowledgements(figures: QuarterFigures) -> bytes:
     labels = [label for label, _ in figures.ack.buckets]
     values = [n for _, n in figures.ack.buckets]
     if not figures.ack.urgent:
-        _no_data(axes, "No urgent reports in this period")
+        _no_data(axes, PDF_CHART_NO_URGENT)
     else:
         bar_colors = [_PALETTE[2]] * (len(labels) - 1) + [_PALETTE[3]]
         axes.bar(labels, values, color=bar_colors)
-        axes.set_ylabel("Urgent alerts")
+        axes.set_ylabel(PDF_URGENT_ALERTS)
         axes.tick_params(axis="x", labelsize=7)
-    axes.set_title("Time to first acknowledgement", fontsize=10)
+    axes.set_title(PDF_CHART_ACKNOWLEDGEMENTS, fontsize=10)
     return _png(figure)
 
 
 def chart_outreach(figures: QuarterFigures) -> bytes:
     figure, axes = _figure(height=2.8)
     measures = (
-        ("Contacts", lambda o: o.contacts),
-        ("New people", lambda o: o.new_people),
-        ("Returners", lambda o: o.returners),
-        ("Referrals made", lambda o: o.referrals_made),
+        (PDF_OUTREACH_MEASURES["contacts"], lambda o: o.contacts),
+        (PDF_OUTREACH_MEASURES["new_people"], lambda o: o.new_people),
+        (PDF_OUTREACH_MEASURES["returners"], lambda o: o.returners),
+        (PDF_OUTREACH_MEASURES["referrals_made"], lambda o: o.referrals_made),
     )
     if not figures.outreach.contacts and not figures.outreach.referrals_made:
-        _no_data(axes, "No outreach work recorded in this period")
+        _no_data(axes, PDF_CHART_NO_OUTREACH)
     else:
         width = 0.8 / len(measures)
         for index, (name, value) in enumerate(measures):
@@ -411,7 +424,7 @@ def chart_outreach(figures: QuarterFigures) -> bytes:
             )
         axes.set_xticks(range(len(figures.months)), [m.short_label for m in figures.months])
         axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    axes.set_title("Outreach per month", fontsize=10)
+    axes.set_title(PDF_CHART_OUTREACH, fontsize=10)
     return _png(figure)
 
 
@@ -461,17 +474,13 @@ def _heading(text: str) -> Paragraph:
 def _title_block(figures: QuarterFigures) -> list[Any]:
     tz = ZoneInfo(figures.timezone)
     first, last = figures.quarter.first_day, figures.quarter.next.first_day - timedelta(days=1)
-    period = f"{first:%d %B %Y} to {last:%d %B %Y} ({figures.timezone})"
-    generated = figures.generated_at.astimezone(tz).strftime("%d %B %Y %H:%M")
     lines = [
-        Paragraph(escape(f"{TITLE}: {figures.quarter.title}"), _STYLES["Title"]),
-        _p(f"Town centre action group. Period: {period}.", _BODY),
-        _p(f"Generated {generated}.", _SMALL),
+        Paragraph(escape(pdf_title(figures.quarter.title)), _STYLES["Title"]),
+        _p(pdf_period(first, last, figures.timezone), _BODY),
+        _p(pdf_generated(figures.generated_at.astimezone(tz)), _SMALL),
     ]
     if not figures.complete:
-        lines.append(
-            _p("This quarter is not over yet: figures run to the time shown above.", _SMALL)
-        )
+        lines.append(_p(PDF_NOT_OVER, _SMALL))
     return lines
 
 
@@ -479,25 +488,25 @@ def _story(figures: QuarterFigures) -> list[Any]:
     months = figures.months
     story: list[Any] = _title_block(figures)
 
-    story += [_heading("Headline figures")]
-    story.append(_table([("Measure", "This quarter"), *headline_rows(figures)], [55 * mm, None]))
+    story += [_heading(PDF_HEADLINE_HEADING)]
+    story.append(_table([PDF_HEADLINE_COLUMNS, *headline_rows(figures)], [55 * mm, None]))
 
-    story += [_heading("Trends by month")]
-    month_rows: list[list[object]] = [["Month", "Reports", "Urgent", "Median to acknowledge"]]
+    story += [_heading(PDF_MONTHS_HEADING)]
+    month_rows: list[list[object]] = [list(PDF_MONTH_COLUMNS)]
     for month in months:
         month_rows.append(
-            [month.label, month.reports, month.urgent, _minutes(month.ack.median_minutes)]
+            [month.label, month.reports, month.urgent, pdf_minutes(month.ack.median_minutes)]
         )
     month_rows.append(
-        ["Quarter", figures.reports, figures.urgent, _minutes(figures.ack.median_minutes)]
+        [PDF_QUARTER, figures.reports, figures.urgent, pdf_minutes(figures.ack.median_minutes)]
     )
     story.append(_table(month_rows, [45 * mm, 25 * mm, 25 * mm, 45 * mm]))
     story += [Spacer(0, 4 * mm), _chart(chart_month_totals(figures), 55)]
     story.append(PageBreak())
 
-    story += [_heading("Reports by category")]
+    story += [_heading(PDF_CATEGORIES_HEADING)]
     category_rows: list[list[object]] = [
-        ["Category", *(m.short_label for m in months), "Quarter", "Urgent"]
+        [PDF_CATEGORY, *(m.short_label for m in months), PDF_QUARTER, PDF_URGENT]
     ]
     for category in figures.categories:
         category_rows.append(
@@ -509,10 +518,10 @@ def _story(figures: QuarterFigures) -> list[Any]:
             ]
         )
     if not figures.categories:
-        category_rows.append(["No reports in this quarter", *([""] * (len(months) + 2))])
+        category_rows.append([PDF_NO_REPORTS, *([""] * (len(months) + 2))])
     else:
         category_rows.append(
-            ["All categories", *(m.reports for m in months), figures.reports, figures.urgent]
+            [PDF_ALL_CATEGORIES, *(m.reports for m in months), figures.reports, figures.urgent]
         )
     story.append(_table(category_rows, [60 * mm] + [20 * mm] * (len(months) + 2)))
     story += [Spacer(0, 4 * mm), _chart(chart_reports_by_month(figures), 70)]
@@ -520,24 +529,26 @@ def _story(figures: QuarterFigures) -> list[Any]:
 
     top = [h for h in figures.hotspots if h.hotspot_id is not None][:TOP_HOTSPOTS]
     elsewhere = sum(h.total for h in figures.hotspots if h.hotspot_id is None)
-    hotspot_rows: list[list[object]] = [["Hotspot", "Reports", "Urgent", "Share"]]
+    hotspot_rows: list[list[object]] = [list(PDF_HOTSPOT_COLUMNS)]
     for hotspot in top:
         hotspot_rows.append(
             [
-                hotspot.name or "?",
+                hotspot.name or PDF_UNNAMED,
                 hotspot.total,
                 hotspot.urgent,
-                _percent(hotspot.total, figures.reports),
+                pdf_percent(hotspot.total, figures.reports),
             ]
         )
     if elsewhere:
-        hotspot_rows.append([NO_HOTSPOT, elsewhere, "", _percent(elsewhere, figures.reports)])
+        hotspot_rows.append(
+            [PDF_NO_HOTSPOT, elsewhere, "", pdf_percent(elsewhere, figures.reports)]
+        )
     if len(hotspot_rows) == 1:
-        hotspot_rows.append(["No reports in this quarter", "", "", ""])
+        hotspot_rows.append([PDF_NO_REPORTS, "", "", ""])
     story.append(
         KeepTogether(
             [
-                _heading("Top hotspots"),
+                _heading(PDF_HOTSPOTS_HEADING),
                 _table(hotspot_rows, [70 * mm, 25 * mm, 25 * mm, 25 * mm]),
                 Spacer(0, 3 * mm),
                 _chart(chart_hotspots(figures), 62),
@@ -547,30 +558,30 @@ def _story(figures: QuarterFigures) -> list[Any]:
 
     ack = figures.ack
     ack_rows: list[list[object]] = [
-        ["", *(m.short_label for m in months), "Quarter"],
-        ["Urgent alerts", *(m.ack.urgent for m in months), ack.urgent],
-        ["Acknowledged", *(m.ack.acknowledged for m in months), ack.acknowledged],
+        ["", *(m.short_label for m in months), PDF_QUARTER],
+        [PDF_URGENT_ALERTS, *(m.ack.urgent for m in months), ack.urgent],
+        [PDF_ACKNOWLEDGED, *(m.ack.acknowledged for m in months), ack.acknowledged],
         [
-            f"Within {ack.target_minutes} min",
+            pdf_within(ack.target_minutes),
             *(m.ack.within_target for m in months),
             ack.within_target,
         ],
         [
-            "Median time",
-            *(_minutes(m.ack.median_minutes) for m in months),
-            _minutes(ack.median_minutes),
+            PDF_MEDIAN_TIME,
+            *(pdf_minutes(m.ack.median_minutes) for m in months),
+            pdf_minutes(ack.median_minutes),
         ],
         [
-            "90% within",
-            *(_minutes(m.ack.p90_minutes) for m in months),
-            _minutes(ack.p90_minutes),
+            PDF_NINETY_PERCENT_WITHIN,
+            *(pdf_minutes(m.ack.p90_minutes) for m in months),
+            pdf_minutes(ack.p90_minutes),
         ],
-        ["Never acknowledged", *(m.ack.not_acknowledged for m in months), ack.not_acknowledged],
+        [PDF_NEVER_ACKNOWLEDGED, *(m.ack.not_acknowledged for m in months), ack.not_acknowledged],
     ]
     story.append(
         KeepTogether(
             [
-                _heading("Time to acknowledge urgent alerts"),
+                _heading(PDF_ACK_HEADING),
                 _table(ack_rows, [45 * mm] + [25 * mm] * (len(months) + 1)),
                 Spacer(0, 3 * mm),
                 _chart(chart_acknowledgements(figures), 50),
@@ -580,33 +591,28 @@ def _story(figures: QuarterFigures) -> list[Any]:
     story.append(PageBreak())
 
     outreach = figures.outreach
-    story += [_heading("Outreach")]
-    story.append(
-        _p(
-            "Counts only: outreach records about people stay with the outreach team.",
-            _SMALL,
-        )
-    )
-    outreach_rows: list[list[object]] = [["", *(m.short_label for m in months), "Quarter"]]
+    story += [_heading(PDF_OUTREACH_HEADING)]
+    story.append(_p(PDF_OUTREACH_NOTE, _SMALL))
+    outreach_rows: list[list[object]] = [["", *(m.short_label for m in months), PDF_QUARTER]]
     measures: tuple[tuple[str, Any], ...] = (
-        ("Contacts", lambda o: o.contacts),
-        ("Anonymous contacts", lambda o: o.anonymous_contacts),
-        ("People seen", lambda o: o.people_seen),
-        ("New people", lambda o: o.new_people),
-        ("Returners", lambda o: o.returners),
-        ("Referrals made", lambda o: o.referrals_made),
-        ("Referrals closed", lambda o: o.referrals_closed),
-        ("Referrals open at the end", lambda o: o.open_referrals),
+        (PDF_OUTREACH_MEASURES["contacts"], lambda o: o.contacts),
+        (PDF_OUTREACH_MEASURES["anonymous_contacts"], lambda o: o.anonymous_contacts),
+        (PDF_OUTREACH_MEASURES["people_seen"], lambda o: o.people_seen),
+        (PDF_OUTREACH_MEASURES["new_people"], lambda o: o.new_people),
+        (PDF_OUTREACH_MEASURES["returners"], lambda o: o.returners),
+        (PDF_OUTREACH_MEASURES["referrals_made"], lambda o: o.referrals_made),
+        (PDF_OUTREACH_MEASURES["referrals_closed"], lambda o: o.referrals_closed),
+        (PDF_OUTREACH_MEASURES["open_referrals"], lambda o: o.open_referrals),
     )
     for name, value in measures:
         outreach_rows.append([name, *(value(m.outreach) for m in months), value(outreach)])
     story.append(_table(outreach_rows, [55 * mm] + [25 * mm] * (len(months) + 1)))
 
-    outcome_rows: list[list[object]] = [["Referral outcome", "Referrals"]]
-    for outcome, label in REFERRAL_OUTCOME_LABELS.items():
+    outcome_rows: list[list[object]] = [list(PDF_OUTCOME_COLUMNS)]
+    for outcome, label in PDF_REFERRAL_OUTCOMES.items():
         outcome_rows.append([label, figures.referral_outcomes.get(outcome, 0)])
-    outcome_rows.append(["Still open at the end of the quarter", outreach.open_referrals])
-    action_rows: list[list[object]] = [["Contacts leading to", "Contacts"]]
+    outcome_rows.append([PDF_STILL_OPEN, outreach.open_referrals])
+    action_rows: list[list[object]] = [list(PDF_ACTION_COLUMNS)]
     for action in Action:
         action_rows.append([ACTION_LABELS[action], figures.actions.get(action, 0)])
     story += [
@@ -625,14 +631,14 @@ def _story(figures: QuarterFigures) -> list[Any]:
 def render_pdf(figures: QuarterFigures) -> bytes:
     """The report as PDF bytes. Deterministic for the same figures (reportlab invariant mode)."""
     buffer = io.BytesIO()
-    footer = f"{TITLE}: {figures.quarter.title}"
+    footer = pdf_title(figures.quarter.title)
 
     def on_page(canvas: Any, document: Any) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#666666"))
         canvas.drawString(18 * mm, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {document.page}")
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, pdf_page(document.page))
         canvas.restoreState()
 
     document = SimpleDocTemplate(
@@ -642,8 +648,8 @@ def render_pdf(figures: QuarterFigures) -> bytes:
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=18 * mm,
-        title=f"{TITLE}: {figures.quarter.title}",
-        author="Town centre action group",
+        title=pdf_title(figures.quarter.title),
+        author=PDF_AUTHOR,
         invariant=1,
     )
     document.build(_story(figures), onFirstPage=on_page, onLaterPages=on_page)
