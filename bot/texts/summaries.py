@@ -6,7 +6,7 @@ bot.summaries.content assembles the messages from these phrases.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.texts.common import esc
@@ -203,12 +203,13 @@ def chart_hour_label(hour: datetime, tz: ZoneInfo) -> str:
     return local.strftime("%H" if local.minute == 0 else "%H:%M")
 
 
-def chart_day_label(day: str, weekday: str, *, many: bool) -> str:
-    return day if many else f"{weekday} {day}"
+def chart_day_label(day: date, *, many: bool) -> str:
+    """'Fri 27' under a bar; '27/11' when there are too many bars for the weekday."""
+    return day.strftime("%d/%m") if many else day.strftime("%a %d")
 
 
-def chart_week_label(monday: str) -> str:
-    return monday
+def chart_week_label(monday: date) -> str:
+    return monday.strftime("%d %b")
 
 
 def hourly_chart_title(shift: str, day: str) -> str:
