@@ -36,6 +36,7 @@ from bot.domain.outreach import (
     MergeEntry,
     Need,
     PersonFacts,
+    PersonField,
     ReferralOutcome,
     ReferralStatus,
     SleepingSite,
@@ -160,19 +161,6 @@ class SightingIn(SQLModel):
     @classmethod
     def _text(cls, value: str | None) -> str | None:
         return _strip(value)
-
-
-class PersonField(StrEnum):
-    """What an edit may change, one at a time (the audit row names the field, not the value)."""
-
-    ALIAS = "alias"
-    APPEARANCE = "appearance"
-    AGE_BAND = "age_band"
-    GENDER = "gender"
-    USUAL_SITES = "usual_sites"
-    FLAGS = "flags"
-    CONSENT = "consent"
-    LEGAL_NAME = "legal_name"
 
 
 TEXT_LIMITS: dict[PersonField, int] = {

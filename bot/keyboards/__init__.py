@@ -1,4 +1,4 @@
-"""Inline and reply keyboards. Callback data comes only from bot.callbacks."""
+"""Inline and reply keyboards. Callback data comes only from bot.domain.callbacks' codecs."""
 
 from __future__ import annotations
 
@@ -14,8 +14,95 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.domain import callbacks
-from bot.domain.outreach import FLAG_LABELS, SLEEPING_SITE_LABELS, AgeBand, Flag, PersonFacts
+from bot.domain.callbacks.admin import (
+    AuditMemberPage,
+    DutyLocation,
+    ShiftAction,
+    ShiftAdd,
+    ShiftPress,
+    ShiftsList,
+    StatsPeriod,
+)
+from bot.domain.callbacks.catalog import (
+    CategoriesPage,
+    CategoryAction,
+    CategoryAdd,
+    CategoryPress,
+    HotspotAction,
+    HotspotAdd,
+    HotspotPress,
+    HotspotsPage,
+)
+from bot.domain.callbacks.members import (
+    AccessApprove,
+    AccessReject,
+    InviteRole,
+    MemberAction,
+    MemberPress,
+    MemberSetRole,
+    MembersPage,
+    MenuAction,
+    MenuPress,
+)
+from bot.domain.callbacks.reports import (
+    PEOPLE_SKIP,
+    AlertAction,
+    AlertResponse,
+    QuickAction,
+    QuickCancel,
+    QuickChange,
+    QuickConfirm,
+    ReportBackToSummary,
+    ReportCancel,
+    ReportCategory,
+    ReportConfirm,
+    ReportContinue,
+    ReportEdit,
+    ReportEditField,
+    ReportHotspot,
+    ReportPeople,
+    ReportUrgent,
+)
+from bot.domain.callbacks.street_outreach import (
+    ConsentAnswer,
+    ContactAction,
+    ContactAge,
+    ContactConsent,
+    ContactFor,
+    ContactHotspot,
+    ContactNew,
+    ContactPerson,
+    ContactPress,
+    ContactSite,
+    ContactTick,
+    EraseCancel,
+    EraseConfirm,
+    PersonAction,
+    PersonAge,
+    PersonConsent,
+    PersonDetail,
+    PersonFlag,
+    PersonMerge,
+    PersonPress,
+    ReferralAction,
+    ReferralList,
+    ReferralPress,
+    SightingAction,
+    SightingHotspot,
+    SightingNew,
+    SightingPress,
+    SightingWhen,
+)
+from bot.domain.callbacks.wire import Button
+from bot.domain.outreach import (
+    FLAG_LABELS,
+    SLEEPING_SITE_LABELS,
+    AgeBand,
+    Flag,
+    PersonFacts,
+    PersonField,
+)
+from bot.domain.report_draft import DraftField
 from bot.domain.roles import Permission, Role, Status
 from bot.texts import (
     PERSON_FIELD_LABELS,
@@ -39,25 +126,25 @@ def access_request(member_id: int) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(
-                f"Approve as {role.value}", callback_data=callbacks.approve(member_id, role)
+                f"Approve as {role.value}", callback_data=AccessApprove(member_id, role).pack()
             )
         ]
         for role in Role
     ]
-    rows.append([InlineKeyboardButton("Reject", callback_data=callbacks.reject(member_id))])
+    rows.append([InlineKeyboardButton("Reject", callback_data=AccessReject(member_id).pack())])
     return InlineKeyboardMarkup(rows)
 
 
 def main_menu(granted: frozenset[Permission]) -> InlineKeyboardMarkup:
     """Buttons for what this member may do; features add entries as they exist."""
     entries = [
-        (Permission.MEMBER, "📝 Report", callbacks.menu("report")),
-        (Permission.MEMBER, "🛏 Rough sleeper seen", callbacks.rough_sleeper("new")),
-        (Permission.OUTREACH, "🤝 Log contact", callbacks.outreach("new")),
-        (Permission.OUTREACH, "📋 Referrals", callbacks.referral("list")),
-        (Permission.INVITE, "✉️ Invite someone", callbacks.menu("invite")),
-        (Permission.ADMIN, "👥 Members", callbacks.menu("members")),
-        (Permission.MEMBER, "❓ Help", callbacks.menu("help")),
+        (Permission.MEMBER, "📝 Report", MenuPress(MenuAction.REPORT).pack()),
+        (Permission.MEMBER, "🛏 Rough sleeper seen", SightingNew().pack()),
+        (Permission.OUTREACH, "🤝 Log contact", ContactNew().pack()),
+        (Permission.OUTREACH, "📋 Referrals", ReferralList().pack()),
+        (Permission.INVITE, "✉️ Invite someone", MenuPress(MenuAction.INVITE).pack()),
+        (Permission.ADMIN, "👥 Members", MenuPress(MenuAction.MEMBERS).pack()),
+        (Permission.MEMBER, "❓ Help", MenuPress(MenuAction.HELP).pack()),
     ]
     buttons = [
         InlineKeyboardButton(label, callback_data=data)
@@ -70,7 +157,7 @@ def main_menu(granted: frozenset[Permission]) -> InlineKeyboardMarkup:
 def invite_roles(roles: list[Role]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(role.label, callback_data=callbacks.new_invite(role))]
+            [InlineKeyboardButton(role.label, callback_data=InviteRole(role).pack())]
             for role in roles
         ]
     )
@@ -81,18 +168,16 @@ def member_list(members: list[Member], page: int, pages: int) -> InlineKeyboardM
         [
             InlineKeyboardButton(
                 member_button(m.name, m.role, m.status, m.is_admin),
-                callback_data=callbacks.member_card(m.id or 0),
+                callback_data=MemberPress(MemberAction.CARD, m.id or 0).pack(),
             )
         ]
         for m in members
     ]
     nav = []
     if page > 0:
-        nav.append(
-            InlineKeyboardButton("◀ Previous", callback_data=callbacks.members_page(page - 1))
-        )
+        nav.append(InlineKeyboardButton("◀ Previous", callback_data=MembersPage(page - 1).pack()))
     if page + 1 < pages:
-        nav.append(InlineKeyboardButton("Next ▶", callback_data=callbacks.members_page(page + 1)))
+        nav.append(InlineKeyboardButton("Next ▶", callback_data=MembersPage(page + 1).pack()))
     if nav:
         rows.append(nav)
     return InlineKeyboardMarkup(rows)
@@ -105,32 +190,47 @@ def member_actions(member: Member) -> InlineKeyboardMarkup:
         rows.extend(access_request(member_id).inline_keyboard)
     else:
         rows.append(
-            [InlineKeyboardButton("Change role", callback_data=callbacks.member_roles(member_id))]
+            [
+                InlineKeyboardButton(
+                    "Change role", callback_data=MemberPress(MemberAction.ROLES, member_id).pack()
+                )
+            ]
         )
         if member.status is Status.ACTIVE:
             rows.append(
-                [InlineKeyboardButton("Suspend", callback_data=callbacks.member_suspend(member_id))]
+                [
+                    InlineKeyboardButton(
+                        "Suspend", callback_data=MemberPress(MemberAction.SUSPEND, member_id).pack()
+                    )
+                ]
             )
         else:
             rows.append(
                 [
                     InlineKeyboardButton(
-                        "Reinstate", callback_data=callbacks.member_reinstate(member_id)
+                        "Reinstate",
+                        callback_data=MemberPress(MemberAction.REINSTATE, member_id).pack(),
                     )
                 ]
             )
-    rows.append([InlineKeyboardButton("◀ All members", callback_data=callbacks.members_page(0))])
+    rows.append([InlineKeyboardButton("◀ All members", callback_data=MembersPage(0).pack())])
     return InlineKeyboardMarkup([list(row) for row in rows])
 
 
 def role_choice(member: Member) -> InlineKeyboardMarkup:
     member_id = member.id or 0
     rows = [
-        [InlineKeyboardButton(role.label, callback_data=callbacks.member_set_role(member_id, role))]
+        [InlineKeyboardButton(role.label, callback_data=MemberSetRole(member_id, role).pack())]
         for role in Role
         if role is not member.role
     ]
-    rows.append([InlineKeyboardButton("◀ Back", callback_data=callbacks.member_card(member_id))])
+    rows.append(
+        [
+            InlineKeyboardButton(
+                "◀ Back", callback_data=MemberPress(MemberAction.CARD, member_id).pack()
+            )
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -138,12 +238,12 @@ def role_choice(member: Member) -> InlineKeyboardMarkup:
 CATALOG_PER_PAGE = 20
 
 
-def _pager(page: int, pages: int, build: Callable[[int], str]) -> list[InlineKeyboardButton]:
+def _pager(page: int, pages: int, build: Callable[[int], Button]) -> list[InlineKeyboardButton]:
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀ Previous", callback_data=build(page - 1)))
+        nav.append(InlineKeyboardButton("◀ Previous", callback_data=build(page - 1).pack()))
     if page + 1 < pages:
-        nav.append(InlineKeyboardButton("Next ▶", callback_data=build(page + 1)))
+        nav.append(InlineKeyboardButton("Next ▶", callback_data=build(page + 1).pack()))
     return nav
 
 
@@ -152,34 +252,39 @@ def category_list(categories: list[Category], page: int, pages: int) -> InlineKe
         [
             InlineKeyboardButton(
                 category_button(c.name, c.urgent, c.retired_at is not None),
-                callback_data=callbacks.category_action("show", c.id or 0),
+                callback_data=CategoryPress(CategoryAction.SHOW, c.id or 0).pack(),
             )
         ]
         for c in categories
     ]
-    nav = _pager(page, pages, callbacks.categories_page)
+    nav = _pager(page, pages, CategoriesPage)
     if nav:
         rows.append(nav)
-    rows.append([InlineKeyboardButton("➕ Add a category", callback_data=callbacks.category_add())])
+    rows.append([InlineKeyboardButton("➕ Add a category", callback_data=CategoryAdd().pack())])
     return InlineKeyboardMarkup(rows)
 
 
 def category_actions(category: Category) -> InlineKeyboardMarkup:
     category_id = category.id or 0
 
-    def button(label: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            label, callback_data=callbacks.category_action(action, category_id)
-        )
+    def button(label: str, action: CategoryAction) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=CategoryPress(action, category_id).pack())
 
     urgent = "⚠️ Urgent by default: turn off" if category.urgent else "⚠️ Urgent by default: turn on"
-    retire = button("♻️ Restore", "res") if category.retired_at else button("🗄 Retire", "ret")
+    retire = (
+        button("♻️ Restore", CategoryAction.RESTORE)
+        if category.retired_at
+        else button("🗄 Retire", CategoryAction.RETIRE)
+    )
     return InlineKeyboardMarkup(
         [
-            [button("✏️ Rename", "ren"), button("🔑 Keywords", "kw")],
-            [button(urgent, "urg")],
+            [
+                button("✏️ Rename", CategoryAction.RENAME),
+                button("🔑 Keywords", CategoryAction.KEYWORDS),
+            ],
+            [button(urgent, CategoryAction.URGENT)],
             [retire],
-            [InlineKeyboardButton("◀ All categories", callback_data=callbacks.categories_page(0))],
+            [InlineKeyboardButton("◀ All categories", callback_data=CategoriesPage(0).pack())],
         ]
     )
 
@@ -188,32 +293,30 @@ def hotspot_list(hotspots: list[Hotspot], page: int, pages: int) -> InlineKeyboa
     rows = [
         [
             InlineKeyboardButton(
-                f"📍 {h.name}", callback_data=callbacks.hotspot_action("show", h.id or 0)
+                f"📍 {h.name}", callback_data=HotspotPress(HotspotAction.SHOW, h.id or 0).pack()
             )
         ]
         for h in hotspots
     ]
-    nav = _pager(page, pages, callbacks.hotspots_page)
+    nav = _pager(page, pages, HotspotsPage)
     if nav:
         rows.append(nav)
-    rows.append([InlineKeyboardButton("➕ Add a hotspot", callback_data=callbacks.hotspot_add())])
+    rows.append([InlineKeyboardButton("➕ Add a hotspot", callback_data=HotspotAdd().pack())])
     return InlineKeyboardMarkup(rows)
 
 
 def hotspot_actions(hotspot: Hotspot) -> InlineKeyboardMarkup:
     hotspot_id = hotspot.id or 0
 
-    def button(label: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            label, callback_data=callbacks.hotspot_action(action, hotspot_id)
-        )
+    def button(label: str, action: HotspotAction) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=HotspotPress(action, hotspot_id).pack())
 
     aliases = "🏷 Change aliases" if hotspot.alias_list else "🏷 Add aliases"
     return InlineKeyboardMarkup(
         [
-            [button("📏 Set radius", "rad"), button(aliases, "ali")],
-            [button("✏️ Rename", "ren"), button("🗑 Remove", "rm")],
-            [InlineKeyboardButton("◀ All hotspots", callback_data=callbacks.hotspots_page(0))],
+            [button("📏 Set radius", HotspotAction.RADIUS), button(aliases, HotspotAction.ALIASES)],
+            [button("✏️ Rename", HotspotAction.RENAME), button("🗑 Remove", HotspotAction.REMOVE)],
+            [InlineKeyboardButton("◀ All hotspots", callback_data=HotspotsPage(0).pack())],
         ]
     )
 
@@ -223,10 +326,11 @@ def hotspot_confirm_remove(hotspot_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    "🗑 Yes, remove", callback_data=callbacks.hotspot_action("rmok", hotspot_id)
+                    "🗑 Yes, remove",
+                    callback_data=HotspotPress(HotspotAction.REMOVE_CONFIRMED, hotspot_id).pack(),
                 ),
                 InlineKeyboardButton(
-                    "◀ Back", callback_data=callbacks.hotspot_action("show", hotspot_id)
+                    "◀ Back", callback_data=HotspotPress(HotspotAction.SHOW, hotspot_id).pack()
                 ),
             ]
         ]
@@ -239,10 +343,12 @@ def alert_buttons(report_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    "✅ Acknowledge", callback_data=callbacks.incident_ack(report_id)
+                    "✅ Acknowledge",
+                    callback_data=AlertResponse(AlertAction.ACKNOWLEDGE, report_id).pack(),
                 ),
                 InlineKeyboardButton(
-                    "🚶 Attending", callback_data=callbacks.incident_attending(report_id)
+                    "🚶 Attending",
+                    callback_data=AlertResponse(AlertAction.ATTENDING, report_id).pack(),
                 ),
             ]
         ]
@@ -254,7 +360,6 @@ SHARE_LOCATION = "📍 Share location"
 TYPE_A_PLACE = "⌨️ Type a place"
 URGENT = "Urgent ⚠️"
 NOT_URGENT = "Not urgent"
-PEOPLE_SKIP = "skip"
 
 
 def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
@@ -262,12 +367,12 @@ def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButto
 
 
 def _cancel_row(draft_id: str) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton("✖️ Cancel", callback_data=callbacks.report_button("x", draft_id))]
+    return [InlineKeyboardButton("✖️ Cancel", callback_data=ReportCancel(draft_id).pack())]
 
 
 def report_categories(draft_id: str, categories: list[Category]) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(c.name, callback_data=callbacks.report_button("cat", draft_id, c.id))
+        InlineKeyboardButton(c.name, callback_data=ReportCategory(draft_id, c.id or 0).pack())
         for c in categories
     ]
     return InlineKeyboardMarkup([*_pairs(buttons), _cancel_row(draft_id)])
@@ -285,29 +390,29 @@ def report_location() -> ReplyKeyboardMarkup:
 def report_hotspots(draft_id: str, hotspots: list[Hotspot]) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            f"📍 {h.name}", callback_data=callbacks.report_button("hot", draft_id, h.id)
+            f"📍 {h.name}", callback_data=ReportHotspot(draft_id, h.id or 0).pack()
         )
         for h in hotspots
     ]
     return InlineKeyboardMarkup([*_pairs(buttons), _cancel_row(draft_id)])
 
 
-def _report(label: str, action: str, draft_id: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=callbacks.report_button(action, draft_id))
+def _report(label: str, button: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=button.pack())
 
 
 def report_continue(draft_id: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_report("➡️ Continue", "go", draft_id)], _cancel_row(draft_id)])
+    return InlineKeyboardMarkup(
+        [[_report("➡️ Continue", ReportContinue(draft_id))], _cancel_row(draft_id)]
+    )
 
 
 def report_people(draft_id: str, bands: tuple[str, ...]) -> InlineKeyboardMarkup:
     counts = [
-        InlineKeyboardButton(band, callback_data=callbacks.report_button("ppl", draft_id, band))
+        InlineKeyboardButton(band, callback_data=ReportPeople(draft_id, band).pack())
         for band in bands
     ]
-    skip = InlineKeyboardButton(
-        "Skip", callback_data=callbacks.report_button("ppl", draft_id, PEOPLE_SKIP)
-    )
+    skip = InlineKeyboardButton("Skip", callback_data=ReportPeople(draft_id, PEOPLE_SKIP).pack())
     return InlineKeyboardMarkup([counts, [skip], _cancel_row(draft_id)])
 
 
@@ -317,7 +422,7 @@ def report_urgent(draft_id: str, *, preset: bool) -> InlineKeyboardMarkup:
     def button(label: str, urgent: bool) -> InlineKeyboardButton:
         tick = "✓ " if urgent is preset else ""
         return InlineKeyboardButton(
-            tick + label, callback_data=callbacks.report_button("urg", draft_id, int(urgent))
+            tick + label, callback_data=ReportUrgent(draft_id, urgent).pack()
         )
 
     return InlineKeyboardMarkup(
@@ -328,7 +433,10 @@ def report_urgent(draft_id: str, *, preset: bool) -> InlineKeyboardMarkup:
 def report_summary(draft_id: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [_report("✅ Confirm", "ok", draft_id), _report("✏️ Edit", "edit", draft_id)],
+            [
+                _report("✅ Confirm", ReportConfirm(draft_id)),
+                _report("✏️ Edit", ReportEdit(draft_id)),
+            ],
             _cancel_row(draft_id),
         ]
     )
@@ -345,34 +453,37 @@ REPORT_EDIT_LABELS = (
 
 def report_edit_fields(draft_id: str) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(label, callback_data=callbacks.report_button("ed", draft_id, field))
+        InlineKeyboardButton(
+            label, callback_data=ReportEditField(draft_id, DraftField(field)).pack()
+        )
         for field, label in REPORT_EDIT_LABELS
     ]
-    back = InlineKeyboardButton("◀ Back", callback_data=callbacks.report_button("sum", draft_id))
+    back = InlineKeyboardButton("◀ Back", callback_data=ReportBackToSummary(draft_id).pack())
     return InlineKeyboardMarkup([*_pairs(buttons), [back]])
 
 
 def quick_proposal(draft_id: str) -> InlineKeyboardMarkup:
-    def button(label: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label, callback_data=callbacks.quick_button(action, draft_id))
-
+    change_category = QuickChange(draft_id, QuickAction.CHANGE_CATEGORY)
+    change_place = QuickChange(draft_id, QuickAction.CHANGE_PLACE)
     return InlineKeyboardMarkup(
         [
-            [button("✅ Confirm", "ok")],
-            [button("📂 Change category", "cat"), button("📍 Change place", "place")],
-            [button("✖️ Cancel", "x")],
+            [_report("✅ Confirm", QuickConfirm(draft_id))],
+            [
+                _report("📂 Change category", change_category),
+                _report("📍 Change place", change_place),
+            ],
+            [_report("✖️ Cancel", QuickCancel(draft_id))],
         ]
     )
 
 
 # ---- outreach: contacts, people, referrals, erasure (handlers.outreach, handlers.referrals) --
-def _out(label: str, action: str, draft_id: str, arg: object | None = None) -> InlineKeyboardButton:
-    args = (draft_id,) if arg is None else (draft_id, arg)
-    return InlineKeyboardButton(label, callback_data=callbacks.outreach(action, *args))
+def _out(label: str, button: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=button.pack())
 
 
 def _out_cancel(draft_id: str) -> list[InlineKeyboardButton]:
-    return [_out("✖️ Cancel", "x", draft_id)]
+    return [_out("✖️ Cancel", ContactPress(draft_id, ContactAction.CANCEL))]
 
 
 def _out_pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
@@ -385,46 +496,62 @@ def contact_cancel(draft_id: str) -> InlineKeyboardMarkup:
 
 def contact_choose(draft_id: str, people: Sequence[PersonFacts] = ()) -> InlineKeyboardMarkup:
     rows = [
-        [_out(person_button(i, p), "pick", draft_id, p.id)] for i, p in enumerate(people, start=1)
+        [_out(person_button(i, p), ContactPerson(draft_id, ContactAction.PICK, p.id))]
+        for i, p in enumerate(people, start=1)
     ]
-    rows.append([_out("➕ New person", "newp", draft_id), _out("👤 Anonymous", "anon", draft_id)])
+    rows.append(
+        [
+            _out("➕ New person", ContactPress(draft_id, ContactAction.NEW_PERSON)),
+            _out("👤 Anonymous", ContactPress(draft_id, ContactAction.ANONYMOUS)),
+        ]
+    )
     rows.append(_out_cancel(draft_id))
     return InlineKeyboardMarkup(rows)
 
 
 def contact_same_person(draft_id: str, people: Sequence[PersonFacts]) -> InlineKeyboardMarkup:
     rows = [
-        [_out(f"✅ Yes: {person_button(i, p)}", "same", draft_id, p.id)]
+        [_out(f"✅ Yes: {person_button(i, p)}", ContactPerson(draft_id, ContactAction.SAME, p.id))]
         for i, p in enumerate(people, start=1)
     ]
-    rows.append([_out("➕ No, a new person", "notsame", draft_id)])
+    rows.append([_out("➕ No, a new person", ContactPress(draft_id, ContactAction.NOT_SAME))])
     rows.append(_out_cancel(draft_id))
     return InlineKeyboardMarkup(rows)
 
 
 def contact_age(draft_id: str) -> InlineKeyboardMarkup:
-    buttons = [_out(band.label.capitalize(), "age", draft_id, band.value) for band in AgeBand]
+    buttons = [_out(band.label.capitalize(), ContactAge(draft_id, band)) for band in AgeBand]
     return InlineKeyboardMarkup([*_out_pairs(buttons), _out_cancel(draft_id)])
 
 
 def contact_skip(draft_id: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_out("Skip ▶", "skip", draft_id), *_out_cancel(draft_id)]])
+    return InlineKeyboardMarkup(
+        [[_out("Skip ▶", ContactPress(draft_id, ContactAction.SKIP)), *_out_cancel(draft_id)]]
+    )
 
 
 def contact_places(
     draft_id: str, hotspots: Sequence[Hotspot], *, referral_place: bool
 ) -> InlineKeyboardMarkup:
-    buttons = [_out(f"📍 {h.name}", "hot", draft_id, h.id) for h in hotspots]
+    buttons = [_out(f"📍 {h.name}", ContactHotspot(draft_id, h.id or 0)) for h in hotspots]
     rows = _out_pairs(buttons)
     if referral_place:
-        rows.insert(0, [_out("📍 Where the referral was", "refplace", draft_id)])
+        rows.insert(
+            0,
+            [
+                _out(
+                    "📍 Where the referral was",
+                    ContactPress(draft_id, ContactAction.REFERRAL_PLACE),
+                )
+            ],
+        )
     rows.append(_out_cancel(draft_id))
     return InlineKeyboardMarkup(rows)
 
 
 def contact_sites(draft_id: str) -> InlineKeyboardMarkup:
     buttons = [
-        _out(label, "site", draft_id, site.value) for site, label in SLEEPING_SITE_LABELS.items()
+        _out(label, ContactSite(draft_id, site)) for site, label in SLEEPING_SITE_LABELS.items()
     ]
     return InlineKeyboardMarkup([*_out_pairs(buttons), _out_cancel(draft_id)])
 
@@ -438,31 +565,40 @@ def contact_multi(
     labels: Mapping[E, str],
     chosen: Sequence[E],
     *,
-    toggle: str,
-    done: str,
+    toggle: ContactAction,
+    done: ContactAction,
 ) -> InlineKeyboardMarkup:
     """A multi-select: each press toggles a ✓; Done moves on."""
     buttons = [
-        _out(_ticked(label, value in chosen), toggle, draft_id, value.value)
+        _out(_ticked(label, value in chosen), ContactTick(draft_id, toggle, value.value))
         for value, label in labels.items()
     ]
     return InlineKeyboardMarkup(
-        [*_out_pairs(buttons), [_out("Done ▶", done, draft_id)], _out_cancel(draft_id)]
+        [
+            *_out_pairs(buttons),
+            [_out("Done ▶", ContactPress(draft_id, done))],
+            _out_cancel(draft_id),
+        ]
     )
 
 
 def contact_consent(draft_id: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [_out("Yes", "cons", draft_id, "y"), _out("No", "cons", draft_id, "n")],
-            [_out("Not asked / no change", "cons", draft_id, "u")],
+            [
+                _out("Yes", ContactConsent(draft_id, ConsentAnswer.YES)),
+                _out("No", ContactConsent(draft_id, ConsentAnswer.NO)),
+            ],
+            [_out("Not asked / no change", ContactConsent(draft_id, ConsentAnswer.NOT_ASKED))],
             _out_cancel(draft_id),
         ]
     )
 
 
 def contact_confirm(draft_id: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_out("✅ Save", "save", draft_id), *_out_cancel(draft_id)]])
+    return InlineKeyboardMarkup(
+        [[_out("✅ Save", ContactPress(draft_id, ContactAction.SAVE)), *_out_cancel(draft_id)]]
+    )
 
 
 def person_hits(people: Sequence[PersonFacts]) -> InlineKeyboardMarkup:
@@ -470,7 +606,7 @@ def person_hits(people: Sequence[PersonFacts]) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    person_button(i, p), callback_data=callbacks.person("show", p.id)
+                    person_button(i, p), callback_data=PersonPress(PersonAction.SHOW, p.id).pack()
                 )
             ]
             for i, p in enumerate(people, start=1)
@@ -482,15 +618,15 @@ def person_actions(person_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
+                InlineKeyboardButton("🤝 Log contact", callback_data=ContactFor(person_id).pack()),
                 InlineKeyboardButton(
-                    "🤝 Log contact", callback_data=callbacks.outreach("for", person_id)
+                    "✏️ Edit", callback_data=PersonPress(PersonAction.EDIT, person_id).pack()
                 ),
-                InlineKeyboardButton("✏️ Edit", callback_data=callbacks.person("edit", person_id)),
             ],
             [
                 InlineKeyboardButton(
                     "🔀 Merge another record into this",
-                    callback_data=callbacks.person("merge", person_id),
+                    callback_data=PersonPress(PersonAction.MERGE, person_id).pack(),
                 )
             ],
         ]
@@ -503,22 +639,26 @@ def person_edit_menu(person: PersonFacts) -> InlineKeyboardMarkup:
         fields.append("legal_name")
     buttons = [
         InlineKeyboardButton(
-            PERSON_FIELD_LABELS[f], callback_data=callbacks.person("f", person.id, f)
+            PERSON_FIELD_LABELS[f], callback_data=PersonDetail(person.id, PersonField(f)).pack()
         )
         for f in fields
     ]
-    back = InlineKeyboardButton("◀ Back", callback_data=callbacks.person("show", person.id))
+    back = InlineKeyboardButton(
+        "◀ Back", callback_data=PersonPress(PersonAction.SHOW, person.id).pack()
+    )
     return InlineKeyboardMarkup([*_out_pairs(buttons), [back]])
 
 
 def person_age(person_id: int) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            band.label.capitalize(), callback_data=callbacks.person("age", person_id, band.value)
+            band.label.capitalize(), callback_data=PersonAge(person_id, band).pack()
         )
         for band in AgeBand
     ]
-    back = InlineKeyboardButton("◀ Back", callback_data=callbacks.person("edit", person_id))
+    back = InlineKeyboardButton(
+        "◀ Back", callback_data=PersonPress(PersonAction.EDIT, person_id).pack()
+    )
     return InlineKeyboardMarkup([*_out_pairs(buttons), [back]])
 
 
@@ -527,13 +667,17 @@ def person_flags(person_id: int, chosen: Sequence[Flag]) -> InlineKeyboardMarkup
         [
             InlineKeyboardButton(
                 _ticked(label, flag in chosen),
-                callback_data=callbacks.person("flag", person_id, flag.value),
+                callback_data=PersonFlag(person_id, flag).pack(),
             )
         ]
         for flag, label in FLAG_LABELS.items()
     ]
     rows.append(
-        [InlineKeyboardButton("Done ✅", callback_data=callbacks.person("flags", person_id))]
+        [
+            InlineKeyboardButton(
+                "Done ✅", callback_data=PersonPress(PersonAction.FLAGS_DONE, person_id).pack()
+            )
+        ]
     )
     return InlineKeyboardMarkup(rows)
 
@@ -542,10 +686,18 @@ def person_consent(person_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Yes", callback_data=callbacks.person("cons", person_id, "y")),
-                InlineKeyboardButton("No", callback_data=callbacks.person("cons", person_id, "n")),
+                InlineKeyboardButton(
+                    "Yes", callback_data=PersonConsent(person_id, ConsentAnswer.YES).pack()
+                ),
+                InlineKeyboardButton(
+                    "No", callback_data=PersonConsent(person_id, ConsentAnswer.NO).pack()
+                ),
             ],
-            [InlineKeyboardButton("◀ Back", callback_data=callbacks.person("edit", person_id))],
+            [
+                InlineKeyboardButton(
+                    "◀ Back", callback_data=PersonPress(PersonAction.EDIT, person_id).pack()
+                )
+            ],
         ]
     )
 
@@ -554,12 +706,14 @@ def merge_hits(keep_id: int, people: Sequence[PersonFacts]) -> InlineKeyboardMar
     rows = [
         [
             InlineKeyboardButton(
-                person_button(i, p), callback_data=callbacks.person("mrg", keep_id, p.id)
+                person_button(i, p),
+                callback_data=PersonMerge(PersonAction.MERGE_PICK, keep_id, p.id).pack(),
             )
         ]
         for i, p in enumerate(people, start=1)
     ]
-    rows.append([InlineKeyboardButton("✖️ Cancel", callback_data=callbacks.person("show", keep_id))])
+    cancel = PersonPress(PersonAction.SHOW, keep_id).pack()
+    rows.append([InlineKeyboardButton("✖️ Cancel", callback_data=cancel)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -568,29 +722,42 @@ def merge_confirm(keep_id: int, other_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    "🔀 Merge", callback_data=callbacks.person("mok", keep_id, other_id)
+                    "🔀 Merge",
+                    callback_data=PersonMerge(PersonAction.MERGE_CONFIRM, keep_id, other_id).pack(),
                 ),
-                InlineKeyboardButton("✖️ Cancel", callback_data=callbacks.person("show", keep_id)),
+                InlineKeyboardButton(
+                    "✖️ Cancel", callback_data=PersonPress(PersonAction.SHOW, keep_id).pack()
+                ),
             ]
         ]
     )
 
 
 def referral_buttons(referral_id: int, *, taken: bool) -> InlineKeyboardMarkup:
-    take = InlineKeyboardButton("🙋 Take", callback_data=callbacks.referral("take", referral_id))
+    take = InlineKeyboardButton(
+        "🙋 Take", callback_data=ReferralPress(ReferralAction.TAKE, referral_id).pack()
+    )
     row = [] if taken else [take]
     row.append(
-        InlineKeyboardButton("🤝 Log contact", callback_data=callbacks.referral("log", referral_id))
+        InlineKeyboardButton(
+            "🤝 Log contact", callback_data=ReferralPress(ReferralAction.LOG, referral_id).pack()
+        )
     )
     row.append(
-        InlineKeyboardButton("🔎 Not found", callback_data=callbacks.referral("nf", referral_id))
+        InlineKeyboardButton(
+            "🔎 Not found",
+            callback_data=ReferralPress(ReferralAction.NOT_FOUND, referral_id).pack(),
+        )
     )
     return InlineKeyboardMarkup([row])
 
 
-def _rs(label: str, action: str, draft_id: str, arg: object | None = None) -> InlineKeyboardButton:
-    args = (draft_id,) if arg is None else (draft_id, arg)
-    return InlineKeyboardButton(label, callback_data=callbacks.rough_sleeper(action, *args))
+def _rs(label: str, button: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=button.pack())
+
+
+def _rs_cancel(draft_id: str) -> InlineKeyboardButton:
+    return _rs("✖️ Cancel", SightingPress(draft_id, SightingAction.CANCEL))
 
 
 RS_WHEN_CHOICES: tuple[tuple[str, int], ...] = (
@@ -603,32 +770,39 @@ RS_WHEN_CHOICES: tuple[tuple[str, int], ...] = (
 
 
 def rs_places(draft_id: str, hotspots: Sequence[Hotspot]) -> InlineKeyboardMarkup:
-    buttons = [_rs(f"📍 {h.name}", "hot", draft_id, h.id) for h in hotspots]
-    return InlineKeyboardMarkup([*_out_pairs(buttons), [_rs("✖️ Cancel", "x", draft_id)]])
+    buttons = [_rs(f"📍 {h.name}", SightingHotspot(draft_id, h.id or 0)) for h in hotspots]
+    return InlineKeyboardMarkup([*_out_pairs(buttons), [_rs_cancel(draft_id)]])
 
 
 def rs_when(draft_id: str) -> InlineKeyboardMarkup:
-    rows = [[_rs(label, "when", draft_id, minutes)] for label, minutes in RS_WHEN_CHOICES]
-    rows.append([_rs("✖️ Cancel", "x", draft_id)])
+    rows = [[_rs(label, SightingWhen(draft_id, minutes))] for label, minutes in RS_WHEN_CHOICES]
+    rows.append([_rs_cancel(draft_id)])
     return InlineKeyboardMarkup(rows)
 
 
 def rs_skip(draft_id: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_rs("Skip ▶", "skip", draft_id), _rs("✖️ Cancel", "x", draft_id)]])
+    return InlineKeyboardMarkup(
+        [[_rs("Skip ▶", SightingPress(draft_id, SightingAction.SKIP)), _rs_cancel(draft_id)]]
+    )
 
 
 def rs_confirm(draft_id: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_rs("✅ Send to outreach", "ok", draft_id), _rs("✖️ Cancel", "x", draft_id)]]
+        [
+            [
+                _rs("✅ Send to outreach", SightingPress(draft_id, SightingAction.SEND)),
+                _rs_cancel(draft_id),
+            ]
+        ]
     )
 
 
 def erase_choose(people: Sequence[PersonFacts], tz: ZoneInfo) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(erase_button(p, tz), callback_data=callbacks.erase("ok", p.id))]
+        [InlineKeyboardButton(erase_button(p, tz), callback_data=EraseConfirm(p.id).pack())]
         for p in people
     ]
-    rows.append([InlineKeyboardButton("✖️ Cancel", callback_data=callbacks.erase("x"))])
+    rows.append([InlineKeyboardButton("✖️ Cancel", callback_data=EraseCancel().pack())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -637,13 +811,15 @@ AUDIT_PER_PAGE = 20
 AUDIT_MEMBER_CHOICES = 10
 
 
-def audit_pager(page: int, pages: int, build: Callable[[int], str]) -> InlineKeyboardMarkup | None:
+def audit_pager(
+    page: int, pages: int, build: Callable[[int], Button]
+) -> InlineKeyboardMarkup | None:
     """◀ newer entries, older entries ▶ (page 0 is the newest)."""
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀ Newer", callback_data=build(page - 1)))
+        nav.append(InlineKeyboardButton("◀ Newer", callback_data=build(page - 1).pack()))
     if page + 1 < pages:
-        nav.append(InlineKeyboardButton("Older ▶", callback_data=build(page + 1)))
+        nav.append(InlineKeyboardButton("Older ▶", callback_data=build(page + 1).pack()))
     return InlineKeyboardMarkup([nav]) if nav else None
 
 
@@ -653,7 +829,7 @@ def audit_member_choice(members: Sequence[Member]) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     audit_member_button(m.name, m.username, m.role),
-                    callback_data=callbacks.audit_member(m.id or 0),
+                    callback_data=AuditMemberPage(m.id or 0).pack(),
                 )
             ]
             for m in members[:AUDIT_MEMBER_CHOICES]
@@ -666,16 +842,10 @@ def stats_periods() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(STATS_LAST_7_DAYS, callback_data=callbacks.stats_period("7d")),
-                InlineKeyboardButton(
-                    STATS_LAST_30_DAYS, callback_data=callbacks.stats_period("30d")
-                ),
+                InlineKeyboardButton(STATS_LAST_7_DAYS, callback_data=StatsPeriod("7d").pack()),
+                InlineKeyboardButton(STATS_LAST_30_DAYS, callback_data=StatsPeriod("30d").pack()),
             ],
-            [
-                InlineKeyboardButton(
-                    STATS_THIS_QUARTER, callback_data=callbacks.stats_period("quarter")
-                )
-            ],
+            [InlineKeyboardButton(STATS_THIS_QUARTER, callback_data=StatsPeriod("quarter").pack())],
         ]
     )
 
@@ -684,22 +854,30 @@ def stats_periods() -> InlineKeyboardMarkup:
 def shift_list(shifts: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     """shifts: (id, label) of each pattern, in the order listed."""
     rows = [
-        [InlineKeyboardButton(label[:60], callback_data=callbacks.shift_action("show", shift_id))]
+        [
+            InlineKeyboardButton(
+                label[:60], callback_data=ShiftPress(ShiftAction.SHOW, shift_id).pack()
+            )
+        ]
         for shift_id, label in shifts
     ]
-    rows.append([InlineKeyboardButton("➕ Add a shift", callback_data=callbacks.shift_add())])
+    rows.append([InlineKeyboardButton("➕ Add a shift", callback_data=ShiftAdd().pack())])
     return InlineKeyboardMarkup(rows)
 
 
 def shift_actions(shift_id: int) -> InlineKeyboardMarkup:
-    def button(label: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label, callback_data=callbacks.shift_action(action, shift_id))
+    def button(label: str, action: ShiftAction) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=ShiftPress(action, shift_id).pack())
 
     return InlineKeyboardMarkup(
         [
-            [button("📅 Days", "days"), button("🕗 Start", "start"), button("🕒 End", "end")],
-            [button("✏️ Rename", "ren"), button("🗑 Remove", "rm")],
-            [InlineKeyboardButton("◀ All shifts", callback_data=callbacks.shifts_list())],
+            [
+                button("📅 Days", ShiftAction.DAYS),
+                button("🕗 Start", ShiftAction.START),
+                button("🕒 End", ShiftAction.END),
+            ],
+            [button("✏️ Rename", ShiftAction.RENAME), button("🗑 Remove", ShiftAction.REMOVE)],
+            [InlineKeyboardButton("◀ All shifts", callback_data=ShiftsList().pack())],
         ]
     )
 
@@ -709,10 +887,11 @@ def shift_confirm_remove(shift_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    "🗑 Yes, remove", callback_data=callbacks.shift_action("rmok", shift_id)
+                    "🗑 Yes, remove",
+                    callback_data=ShiftPress(ShiftAction.REMOVE_CONFIRMED, shift_id).pack(),
                 ),
                 InlineKeyboardButton(
-                    "◀ Back", callback_data=callbacks.shift_action("show", shift_id)
+                    "◀ Back", callback_data=ShiftPress(ShiftAction.SHOW, shift_id).pack()
                 ),
             ]
         ]
@@ -726,7 +905,7 @@ def duty_started(session_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    DUTY_LOCATION_BUTTON, callback_data=callbacks.duty_location(session_id)
+                    DUTY_LOCATION_BUTTON, callback_data=DutyLocation(session_id).pack()
                 )
             ]
         ]
