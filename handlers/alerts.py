@@ -22,11 +22,11 @@ log = logging.getLogger(__name__)
 async def respond_to_alert(update: Update, context: BotContext) -> None:
     """inc:ack:<report> / inc:att:<report>: the first press wins, later ones are told who."""
     query = query_of(update)
-    pressed = AlertResponse.unpack(query.data)
-    if pressed is None:
+    response = AlertResponse.unpack(query.data)
+    if response is None:
         await query.answer(texts.ALERT_UNKNOWN)
         return
-    kind, report_id = pressed.kind, pressed.report_id
+    kind, report_id = response.kind, response.report_id
     # A copy too old for Telegram to show us cannot be edited here: the outbox edits it.
     message = query.message if isinstance(query.message, Message) else None
     pressed = (message.chat.id, message.message_id) if message is not None else None

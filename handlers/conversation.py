@@ -25,22 +25,21 @@ from __future__ import annotations
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import IntEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from telegram import Update
-from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler, MessageHandler, filters
 
 from bot.context import BotContext
 from handlers.drafts import DraftSlot
-from handlers.registry import command
+from handlers.registry import Callback, Handler, command
 
 END = ConversationHandler.END
 TYPED_TEXT = filters.TEXT & ~filters.COMMAND
 
 State = int | None  # a step, END, or None (stay where the conversation is)
-Callback = Callable[[Update, BotContext], Awaitable[Any]]
-Handler = BaseHandler[Update, BotContext, Any]
 D = TypeVar("D")
+S = TypeVar("S", bound=IntEnum)
 DraftStep = Callable[[Update, BotContext, D], Awaitable[State]]
 
 
@@ -72,7 +71,7 @@ def conversation(
     name: str,
     *,
     entry_points: Sequence[Handler],
-    steps: Mapping[IntEnum, Sequence[Handler]],
+    steps: Mapping[S, Sequence[Handler]],
     cancel: Callback,
     otherwise: Callback | None = None,
     interrupted: Callback | None = None,
@@ -88,11 +87,15 @@ def conversation(
     Fallbacks: /cancel, the flow's own `fallbacks`, then any other command to `interrupted`
     (when None, other commands pass on to the handlers after this one, the draft kept).
     """
-    reminder = [MessageHandler(~filters.COMMAND, otherwise)] if otherwise is not None else []
+    reminder: list[Handler] = []
+    if otherwise is not None:
+        reminder.append(MessageHandler(~filters.COMMAND, otherwise))
     states: dict[object, list[Handler]] = {
         step: [*every_step, *answers, *reminder] for step, answers in steps.items()
     }
-    last_resort = [MessageHandler(filters.COMMAND, interrupted)] if interrupted is not None else []
+    last_resort: list[Handler] = []
+    if interrupted is not None:
+        last_resort.append(MessageHandler(filters.COMMAND, interrupted))
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="If 'per_message=False'")
         return ConversationHandler[BotContext](

@@ -10,7 +10,7 @@ buttons stop it and then act as usual; anything but text is answered with a remi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from typing import Any
 
 from telegram import Update
@@ -21,7 +21,7 @@ from bot.context import BotContext
 from bot.domain.callbacks.wire import Button, Family
 from handlers.access import command_name
 from handlers.common import reply
-from handlers.conversation import END, Callback, Handler, conversation
+from handlers.conversation import END, Callback, Handler, S, conversation
 from handlers.drafts import DraftSlot, forget_all
 
 
@@ -41,7 +41,7 @@ def input_conversation(
     *,
     name: str,
     entry_points: Sequence[Handler],
-    steps: Mapping[IntEnum, Sequence[Handler]],
+    steps: Mapping[S, Sequence[Handler]],
     family: Family[Button],
     on_button: Callback,
     drafts: Sequence[DraftSlot[Any]],
