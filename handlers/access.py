@@ -2,7 +2,8 @@
 
 Strangers, pending, suspended and rejected people get one fixed reply (and /start in a
 private chat, to ask for access or use an invite). Members get each command and button
-checked against bot.commands / bot.callbacks before any feature code sees it.
+checked against bot.domain.commands / bot.domain.callbacks before any feature code sees
+it.
 """
 
 from __future__ import annotations

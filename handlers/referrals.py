@@ -2,7 +2,7 @@
 
 A referral comes from a rough sleeping report (storage.reports files it) or from the
 "Rough sleeper seen" flow here. Outreach workers take it, log the contact that closes it
-(handlers.outreach) or close it as not found; the reporter is told the outcome through
+(handlers.outreach.contact) or close it as not found; the reporter is told the outcome through
 the outbox, never anything about the person.
 """
 

@@ -21,6 +21,7 @@ from bot.domain.callbacks.street_outreach import (
     ContactConsent,
     ContactFor,
     ContactHotspot,
+    ContactNew,
     ContactPerson,
     ContactPress,
     ContactSite,
@@ -89,15 +90,19 @@ async def contact_button(update: Update, context: BotContext) -> int:
     pressed = CONTACT_BUTTONS.unpack(query.data)
     draft = new_draft()
     forget(context)
-    if isinstance(pressed, ContactFor):
-        person = await found(update, context, pressed.person_id)
-        if person is None:
-            return END
-        await query.answer()
-        draft.person_id, draft.who = person.id, person.alias
-        return await go(update, context, draft, Step.PLACE, new_message=True)
-    await query.answer()
-    return await go(update, context, draft, Step.CHOOSE, new_message=True)
+    match pressed:
+        case ContactFor(person_id=person_id):
+            person = await found(update, context, person_id)
+            if person is None:
+                return END
+            await query.answer()
+            draft.person_id, draft.who = person.id, person.alias
+            return await go(update, context, draft, Step.PLACE, new_message=True)
+        case ContactNew():
+            await query.answer()
+            return await go(update, context, draft, Step.CHOOSE, new_message=True)
+    await query.answer(texts.OUT_OLD_BUTTON)
+    return END
 
 
 async def contact_for_referral(update: Update, context: BotContext) -> int:
