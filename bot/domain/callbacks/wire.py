@@ -138,6 +138,13 @@ def _argument(name: str, hint: Any) -> _Argument:
     return _Argument(name, read, optional)
 
 
+@dataclass(frozen=True)
+class _Layout:
+    arguments: tuple[_Argument, ...]  # the fields after the action, in order
+    required: int  # how many arguments every button of the class carries
+    has_action_field: bool  # several actions: the action is the first field
+
+
 # ---- buttons --------------------------------------------------------------------------------
 class Button:
     """Base of every button codec: subclasses are frozen dataclasses of one family."""
@@ -145,13 +152,13 @@ class Button:
     PREFIX: ClassVar[str]  # set by each family's base class
     ACTIONS: ClassVar[tuple[StrEnum, ...]]  # the actions this button answers
     action: Any  # a ClassVar on one-action buttons, the first field on the others
-    _arguments: ClassVar[tuple[_Argument, ...] | None] = None
+    _layout: ClassVar[_Layout | None] = None
 
     def __init_subclass__(
         cls, *, action: StrEnum | None = None, actions: Iterable[StrEnum] = (), **kwargs: Any
     ) -> None:
         super().__init_subclass__(**kwargs)
-        cls._arguments = None
+        cls._layout = None
         if action is not None:
             cls.action = action
             cls.ACTIONS = (action,)
@@ -163,17 +170,21 @@ class Button:
             raise ValueError(f"{type(self).__name__} does not answer {self.action!r}")
 
     @classmethod
-    def arguments(cls) -> tuple[_Argument, ...]:
-        """The fields after the action, as they travel (read once per class)."""
-        if cls._arguments is None:
+    def layout(cls) -> _Layout:
+        """How this button's fields travel (read from the annotations once per class)."""
+        if cls._layout is None:
             hints = typing.get_type_hints(cls)
-            cls._arguments = tuple(
-                _argument(f.name, hints[f.name]) for f in _fields(cls) if f.name != "action"
+            names = [f.name for f in _fields(cls)]
+            arguments = tuple(_argument(n, hints[n]) for n in names if n != "action")
+            cls._layout = _Layout(
+                arguments,
+                required=sum(1 for a in arguments if not a.optional),
+                has_action_field="action" in names,
             )
-        return cls._arguments
+        return cls._layout
 
     def pack(self) -> str:
-        values = [getattr(self, a.name) for a in self.arguments()]
+        values = [getattr(self, a.name) for a in self.layout().arguments]
         while values and values[-1] is None:
             values.pop()
         return build(self.PREFIX, _write(self.action), *(_write(v) for v in values))
@@ -187,23 +198,16 @@ class Button:
     def from_parts(cls, parts: Callback) -> Self | None:
         """The button these parts spell; None for a wrong action, argument or count."""
         action = next((a for a in cls.ACTIONS if a.value == parts.action), None)
-        arguments = cls.arguments()
-        required = sum(1 for a in arguments if not a.optional)
-        if action is None or not required <= len(parts.args) <= len(arguments):
+        layout = cls.layout()
+        if action is None or not layout.required <= len(parts.args) <= len(layout.arguments):
             return None
-        values: dict[str, object] = {}
-        for argument, text in zip(arguments, parts.args, strict=False):
+        values: dict[str, object] = {"action": action} if layout.has_action_field else {}
+        for argument, text in zip(layout.arguments, parts.args, strict=False):
             value = argument.read(text)
             if value is None:
                 return None
             values[argument.name] = value
-        if not cls._has_action_field():
-            return cls._make(values)
-        return cls._make({"action": action, **values})
-
-    @classmethod
-    def _has_action_field(cls) -> bool:
-        return any(f.name == "action" for f in _fields(cls))
+        return cls._make(values)
 
     @classmethod
     def _make(cls, values: dict[str, object]) -> Self | None:
