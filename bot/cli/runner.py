@@ -60,10 +60,14 @@ async def check_connection(settings: Settings, store: Store) -> None:
 async def prepare_database(settings: Settings, store: Store) -> None:
     """SQLite upgrades itself; PostgreSQL must be migrated on purpose (`tcag db upgrade`)."""
     await check_connection(settings, store)
+    current = await store.schema_is_current()  # without alembic, which only migrating loads
     if settings.is_sqlite:
-        await store.upgrade()
+        if current:
+            await store.categories.seed_defaults()  # all that upgrade() would do
+        else:
+            await store.upgrade()
         return
-    if not await store.schema_is_current():
+    if not current:
         raise StartupError(
             "The PostgreSQL schema is out of date. Run `tcag db upgrade` first, then start again.",
             4,

@@ -3,7 +3,9 @@
 `gather(store, quarter, ...)` asks the repository API for a quarter's counts (reports by
 month and category, hotspots, time to acknowledge urgent alerts, outreach numbers);
 `render_pdf(figures)` lays them out with reportlab, with matplotlib charts as images.
-Rendering is pure and CPU-bound: the bot runs it in a worker thread. Matplotlib is used
+Rendering is pure and CPU-bound: the bot runs it in a worker thread. matplotlib and the
+bulk of reportlab are imported when the first report is drawn, not when the bot starts
+(they are tens of megabytes the bot needs once a quarter). Matplotlib is used
 through its object API (Figure + the Agg canvas), never pyplot, so no GUI backend and no
 global state are involved. Nothing personal is in the report: counts, categories, places.
 """
@@ -11,6 +13,7 @@ global state are involved. Nothing personal is in the report: counts, categories
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import math
 import statistics
@@ -22,29 +25,18 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.pagesizes import A4  # numbers only: these two load nothing heavy
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    Image,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
 from bot.domain.audit import AuditAction
 from bot.domain.outreach import ACTION_LABELS, Action, ReferralOutcome
 from bot.domain.periods import Quarter
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Image, Paragraph, Table, TableStyle
+
     from bot.summaries.content import UrgentIncident
     from storage.models import Member
     from storage.outreach import OutreachCounts
@@ -291,6 +283,8 @@ _PALETTE = ("#1b6ca8", "#e07b39", "#3c9d5d", "#c0392b", "#8e6bbf", "#7f8c8d", "#
 
 
 def _png(figure: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buffer = io.BytesIO()
     FigureCanvasAgg(figure)
     figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
@@ -298,6 +292,9 @@ def _png(figure: Figure) -> bytes:
 
 
 def _figure(width: float = 7.0, height: float = 3.0, *, counts_on: str = "y") -> tuple[Figure, Any]:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     figure = Figure(figsize=(width, height), layout="constrained")
     axes = figure.add_subplot()
     axes.spines[["top", "right"]].set_visible(False)
@@ -416,37 +413,68 @@ def chart_outreach(figures: QuarterFigures) -> bytes:
 
 
 # ---- the document ------------------------------------------------------------------------
-_STYLES = getSampleStyleSheet()
-_BODY = _STYLES["BodyText"]
-_SMALL = ParagraphStyle("small", parent=_BODY, fontSize=8, leading=10, textColor="#555555")
-_CELL = ParagraphStyle("cell", parent=_BODY, fontSize=8.5, leading=10.5)
-_TABLE_STYLE = TableStyle(
-    [
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
-        ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0b8c0")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-    ]
-)
+@dataclass(frozen=True)
+class _Look:
+    """The report's paragraph and table styles, made when the first report is drawn."""
+
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    cell: ParagraphStyle
+    table: TableStyle
+
+
+@functools.cache
+def _look() -> _Look:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.platypus import TableStyle
+
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    return _Look(
+        title=styles["Title"],
+        heading=styles["Heading2"],
+        body=body,
+        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor="#555555"),
+        cell=ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
+        table=TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0b8c0")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+            ]
+        ),
+    )
+
+
 _CONTENT_WIDTH = A4[0] - 36 * mm
 
 
-def _p(text: str, style: ParagraphStyle = _CELL) -> Paragraph:
-    return Paragraph(escape(text), style)
+def _p(text: str, style: ParagraphStyle | None = None) -> Paragraph:
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(text), style or _look().cell)
 
 
 def _table(rows: Sequence[Sequence[object]], widths: Sequence[float] | None = None) -> Table:
+    from reportlab.platypus import Paragraph, Table
+
     cells = [
         [value if isinstance(value, Paragraph) else _p(str(value)) for value in row] for row in rows
     ]
     table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(_TABLE_STYLE)
+    table.setStyle(_look().table)
     return table
 
 
 def _chart(png: bytes, height_mm: float) -> Image:
+    from reportlab.platypus import Image
+
     image = Image(io.BytesIO(png))
     scale = (height_mm * mm) / image.imageHeight
     width = min(_CONTENT_WIDTH, image.imageWidth * scale)
@@ -455,7 +483,7 @@ def _chart(png: bytes, height_mm: float) -> Image:
 
 
 def _heading(text: str) -> Paragraph:
-    return Paragraph(escape(text), _STYLES["Heading2"])
+    return _p(text, _look().heading)
 
 
 def _title_block(figures: QuarterFigures) -> list[Any]:
@@ -464,18 +492,20 @@ def _title_block(figures: QuarterFigures) -> list[Any]:
     period = f"{first:%d %B %Y} to {last:%d %B %Y} ({figures.timezone})"
     generated = figures.generated_at.astimezone(tz).strftime("%d %B %Y %H:%M")
     lines = [
-        Paragraph(escape(f"{TITLE}: {figures.quarter.title}"), _STYLES["Title"]),
-        _p(f"Town centre action group. Period: {period}.", _BODY),
-        _p(f"Generated {generated}.", _SMALL),
+        _p(f"{TITLE}: {figures.quarter.title}", _look().title),
+        _p(f"Town centre action group. Period: {period}.", _look().body),
+        _p(f"Generated {generated}.", _look().small),
     ]
     if not figures.complete:
         lines.append(
-            _p("This quarter is not over yet: figures run to the time shown above.", _SMALL)
+            _p("This quarter is not over yet: figures run to the time shown above.", _look().small)
         )
     return lines
 
 
 def _story(figures: QuarterFigures) -> list[Any]:
+    from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
+
     months = figures.months
     story: list[Any] = _title_block(figures)
 
@@ -584,7 +614,7 @@ def _story(figures: QuarterFigures) -> list[Any]:
     story.append(
         _p(
             "Counts only: outreach records about people stay with the outreach team.",
-            _SMALL,
+            _look().small,
         )
     )
     outreach_rows: list[list[object]] = [["", *(m.short_label for m in months), "Quarter"]]
@@ -624,6 +654,9 @@ def _story(figures: QuarterFigures) -> list[Any]:
 
 def render_pdf(figures: QuarterFigures) -> bytes:
     """The report as PDF bytes. Deterministic for the same figures (reportlab invariant mode)."""
+    from reportlab.lib import colors
+    from reportlab.platypus import SimpleDocTemplate
+
     buffer = io.BytesIO()
     footer = f"{TITLE}: {figures.quarter.title}"
 
