@@ -45,6 +45,7 @@ ADMIN = Person(5_000_001, "Alex", "Admin")
 IDLE_TARGET_MIB = 90.0
 PEAK_TARGET_MIB = 200.0
 SETTLE_S = 3.0
+REPORTS = 20_000
 HEAVY = ("matplotlib", "numpy", "PIL", "kiwisolver", "tornado")  # with compiled parts
 _OWN_SETTINGS = ("TELEGRAM_", "TCAG_", "DATABASE_URL")
 FLOOR = (
@@ -239,7 +240,7 @@ def print_result(result: MemoryResult) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     options = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    options.add_argument("--reports", type=int, default=20_000, help="reports seeded")
+    options.add_argument("--reports", type=int, default=REPORTS, help="reports seeded")
     args = options.parse_args(argv)
     if not Path("/proc/self/status").exists():
         raise SystemExit("bench.memory reads /proc: Linux only")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -223,16 +223,15 @@ class Console(Feed):
         self.write(f"(you press “{choice.label}”)")
         await self.act(self.telegram.press_data(self.current, message, str(data)))
 
-    async def act(self, action: object) -> None:
-        """Show what arrived before, run the action, show every call it led to."""
-        await self.flush()
+    async def act(self, action: Awaitable[object]) -> None:
+        """Run the action, then show every call since the last shown: its own, and any the
+        bot made meanwhile on its own, in the order they were made."""
         self._acting = True
         try:
-            calls = await action  # type: ignore[misc]
+            await action
         finally:
             self._acting = False
-            self._seen_calls = len(self.api.calls)
-        await self.show(calls)
+        await self.flush()
 
 
 def _existing_file(given: str) -> Path | None:
@@ -296,14 +295,15 @@ async def _session(
     out: Write,
     files_dir: Path,
 ) -> None:
-    completions: list[Console] = []
+    console: Console | None = None
+
+    def complete(before: str) -> list[str]:
+        return console.completions(before) if console is not None else []
+
     terminal: Terminal = (
-        ScriptedTerminal(read_line, out)
-        if read_line is not None
-        else make_terminal(lambda before: completions[0].completions(before))
+        ScriptedTerminal(read_line, out) if read_line is not None else make_terminal(complete)
     )
     console = Console(application, api, store, settings, terminal, FileShelf(files_dir))
-    completions.append(console)
     try:
         console.write(BANNER.format(database=url))
         await console.choose_first_person()

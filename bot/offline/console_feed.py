@@ -65,6 +65,7 @@ class Feed(People):
         self._seen_calls = len(api.calls)
         self._acting = False
         self._flush_pending = False
+        self._printing = asyncio.Lock()
         api.listeners.append(self._remember)
 
     # ---- what the bot does on its own --------------------------------------------------
@@ -100,9 +101,10 @@ class Feed(People):
         """Print the calls nobody has been shown yet (unless an action is showing them)."""
         if self._acting:
             return
-        calls = self.api.calls[self._seen_calls :]
-        self._seen_calls = len(self.api.calls)
-        await self.show(calls)
+        async with self._printing:  # one batch at a time, in the order the calls were made
+            calls = self.api.calls[self._seen_calls :]
+            self._seen_calls = len(self.api.calls)
+            await self.show(calls)
 
     def _remember(self, call: ApiCall, message: SentMessage | None) -> None:
         """A Bot API listener: each message as it stood right after the call that made it."""

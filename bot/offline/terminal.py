@@ -43,13 +43,13 @@ class ScriptedTerminal:
 
     def __init__(self, read_line: ReadLine, write: Write) -> None:
         self._read_line = read_line
-        self.write = write  # type: ignore[method-assign]
+        self._write = write
 
     async def read(self, prompt: str) -> str | None:
         return await self._read_line(prompt)
 
-    def write(self, text: str) -> None:  # replaced in __init__
-        raise NotImplementedError
+    def write(self, text: str) -> None:
+        self._write(text)
 
     def close(self) -> None:
         return None
