@@ -17,7 +17,6 @@ from bot.domain.figures import (
     HourCount,
     hour_starts,
 )
-from bot.summaries import charts
 from bot.summaries.charts import PNG_SIGNATURE, stacked_bars
 from bot.summaries.content import (
     daily_chart,
