@@ -74,8 +74,12 @@ async def access_gate(update: Update, context: BotContext) -> None:
         return
 
     if update.edited_message is not None:
-        # A live location arrives as a stream of edits: those are not the member's doing.
-        if in_private and update.edited_message.location is None:
+        # A live location arrives as a stream of edits: they pass to the one live-location
+        # handler (handlers.duty, first of the features), which takes nothing else; every
+        # other handler takes new messages only. Other edits are not read.
+        if in_private and update.edited_message.location is not None:
+            return
+        if in_private:
             await update.edited_message.reply_text(texts.EDITS_NOT_READ)
         raise ApplicationHandlerStop
 

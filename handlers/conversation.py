@@ -35,7 +35,11 @@ from handlers.drafts import DraftSlot
 from handlers.registry import Callback, Handler, command
 
 END = ConversationHandler.END
-TYPED_TEXT = filters.TEXT & ~filters.COMMAND
+# New messages only: an edit is never an answer. A live location arrives as a stream of
+# edited messages; the access gate lets those through to handlers.duty's live-location
+# handler alone, and these filters keep every step from taking one for a location shared.
+NEW_MESSAGE = ~filters.UpdateType.EDITED
+TYPED_TEXT = filters.TEXT & ~filters.COMMAND & NEW_MESSAGE
 
 State = int | None  # a step, END, or None (stay where the conversation is)
 D = TypeVar("D")
@@ -49,8 +53,8 @@ def typed(callback: Callback) -> Handler:
 
 
 def on(message_filter: filters.BaseFilter, callback: Callback) -> Handler:
-    """Any other kind of answer: a location, a photo, a voice note."""
-    return MessageHandler(message_filter, callback)
+    """Any other kind of answer: a location, a photo, a voice note (new messages only)."""
+    return MessageHandler(message_filter & NEW_MESSAGE, callback)
 
 
 def with_draft(slot: DraftSlot[D], gone: Callback, handle: DraftStep[D]) -> Callback:

@@ -3,6 +3,11 @@ closing duty left open after its shift (a job every 5 minutes; see bot.duty for 
 
 Urgent alerts go to the members on duty (storage.reports), so /on and /off decide who is
 alerted. /duty shows names, roles and since-times only, never locations.
+
+A member's location (added to their duty, or their Telegram live location while on duty)
+is theirs: used on their own quick reports only, and forgotten at /off. A live location's
+updates are edited messages; `live_location_handler` is the one handler that takes them,
+silently, and it comes before every other feature.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import logging
 from enum import IntEnum
 
 from telegram import ReplyKeyboardRemove, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, filters
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot import keyboards, texts
 from bot.context import BotContext
@@ -198,6 +203,29 @@ def _location_conversation() -> ConversationHandler[BotContext]:
         cancel=no_location,
         interrupted=interrupted,
     )
+
+
+# ---- a live location's updates -------------------------------------------------------------
+async def live_location_moved(update: Update, context: BotContext) -> None:
+    """An edited location message: where the member on duty is now. Never answered (it
+    comes every few seconds); ignored off duty, and for a point off the map."""
+    message = update.edited_message
+    location = message.location if message is not None else None
+    if location is None:
+        return
+    try:
+        validate_point(location.latitude, location.longitude)
+    except ValueError:
+        return
+    await context.store.duty.set_live_location(
+        context.member.id or 0, location.latitude, location.longitude
+    )
+
+
+def live_location_handler() -> Handler:
+    """Edited location messages in a private chat, and nothing else."""
+    edited_locations = filters.UpdateType.EDITED_MESSAGE & filters.LOCATION
+    return MessageHandler(edited_locations & filters.ChatType.PRIVATE, live_location_moved)
 
 
 def handlers() -> list[Handler]:

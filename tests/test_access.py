@@ -15,7 +15,9 @@ from tests.conftest import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
-PATROL_COMMANDS = ["help", "report", "mine", "update", "show", "roughsleeper", "on", "off", "duty"]
+PATROL_COMMANDS = [
+    "help", "report", "drafts", "mine", "update", "show", "roughsleeper", "on", "off", "duty",
+]  # fmt: skip
 
 
 async def audit_actions(bot: BotHarness) -> list[str]:

@@ -73,7 +73,8 @@ _I, _A = Permission.INVITE, Permission.ADMIN
 EXPECTED_COMMANDS: dict[str, Permission] = {
     "start": Permission.PUBLIC,
     # report incidents and sightings, see own reports
-    "help": _M, "cancel": _M, "report": _M, "mine": _M, "update": _M, "show": _M,
+    "help": _M, "cancel": _M, "report": _M, "drafts": _M, "mine": _M, "update": _M,
+    "show": _M,
     # go on/off duty; flag a rough sleeper seen
     "on": _M, "off": _M, "duty": _M, "roughsleeper": _M,
     # outreach: contacts, person records and history, the referral queue
@@ -88,7 +89,7 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     "members": _A, "categories": _A, "hotspots": _A, "shifts": _A, "audit": _A, "erase": _A,
 }  # fmt: skip
 EXPECTED_PREFIXES: dict[str, Permission] = {
-    callbacks.MENU: _M, callbacks.REPORT: _M, callbacks.QUICK: _M,
+    callbacks.MENU: _M, callbacks.REPORT: _M, callbacks.QUICK: _M, callbacks.DRAFTS: _M,
     callbacks.INCIDENT: _M,  # "every member on duty … get the alert with buttons Acknowledge"
     callbacks.ROUGH_SLEEPER: _M, callbacks.DUTY: _M,
     callbacks.OUTREACH: _O, callbacks.PERSON: _O, callbacks.REFERRAL: _O,
@@ -106,6 +107,7 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.MENU: callbacks.menu("help"),
     callbacks.REPORT: callbacks.report_button("cat", "abc123", 1),
     callbacks.QUICK: callbacks.quick_button("ok", "abc123"),
+    callbacks.DRAFTS: callbacks.kept_draft("go", "abc123"),
     callbacks.INCIDENT: callbacks.incident_ack(1),
     callbacks.CATEGORIES: callbacks.categories_page(0),
     callbacks.HOTSPOTS: callbacks.hotspots_page(0),

@@ -17,6 +17,7 @@ from tests.reporting import (
     last_answer,
     officer,
     on_duty,
+    press_category,
     seed_elmer,
     send_photo,
     send_voice,
@@ -43,6 +44,7 @@ async def test_message_is_proposed_with_category_and_place_and_confirm_stores_it
         "✅ Confirm",
         "📂 Change category",
         "📍 Change place",
+        "Urgent: off",
         "✖️ Cancel",
     ]
     await bot.tg.press(OFFICER, proposal, "Confirm")
@@ -64,7 +66,7 @@ async def test_urgent_category_proposal_warns_and_alerts_on_confirm(bot: BotHarn
     await bot.tg.send(OFFICER, "man waving a knife at Elmer Square")
     proposal = bot.last(OFFICER)
     assert proposal.plain.startswith("🔎 Weapon seen at Elmer Square?")
-    assert "This category is urgent" in proposal.plain
+    assert "⚠️ Urgent, because you wrote “knife”: colleagues on duty" in proposal.plain
     await bot.tg.press(OFFICER, proposal, "Confirm")
     assert "Alert sent to colleagues on duty and the coordinators." in bot.last(OFFICER).plain
     [report] = await reports(bot)
@@ -101,7 +103,7 @@ async def test_change_category_goes_to_the_category_step_then_the_summary(
     await bot.tg.send(OFFICER, MESSAGE)
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Change category")
     assert bot.last(OFFICER).plain == "📂 Choose the category:"
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "Drunk and disorderly")
+    await press_category(bot, OFFICER, bot.last(OFFICER), "Drunk and disorderly")
     summary = bot.last(OFFICER)
     assert "Category: Drunk and disorderly" in summary.plain
     assert "Place: Elmer Square" in summary.plain
@@ -127,8 +129,8 @@ async def test_nothing_recognised_offers_the_categories_then_asks_the_place(
     await bot.tg.send(OFFICER, "something odd going on")
     offer = bot.last(OFFICER)
     assert offer.plain == texts.QUICK_NOTHING_MATCHED
-    assert "Other" in labels(bot, OFFICER)
-    await bot.tg.press(OFFICER, offer, "Other")
+    assert "More…" in labels(bot, OFFICER)  # "Other" is among every category
+    await press_category(bot, OFFICER, offer, "Other")
     assert "Where is it?" in bot.api.sent_to(OFFICER.telegram_id)[-2].plain
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Elmer Square")
     summary = bot.last(OFFICER)
@@ -146,7 +148,7 @@ async def test_place_only_recognised_offers_the_categories_then_the_summary(
     await officer(bot)
     await bot.tg.send(OFFICER, "at the fountain again")
     assert bot.last(OFFICER).plain == texts.QUICK_NOTHING_MATCHED
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "Begging")
+    await press_category(bot, OFFICER, bot.last(OFFICER), "Begging")
     summary = bot.last(OFFICER)
     assert "Category: Begging" in summary.plain and "Place: Elmer Square" in summary.plain
 
@@ -181,7 +183,7 @@ async def test_location_alone_starts_a_report_at_that_place(bot: BotHarness) -> 
     await bot.tg.share_location(OFFICER, *NEAR_ELMER)
     prompt = bot.last(OFFICER)
     assert prompt.plain == "📍 Report at Elmer Square.\nWhat is it about?"
-    await bot.tg.press(OFFICER, prompt, "Begging")
+    await press_category(bot, OFFICER, prompt, "Begging")
     assert "What happened?" in bot.last(OFFICER).plain  # the place is known already
     await bot.tg.send(OFFICER, "Man asking everyone for change")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "1")
@@ -212,7 +214,7 @@ async def test_photo_without_caption_starts_a_guided_report_with_it(bot: BotHarn
     await officer(bot)
     await send_photo(bot, OFFICER, "photo-8")
     assert bot.last(OFFICER).plain.startswith("📷 Got it")
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "Criminal damage")
+    await press_category(bot, OFFICER, bot.last(OFFICER), "Criminal damage")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Elmer Square")
     what = bot.last(OFFICER)
     assert "What happened?" in what.plain and "➡️ Continue" in labels(bot, OFFICER)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.domain.incidents import ReportSource
+from bot.domain.quick_report import DEFAULT_CATEGORIES
 from bot.domain.roles import Role
 from bot.jobs.draft_expiry import expire_drafts
 from bot.offline.chat import Person, group_chat
@@ -20,6 +21,7 @@ from tests.reporting import (
     last_answer,
     officer,
     on_duty,
+    press_category,
     seed_elmer,
     send_photo,
     send_voice,
@@ -36,7 +38,7 @@ async def reports(bot: BotHarness) -> list[Report]:
 
 async def to_location_step(bot: BotHarness, category_label: str = "Street drinking") -> None:
     await bot.tg.send(OFFICER, "/report")
-    await bot.tg.press(OFFICER, bot.last(OFFICER), category_label)
+    await press_category(bot, OFFICER, bot.last(OFFICER), category_label)
 
 
 async def to_what_step(bot: BotHarness, category_label: str = "Street drinking") -> None:
@@ -60,7 +62,15 @@ async def test_guided_report_goes_through_every_step_and_is_stored(bot: BotHarne
     assert "New report" in prompt.plain and "What is it about?" in prompt.plain
     rows = prompt.reply_markup["inline_keyboard"]  # type: ignore[index]
     assert all(len(row) <= 2 for row in rows)
-    assert "Street drinking" in labels(bot, OFFICER) and "✖️ Cancel" in labels(bot, OFFICER)
+    # At most six categories (no reports yet: the admins' order), "More…" for the rest.
+    assert labels(bot, OFFICER) == [
+        *[entry.name for entry in DEFAULT_CATEGORIES[:6]],
+        "More…",
+        "✖️ Cancel",
+    ]
+    await bot.tg.press(OFFICER, prompt, "More…")
+    assert bot.last(OFFICER) is prompt  # every category, in place of the few
+    assert labels(bot, OFFICER) == [*[entry.name for entry in DEFAULT_CATEGORIES], "✖️ Cancel"]
 
     await bot.tg.press(OFFICER, prompt, "Street drinking")
     assert prompt.plain == "📂 Category: Street drinking" and prompt.inline_buttons == []
@@ -109,7 +119,7 @@ async def test_guided_report_goes_through_every_step_and_is_stored(bot: BotHarne
     assert report.source is ReportSource.GUIDED and report.outside_area is False
     assert await bot.store.outbox.for_report(report.id or 0) == []
     presses = len([c for c in bot.api.calls if c.method == "answerCallbackQuery"])
-    assert presses == 5  # every press was answered
+    assert presses == 6  # every press (More… too) was answered
 
 
 async def test_main_menu_report_button_starts_a_report(bot: BotHarness) -> None:
@@ -119,7 +129,7 @@ async def test_main_menu_report_button_starts_a_report(bot: BotHarness) -> None:
     assert labels(bot, OFFICER)[0] == "📝 Report"
     await bot.tg.press(OFFICER, menu, "Report")
     assert "New report" in bot.last(OFFICER).plain
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "Begging")
+    await press_category(bot, OFFICER, bot.last(OFFICER), "Begging")
     assert "Where is it?" in bot.api.sent_to(OFFICER.telegram_id)[-1].plain
 
 
@@ -392,10 +402,10 @@ async def test_a_button_from_an_older_draft_changes_nothing(bot: BotHarness) -> 
     old = bot.last(OFFICER)
     await bot.tg.send(OFFICER, "/report")
     current = bot.last(OFFICER)
-    await bot.tg.press(OFFICER, old, "Begging")
+    await bot.tg.press(OFFICER, old, "Antisocial behaviour")
     assert last_answer(bot) == texts.DRAFT_EXPIRED
     assert bot.last(OFFICER) is current  # nothing sent, the new draft still asks
-    await bot.tg.press(OFFICER, current, "Street drinking")
+    await press_category(bot, OFFICER, current, "Street drinking")
     assert "Where is it?" in bot.api.sent_to(OFFICER.telegram_id)[-2].plain
 
 
@@ -419,7 +429,7 @@ async def test_garbled_report_button_changes_nothing(bot: BotHarness) -> None:
     assert last_answer(bot) == texts.DRAFT_EXPIRED
     await bot.tg.press_data(OFFICER, prompt, "rep:cat:zzzz:99999")
     assert last_answer(bot) == texts.DRAFT_EXPIRED
-    draft_id = prompt.button("Begging")["callback_data"].split(":")[2]
+    draft_id = prompt.button("Antisocial behaviour")["callback_data"].split(":")[2]
     await bot.tg.press_data(OFFICER, prompt, f"rep:cat:{draft_id}:99999")
     assert last_answer(bot) == texts.REPORT_CATEGORY_GONE
     await bot.tg.press_data(OFFICER, prompt, f"rep:ppl:{draft_id}:2-3")
@@ -512,7 +522,7 @@ async def test_a_button_pressed_after_a_restart_continues_the_draft(bot: BotHarn
     await officer(bot)
     await bot.tg.send(OFFICER, "/report")
     prompt = bot.last(OFFICER)
-    data = prompt.button("Street drinking")["callback_data"]
+    data = prompt.button("Antisocial behaviour")["callback_data"]
     await bot.stop()
 
     again = BotHarness(bot.store, bot.clock, bot.settings)

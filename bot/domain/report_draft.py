@@ -477,6 +477,11 @@ class TypedAction(StrEnum):
     ANSWER = "answer"  # the step takes text: it is the answer
     BUTTON = "button"  # it names one of the buttons shown: as if pressed
     NEW_REPORT = "new_report"  # anything else: the draft is kept aside, the text reported
+    REMIND = "remind"  # a word or two that say nothing ("0", "hmm"): how to answer
+
+
+# Fewer words than this, reading as no report at all, are a fumbled answer, not a report.
+REPORT_MIN_WORDS = 3
 
 
 B = TypeVar("B")
@@ -496,7 +501,9 @@ def button_named(text: str, buttons: Mapping[str, B]) -> B | None:
     return next((b for label, b in buttons.items() if normalise(label) == typed), None)
 
 
-def typed_during(step: Step, text: str, buttons: Mapping[str, B]) -> Typed[B]:
+def typed_during(
+    step: Step, text: str, buttons: Mapping[str, B], *, reads_as_report: bool = True
+) -> Typed[B]:
     """What a typed message means while a draft waits at `step` with `buttons` shown.
 
     - it names a button shown: that button;
@@ -504,17 +511,23 @@ def typed_during(step: Step, text: str, buttons: Mapping[str, B]) -> Typed[B]:
     - at "where": the place, unless it has urgent words ("man collapsed, not breathing"
       is a new report, never a place);
     - at "how many people": a number;
-    - anything else is a new quick report: never swallowed, never held behind a button.
+    - urgent words anywhere else: a new quick report, never held behind a button;
+    - a word or two that read as no report (`reads_as_report`: the matcher found no
+      category and no place) are a fumbled answer: the member is told how to answer;
+    - anything else is a new quick report, and the draft waiting is kept aside.
     """
     button = button_named(text, buttons)
     if button is not None:
         return Typed(TypedAction.BUTTON, button)
+    urgent = bool(read_urgency(normalise(text).split(), text).words)
     if step is Step.WHAT:
         return Typed(TypedAction.ANSWER)
-    if step is Step.LOCATION and not read_urgency(normalise(text).split(), text).words:
+    if step is Step.LOCATION and not urgent:
         return Typed(TypedAction.ANSWER)
     if step is Step.PEOPLE and people_band(text) is not None:
         return Typed(TypedAction.ANSWER)
+    if not urgent and not reads_as_report and len(normalise(text).split()) < REPORT_MIN_WORDS:
+        return Typed(TypedAction.REMIND)
     return Typed(TypedAction.NEW_REPORT)
 
 

@@ -19,6 +19,7 @@ from bot.domain.callbacks.reports import (
     QuickCancel,
     QuickChange,
     QuickConfirm,
+    QuickToggleUrgent,
     ReportBackToSummary,
     ReportCancel,
     ReportCategory,
@@ -27,11 +28,13 @@ from bot.domain.callbacks.reports import (
     ReportEdit,
     ReportEditField,
     ReportHotspot,
+    ReportMoreCategories,
     ReportPeople,
     ReportUrgent,
     draft_press,
 )
 from bot.domain.callbacks.wire import Button
+from bot.domain.quick_report import LIFE_AT_RISK_SLUGS
 from bot.domain.report_draft import (
     ReportDraft,
     Step,
@@ -44,8 +47,10 @@ from handlers.conversation import END, State
 from handlers.reports import quick
 from handlers.reports.draft import (
     REPORT_DRAFT,
+    answer,
     apply_location,
     cancel,
+    category_picker,
     file,
     is_point,
     location_done,
@@ -86,17 +91,32 @@ async def on_press(update: Update, context: BotContext) -> State:
     return await press.handle(update, context, draft, pressed)
 
 
+async def press_typed(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: Button
+) -> State:
+    """A typed message that named one of the buttons shown: as if it had been pressed."""
+    press = _PRESSES.get(type(pressed))
+    if press is None or (press.steps and draft.step not in press.steps):
+        await send(update, context, texts.REPORT_OLD_BUTTON)
+        return draft.step
+    return await press.handle(update, context, draft, pressed)
+
+
 async def _pick_category(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportCategory
 ) -> State:
-    query = query_of(update)
     category_id = pressed.category_id
     category = await context.store.categories.get(category_id) if category_id > 0 else None
     if category is None or category.id is None or category.retired_at is not None:
-        await query.answer(texts.REPORT_CATEGORY_GONE)
+        await answer(update, context, texts.REPORT_CATEGORY_GONE)
         return draft.step
-    await query.answer()
-    draft.set_category(category.id, category.name, urgent_default=category.urgent)
+    await answer(update, context)
+    draft.set_category(
+        category.id,
+        category.name,
+        urgent_default=category.urgent,
+        life_at_risk=category.slug in LIFE_AT_RISK_SLUGS,
+    )
     draft.complete()
     await settle(update, texts.category_chosen(category.name))
     return await show(update, context, draft)
@@ -105,13 +125,12 @@ async def _pick_category(
 async def _pick_hotspot(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportHotspot
 ) -> State:
-    query = query_of(update)
     hotspot_id = pressed.hotspot_id
     hotspot = await context.store.hotspots.get(hotspot_id) if hotspot_id > 0 else None
     if hotspot is None or hotspot.id is None or hotspot.retired_at is not None:
-        await query.answer(texts.REPORT_HOTSPOT_GONE)
+        await answer(update, context, texts.REPORT_HOTSPOT_GONE)
         return draft.step
-    await query.answer()
+    await answer(update, context)
     draft.set_hotspot(hotspot.id, hotspot.name)
     await settle(update)
     return await location_done(update, context, draft)
@@ -120,11 +139,10 @@ async def _pick_hotspot(
 async def _continue(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportContinue
 ) -> State:
-    query = query_of(update)
     if not (draft.description or draft.attachments):
-        await query.answer(texts.REPORT_NOTHING_TO_CONTINUE)
+        await answer(update, context, texts.REPORT_NOTHING_TO_CONTINUE)
         return draft.step
-    await query.answer()
+    await answer(update, context)
     await settle(update)
     draft.complete()
     return await show(update, context, draft)
@@ -133,7 +151,7 @@ async def _continue(
 async def _pick_people(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportPeople
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     draft.set_people(pressed.count)
     draft.complete()
     await settle(update, texts.people_chosen(pressed.count))
@@ -143,7 +161,7 @@ async def _pick_people(
 async def _pick_urgent(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportUrgent
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     draft.set_urgent(pressed.urgent)
     draft.complete()
     await settle(update, texts.urgent_chosen(draft.urgent))
@@ -153,7 +171,7 @@ async def _pick_urgent(
 async def _confirm(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportConfirm | QuickConfirm
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     await settle(update)
     return await file(update, context, draft)
 
@@ -161,7 +179,7 @@ async def _confirm(
 async def _edit_menu(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportEdit
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     REPORT_DRAFT.put(context, draft)
     await replace(update, context, texts.REPORT_EDIT_WHICH, keyboards.report_edit_fields(draft.id))
     return draft.step
@@ -170,7 +188,7 @@ async def _edit_menu(
 async def _edit_field(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportEditField
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     await settle(update)
     draft.change(pressed.field)
     return await show(update, context, draft)
@@ -179,16 +197,29 @@ async def _edit_field(
 async def _back_to_summary(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportBackToSummary
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     REPORT_DRAFT.put(context, draft)
     await replace(update, context, texts.report_summary(draft), keyboards.report_summary(draft.id))
+    return draft.step
+
+
+async def _more_categories(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportMoreCategories
+) -> State:
+    """The picker's "More…": every category, in place of the few shown."""
+    await answer(update, context)
+    markup = await category_picker(context, draft, every_one=True)
+    if markup is None:
+        return draft.step
+    REPORT_DRAFT.put(context, draft)
+    await replace(update, context, texts.REPORT_CHOOSE_CATEGORY, markup)
     return draft.step
 
 
 async def _cancel_button(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportCancel | QuickCancel
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     await settle(update)
     return await cancel(update, context)
 
@@ -216,9 +247,11 @@ _PRESSES: dict[type[Button], _Press] = {
     ReportEdit: _press(_edit_menu, Step.SUMMARY),
     ReportEditField: _press(_edit_field, Step.SUMMARY),
     ReportBackToSummary: _press(_back_to_summary, Step.SUMMARY),
+    ReportMoreCategories: _press(_more_categories, Step.CATEGORY),
     ReportCancel: _press(_cancel_button),
     QuickConfirm: _press(_confirm, Step.PROPOSAL),
     QuickChange: _press(quick.change, Step.PROPOSAL),
+    QuickToggleUrgent: _press(quick.toggle_urgent, Step.PROPOSAL),
     QuickCancel: _press(_cancel_button, Step.PROPOSAL),
 }
 
@@ -258,6 +291,7 @@ async def what_typed(update: Update, context: BotContext, draft: ReportDraft) ->
         await send(update, context, texts.description_too_long(len(text)))
         return draft.step
     draft.set_description(text)
+    draft.note_urgent_words(text)  # "…one of them is bleeding": urgent, unless chosen
     draft.complete()
     return await show(update, context, draft)
 
@@ -271,6 +305,7 @@ async def _attachment(
     caption = message_of(update).caption
     if caption and caption.strip():  # a caption says what happened
         draft.set_description(caption)
+        draft.note_urgent_words(caption)
         draft.complete()
         return await show(update, context, draft)
     REPORT_DRAFT.put(context, draft)

@@ -6,7 +6,8 @@ reads PREFIX_PERMISSIONS before any feature sees a press. Each family's buttons 
 codecs, one module per group of families:
 
 - members: access requests (acc), member management (mem), invites (inv), the menu (menu);
-- reports: the guided report (rep), quick reports (qr), urgent alerts (inc);
+- reports: the guided report (rep), quick reports (qr), urgent alerts (inc), drafts kept
+  aside (drf);
 - catalog: categories (cat) and hotspots (hot);
 - street_outreach: contacts (out), people (per), referrals (ref), "Rough sleeper seen" (rs),
   erasure (era);
@@ -22,6 +23,7 @@ from bot.domain.callbacks.prefixes import (
     ACCESS,
     AUDIT,
     CATEGORIES,
+    DRAFTS,
     DUTY,
     ERASE,
     HOTSPOTS,
@@ -47,6 +49,7 @@ from bot.domain.callbacks.shorthand import (
     erase,
     hotspots_page,
     incident_ack,
+    kept_draft,
     members_page,
     menu,
     new_invite,
@@ -79,6 +82,7 @@ __all__ = [
     "ACCESS",
     "AUDIT",
     "CATEGORIES",
+    "DRAFTS",
     "DUTY",
     "ERASE",
     "HOTSPOTS",
@@ -106,6 +110,7 @@ __all__ = [
     "erase",
     "hotspots_page",
     "incident_ack",
+    "kept_draft",
     "members_page",
     "menu",
     "new_invite",

@@ -149,9 +149,11 @@ def _ends_with_ing_or_ly(word: str) -> bool:
 
 
 class _Reader:
-    def __init__(self, tokens: Sequence[Token]) -> None:
+    def __init__(self, text: str, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
         self.words = [t.word for t in tokens]
+        # Words written with a capital: a name goes on while they do ("the Corn Exchange").
+        self.capital = [text[t.start : t.start + 1].isupper() for t in tokens]
 
     def noun_phrase(self, index: int, *, strong: bool) -> tuple[int, bool] | None:
         """(end, generic) of a place noun phrase starting at index, or None."""
@@ -175,13 +177,13 @@ class _Reader:
                 if tokens[i - 1].breaks_after:
                     break
         elif strong and words[i].isalnum() and not _lead_at(words, i):
-            # "outside Rileys": one name of any kind, then place nouns ("Rileys bar").
+            # "outside Rileys": one name of any kind, then place nouns ("Rileys bar"), or
+            # more words written with a capital ("outside the Corn Exchange").
             content.append(words[i])
             i += 1
             while i < n and not tokens[i - 1].breaks_after:
-                if words[i] in NOT_A_PLACE or not (
-                    _named(words[i]) or words[i] in HIGH_STREET_MORE
-                ):
+                named = _named(words[i]) or words[i] in HIGH_STREET_MORE
+                if words[i] in NOT_A_PLACE or not (named or self.capital[i]):
                     break
                 content.append(words[i])
                 i += 1
@@ -225,7 +227,7 @@ def find_place_text(text: str, tokens: Sequence[Token]) -> PlaceText | None:
     Generic phrases at the start of a chain are left out ("in the street near the clock
     tower" is kept as "near the clock tower"); further on they qualify the place and stay.
     """
-    reader = _Reader(tokens)
+    reader = _Reader(text, tokens)
     index = 0
     while index < len(tokens):
         chain = reader.phrase_at(index)
