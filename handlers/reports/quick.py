@@ -81,7 +81,9 @@ async def quick_location(update: Update, context: BotContext) -> int:
     if not is_point(location.latitude, location.longitude):
         await send(update, context, texts.LOCATION_NOT_A_POINT)
         return END
-    if location.live_period:  # sharing where they are, not reporting a place
+    # A live location's first message: sharing where they are, not reporting a place.
+    # (Read through to_dict: the attribute warns of its coming change of type.)
+    if location.to_dict().get("live_period"):
         on_duty = await context.store.duty.set_live_location(
             context.member.id or 0, location.latitude, location.longitude
         )
