@@ -18,7 +18,7 @@ async def test_defaults_are_seeded_once_in_order(store: Store) -> None:
     assert names == [d.name for d in DEFAULT_CATEGORIES]
     assert await store.categories.seed_defaults() == 0
     urgent = {c.slug for c in await store.categories.active() if c.urgent}
-    assert urgent == {"weapon", "violence", "safeguarding"}
+    assert urgent == {"weapon", "violence", "safeguarding", "welfare"}
 
 
 async def test_add_refuses_a_taken_name_or_slug(store: Store) -> None:
