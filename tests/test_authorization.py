@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,8 @@ from bot.offline.chat import Person
 from storage.db import create_engine
 from storage.models import Member
 from storage.store import Store
-from tests.conftest import ADMIN, START, BotHarness, make_settings
+from tests.support.databases import TestDatabases
+from tests.support.harness import ADMIN, START, BotHarness, make_settings
 
 # ---- DESIGN.md's Roles table -----------------------------------------------------------
 NON_MEMBERS = ("stranger", "pending", "suspended", "rejected")
@@ -234,19 +234,18 @@ def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
 
 
 @pytest.fixture
-async def matrix() -> AsyncIterator[Matrix]:
+async def matrix(databases: TestDatabases, tmp_path: Path) -> AsyncIterator[Matrix]:
     """SQLite only: the whole matrix on both databases adds nothing the gate does not do
     the same way on each (test_matrix_row_on_both_databases samples a row on both)."""
-    with tempfile.TemporaryDirectory() as folder:
-        clock = ManualClock(START)
-        engine = create_engine(f"sqlite+aiosqlite:///{Path(folder) / 'm.db'}")
-        event.listen(engine.sync_engine, "connect", _no_fsync)
-        store = Store(engine, clock)
-        await store.upgrade()
-        harness = await _harness(store, clock)
-        yield Matrix(harness)
-        await harness.stop()
-        await store.close()
+    clock = ManualClock(START)
+    engine = create_engine(databases.sqlite_copy(tmp_path / "m.db"))
+    event.listen(engine.sync_engine, "connect", _no_fsync)
+    store = Store(engine, clock)
+    await store.categories.seed_defaults()  # as Store.upgrade() does
+    harness = await _harness(store, clock)
+    yield Matrix(harness)
+    await harness.stop()
+    await store.close()
 
 
 # ---- the rules are complete and agree with DESIGN.md ---------------------------------------
@@ -334,6 +333,8 @@ async def test_button_prefixes_by_standing(matrix: Matrix, standing: str) -> Non
         await check_press(matrix, standing, prefix)
 
 
+@pytest.mark.app
+@pytest.mark.pg_smoke
 @pytest.mark.parametrize("standing", ["stranger", "warden"])
 async def test_matrix_row_on_both_databases(
     store: Store, clock: ManualClock, standing: str

@@ -20,8 +20,8 @@ from bot.domain.outreach import Action, ReferralOutcome
 from bot.domain.periods import Quarter
 from bot.summaries.quarterly import HEADINGS, NOT_ACKNOWLEDGED, build_report, gather, render_pdf
 from storage.store import Store
-from tests.conftest import make_settings
-from tests.coordinator_data import DESCRIPTION, seed_quarter
+from tests.support.coordinator_data import DESCRIPTION, seed_quarter
+from tests.support.harness import make_settings
 
 LONDON = ZoneInfo("Europe/London")
 Q3 = Quarter(2026, 3)

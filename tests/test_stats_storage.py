@@ -17,8 +17,7 @@ from sqlalchemy import event
 from bot.domain.clock import ManualClock
 from bot.summaries.content import AckSummary, HourCount, hour_starts
 from storage.store import Store
-from tests.conftest import make_settings
-from tests.digest_data import (
+from tests.support.digest_data import (
     SHIFT,
     SHIFT_END,
     SHIFT_START,
@@ -30,6 +29,7 @@ from tests.digest_data import (
     seed_reports,
     services,
 )
+from tests.support.harness import make_settings
 
 LONDON = ZoneInfo("Europe/London")
 

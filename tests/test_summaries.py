@@ -26,8 +26,7 @@ from bot.summaries.content import CategoryComparison, CategoryCount, compare_cat
 from storage.catalog import HotspotIn
 from storage.outreach import ContactIn, SightingIn
 from storage.store import Store
-from tests.conftest import make_settings
-from tests.digest_data import (
+from tests.support.digest_data import (
     SECRET,
     SHIFT,
     SHIFT_END,
@@ -39,6 +38,7 @@ from tests.digest_data import (
     seed_night,
     services,
 )
+from tests.support.harness import make_settings
 
 
 @pytest.fixture
