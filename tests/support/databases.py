@@ -171,6 +171,7 @@ class TestDatabases:
             self._dropper = _Dropper()
             _run_apart(self._drop_stale())
             template = f"{self._prefix}template"
+            _run_apart(_admin(_drop(template)))  # half made by a failed first try
             _run_apart(_admin(f'CREATE DATABASE "{template}"'))
             _run_apart(_migrate(postgres_url(template)))
             self._postgres_template = template
