@@ -29,10 +29,9 @@ from tests.support.harness import ADMIN, START, BotHarness, make_settings
 
 def databases_for(metafunc: pytest.Metafunc) -> tuple[str, ...]:
     """The rule above, for one test that takes `store` (itself or through `bot`)."""
-    runs_the_app = "bot" in metafunc.fixturenames or metafunc.definition.get_closest_marker("app")
-    if runs_the_app and not metafunc.definition.get_closest_marker("pg_smoke"):
-        return ("sqlite",)
-    return KINDS
+    marked = {mark.name for mark in metafunc.definition.iter_markers()}
+    runs_the_app = "bot" in metafunc.fixturenames or "app" in marked
+    return ("sqlite",) if runs_the_app and "pg_smoke" not in marked else KINDS
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
