@@ -3,7 +3,8 @@
 SQLite: `Store.upgrade()`'s migrations run once into a template file; each test gets a
 byte-for-byte copy of it (WAL checkpointed first, so the copy is the whole database).
 PostgreSQL: a template database is migrated once; each test gets `CREATE DATABASE ...
-TEMPLATE` of it, dropped afterwards (in the background: a drop waits for a checkpoint).
+TEMPLATE` of it (made in the background while the test before runs), dropped afterwards
+(in the background too: a drop waits for a checkpoint).
 Either way the test's Store sees the schema and alembic version of a freshly migrated
 database, and nothing another test wrote. The default categories are not in the templates:
 the fixture seeds them with the test's own clock, as `Store.upgrade()` would.
@@ -24,7 +25,7 @@ import socket
 import sqlite3
 import threading
 import uuid
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -105,38 +106,72 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class _Dropper:
-    """Drops databases one after another on its own thread and connection, so a test does
-    not wait for the checkpoint each DROP DATABASE takes."""
+_Done = Callable[[str | None], None]  # told None, or what went wrong
 
-    def __init__(self) -> None:
-        self._names: queue.Queue[str | None] = queue.Queue()
-        self._errors: list[str] = []
-        self._thread = threading.Thread(target=self._run, name="drop-test-databases", daemon=True)
+
+class _Worker:
+    """Runs statements on the server one after another, on its own thread and connection."""
+
+    def __init__(self, name: str) -> None:
+        self._statements: queue.Queue[tuple[str, _Done] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
-    def drop(self, name: str) -> None:
-        self._names.put(name)
+    def submit(self, statement: str, done: _Done) -> None:
+        """Run `statement`; then `done(None)`, or `done(what went wrong)`."""
+        self._statements.put((statement, done))
 
-    def close(self) -> list[str]:
-        """Wait for every drop asked for; the ones that failed."""
-        self._names.put(None)
+    def close(self) -> None:
+        """Once everything submitted has run."""
+        self._statements.put(None)
         self._thread.join()
-        return self._errors
 
     def _run(self) -> None:
-        asyncio.run(self._drop_all())
+        asyncio.run(self._serve())
 
-    async def _drop_all(self) -> None:
+    async def _serve(self) -> None:
         connection = await asyncpg.connect(_asyncpg_dsn())
         try:
-            while (name := await asyncio.to_thread(self._names.get)) is not None:
+            while (task := await asyncio.to_thread(self._statements.get)) is not None:
+                statement, done = task
                 try:
-                    await connection.execute(_drop(name))
+                    await connection.execute(statement)
                 except (asyncpg.PostgresError, OSError) as error:
-                    self._errors.append(f"{name}: {error}")
+                    done(f"{statement}: {error}")
+                else:
+                    done(None)
         finally:
             await connection.close()
+
+
+class _Server:
+    """Copies and drops databases in the background, so that a test waits for neither: the
+    next test's copy is made while this test runs, and a DROP DATABASE (which waits for a
+    checkpoint) while later tests run, on another connection than the copies."""
+
+    def __init__(self) -> None:
+        self.copies: queue.Queue[tuple[str, str | None]] = queue.Queue()  # (name, error)
+        self.errors: list[str] = []
+        self._copier = _Worker("copy-test-databases")
+        self._dropper = _Worker("drop-test-databases")
+
+    def copy(self, template: str, name: str) -> None:
+        """Make `name` from `template`; (name, what went wrong or None) arrives in `copies`."""
+        statement = f'CREATE DATABASE "{name}" TEMPLATE "{template}"'
+        self._copier.submit(statement, lambda error: self.copies.put((name, error)))
+
+    def drop(self, name: str) -> None:
+        self._dropper.submit(_drop(name), self._dropped)
+
+    def _dropped(self, error: str | None) -> None:
+        if error is not None:
+            self.errors.append(error)
+
+    def close(self) -> list[str]:
+        """Finish every copy and drop asked for; what went wrong."""
+        self._copier.close()
+        self._dropper.close()
+        return self.errors
 
 
 class TestDatabases:
@@ -148,7 +183,7 @@ class TestDatabases:
         self._folder = folder
         self._sqlite_template: Path | None = None
         self._postgres_template: str | None = None
-        self._dropper: _Dropper | None = None
+        self._server: _Server | None = None
         self._prefix = f"tcag_t{os.getpid()}_"
 
     # ---- SQLite --------------------------------------------------------------------------
@@ -166,27 +201,25 @@ class TestDatabases:
     async def postgres_copy(self) -> str:
         """A new PostgreSQL database, a copy of the migrated template: its URL. Skips (or
         fails, in CI) when PostgreSQL does not answer. Give it back with `release`."""
-        require_postgres()
+        server = self._started()
         if self._postgres_template is None:
-            self._dropper = _Dropper()
-            _run_apart(self._drop_stale())
             template = f"{self._prefix}template"
             _run_apart(_admin(_drop(template)))  # half made by a failed first try
             _run_apart(_admin(f'CREATE DATABASE "{template}"'))
             _run_apart(_migrate(postgres_url(template)))
             self._postgres_template = template
-        name = self._new_name("test")
-        await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{self._postgres_template}"')
-        return postgres_url(name)
+            server.copy(template, self._new_name("test"))
+        made, error = await asyncio.to_thread(server.copies.get)
+        server.copy(self._postgres_template, self._new_name("test"))  # the next test's
+        if error is not None:
+            raise RuntimeError(error)
+        return postgres_url(made)
 
     @contextlib.asynccontextmanager
     async def empty_postgres(self) -> AsyncIterator[str]:
         """A brand-new PostgreSQL database with no schema at all (for what migrates it
         itself, like `tcag db upgrade`): its URL, dropped afterwards."""
-        require_postgres()
-        if self._dropper is None:
-            self._dropper = _Dropper()
-            _run_apart(self._drop_stale())
+        self._started()
         name = self._new_name("empty")
         await _admin(f'CREATE DATABASE "{name}"')
         try:
@@ -198,16 +231,32 @@ class TestDatabases:
         """Drop a PostgreSQL database made here (in the background)."""
         name = make_url(url).database
         assert name is not None and name.startswith(self._prefix), url
-        assert self._dropper is not None
-        self._dropper.drop(name)
+        assert self._server is not None
+        self._server.drop(name)
 
     def close(self) -> None:
-        if self._dropper is None:
+        if self._server is None:
             return
+        failed = self._server.close()
+        unused = []  # the copy made for a test that never came
+        while not self._server.copies.empty():
+            made, error = self._server.copies.get()
+            if error is None:
+                unused.append(made)
         if self._postgres_template is not None:
-            self._dropper.drop(self._postgres_template)
-        failed = self._dropper.close()
+            unused.append(self._postgres_template)
+        for name in unused:
+            _run_apart(_admin(_drop(name)))
         assert not failed, f"test databases not dropped: {failed}"
+
+    def _started(self) -> _Server:
+        """The background copies and drops, started on first use (when earlier runs'
+        leftovers are dropped too)."""
+        require_postgres()
+        if self._server is None:
+            self._server = _Server()
+            _run_apart(self._drop_stale())
+        return self._server
 
     def _new_name(self, what: str) -> str:
         return f"{self._prefix}{what}_{uuid.uuid4().hex[:10]}"
@@ -221,12 +270,12 @@ class TestDatabases:
             )
         finally:
             await connection.close()
-        assert self._dropper is not None
+        assert self._server is not None
         for row in rows:
             match = _OURS.match(row["datname"])
             pid = int(match.group(1)) if match else os.getpid()
             if pid != os.getpid() and not _pid_alive(pid):
-                self._dropper.drop(row["datname"])
+                self._server.drop(row["datname"])
 
 
 async def _migrate(url: str) -> None:
