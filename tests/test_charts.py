@@ -219,11 +219,6 @@ def test_names_with_backslashes_draw_without_maths() -> None:
     assert len({tuple(p) for p in pixels.reshape(-1, 4)[::97].tolist()}) > 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot.summaries.charts._plain doubles each backslash, and outside maths mode "
-    "matplotlib draws both: a name typed 'A \\ B' shows as 'A \\\\ B'",
-)
 def test_names_with_backslashes_are_drawn_as_typed(monkeypatch: pytest.MonkeyPatch) -> None:
     odd = sample(title="Shift \\ late", series=(("Cost \\frac{1}{2}", (1, 0, 0, 0, 0, 0, 0)),))
     assert same_pixels(stacked_bars(odd), as_typed(odd, monkeypatch)), "not drawn as typed"
