@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.audit import AuditAction
 from bot.domain.clock import Clock
 from bot.domain.periods import Quarter
 from bot.domain.survey import (
@@ -27,6 +29,7 @@ from bot.domain.survey import (
     round_closes_at,
     share,
 )
+from storage.audit import add_audit
 from storage.db import SessionFactory
 from storage.survey_models import SurveyPending, SurveyResponse, SurveyRound
 
@@ -62,10 +65,10 @@ class Surveys:
 
     # ---- rounds ---------------------------------------------------------------------------
     async def open_round(
-        self, places: list[str], tz: ZoneInfo
+        self, places: list[str], tz: ZoneInfo, *, by: int | None
     ) -> tuple[OpenRound, ClosedRound | None]:
         """A new round (closing the one open, its key destroyed), ending with the quarter."""
-        closed = await self.close_round()
+        closed = await self.close_round(by=by)
         now = self._clock.now()
         row = SurveyRound(
             opened_at=now,
@@ -75,10 +78,18 @@ class Surveys:
         )
         async with self._sessions() as session, session.begin():
             session.add(row)
+            await session.flush()
+            add_audit(
+                session,
+                at=now,
+                action=AuditAction.SURVEY_OPENED,
+                actor_id=by,
+                subject=f"round {row.id}",
+            )
         log.info("survey round %s opened", row.id)
         return _open(row), closed
 
-    async def close_round(self) -> ClosedRound | None:
+    async def close_round(self, *, by: int | None) -> ClosedRound | None:
         """Close the open round: its key and every person key in it are deleted."""
         async with self._sessions() as session, session.begin():
             row = (
@@ -88,7 +99,7 @@ class Surveys:
             ).first()
             if row is None:
                 return None
-            closed = await self._close(session, row, self._clock.now())
+            closed = await self._close(session, row, self._clock.now(), by)
         return closed
 
     async def current(self) -> OpenRound | None:
@@ -103,11 +114,13 @@ class Surveys:
             return None
         if row.closes_at <= self._clock.now():
             async with self._sessions() as session, session.begin():
-                await self._close(session, row, row.closes_at)
+                await self._close(session, row, row.closes_at, None)
             return None
         return _open(row)
 
-    async def _close(self, session, row: SurveyRound, at: datetime) -> ClosedRound:  # type: ignore[no-untyped-def]
+    async def _close(
+        self, session: AsyncSession, row: SurveyRound, at: datetime, by: int | None
+    ) -> ClosedRound:
         round_id = row.id or 0
         await session.exec(
             update(SurveyRound)
@@ -123,6 +136,14 @@ class Surveys:
         count = (
             await session.exec(select(func.count()).where(col(SurveyResponse.round_id) == round_id))
         ).one()
+        add_audit(
+            session,
+            at=self._clock.now(),
+            action=AuditAction.SURVEY_CLOSED,
+            actor_id=by,
+            subject=f"round {round_id}",
+            detail=f"{count} answers",
+        )
         log.info("survey round %s closed: key destroyed", round_id)
         return ClosedRound(round_id, row.opened_at, at, int(count))
 
