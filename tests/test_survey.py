@@ -159,7 +159,7 @@ async def test_once_per_person_per_round_and_the_key_destroyed_at_close(
     assert len(await store.survey.answers(first_round)) == 1
 
     await bot.tg.send(ADMIN, "/survey close")
-    assert "closed with 1 answers" in bot.last(ADMIN).plain
+    assert "closed with 1 answer." in bot.last(ADMIN).plain
     async with store.engine.connect() as connection:
         keys = (await connection.execute(text("SELECT round_key FROM survey_rounds"))).all()
         person_keys = (

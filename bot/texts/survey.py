@@ -98,7 +98,8 @@ def round_opened(round_id: int, closes_at: datetime, tz: ZoneInfo, link: str | N
 
 def round_closed(round_id: int, answers: int) -> str:
     return (
-        f"📋 Survey round {round_id} closed with {answers} answers. Its key is destroyed: "
+        f"📋 Survey round {round_id} closed with {answers} answer{'' if answers == 1 else 's'}. "
+        "Its key is destroyed: "
         "nobody can tell who answered what, and everyone may answer the next round."
     )
 
