@@ -105,3 +105,39 @@ async def test_results_by_round_for_the_quarterly_pack(store: Store, clock: Manu
     assert results[0].closed_at is not None and results[1].closed_at is None
     until_q3 = await store.survey.results(LONDON, until=Quarter(2026, 3))
     assert [r.round_id for r in until_q3] == [q3.round_id]
+
+
+async def test_the_quarterly_pack_shows_each_round_with_the_trend(
+    store: Store, clock: ManualClock
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from bot.summaries.quarterly import render_pdf
+    from bot.summaries.quarterly_content import gather
+    from bot.summaries.quarterly_survey import survey_rows
+
+    clock.set(datetime(2026, 8, 1, 12, tzinfo=UTC))
+    q3, _ = await store.survey.open_round(PLACES, LONDON, by=None)
+    for i in range(6):  # 6 safe by day; after dark 3 of 6
+        await store.survey.save(q3.round_id, q3.person(i), Progress(2, 1 if i < 3 else 3))
+    clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
+    q4, _ = await store.survey.open_round(PLACES, LONDON, by=None)
+    for i in range(5):  # 4 of 5 safe by day, 1 of 5 after dark
+        await store.survey.save(q4.round_id, q4.person(i), Progress(1 if i else 4, 4 if i else 2))
+    figures = await gather(
+        store, Quarter(2026, 4), tz=LONDON, now=clock.now(), ack_target_minutes=5
+    )
+    assert survey_rows(figures)[1:] == [
+        [str(q3.round_id), "Q3 2026", "6", "100%", "50%", "–"],
+        [f"{q4.round_id} (open: figures to date)", "Q4 2026", "5", "80%", "20%", "-30 points"],
+    ]
+    earlier = await gather(
+        store, Quarter(2026, 3), tz=LONDON, now=clock.now(), ack_target_minutes=5
+    )
+    assert [r.round_id for r, _ in earlier.survey] == [q3.round_id]
+    text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(figures))).pages
+    )
+    assert "Public perception survey" in text and "-30 points" in text
