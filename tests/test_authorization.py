@@ -29,6 +29,7 @@ import storage.models  # noqa: F401  (every table, for the row snapshots)
 from bot import texts
 from bot.domain import callbacks
 from bot.domain.callbacks import PREFIX_PERMISSIONS
+from bot.domain.callbacks.survey import SurveyAction, SurveyPress
 from bot.domain.clock import ManualClock
 from bot.domain.commands import BY_NAME, COMMANDS
 from bot.domain.roles import Permission, Role, Status, permissions_for
@@ -80,7 +81,7 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     "contact": _O, "person": _O, "people": _O, "referrals": _O,
     # coordinators: acknowledge/close incidents, digests and stats, briefing notes, exports
     "open": _C, "close": _C, "brief": _C, "digest": _C, "stats": _C, "export": _C,
-    "quarter": _C,
+    "quarter": _C, "survey": _C,
     # "an admin or coordinator creates an invite"
     "invite": _I,
     # admins: members, categories ("admins can add, rename, retire"), hotspots, shifts,
@@ -93,6 +94,7 @@ EXPECTED_PREFIXES: dict[str, Permission] = {
     callbacks.ROUGH_SLEEPER: _M, callbacks.DUTY: _M,
     callbacks.OUTREACH: _O, callbacks.PERSON: _O, callbacks.REFERRAL: _O,
     callbacks.STATS: _C,
+    callbacks.SURVEY: Permission.PUBLIC,  # the public survey: anyone may answer
     callbacks.INVITE: _I,
     callbacks.ACCESS: _A, callbacks.MEMBERS: _A, callbacks.CATEGORIES: _A,
     callbacks.HOTSPOTS: _A, callbacks.ERASE: _A, callbacks.SHIFTS: _A, callbacks.AUDIT: _A,
@@ -118,6 +120,7 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.DUTY: callbacks.duty_location(1),
     callbacks.AUDIT: callbacks.audit_page(0),
     callbacks.STATS: callbacks.stats_period("7d"),
+    callbacks.SURVEY: SurveyPress(SurveyAction.DAY, 1, 0, 0, 0, 1, "AbCdEfGh").pack(),
 }
 _GATE_ANSWERS = {texts.NOT_A_MEMBER, texts.NOT_ALLOWED_BUTTON, texts.STALE_BUTTON}
 
