@@ -16,7 +16,7 @@ from bot.offline.chat import Person
 from bot.texts import survey as wording
 from storage.catalog import HotspotIn
 from storage.store import Store
-from tests.conftest import ADMIN, BotHarness, make_settings
+from tests.support.harness import ADMIN, BotHarness, make_settings
 
 STRANGERS = [Person(880_000_000 + i, f"Passer{i}", username=f"passer_{i}") for i in range(7)]
 SURVEY_TABLES = ("survey_rounds", "survey_responses", "survey_pending")
