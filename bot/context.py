@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.domain.clock import Clock
+from bot.domain.survey import RateWindow
 from storage.models import Member
 from storage.store import Store
 
@@ -33,6 +34,8 @@ class Services:
     clock: Clock
     # Set after writing outbox rows, so the sender sends them now rather than at its next poll.
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    # Survey taps in the last minute, by anonymous person key (rate limits, in memory).
+    survey_taps: RateWindow = field(default_factory=RateWindow)
 
 
 class OpsApplication(Application):  # type: ignore[type-arg]

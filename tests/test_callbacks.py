@@ -106,6 +106,7 @@ from bot.domain.callbacks.street_outreach import (
     SightingPress,
     SightingWhen,
 )
+from bot.domain.callbacks.survey import SurveyAction, SurveyPress
 from bot.domain.callbacks.wire import MAX_INT_ARG, Button, Family
 from bot.domain.incidents import AckKind
 from bot.domain.outreach import Action, AgeBand, Flag, Need, PersonField, SleepingSite
@@ -196,6 +197,7 @@ WIRE: list[tuple[Button, str]] = [
     (AuditMemberPage(7), "aud:m:7:0"),
     (AuditActionPage("member.", 2), "aud:a:member.:2"),
     (StatsPeriod("quarter"), "sta:p:quarter"),
+    (SurveyPress(SurveyAction.TOGGLE, 3, 1, 2, 5, 1, "AbCdEfGh"), "sv:t:3:1:2:5:1:AbCdEfGh"),
 ]
 
 

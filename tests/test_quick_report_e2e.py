@@ -14,19 +14,18 @@ import pytest
 
 from bot.offline.bot_api import LocalBotAPI
 from bot.offline.http_server import LocalServer, start_local_server
-from tests.conftest import COORDINATORS_CHAT
-from tests.e2e_support import (
+from tests.support.e2e import (
     REPORTER,
     Chat,
     Database,
-    RunningBot,
     alerts,
     bot_env,
     no_traceback,
     seed,
     team,
 )
-from tests.test_e2e_run import TOKEN
+from tests.support.harness import COORDINATORS_CHAT
+from tests.support.process import TOKEN, RunningBot
 
 pytestmark = pytest.mark.e2e
 

@@ -8,12 +8,14 @@ Welfare's "call 999" first, the one-tap urgent switch, text typed while a draft 
 
 from __future__ import annotations
 
+import pytest
+
 from bot import texts
 from bot.domain.roles import Role
 from bot.texts import reports as report_texts
 from storage.models import Report
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
-from tests.reporting import (
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.reporting import (
     ELMER,
     NEAR_ELMER,
     OFFICER,
@@ -43,6 +45,7 @@ async def member_id(bot: BotHarness) -> int:
 
 
 # ---- reading a quick report ------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_knife_outside_wetherspoons_is_urgent_and_stored_with_its_place_in_two_steps(
     bot: BotHarness,
 ) -> None:
@@ -157,6 +160,7 @@ async def test_a_place_in_the_words_wins_over_the_members_location(bot: BotHarne
     assert bot.last(OFFICER).plain.startswith("🔎 Street drinking behind the library?")
 
 
+@pytest.mark.pg_smoke
 async def test_live_location_while_on_duty_is_used_and_its_ticks_start_nothing(
     bot: BotHarness,
 ) -> None:
@@ -259,6 +263,7 @@ async def test_text_naming_a_button_answers_it(bot: BotHarness) -> None:
     assert len(await reports(bot)) == 2
 
 
+@pytest.mark.pg_smoke
 async def test_a_new_report_typed_at_a_button_step_keeps_the_draft_for_drafts(
     bot: BotHarness,
 ) -> None:

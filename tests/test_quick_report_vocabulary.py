@@ -5,8 +5,8 @@ from __future__ import annotations
 from handlers.reports.draft import VOCABULARY_REREAD
 from storage.catalog import HotspotIn
 from storage.store import Store
-from tests.conftest import BotHarness
-from tests.reporting import OFFICER, category, officer, seed_elmer
+from tests.support.harness import BotHarness
+from tests.support.reporting import OFFICER, category, officer, seed_elmer
 
 MESSAGE = "lads drinking outside the Corn Exchange"
 NOT_A_HOTSPOT = "🔎 Street drinking outside the Corn Exchange?"  # kept as the place text

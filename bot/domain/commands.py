@@ -76,6 +76,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         usage="/quarter 2026Q3",
     ),
     CommandSpec(
+        "survey",
+        "Public survey: live results (admins: open, close)",
+        Permission.COORDINATE,
+        usage="/survey [open | close]",
+        private_only=False,
+    ),
+    CommandSpec(
         "invite", "Invite someone to join", Permission.INVITE, usage="/invite officer|warden|…"
     ),
     CommandSpec("members", "Members, roles and access", Permission.ADMIN),

@@ -6,17 +6,25 @@ month and category, hotspots, time to acknowledge urgent alerts, outreach number
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain.outreach import Action, ReferralOutcome
 from bot.domain.periods import Quarter
+from bot.domain.survey import RoundResult, trend
+from bot.texts.quarterly import (
+    PDF_MONTH_FORMAT,
+    PDF_MONTH_SHORT_FORMAT,
+    PDF_NOT_ACKNOWLEDGED,
+    pdf_ack_bucket,
+)
 
 if TYPE_CHECKING:
     from bot.domain.figures import UrgentIncident
@@ -25,14 +33,11 @@ if TYPE_CHECKING:
 
 TOP_HOTSPOTS = 10
 # Minutes from an urgent report to its first acknowledgement, for the distribution.
-ACK_BUCKETS: tuple[tuple[str, float], ...] = (
-    ("under 2 min", 2),
-    ("2–5 min", 5),
-    ("5–10 min", 10),
-    ("10–30 min", 30),
-    ("over 30 min", math.inf),
+_ACK_LIMITS: tuple[float, ...] = (0, 2, 5, 10, 30, math.inf)
+ACK_BUCKETS: tuple[tuple[str, float], ...] = tuple(
+    (pdf_ack_bucket(lower, upper), upper) for lower, upper in itertools.pairwise(_ACK_LIMITS)
 )
-NOT_ACKNOWLEDGED = "not acknowledged"
+NOT_ACKNOWLEDGED = PDF_NOT_ACKNOWLEDGED
 
 
 @dataclass(frozen=True)
@@ -101,11 +106,11 @@ class MonthFigures:
 
     @property
     def label(self) -> str:
-        return self.first_day.strftime("%B %Y")
+        return self.first_day.strftime(PDF_MONTH_FORMAT)
 
     @property
     def short_label(self) -> str:
-        return self.first_day.strftime("%b")
+        return self.first_day.strftime(PDF_MONTH_SHORT_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,9 @@ class QuarterFigures:
     referral_outcomes: dict[ReferralOutcome, int]
     actions: dict[Action, int]
     duty_hours: float | None = None
+    # The public survey: each round up to this quarter, with the change after dark since
+    # the round before (percentage points).
+    survey: list[tuple[RoundResult, int | None]] = field(default_factory=list)
 
     @property
     def reports(self) -> int:
@@ -186,4 +194,5 @@ async def gather(
         referral_outcomes=await store.quarterly.referral_outcomes(start, end),
         actions=await store.quarterly.contact_actions(start, end),
         duty_hours=(await stats.staff_hours(start, min(end, now))).hours,
+        survey=trend(await store.survey.results(tz, until=quarter)),
     )

@@ -11,7 +11,8 @@ codecs, one module per group of families:
 - catalog: categories (cat) and hotspots (hot);
 - street_outreach: contacts (out), people (per), referrals (ref), "Rough sleeper seen" (rs),
   erasure (era);
-- admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta).
+- admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta);
+- survey: the public perception survey (sv), the one family strangers may press.
 
 Handlers read a press with its family (`PERSON_BUTTONS.unpack(query.data)`) and match on
 the typed value; keyboards build with the codecs (`PersonPress(...).pack()`).
@@ -40,6 +41,7 @@ from bot.domain.callbacks.prefixes import (
     ROUGH_SLEEPER,
     SHIFTS,
     STATS,
+    SURVEY,
 )
 from bot.domain.callbacks.shorthand import (
     audit_action,
@@ -101,6 +103,7 @@ __all__ = [
     "ROUGH_SLEEPER",
     "SHIFTS",
     "STATS",
+    "SURVEY",
     "Callback",
     "audit_action",
     "audit_page",
