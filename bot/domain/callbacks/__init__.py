@@ -10,6 +10,7 @@ codecs, one module per group of families:
 - catalog: categories (cat) and hotspots (hot);
 - street_outreach: contacts (out), people (per), referrals (ref), "Rough sleeper seen" (rs),
   erasure (era);
+- reports also: the coded outcome of /close (cls);
 - admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta).
 
 Handlers read a press with its family (`PERSON_BUTTONS.unpack(query.data)`) and match on
@@ -22,6 +23,7 @@ from bot.domain.callbacks.prefixes import (
     ACCESS,
     AUDIT,
     CATEGORIES,
+    CLOSE,
     DUTY,
     ERASE,
     HOTSPOTS,
@@ -43,6 +45,7 @@ from bot.domain.callbacks.shorthand import (
     audit_action,
     audit_page,
     categories_page,
+    close_code,
     duty_location,
     erase,
     hotspots_page,
@@ -79,6 +82,7 @@ __all__ = [
     "ACCESS",
     "AUDIT",
     "CATEGORIES",
+    "CLOSE",
     "DUTY",
     "ERASE",
     "HOTSPOTS",
@@ -102,6 +106,7 @@ __all__ = [
     "audit_page",
     "build",
     "categories_page",
+    "close_code",
     "duty_location",
     "erase",
     "hotspots_page",

@@ -25,6 +25,7 @@ SHIFTS = "shf"  # admins: shift patterns
 DUTY = "dut"  # any member: their duty (add a location)
 AUDIT = "aud"  # admins: pages of the audit log
 STATS = "sta"  # coordinators: /stats period buttons
+CLOSE = "cls"  # coordinators: the coded outcome of /close
 
 PREFIX_PERMISSIONS: dict[str, Permission] = {
     ACCESS: Permission.ADMIN,
@@ -45,4 +46,5 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     DUTY: Permission.MEMBER,
     AUDIT: Permission.ADMIN,
     STATS: Permission.COORDINATE,
+    CLOSE: Permission.COORDINATE,
 }
