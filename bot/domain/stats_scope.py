@@ -72,3 +72,11 @@ def split_period(text: str) -> tuple[str, str]:
     if len(words) >= 2 and words[0].casefold() == "this" and words[1].casefold() == "quarter":
         return " ".join(words[:2]), " ".join(words[2:])
     return (words[0] if words else ""), " ".join(words[1:])
+
+
+class ScopeNotFound(ValueError):
+    """A /stats filter that names no hotspot or category (or two equally well)."""
+
+    def __init__(self, given: str) -> None:
+        super().__init__(given)
+        self.given = given
