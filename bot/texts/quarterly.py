@@ -37,6 +37,11 @@ def pdf_title(quarter_title: str) -> str:
     return f"{PDF_TITLE}: {quarter_title}"
 
 
+def pdf_subject(quarter_title: str, complete: bool) -> str:
+    so_far = "" if complete else " (quarter not over: figures to date)"
+    return f"Meeting pack: incidents, response and outreach, {quarter_title}{so_far}"
+
+
 def pdf_period(first: date, last: date, timezone: str) -> str:
     return f"{PDF_AUTHOR}. Period: {first:%d %B %Y} to {last:%d %B %Y} ({timezone})."
 
