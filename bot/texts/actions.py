@@ -20,7 +20,8 @@ ACTION_USAGE = (
     "/action: the open ones."
 )
 ACTIONS_NONE_OPEN = (
-    "No open partnership actions. Add one with /action add <owner> <due date> <text>."
+    "No open partnership actions. Add one with /action add &lt;owner&gt; &lt;due date&gt; "
+    "&lt;text&gt;."
 )
 ACTION_DONE_USAGE = "Please give the action's number, like /action done 3."
 
