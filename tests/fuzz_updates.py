@@ -178,6 +178,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "dut": ("loc",),
     "aud": ("p", "m", "a"),
     "sta": ("p",),
+    "cls": ("o",),
 }
 # fmt: on
 assert set(ACTIONS) == set(PREFIX_PERMISSIONS), "a new callback prefix needs fuzzing actions"
