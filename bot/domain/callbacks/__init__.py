@@ -10,6 +10,7 @@ codecs, one module per group of families:
 - catalog: categories (cat) and hotspots (hot);
 - street_outreach: contacts (out), people (per), referrals (ref), "Rough sleeper seen" (rs),
   erasure (era);
+- reports also: the coded outcome of /close (cls);
 - admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta);
 - survey: the public perception survey (sv), the one family strangers may press.
 
@@ -23,6 +24,7 @@ from bot.domain.callbacks.prefixes import (
     ACCESS,
     AUDIT,
     CATEGORIES,
+    CLOSE,
     DUTY,
     ERASE,
     HOTSPOTS,
@@ -45,6 +47,7 @@ from bot.domain.callbacks.shorthand import (
     audit_action,
     audit_page,
     categories_page,
+    close_code,
     duty_location,
     erase,
     hotspots_page,
@@ -81,6 +84,7 @@ __all__ = [
     "ACCESS",
     "AUDIT",
     "CATEGORIES",
+    "CLOSE",
     "DUTY",
     "ERASE",
     "HOTSPOTS",
@@ -105,6 +109,7 @@ __all__ = [
     "audit_page",
     "build",
     "categories_page",
+    "close_code",
     "duty_location",
     "erase",
     "hotspots_page",
