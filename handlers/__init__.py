@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import (
     access,
+    actions,
     alerts,
     audit,
     categories,
@@ -47,6 +48,7 @@ def all_handlers() -> list[tuple[int, Handler]]:
         *audit.handlers(),
         *coordinator.handlers(),  # /brief, /digest, /stats, /export, /quarter
         *survey.handlers(),  # /survey; the public survey's buttons (anyone may press)
+        *actions.handlers(),  # /action: partnership actions
         *alerts.handlers(),
         *incidents.handlers(),  # before handlers.reports: photo replies to a report
         # Reports take any plain text, location, photo or voice note nothing above took

@@ -12,11 +12,16 @@ from telegram.ext import MessageHandler, filters
 
 from bot import texts
 from bot.context import BotContext
+from bot.domain import callbacks
+from bot.domain.callbacks.reports import CLOSE_BUTTONS
+from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import MAX_TEXT, AckKind, ReportStatus, parse_reference, reference
 from bot.domain.roles import Permission, permissions_for
+from bot.keyboards.incidents import close_outcomes
+from bot.texts import incidents as incident_texts
 from bot.texts.split import split_message
-from handlers.common import message_of, reply, sender
-from handlers.registry import Handler, command
+from handlers.common import edit_or_reply, message_of, query_of, reply, sender
+from handlers.registry import Handler, button, command
 from storage.models import Member, Report
 from storage.reports import ReportView
 
@@ -232,32 +237,83 @@ class _RepliesToOneOfOurReports(filters.MessageFilter):
 
 # ---- /close ------------------------------------------------------------------------------
 async def close(update: Update, context: BotContext) -> None:
+    """/close R-12 offers the outcome codes; /close R-12 text closes it with those words
+    and then asks for the code (the quarterly pack counts codes, people read the words)."""
     token, outcome = _arguments(message_of(update))
     report_id = _report_id(token)
     if report_id is None:
         await reply(update, texts.CLOSE_USAGE)
         return
     ref = reference(report_id)
-    if not outcome:
-        await reply(update, texts.close_outcome_missing(ref))
-        return
     if len(outcome) > MAX_TEXT:
         await reply(update, texts.text_too_long(len(outcome), MAX_TEXT))
         return
-    store, coordinator = context.store, context.member
+    store = context.store
+    if not outcome:
+        view = await store.reports.view(report_id)
+        if view is None:
+            await reply(update, texts.report_not_found(ref))
+        elif view.report.status is not ReportStatus.OPEN:
+            await _already_closed(update, context, view)
+        else:
+            await reply(update, incident_texts.close_choose_outcome(ref), close_outcomes(report_id))
+        return
+    if not await _close(update, context, report_id, outcome, None):
+        return
+    await reply(
+        update,
+        incident_texts.closed_choose_code(texts.report_closed(ref, outcome), ref),
+        close_outcomes(report_id),
+    )
+
+
+async def _close(
+    update: Update,
+    context: BotContext,
+    report_id: int,
+    outcome: str,
+    code: CloseOutcome | None,
+) -> bool:
+    """Close with the reporter told; False (after saying why) when it was not open."""
+    store, coordinator, ref = context.store, context.member, reference(report_id)
     notice = texts.report_closed_for_reporter(ref, coordinator.name, outcome)
     closed = await store.reports.close(
-        report_id, by=coordinator, outcome=outcome, reporter_notice=notice
+        report_id, by=coordinator, outcome=outcome, outcome_code=code, reporter_notice=notice
     )
     if closed is None:
         view = await store.reports.view(report_id)
         if view is None:
             await reply(update, texts.report_not_found(ref))
-            return
-        await _already_closed(update, context, view)
-        return
-    await reply(update, texts.report_closed(ref, outcome))
+        else:
+            await _already_closed(update, context, view)
+        return False
     context.services.outbox_wakeup.set()
+    return True
+
+
+async def close_code_button(update: Update, context: BotContext) -> None:
+    """cls:o:<report>:<code>: close an open report with this code, or code a closed one."""
+    query = query_of(update)
+    pressed = CLOSE_BUTTONS.unpack(query.data)
+    if pressed is None:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await query.answer()
+    report_id, code = pressed.report_id, pressed.code
+    ref, label = reference(report_id), incident_texts.CLOSE_OUTCOME_LABELS[code]
+    report = await context.store.reports.get(report_id)
+    if report is None:
+        await edit_or_reply(update, texts.report_not_found(ref))
+    elif report.status is ReportStatus.OPEN:
+        if await _close(update, context, report_id, label, code):
+            await edit_or_reply(update, incident_texts.report_closed_with_code(ref, label, None))
+    elif report.outcome_code is None or report.closed_by_id == context.member.id:
+        await context.store.reports.set_outcome_code(report_id, code)
+        await edit_or_reply(update, incident_texts.outcome_code_recorded(ref, label))
+    else:
+        view = await context.store.reports.view(report_id)
+        assert view is not None
+        await _already_closed(update, context, view)
 
 
 async def _already_closed(update: Update, context: BotContext, view: ReportView) -> None:
@@ -304,6 +360,7 @@ def handlers() -> list[Handler]:
         command("show", show),
         command("update", update_report),
         command("close", close),
+        button(callbacks.CLOSE, close_code_button),
         command("open", open_incidents),
         MessageHandler(
             filters.ChatType.PRIVATE & filters.PHOTO & filters.REPLY & _RepliesToOneOfOurReports(),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import field_validator
 from sqlalchemy import (
     BigInteger,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -17,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
 from bot.domain.outbox_types import OutboxStatus
 from bot.domain.outreach import AgeBand, ReferralOutcome, ReferralStatus, SleepingSite
@@ -141,6 +143,7 @@ class Report(SQLModel, table=True):
         Index("ix_reports_status_urgent_created_at", "status", "urgent", "created_at"),
         Index("ix_reports_hotspot_id_created_at", "hotspot_id", "created_at"),
         Index("ix_reports_category_id_created_at", "category_id", "created_at"),
+        Index("ix_reports_closed_at", "closed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -164,6 +167,7 @@ class Report(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_by_id: int | None = Field(default=None, sa_column=_member_fk())
     outcome: str | None = Field(default=None, sa_type=Text)
+    outcome_code: CloseOutcome | None = Field(default=None, sa_type=EnumString(CloseOutcome))
 
 
 class ReportAttachment(SQLModel, table=True):
@@ -406,6 +410,22 @@ class BriefingNote(SQLModel, table=True):
     text: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PartnershipAction(SQLModel, table=True):
+    """Something the partnership agreed to do: owner, due date, done or not (/action)."""
+
+    __tablename__ = "partnership_actions"
+    __table_args__ = (Index("ix_partnership_actions_done_at", "done_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(max_length=80)
+    due: date = Field(sa_type=Date, nullable=False)
+    text: str = Field(sa_type=Text)
+    created_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    done_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 # ---- input models: validated before a table row is built --------------------------------

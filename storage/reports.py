@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.clock import Clock
+from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import AckKind, ReportStatus
 from bot.domain.outbox_types import (
     ALERT,
@@ -293,9 +294,16 @@ class Reports:
             )
 
     async def close(
-        self, report_id: int, *, by: Member, outcome: str, reporter_notice: str | None = None
+        self,
+        report_id: int,
+        *,
+        by: Member,
+        outcome: str,
+        outcome_code: CloseOutcome | None = None,
+        reporter_notice: str | None = None,
     ) -> Report | None:
-        """Open → closed with an outcome; None when it was not open.
+        """Open → closed with an outcome (free text, and the coded one if chosen yet);
+        None when it was not open.
 
         `reporter_notice` is queued for the reporter in the same transaction (unless they
         closed it themselves or are no longer active), so a crash cannot lose it.
@@ -307,7 +315,11 @@ class Reports:
                 .where(col(Report.id) == report_id)
                 .where(col(Report.status) == ReportStatus.OPEN.value)
                 .values(
-                    status=ReportStatus.CLOSED, closed_at=now, closed_by_id=by.id, outcome=outcome
+                    status=ReportStatus.CLOSED,
+                    closed_at=now,
+                    closed_by_id=by.id,
+                    outcome=outcome,
+                    outcome_code=outcome_code,
                 )
             )
             if result.rowcount != 1:
@@ -330,6 +342,17 @@ class Reports:
                     dedupe_key=f"{NOTICE}:closed:{report_id}",
                 )
             return report
+
+    async def set_outcome_code(self, report_id: int, code: CloseOutcome) -> bool:
+        """The coded outcome of a closed report (chosen after `/close R-12 text`)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.exec(
+                update(Report)
+                .where(col(Report.id) == report_id)
+                .where(col(Report.status) == ReportStatus.CLOSED.value)
+                .values(outcome_code=code)
+            )
+            return bool(result.rowcount == 1)
 
     # ---- reading -----------------------------------------------------------------------
     async def get(self, report_id: int) -> Report | None:

@@ -82,7 +82,7 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     "contact": _O, "person": _O, "people": _O, "referrals": _O,
     # coordinators: acknowledge/close incidents, digests and stats, briefing notes, exports
     "open": _C, "close": _C, "brief": _C, "digest": _C, "stats": _C, "export": _C,
-    "quarter": _C, "survey": _C,
+    "quarter": _C, "survey": _C, "action": _C,
     # "an admin or coordinator creates an invite"
     "invite": _I,
     # admins: members, categories ("admins can add, rename, retire"), hotspots, shifts,
@@ -94,7 +94,7 @@ EXPECTED_PREFIXES: dict[str, Permission] = {
     callbacks.INCIDENT: _M,  # "every member on duty … get the alert with buttons Acknowledge"
     callbacks.ROUGH_SLEEPER: _M, callbacks.DUTY: _M,
     callbacks.OUTREACH: _O, callbacks.PERSON: _O, callbacks.REFERRAL: _O,
-    callbacks.STATS: _C,
+    callbacks.STATS: _C, callbacks.CLOSE: _C,
     callbacks.SURVEY: Permission.PUBLIC,  # the public survey: anyone may answer
     callbacks.INVITE: _I,
     callbacks.ACCESS: _A, callbacks.MEMBERS: _A, callbacks.CATEGORIES: _A,
@@ -123,6 +123,7 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.AUDIT: callbacks.audit_page(0),
     callbacks.STATS: callbacks.stats_period("7d"),
     callbacks.SURVEY: SurveyPress(SurveyAction.DAY, 1, 0, 0, 0, 1, "AbCdEfGh").pack(),
+    callbacks.CLOSE: callbacks.close_code(1, "moved_on"),
 }
 _GATE_ANSWERS = {texts.NOT_A_MEMBER, texts.NOT_ALLOWED_BUTTON, texts.STALE_BUTTON}
 

@@ -50,6 +50,7 @@ from bot.domain.callbacks.reports import (
     PEOPLE_SKIP,
     AlertAction,
     AlertResponse,
+    CloseCode,
     KeptDraftAction,
     KeptDraftPress,
     QuickAction,
@@ -108,6 +109,7 @@ from bot.domain.callbacks.street_outreach import (
 )
 from bot.domain.callbacks.survey import SurveyAction, SurveyPress
 from bot.domain.callbacks.wire import MAX_INT_ARG, Button, Family
+from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import AckKind
 from bot.domain.outreach import Action, AgeBand, Flag, Need, PersonField, SleepingSite
 from bot.domain.report_draft import DraftField
@@ -117,6 +119,8 @@ D = "abc123"  # a draft id
 
 # Every button the bot sends, and its data as it went over the wire before the codecs.
 WIRE: list[tuple[Button, str]] = [
+    (CloseCode(42, CloseOutcome.MOVED_ON), "cls:o:42:moved_on"),
+    (CloseCode(7, CloseOutcome.NO_FURTHER_ACTION), "cls:o:7:nfa"),
     (AccessApprove(7, Role.WARDEN), "acc:ok:7:warden"),
     (AccessReject(7), "acc:no:7"),
     (MembersPage(2), "mem:list:2"),

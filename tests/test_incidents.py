@@ -356,7 +356,9 @@ async def test_coordinator_closes_with_outcome_and_the_reporter_is_told(bot: Bot
     bot.clock.advance(minutes=20)
 
     await bot.tg.send(COORDINATOR, f"/close {ref} Police attended, <knife> recovered")
-    assert bot.last(COORDINATOR).plain == f"{ref} closed: Police attended, <knife> recovered"
+    closed = bot.last(COORDINATOR)
+    assert closed.plain.split("\n")[0] == f"{ref} closed: Police attended, <knife> recovered"
+    assert "Arrest" in [b["text"] for b in closed.inline_buttons]  # the code is asked next
     stored = await bot.store.reports.get(report.id or 0)
     assert stored is not None and stored.status is ReportStatus.CLOSED
     assert stored.outcome == "Police attended, <knife> recovered"
@@ -375,7 +377,8 @@ async def test_closing_ones_own_report_sends_no_notice(bot: BotHarness) -> None:
     await bot.member(COORDINATOR, Role.COORDINATOR)
     report = await file_report(bot, COORDINATOR, "other", place_text="Town hall")
     await bot.tg.send(COORDINATOR, f"/close {report.id} Nothing further")
-    assert bot.last(COORDINATOR).plain == f"R-{report.id:04d} closed: Nothing further"
+    first_line = bot.last(COORDINATOR).plain.split("\n")[0]
+    assert first_line == f"R-{report.id:04d} closed: Nothing further"
     assert await notices(bot) == []
 
 
@@ -385,11 +388,14 @@ async def test_close_bad_input_and_already_closed(bot: BotHarness) -> None:
     report = await file_report(bot, OFFICER, "asb", place_text="Library steps")
     ref = f"R-{report.id:04d}"
     usage = "Please give a reference and the outcome, like /close R-12 Group moved on."
-    missing = f"Please add the outcome after the reference, like /close {ref} Group moved on."
+    choose = (
+        f"How did {ref} end? Choose the outcome. (To add your own words too: "
+        f"/close {ref} what happened.)"
+    )
     cases = {
         "/close": usage,
         "/close banana done": usage,
-        f"/close {ref}": missing,
+        f"/close {ref}": choose,  # offers the outcome buttons, closes nothing yet
         f"/close {ref} " + "y" * 4001: (
             "That's too long: please keep it to 4000 characters (yours has 4001). "
             "Nothing was stored."

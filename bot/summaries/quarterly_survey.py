@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib.units import mm
 
 from bot.summaries.quarterly_content import QuarterFigures
+from bot.summaries.quarterly_layout import heading, look, para, table
 from bot.texts.quarterly import (
     PDF_SURVEY_COLUMNS,
     PDF_SURVEY_HEADING,
@@ -43,12 +44,9 @@ def _row(result: RoundResult, change: int | None) -> list[str]:
 def survey_section(figures: QuarterFigures) -> list[Any]:
     from reportlab.platypus import Spacer
 
-    # The pack's own helpers, imported when drawn: that module imports this one.
-    from bot.summaries.quarterly import _heading, _look, _p, _table
-
-    story: list[Any] = [Spacer(0, 6 * mm), _heading(PDF_SURVEY_HEADING)]
-    story.append(_p(PDF_SURVEY_NOTE, _look().small))
+    story: list[Any] = [Spacer(0, 6 * mm), heading(PDF_SURVEY_HEADING)]
+    story.append(para(PDF_SURVEY_NOTE, look().small))
     if not figures.survey:
-        return [*story, _p(PDF_SURVEY_NONE, _look().body)]
+        return [*story, para(PDF_SURVEY_NONE, look().body)]
     widths = [38 * mm, 22 * mm, 18 * mm, 24 * mm, 26 * mm, 28 * mm]
-    return [*story, Spacer(0, 2 * mm), _table(survey_rows(figures), widths)]
+    return [*story, Spacer(0, 2 * mm), table(survey_rows(figures), widths)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.close_outcomes import CloseOutcome
 from bot.texts.common import esc
 
 MINE_EMPTY = "You haven't filed any reports yet. Send /report to file one."
@@ -24,10 +25,6 @@ def report_not_found(ref: str) -> str:
 
 def update_text_missing(ref: str) -> str:
     return f"Please add what's new after the reference, like /update {esc(ref)} Two more arrived."
-
-
-def close_outcome_missing(ref: str) -> str:
-    return f"Please add the outcome after the reference, like /close {esc(ref)} Group moved on."
 
 
 def text_too_long(length: int, limit: int) -> str:
@@ -171,3 +168,40 @@ def report_details(
 
 def photo_caption(ref: str, number: int, total: int) -> str:
     return f"{esc(ref)}: photo {number} of {total}"
+
+
+# ---- /close: coded outcomes --------------------------------------------------------------
+CLOSE_OUTCOME_LABELS: dict[CloseOutcome, str] = {
+    CloseOutcome.ADVICE: "Words of advice",
+    CloseOutcome.MOVED_ON: "Moved on",
+    CloseOutcome.ARREST: "Arrest",
+    CloseOutcome.REFERRED: "Referred to another agency",
+    CloseOutcome.NO_FURTHER_ACTION: "No further action",
+    CloseOutcome.UNFOUNDED: "Unfounded",
+    CloseOutcome.OTHER: "Other",
+}
+
+
+def close_choose_outcome(ref: str) -> str:
+    return (
+        f"How did {esc(ref)} end? Choose the outcome. (To add your own words too: "
+        f"/close {esc(ref)} what happened.)"
+    )
+
+
+def closed_choose_code(closed: str, ref: str) -> str:
+    """The closing line, then the question the outcome buttons answer."""
+    return f"{closed}\nWhich outcome fits {esc(ref)}? It goes into the quarterly figures."
+
+
+def report_closed_with_code(ref: str, label: str, outcome: str | None) -> str:
+    words = f": {esc(outcome)}" if outcome and outcome != label else ""
+    return f"{esc(ref)} closed ({esc(label)}){words}"
+
+
+def outcome_code_recorded(ref: str, label: str) -> str:
+    return f"{esc(ref)}: outcome recorded as {esc(label)}."
+
+
+def close_code_not_closed(ref: str) -> str:
+    return f"{esc(ref)} is not closed: close it with /close {esc(ref)} first."

@@ -180,6 +180,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "aud": ("p", "m", "a"),
     "sta": ("p",),
     "sv": ("d", "n", "t", "o", "f", "a", "g"),
+    "cls": ("o",),
 }
 # fmt: on
 assert set(ACTIONS) == set(PREFIX_PERMISSIONS), "a new callback prefix needs fuzzing actions"

@@ -11,6 +11,7 @@ codecs, one module per group of families:
 - catalog: categories (cat) and hotspots (hot);
 - street_outreach: contacts (out), people (per), referrals (ref), "Rough sleeper seen" (rs),
   erasure (era);
+- reports also: the coded outcome of /close (cls);
 - admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta);
 - survey: the public perception survey (sv), the one family strangers may press.
 
@@ -24,6 +25,7 @@ from bot.domain.callbacks.prefixes import (
     ACCESS,
     AUDIT,
     CATEGORIES,
+    CLOSE,
     DRAFTS,
     DUTY,
     ERASE,
@@ -47,6 +49,7 @@ from bot.domain.callbacks.shorthand import (
     audit_action,
     audit_page,
     categories_page,
+    close_code,
     duty_location,
     erase,
     hotspots_page,
@@ -84,6 +87,7 @@ __all__ = [
     "ACCESS",
     "AUDIT",
     "CATEGORIES",
+    "CLOSE",
     "DRAFTS",
     "DUTY",
     "ERASE",
@@ -109,6 +113,7 @@ __all__ = [
     "audit_page",
     "build",
     "categories_page",
+    "close_code",
     "duty_location",
     "erase",
     "hotspots_page",

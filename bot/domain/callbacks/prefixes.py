@@ -27,6 +27,7 @@ DUTY = "dut"  # any member: their duty (add a location)
 AUDIT = "aud"  # admins: pages of the audit log
 STATS = "sta"  # coordinators: /stats period buttons
 SURVEY = "sv"  # anyone, strangers too: the public perception survey
+CLOSE = "cls"  # coordinators: the coded outcome of /close
 
 PREFIX_PERMISSIONS: dict[str, Permission] = {
     ACCESS: Permission.ADMIN,
@@ -49,4 +50,5 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     AUDIT: Permission.ADMIN,
     STATS: Permission.COORDINATE,
     SURVEY: Permission.PUBLIC,
+    CLOSE: Permission.COORDINATE,
 }

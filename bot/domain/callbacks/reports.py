@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.callbacks.prefixes import DRAFTS, INCIDENT, QUICK, REPORT
+from bot.domain.callbacks.prefixes import CLOSE, DRAFTS, INCIDENT, QUICK, REPORT
 from bot.domain.callbacks.wire import Button, Family
+from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import PEOPLE_COUNTS, AckKind
 from bot.domain.report_draft import DraftField
 
@@ -243,3 +244,25 @@ DraftPress = ReportPress | QuickPress
 def draft_press(data: str | None) -> DraftPress | None:
     """A guided or quick report's button (both carry their draft's id); None if garbled."""
     return REPORT_BUTTONS.unpack(data) or QUICK_BUTTONS.unpack(data)
+
+
+# ---- cls:o:<report>:<code>: the coded outcome chosen at /close -------------------------------
+class CloseAction(StrEnum):
+    OUTCOME = "o"
+
+
+@dataclass(frozen=True)
+class CloseCode(Button, action=CloseAction.OUTCOME):
+    """Closes the report with this code, or (closed already by /close R-12 text) codes it."""
+
+    PREFIX = CLOSE
+    report_id: int
+    code: CloseOutcome
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.report_id <= 0:
+            raise ValueError("report ids are positive")
+
+
+CLOSE_BUTTONS = Family[CloseCode](CloseCode)

@@ -12,6 +12,7 @@ from bot.domain.callbacks.prefixes import (
     ACCESS,
     AUDIT,
     CATEGORIES,
+    CLOSE,
     DRAFTS,
     DUTY,
     ERASE,
@@ -54,6 +55,7 @@ FAMILIES: dict[str, Family[Button]] = {
     AUDIT: admin.AUDIT_BUTTONS,
     STATS: admin.STATS_BUTTONS,
     SURVEY: survey.SURVEY_BUTTONS,
+    CLOSE: reports.CLOSE_BUTTONS,
 }
 
 
@@ -143,3 +145,7 @@ def audit_action(term: str, page: int = 0) -> str:
 
 def stats_period(period: str) -> str:
     return spell(STATS, "p", period)
+
+
+def close_code(report_id: int, code: str) -> str:
+    return spell(CLOSE, "o", report_id, code)

@@ -12,8 +12,8 @@ and when a member's own location was taken
   Whether welfare is sensitive (categories.sensitive) is not this revision's business.
 
 Revision ID: 0007
-Revises: 0009 (chained after the survey's 0009 so this branch has one head; the lead
-re-chains it when 0006 lands)
+Revises: 0010 (chained after the newest revision on main so this branch has one head;
+the lead re-chains it when 0006 lands)
 Create Date: 2026-12-07
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
