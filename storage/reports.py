@@ -19,6 +19,7 @@ from bot.domain.outbox_types import (
     NOTICE,
     OutboxStatus,
     Priority,
+    closed_notice_key,
 )
 from bot.domain.roles import Role, Status
 from storage.db import SessionFactory
@@ -327,7 +328,8 @@ class Reports:
                     chat_id=reporter.telegram_id,
                     purpose=NOTICE,
                     text=reporter_notice,
-                    dedupe_key=f"{NOTICE}:closed:{report_id}",
+                    report_id=report_id,  # an erasure finds it (the outcome may name someone)
+                    dedupe_key=closed_notice_key(report_id),
                 )
             return report
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -14,7 +15,7 @@ from bot.domain.invites import code_digest
 from bot.domain.roles import Role, Status
 from storage import db
 from storage.invites import Redeemed
-from storage.models import AuditEntry, Invite
+from storage.models import AuditEntry, Category, Invite, PersonRecord
 from storage.store import Store
 
 
@@ -33,6 +34,42 @@ async def test_downgrade_to_base_and_up_again(store: Store) -> None:
     assert not await store.schema_is_current()
     await store.upgrade()
     assert await store.schema_is_current()
+
+
+async def test_upgrading_marks_anonymised_people_and_sensitive_categories(
+    store: Store, clock: ManualClock
+) -> None:
+    """Migration 0006 on a database that had data: records retention anonymised (alias
+    "erased #<own id>", no details) get the column; a real alias like it does not."""
+    await db.downgrade(store.engine, "0005")
+    people = sa.table(
+        "people",
+        *(sa.column(c) for c in ("id", "alias", "appearance", "age_band", "flags")),
+        *(sa.column(c) for c in ("first_seen", "last_seen", "created_at", "updated_at")),
+    )
+    now = clock.now()
+    times = {"first_seen": now, "last_seen": now, "created_at": now, "updated_at": now}
+    times |= {"age_band": "unknown", "flags": ""}
+    async with store.engine.begin() as connection:
+        await connection.execute(
+            people.insert(),
+            [
+                {"id": 1, "alias": "erased #1", "appearance": None, **times},
+                {"id": 2, "alias": "erased #1", "appearance": None, **times},
+                {"id": 3, "alias": "erased #3", "appearance": "red coat", **times},
+                {"id": 4, "alias": "Johnny", "appearance": None, **times},
+            ],
+        )
+    await store.upgrade()
+    async with store.engine.connect() as connection:
+        marked = dict(
+            (await connection.execute(sa.select(PersonRecord.id, PersonRecord.anonymised))).all()
+        )
+        sensitive = {
+            c.slug for c in (await connection.execute(sa.select(Category))).all() if c.sensitive
+        }
+    assert marked == {1: True, 2: False, 3: False, 4: False}
+    assert sensitive == {"safeguarding", "rough_sleeping"}
 
 
 async def test_times_round_trip_as_aware_utc(store: Store, clock: ManualClock) -> None:
