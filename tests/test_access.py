@@ -166,10 +166,12 @@ async def test_coordinator_may_invite_patrol_roles_only(bot: BotHarness) -> None
     assert "don't know the role" in bot.last(coordinator).plain
     await bot.tg.send(coordinator, "/invite")
     labels = [b["text"] for b in bot.last(coordinator).inline_buttons]
-    assert labels == ["Police officer", "Street warden", "Outreach worker"]
-    await bot.tg.press(coordinator, bot.last(coordinator), "Outreach worker")
-    assert "Invite to join as Outreach worker" in bot.last(coordinator).plain
+    assert labels == ["Police officer", "Street warden"]  # outreach: from admins only
+    await bot.tg.press(coordinator, bot.last(coordinator), "Street warden")
+    assert "Invite to join as Street warden" in bot.last(coordinator).plain
     assert "https://t.me/" in bot.last(coordinator).plain
+    await bot.tg.send(coordinator, "/invite outreach")
+    assert "You can't invite a outreach" in bot.last(coordinator).plain
 
 
 async def test_coordinator_forged_invite_button_for_coordinator_is_refused(bot: BotHarness) -> None:

@@ -38,11 +38,12 @@ async def admin_member(bot: BotHarness) -> Member:
 
 
 async def invites(bot: BotHarness, count: int) -> None:
-    """`count` audit rows (invite.created by the admin), a minute apart."""
+    """`count` audit rows (invite.created by the admin), a minute apart (each expiring
+    within minutes, as an inviter may have only 20 open at once)."""
     admin = await admin_member(bot)
     for _ in range(count):
         bot.clock.advance(minutes=1)
-        await bot.store.invites.create(Role.WARDEN, by=admin, ttl=timedelta(hours=1))
+        await bot.store.invites.create(Role.WARDEN, by=admin, ttl=timedelta(minutes=5))
 
 
 async def add_entry(bot: BotHarness, action: str, **fields: object) -> None:
