@@ -228,3 +228,40 @@ async def test_escalation_minutes_come_from_settings(store, clock) -> None:  # t
         assert len(escalation) == 1
     finally:
         await harness.stop()
+
+
+async def test_a_sensitive_category_never_puts_its_description_in_an_alert(
+    bot: BotHarness,
+) -> None:
+    """Group copy, on-duty broadcast, escalation and the pressed copy: category, place,
+    time and reference, and where to read the rest; /show gives it to those allowed."""
+    members = await team(bot)
+    safeguarding = await bot.store.categories.by_slug("safeguarding")
+    assert safeguarding is not None and safeguarding.sensitive
+    secret = "Girl about 13 <Amy> getting into a car with two older men"
+    await bot.store.reports.file(
+        ReportIn(
+            category_id=safeguarding.id or 0,
+            place_text="Bus station",
+            description=secret,
+            urgent=True,
+        ),
+        reporter=members.reporter,
+        group_chat_id=bot.settings.coordinators_chat_id,
+    )
+    await drain(bot)
+    bot.clock.advance(minutes=5)
+    assert await escalate_overdue(bot.app.services) == 1
+    await drain(bot)
+    first_copy = delivered(bot, COORDINATORS_CHAT)[0]
+    await bot.tg.press(COORDINATOR, first_copy, "Acknowledge")
+    await drain(bot)
+
+    copies = [m for chat in {*ALERTED, *ESCALATED_TO} for m in delivered(bot, chat)]
+    assert len(copies) == len(ALERTED) + len(ESCALATED_TO)
+    for copy in copies:
+        assert "Safeguarding concern · R-0001" in copy.plain and "Bus station" in copy.plain
+        assert "🔒 Details: /show R-0001" in copy.plain
+        assert "Amy" not in copy.plain and "older men" not in copy.plain
+    await bot.tg.send(COORDINATOR, "/show R-0001")
+    assert "Amy" in bot.last(COORDINATOR).plain
