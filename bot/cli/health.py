@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot
@@ -37,6 +38,16 @@ EXIT_OUTBOX_STUCK = 7
 OUTBOX_STUCK_AFTER = timedelta(minutes=10)  # a constant, not a setting: see the docstring
 HEALTH_LOG_EVERY = timedelta(minutes=5)
 HEALTH_LOG_JOB = "health-log"
+
+
+def _version() -> str:
+    try:
+        return version("tcag")
+    except PackageNotFoundError:  # run from a source tree without installing
+        return "unknown"
+
+
+VERSION = _version()
 
 
 @dataclass(frozen=True)
@@ -68,22 +79,19 @@ class Health:
         return self.database and self.schema_current and not self.outbox_stuck
 
     def as_dict(self) -> dict[str, Any]:
-        """The /healthz body. Counts and times only: nothing about anyone."""
-        run = self.last_run
+        """The /healthz body: status, version and counts only. Anyone who can reach the
+        port reads it, so no shift names or times (when patrols are out is not public);
+        `tcag check` and the health log line say more to the operator."""
         return {
             "status": "ok" if self.healthy else "unhealthy",
-            "checked_at": self.checked_at.isoformat(),
+            "version": VERSION,
             "database": self.database,
             "schema_current": self.schema_current,
             "outbox": {
                 "pending": self.pending,
-                "oldest_pending_age_s": self.oldest_pending_age_s,
                 "undeliverable": self.undeliverable,
                 "stuck": self.outbox_stuck,
             },
-            "last_scheduled_run": (
-                {"kind": run.kind, "key": run.key, "at": run.at.isoformat()} if run else None
-            ),
         }
 
     def line(self) -> str:
@@ -175,7 +183,7 @@ def _age(seconds: int) -> str:
 
 
 async def run_check(settings: Settings, say: Callable[[str], None]) -> int:
-    where = settings.database_url.split("@")[-1]  # never the user or password
+    where = settings.database_url_shown  # never the password
     say(f"✓ settings: database {where}, time zone {settings.timezone}")
     try:
         store = Store.from_url(settings.database_url, SystemClock())

@@ -38,7 +38,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.cli.runner import StartupError, run_bot
 
     settings = _settings()
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, sql=settings.log_sql)
     if settings.token is None:
         print(NO_TOKEN_HELP)
         if not sys.stdin.isatty() or args.no_console:
