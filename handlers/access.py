@@ -57,7 +57,7 @@ async def access_gate(update: Update, context: BotContext) -> None:
         await _refuse_stranger(update, command)
         raise ApplicationHandlerStop
 
-    context.member = await store.members.refresh_profile(member, display_name(user), user.username)
+    context.member = await store.members.refresh_username(member, user.username)
     granted = permissions_for(member.role, is_admin=member.is_admin, status=member.status)
 
     if update.callback_query is not None:

@@ -214,7 +214,7 @@ async def test_a_page_of_the_longest_rows_fits_one_message(bot: BotHarness) -> N
             subject="s" * 64,
             detail="d" * 200,
         )
-    await bot.store.members.refresh_profile(member, long_name, None)
+    await bot.store.members.rename(member.id or 0, long_name, by=member)
 
     await bot.tg.send(ADMIN, f"/audit {long_name}")
 

@@ -15,7 +15,7 @@ from bot.domain.invites import MAX_OPEN_INVITES, code_digest
 from bot.domain.roles import Role, Status
 from storage import db
 from storage.invites import NotAllowedToInvite, Redeemed, TooManyOpenInvites
-from storage.models import AuditEntry, Category, Invite, Member, PersonRecord
+from storage.models import AuditEntry, Category, Invite, Member, PersonRecord, ReportIn
 from storage.store import Store
 
 
@@ -246,3 +246,26 @@ async def test_unknown_invite(store: Store) -> None:
     result = await store.invites.redeem("nope-nope-nope", telegram_id=5, name="X", username=None)
     assert result.outcome is Redeemed.UNKNOWN
     assert Invite.__tablename__ == "invites"
+
+
+async def test_updates_and_photos_per_report_are_capped(store: Store) -> None:
+    reporter = await store.members.ensure_admin(1, "Ada", role=Role.OFFICER)
+    drinking = await store.categories.by_slug("street_drinking")
+    assert drinking is not None
+    report = await store.reports.file(
+        ReportIn(category_id=drinking.id or 0, attachments=[("photo", "f0")]),
+        reporter=reporter,
+        group_chat_id=None,
+    )
+    rid = report.id or 0
+    notes = [
+        await store.reports.add_note(rid, author=reporter, text=f"n{i}", limit=3) for i in range(5)
+    ]
+    assert [n is not None for n in notes] == [True, True, True, False, False]
+    photos = [
+        await store.reports.add_attachment(rid, by=reporter, kind="photo", file_id=f"f{i}", limit=2)
+        for i in range(1, 4)
+    ]
+    assert photos == [True, False, False]  # the photo filed with the report counts
+    view = await store.reports.view(rid, with_details=True)
+    assert view is not None and len(view.notes) == 3 and len(view.attachments) == 2
