@@ -1976,3 +1976,106 @@ DUTY_NOT_OPEN = "That duty has ended. Send /on to go on duty."
 LOCATION_NOT_A_POINT = (
     "That location doesn't look right: it isn't a point on the map. Please share it again."
 )
+
+
+# ---- trust with people's data (issue 11) --------------------------------------------------
+# Audit words of the actions added here (kept apart until the texts split takes them in).
+AUDIT_ACTION_WORDS |= {
+    "member.renamed": "renamed",
+    "invite.revoked": "revoked",
+}
+
+
+def flood_notice(resumes_at: str) -> str:
+    # Plain and short: it may be the only thing this member hears for a minute.
+    return (
+        "You're sending messages faster than I can keep up with, so I'll ignore them until "
+        f"{esc(resumes_at)}. Alert buttons still work. If life is at risk, call 999 or use "
+        "the radio."
+    )
+
+
+FLOWS_ENDED_ROLE_CHANGED = (
+    "Your role or access has changed, so what you were doing has been stopped and its "
+    "draft deleted."
+)
+STEP_NO_LONGER_ALLOWED = (
+    "You can no longer do this: your role has changed. What you were doing has been stopped "
+    "and its draft deleted."
+)
+BUTTON_PRIVATE_ONLY = "That button works only in a private chat with me."
+INVITE_REVOKED = (
+    "That invite link was withdrawn by the person who made it. Please ask for a new one."
+)
+INVITE_WITHDRAWN = (
+    "That invite link is no longer valid: the person who made it can't invite for that role "
+    "any more. Please ask an admin for a new one."
+)
+
+
+def too_many_open_invites(limit: int) -> str:
+    return (
+        f"You have {limit} invites open already. Send /invites to withdraw one you no longer "
+        "need, or wait for one to be used or to expire."
+    )
+
+
+INVITES_NONE = "You have no open invites. /invite makes one."
+
+
+def invites_list(lines: list[str]) -> str:
+    return "✉️ <b>Your open invites</b> (tap one to withdraw it):\n" + "\n".join(lines)
+
+
+def invite_line(number: int, role: Role, made: str, expires: str) -> str:
+    return f"{number}. {esc(role.label)}, made {esc(made)}, expires {esc(expires)}"
+
+
+def invite_button_label(number: int, role: Role) -> str:
+    return f"Withdraw {number}: {role.label}"
+
+
+def invite_revoked_done(role: Role) -> str:
+    return f"Withdrawn: the {esc(role.label)} invite no longer works."
+
+
+INVITE_NOT_OPEN = "That invite is no longer open (used, withdrawn or expired)."
+
+
+def notes_full(ref: str, limit: int) -> str:
+    return (
+        f"{esc(ref)} has {limit} updates already, the most one report takes. "
+        "Ask a coordinator if something new happened."
+    )
+
+
+def photos_full(ref: str, limit: int) -> str:
+    return f"{esc(ref)} has {limit} photos already, the most one report takes."
+
+
+SHOW_MORE = "More ▶"
+
+
+def show_more_heading(ref: str, page: int, pages: int) -> str:
+    return f"<b>{esc(ref)}</b>, continued ({page} of {pages})"
+
+
+def sensitive_label(sensitive: bool) -> str:
+    return "🔒 Sensitive: yes" if sensitive else "Sensitive: no"
+
+
+def category_sensitive_set(name: str, sensitive: bool) -> str:
+    if sensitive:
+        return (
+            f"🔒 {esc(name)} is sensitive: alerts say category, place and time only, and "
+            "exports leave its descriptions out."
+        )
+    return f"{esc(name)} is no longer sensitive."
+
+
+MEMBER_RENAME_BUTTON = "✏️ Rename"
+MEMBER_ASK_NAME = "Send the name colleagues should see for this member (up to 128 characters)."
+
+
+def member_renamed(name: str) -> str:
+    return f"Renamed: colleagues now see <b>{esc(name)}</b>."
