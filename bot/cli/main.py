@@ -165,7 +165,20 @@ def cmd_person_erase(args: argparse.Namespace) -> int:
             await store.close()
         if erased is None:
             return None
-        return f"Erased person {person_id}: {erased.contacts_anonymised} contacts kept as counts."
+        said = [
+            f"Erased person {person_id}: {erased.contacts_anonymised} contacts kept as counts, "
+            f"{erased.reports_cleared} reports and {erased.drafts_cleared} stored drafts cleared."
+        ]
+        if erased.photos_dropped:
+            said.append(
+                f"{erased.photos_dropped} photo ids dropped; copies already delivered to chats "
+                "cannot be recalled."
+            )
+        said.append(
+            "A running bot may still hold a draft naming them in memory (it can no longer be "
+            "saved); /erase in the bot clears those too."
+        )
+        return "\n".join(said)
 
     try:
         described = asyncio.run(find())
