@@ -6,15 +6,15 @@ import logging
 
 from telegram import Message, Update
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler
 
 from bot import texts
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.callbacks.reports import AlertResponse
 from bot.domain.incidents import AckKind, reference
 from bot.jobs.alert_messages import acknowledged_by, alert_message
 from handlers.common import query_of
-from handlers.registry import button
+from handlers.registry import Handler, button
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +22,11 @@ log = logging.getLogger(__name__)
 async def respond_to_alert(update: Update, context: BotContext) -> None:
     """inc:ack:<report> / inc:att:<report>: the first press wins, later ones are told who."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    response = callbacks.incident_response(parsed) if parsed is not None else None
+    response = AlertResponse.unpack(query.data)
     if response is None:
         await query.answer(texts.ALERT_UNKNOWN)
         return
-    kind, report_id = response
+    kind, report_id = response.kind, response.report_id
     # A copy too old for Telegram to show us cannot be edited here: the outbox edits it.
     message = query.message if isinstance(query.message, Message) else None
     pressed = (message.chat.id, message.message_id) if message is not None else None
@@ -55,5 +54,5 @@ async def respond_to_alert(update: Update, context: BotContext) -> None:
             log.warning("could not edit the pressed alert for report %s", report_id)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [button(callbacks.INCIDENT, respond_to_alert)]

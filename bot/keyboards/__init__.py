@@ -83,7 +83,6 @@ from bot.keyboards.referrals import (
 )
 from bot.keyboards.reports import (
     NOT_URGENT,
-    PEOPLE_SKIP,
     REPORT_EDIT_LABELS,
     SHARE_LOCATION,
     TYPE_A_PLACE,
@@ -110,7 +109,6 @@ __all__ = [
     "CATALOG_PER_PAGE",
     "MEMBERS_PER_PAGE",
     "NOT_URGENT",
-    "PEOPLE_SKIP",
     "REPORT_EDIT_LABELS",
     "RS_WHEN_CHOICES",
     "SHARE_LOCATION",

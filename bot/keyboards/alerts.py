@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import callbacks
+from bot.domain.callbacks.reports import (
+    AlertAction,
+    AlertResponse,
+)
 
 
 def alert_buttons(report_id: int) -> InlineKeyboardMarkup:
@@ -12,10 +15,12 @@ def alert_buttons(report_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    "✅ Acknowledge", callback_data=callbacks.incident_ack(report_id)
+                    "✅ Acknowledge",
+                    callback_data=AlertResponse(AlertAction.ACKNOWLEDGE, report_id).pack(),
                 ),
                 InlineKeyboardButton(
-                    "🚶 Attending", callback_data=callbacks.incident_attending(report_id)
+                    "🚶 Attending",
+                    callback_data=AlertResponse(AlertAction.ATTENDING, report_id).pack(),
                 ),
             ]
         ]

@@ -6,7 +6,10 @@ from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import callbacks
+from bot.domain.callbacks.admin import (
+    AuditMemberPage,
+)
+from bot.domain.callbacks.wire import Button
 from bot.keyboards.common import MemberLike
 from bot.texts.audit import audit_member_button
 
@@ -14,13 +17,15 @@ AUDIT_PER_PAGE = 20
 AUDIT_MEMBER_CHOICES = 10
 
 
-def audit_pager(page: int, pages: int, build: Callable[[int], str]) -> InlineKeyboardMarkup | None:
+def audit_pager(
+    page: int, pages: int, build: Callable[[int], Button]
+) -> InlineKeyboardMarkup | None:
     """◀ newer entries, older entries ▶ (page 0 is the newest)."""
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀ Newer", callback_data=build(page - 1)))
+        nav.append(InlineKeyboardButton("◀ Newer", callback_data=build(page - 1).pack()))
     if page + 1 < pages:
-        nav.append(InlineKeyboardButton("Older ▶", callback_data=build(page + 1)))
+        nav.append(InlineKeyboardButton("Older ▶", callback_data=build(page + 1).pack()))
     return InlineKeyboardMarkup([nav]) if nav else None
 
 
@@ -30,7 +35,7 @@ def audit_member_choice(members: Sequence[MemberLike]) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     audit_member_button(m.name, m.username, m.role),
-                    callback_data=callbacks.audit_member(m.id or 0),
+                    callback_data=AuditMemberPage(m.id or 0).pack(),
                 )
             ]
             for m in members[:AUDIT_MEMBER_CHOICES]

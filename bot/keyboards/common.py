@@ -13,6 +13,7 @@ from typing import Protocol
 
 from telegram import InlineKeyboardButton
 
+from bot.domain.callbacks.wire import Button
 from bot.domain.roles import Role, Status
 
 
@@ -62,11 +63,11 @@ def ticked(label: str, on: bool) -> str:
     return f"✓ {label}" if on else label
 
 
-def pager(page: int, pages: int, build: Callable[[int], str]) -> list[InlineKeyboardButton]:
+def pager(page: int, pages: int, build: Callable[[int], Button]) -> list[InlineKeyboardButton]:
     """◀ Previous / Next ▶ for a list shown a page at a time (empty when it fits one)."""
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀ Previous", callback_data=build(page - 1)))
+        nav.append(InlineKeyboardButton("◀ Previous", callback_data=build(page - 1).pack()))
     if page + 1 < pages:
-        nav.append(InlineKeyboardButton("Next ▶", callback_data=build(page + 1)))
+        nav.append(InlineKeyboardButton("Next ▶", callback_data=build(page + 1).pack()))
     return nav

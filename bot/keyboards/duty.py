@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from bot.domain import callbacks
-from bot.texts.duty import DUTY_LOCATION_BUTTON, DUTY_NO_LOCATION, DUTY_SEND_LOCATION
+from bot.domain.callbacks.admin import (
+    DutyLocation,
+)
+from bot.texts.duty import DUTY_NO_LOCATION, DUTY_SEND_LOCATION
 
 
 def duty_started(session_id: int) -> InlineKeyboardMarkup:
+    from bot.texts import DUTY_LOCATION_BUTTON
+
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    DUTY_LOCATION_BUTTON, callback_data=callbacks.duty_location(session_id)
+                    DUTY_LOCATION_BUTTON, callback_data=DutyLocation(session_id).pack()
                 )
             ]
         ]

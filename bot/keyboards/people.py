@@ -7,8 +7,26 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import callbacks
-from bot.domain.outreach import FLAG_LABELS, AgeBand, Flag, PersonFacts
+from bot.domain.callbacks.street_outreach import (
+    ConsentAnswer,
+    ContactFor,
+    EraseCancel,
+    EraseConfirm,
+    PersonAction,
+    PersonAge,
+    PersonConsent,
+    PersonDetail,
+    PersonFlag,
+    PersonMerge,
+    PersonPress,
+)
+from bot.domain.outreach import (
+    FLAG_LABELS,
+    AgeBand,
+    Flag,
+    PersonFacts,
+    PersonField,
+)
 from bot.keyboards.common import pairs, ticked
 from bot.texts.outreach import person_button
 from bot.texts.people import PERSON_FIELD_LABELS, erase_button
@@ -19,7 +37,7 @@ def person_hits(people: Sequence[PersonFacts]) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    person_button(i, p), callback_data=callbacks.person("show", p.id)
+                    person_button(i, p), callback_data=PersonPress(PersonAction.SHOW, p.id).pack()
                 )
             ]
             for i, p in enumerate(people, start=1)
@@ -31,15 +49,15 @@ def person_actions(person_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
+                InlineKeyboardButton("🤝 Log contact", callback_data=ContactFor(person_id).pack()),
                 InlineKeyboardButton(
-                    "🤝 Log contact", callback_data=callbacks.outreach("for", person_id)
+                    "✏️ Edit", callback_data=PersonPress(PersonAction.EDIT, person_id).pack()
                 ),
-                InlineKeyboardButton("✏️ Edit", callback_data=callbacks.person("edit", person_id)),
             ],
             [
                 InlineKeyboardButton(
                     "🔀 Merge another record into this",
-                    callback_data=callbacks.person("merge", person_id),
+                    callback_data=PersonPress(PersonAction.MERGE, person_id).pack(),
                 )
             ],
         ]
@@ -52,22 +70,26 @@ def person_edit_menu(person: PersonFacts) -> InlineKeyboardMarkup:
         fields.append("legal_name")
     buttons = [
         InlineKeyboardButton(
-            PERSON_FIELD_LABELS[f], callback_data=callbacks.person("f", person.id, f)
+            PERSON_FIELD_LABELS[f], callback_data=PersonDetail(person.id, PersonField(f)).pack()
         )
         for f in fields
     ]
-    back = InlineKeyboardButton("◀ Back", callback_data=callbacks.person("show", person.id))
+    back = InlineKeyboardButton(
+        "◀ Back", callback_data=PersonPress(PersonAction.SHOW, person.id).pack()
+    )
     return InlineKeyboardMarkup([*pairs(buttons), [back]])
 
 
 def person_age(person_id: int) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            band.label.capitalize(), callback_data=callbacks.person("age", person_id, band.value)
+            band.label.capitalize(), callback_data=PersonAge(person_id, band).pack()
         )
         for band in AgeBand
     ]
-    back = InlineKeyboardButton("◀ Back", callback_data=callbacks.person("edit", person_id))
+    back = InlineKeyboardButton(
+        "◀ Back", callback_data=PersonPress(PersonAction.EDIT, person_id).pack()
+    )
     return InlineKeyboardMarkup([*pairs(buttons), [back]])
 
 
@@ -76,13 +98,17 @@ def person_flags(person_id: int, chosen: Sequence[Flag]) -> InlineKeyboardMarkup
         [
             InlineKeyboardButton(
                 ticked(label, flag in chosen),
-                callback_data=callbacks.person("flag", person_id, flag.value),
+                callback_data=PersonFlag(person_id, flag).pack(),
             )
         ]
         for flag, label in FLAG_LABELS.items()
     ]
     rows.append(
-        [InlineKeyboardButton("Done ✅", callback_data=callbacks.person("flags", person_id))]
+        [
+            InlineKeyboardButton(
+                "Done ✅", callback_data=PersonPress(PersonAction.FLAGS_DONE, person_id).pack()
+            )
+        ]
     )
     return InlineKeyboardMarkup(rows)
 
@@ -91,10 +117,18 @@ def person_consent(person_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Yes", callback_data=callbacks.person("cons", person_id, "y")),
-                InlineKeyboardButton("No", callback_data=callbacks.person("cons", person_id, "n")),
+                InlineKeyboardButton(
+                    "Yes", callback_data=PersonConsent(person_id, ConsentAnswer.YES).pack()
+                ),
+                InlineKeyboardButton(
+                    "No", callback_data=PersonConsent(person_id, ConsentAnswer.NO).pack()
+                ),
             ],
-            [InlineKeyboardButton("◀ Back", callback_data=callbacks.person("edit", person_id))],
+            [
+                InlineKeyboardButton(
+                    "◀ Back", callback_data=PersonPress(PersonAction.EDIT, person_id).pack()
+                )
+            ],
         ]
     )
 
@@ -103,12 +137,14 @@ def merge_hits(keep_id: int, people: Sequence[PersonFacts]) -> InlineKeyboardMar
     rows = [
         [
             InlineKeyboardButton(
-                person_button(i, p), callback_data=callbacks.person("mrg", keep_id, p.id)
+                person_button(i, p),
+                callback_data=PersonMerge(PersonAction.MERGE_PICK, keep_id, p.id).pack(),
             )
         ]
         for i, p in enumerate(people, start=1)
     ]
-    rows.append([InlineKeyboardButton("✖️ Cancel", callback_data=callbacks.person("show", keep_id))])
+    cancel = PersonPress(PersonAction.SHOW, keep_id).pack()
+    rows.append([InlineKeyboardButton("✖️ Cancel", callback_data=cancel)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -117,9 +153,12 @@ def merge_confirm(keep_id: int, other_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    "🔀 Merge", callback_data=callbacks.person("mok", keep_id, other_id)
+                    "🔀 Merge",
+                    callback_data=PersonMerge(PersonAction.MERGE_CONFIRM, keep_id, other_id).pack(),
                 ),
-                InlineKeyboardButton("✖️ Cancel", callback_data=callbacks.person("show", keep_id)),
+                InlineKeyboardButton(
+                    "✖️ Cancel", callback_data=PersonPress(PersonAction.SHOW, keep_id).pack()
+                ),
             ]
         ]
     )
@@ -127,8 +166,8 @@ def merge_confirm(keep_id: int, other_id: int) -> InlineKeyboardMarkup:
 
 def erase_choose(people: Sequence[PersonFacts], tz: ZoneInfo) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(erase_button(p, tz), callback_data=callbacks.erase("ok", p.id))]
+        [InlineKeyboardButton(erase_button(p, tz), callback_data=EraseConfirm(p.id).pack())]
         for p in people
     ]
-    rows.append([InlineKeyboardButton("✖️ Cancel", callback_data=callbacks.erase("x"))])
+    rows.append([InlineKeyboardButton("✖️ Cancel", callback_data=EraseCancel().pack())])
     return InlineKeyboardMarkup(rows)

@@ -6,25 +6,39 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import callbacks
-from bot.keyboards.common import Named, pairs
+from bot.domain.callbacks.street_outreach import (
+    ReferralAction,
+    ReferralPress,
+    SightingAction,
+    SightingHotspot,
+    SightingPress,
+    SightingWhen,
+)
+from bot.domain.callbacks.wire import Button
+from bot.keyboards.common import HotspotLike, pairs
 
 
 def referral_buttons(referral_id: int, *, taken: bool) -> InlineKeyboardMarkup:
-    take = InlineKeyboardButton("🙋 Take", callback_data=callbacks.referral("take", referral_id))
+    take = InlineKeyboardButton(
+        "🙋 Take", callback_data=ReferralPress(ReferralAction.TAKE, referral_id).pack()
+    )
     row = [] if taken else [take]
     row.append(
-        InlineKeyboardButton("🤝 Log contact", callback_data=callbacks.referral("log", referral_id))
+        InlineKeyboardButton(
+            "🤝 Log contact", callback_data=ReferralPress(ReferralAction.LOG, referral_id).pack()
+        )
     )
     row.append(
-        InlineKeyboardButton("🔎 Not found", callback_data=callbacks.referral("nf", referral_id))
+        InlineKeyboardButton(
+            "🔎 Not found",
+            callback_data=ReferralPress(ReferralAction.NOT_FOUND, referral_id).pack(),
+        )
     )
     return InlineKeyboardMarkup([row])
 
 
-def _rs(label: str, action: str, draft_id: str, arg: object | None = None) -> InlineKeyboardButton:
-    args = (draft_id,) if arg is None else (draft_id, arg)
-    return InlineKeyboardButton(label, callback_data=callbacks.rough_sleeper(action, *args))
+def _rs(label: str, button: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=button.pack())
 
 
 RS_WHEN_CHOICES: tuple[tuple[str, int], ...] = (
@@ -36,22 +50,33 @@ RS_WHEN_CHOICES: tuple[tuple[str, int], ...] = (
 )
 
 
-def rs_places(draft_id: str, hotspots: Sequence[Named]) -> InlineKeyboardMarkup:
-    buttons = [_rs(f"📍 {h.name}", "hot", draft_id, h.id) for h in hotspots]
-    return InlineKeyboardMarkup([*pairs(buttons), [_rs("✖️ Cancel", "x", draft_id)]])
+def rs_places(draft_id: str, hotspots: Sequence[HotspotLike]) -> InlineKeyboardMarkup:
+    buttons = [_rs(f"📍 {h.name}", SightingHotspot(draft_id, h.id or 0)) for h in hotspots]
+    return InlineKeyboardMarkup([*pairs(buttons), [_rs_cancel(draft_id)]])
 
 
 def rs_when(draft_id: str) -> InlineKeyboardMarkup:
-    rows = [[_rs(label, "when", draft_id, minutes)] for label, minutes in RS_WHEN_CHOICES]
-    rows.append([_rs("✖️ Cancel", "x", draft_id)])
+    rows = [[_rs(label, SightingWhen(draft_id, minutes))] for label, minutes in RS_WHEN_CHOICES]
+    rows.append([_rs_cancel(draft_id)])
     return InlineKeyboardMarkup(rows)
 
 
 def rs_skip(draft_id: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_rs("Skip ▶", "skip", draft_id), _rs("✖️ Cancel", "x", draft_id)]])
+    return InlineKeyboardMarkup(
+        [[_rs("Skip ▶", SightingPress(draft_id, SightingAction.SKIP)), _rs_cancel(draft_id)]]
+    )
 
 
 def rs_confirm(draft_id: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_rs("✅ Send to outreach", "ok", draft_id), _rs("✖️ Cancel", "x", draft_id)]]
+        [
+            [
+                _rs("✅ Send to outreach", SightingPress(draft_id, SightingAction.SEND)),
+                _rs_cancel(draft_id),
+            ]
+        ]
     )
+
+
+def _rs_cancel(draft_id: str) -> InlineKeyboardButton:
+    return _rs("✖️ Cancel", SightingPress(draft_id, SightingAction.CANCEL))

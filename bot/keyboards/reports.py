@@ -6,23 +6,40 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from bot.domain import callbacks
-from bot.keyboards.common import Named, pairs
+from bot.domain.callbacks.reports import (
+    PEOPLE_SKIP,
+    QuickAction,
+    QuickCancel,
+    QuickChange,
+    QuickConfirm,
+    ReportBackToSummary,
+    ReportCancel,
+    ReportCategory,
+    ReportConfirm,
+    ReportContinue,
+    ReportEdit,
+    ReportEditField,
+    ReportHotspot,
+    ReportPeople,
+    ReportUrgent,
+)
+from bot.domain.callbacks.wire import Button
+from bot.domain.report_draft import DraftField
+from bot.keyboards.common import CategoryLike, HotspotLike, pairs
 
 SHARE_LOCATION = "📍 Share location"
 TYPE_A_PLACE = "⌨️ Type a place"
 URGENT = "Urgent ⚠️"
 NOT_URGENT = "Not urgent"
-PEOPLE_SKIP = "skip"
 
 
 def _cancel_row(draft_id: str) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton("✖️ Cancel", callback_data=callbacks.report_button("x", draft_id))]
+    return [InlineKeyboardButton("✖️ Cancel", callback_data=ReportCancel(draft_id).pack())]
 
 
-def report_categories(draft_id: str, categories: Sequence[Named]) -> InlineKeyboardMarkup:
+def report_categories(draft_id: str, categories: Sequence[CategoryLike]) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(c.name, callback_data=callbacks.report_button("cat", draft_id, c.id))
+        InlineKeyboardButton(c.name, callback_data=ReportCategory(draft_id, c.id or 0).pack())
         for c in categories
     ]
     return InlineKeyboardMarkup([*pairs(buttons), _cancel_row(draft_id)])
@@ -37,32 +54,32 @@ def report_location() -> ReplyKeyboardMarkup:
     )
 
 
-def report_hotspots(draft_id: str, hotspots: Sequence[Named]) -> InlineKeyboardMarkup:
+def report_hotspots(draft_id: str, hotspots: Sequence[HotspotLike]) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            f"📍 {h.name}", callback_data=callbacks.report_button("hot", draft_id, h.id)
+            f"📍 {h.name}", callback_data=ReportHotspot(draft_id, h.id or 0).pack()
         )
         for h in hotspots
     ]
     return InlineKeyboardMarkup([*pairs(buttons), _cancel_row(draft_id)])
 
 
-def _report(label: str, action: str, draft_id: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=callbacks.report_button(action, draft_id))
+def _report(label: str, button: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=button.pack())
 
 
 def report_continue(draft_id: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_report("➡️ Continue", "go", draft_id)], _cancel_row(draft_id)])
+    return InlineKeyboardMarkup(
+        [[_report("➡️ Continue", ReportContinue(draft_id))], _cancel_row(draft_id)]
+    )
 
 
 def report_people(draft_id: str, bands: tuple[str, ...]) -> InlineKeyboardMarkup:
     counts = [
-        InlineKeyboardButton(band, callback_data=callbacks.report_button("ppl", draft_id, band))
+        InlineKeyboardButton(band, callback_data=ReportPeople(draft_id, band).pack())
         for band in bands
     ]
-    skip = InlineKeyboardButton(
-        "Skip", callback_data=callbacks.report_button("ppl", draft_id, PEOPLE_SKIP)
-    )
+    skip = InlineKeyboardButton("Skip", callback_data=ReportPeople(draft_id, PEOPLE_SKIP).pack())
     return InlineKeyboardMarkup([counts, [skip], _cancel_row(draft_id)])
 
 
@@ -72,7 +89,7 @@ def report_urgent(draft_id: str, *, preset: bool) -> InlineKeyboardMarkup:
     def button(label: str, urgent: bool) -> InlineKeyboardButton:
         tick = "✓ " if urgent is preset else ""
         return InlineKeyboardButton(
-            tick + label, callback_data=callbacks.report_button("urg", draft_id, int(urgent))
+            tick + label, callback_data=ReportUrgent(draft_id, urgent).pack()
         )
 
     return InlineKeyboardMarkup(
@@ -83,7 +100,10 @@ def report_urgent(draft_id: str, *, preset: bool) -> InlineKeyboardMarkup:
 def report_summary(draft_id: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [_report("✅ Confirm", "ok", draft_id), _report("✏️ Edit", "edit", draft_id)],
+            [
+                _report("✅ Confirm", ReportConfirm(draft_id)),
+                _report("✏️ Edit", ReportEdit(draft_id)),
+            ],
             _cancel_row(draft_id),
         ]
     )
@@ -100,21 +120,25 @@ REPORT_EDIT_LABELS = (
 
 def report_edit_fields(draft_id: str) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(label, callback_data=callbacks.report_button("ed", draft_id, field))
+        InlineKeyboardButton(
+            label, callback_data=ReportEditField(draft_id, DraftField(field)).pack()
+        )
         for field, label in REPORT_EDIT_LABELS
     ]
-    back = InlineKeyboardButton("◀ Back", callback_data=callbacks.report_button("sum", draft_id))
+    back = InlineKeyboardButton("◀ Back", callback_data=ReportBackToSummary(draft_id).pack())
     return InlineKeyboardMarkup([*pairs(buttons), [back]])
 
 
 def quick_proposal(draft_id: str) -> InlineKeyboardMarkup:
-    def button(label: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label, callback_data=callbacks.quick_button(action, draft_id))
-
+    change_category = QuickChange(draft_id, QuickAction.CHANGE_CATEGORY)
+    change_place = QuickChange(draft_id, QuickAction.CHANGE_PLACE)
     return InlineKeyboardMarkup(
         [
-            [button("✅ Confirm", "ok")],
-            [button("📂 Change category", "cat"), button("📍 Change place", "place")],
-            [button("✖️ Cancel", "x")],
+            [_report("✅ Confirm", QuickConfirm(draft_id))],
+            [
+                _report("📂 Change category", change_category),
+                _report("📍 Change place", change_place),
+            ],
+            [_report("✖️ Cancel", QuickCancel(draft_id))],
         ]
     )

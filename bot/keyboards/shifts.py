@@ -6,28 +6,41 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import callbacks
+from bot.domain.callbacks.admin import (
+    ShiftAction,
+    ShiftAdd,
+    ShiftPress,
+    ShiftsList,
+)
 
 
 def shift_list(shifts: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     """shifts: (id, label) of each pattern, in the order listed."""
     rows = [
-        [InlineKeyboardButton(label[:60], callback_data=callbacks.shift_action("show", shift_id))]
+        [
+            InlineKeyboardButton(
+                label[:60], callback_data=ShiftPress(ShiftAction.SHOW, shift_id).pack()
+            )
+        ]
         for shift_id, label in shifts
     ]
-    rows.append([InlineKeyboardButton("➕ Add a shift", callback_data=callbacks.shift_add())])
+    rows.append([InlineKeyboardButton("➕ Add a shift", callback_data=ShiftAdd().pack())])
     return InlineKeyboardMarkup(rows)
 
 
 def shift_actions(shift_id: int) -> InlineKeyboardMarkup:
-    def button(label: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label, callback_data=callbacks.shift_action(action, shift_id))
+    def button(label: str, action: ShiftAction) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=ShiftPress(action, shift_id).pack())
 
     return InlineKeyboardMarkup(
         [
-            [button("📅 Days", "days"), button("🕗 Start", "start"), button("🕒 End", "end")],
-            [button("✏️ Rename", "ren"), button("🗑 Remove", "rm")],
-            [InlineKeyboardButton("◀ All shifts", callback_data=callbacks.shifts_list())],
+            [
+                button("📅 Days", ShiftAction.DAYS),
+                button("🕗 Start", ShiftAction.START),
+                button("🕒 End", ShiftAction.END),
+            ],
+            [button("✏️ Rename", ShiftAction.RENAME), button("🗑 Remove", ShiftAction.REMOVE)],
+            [InlineKeyboardButton("◀ All shifts", callback_data=ShiftsList().pack())],
         ]
     )
 
@@ -37,10 +50,11 @@ def shift_confirm_remove(shift_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    "🗑 Yes, remove", callback_data=callbacks.shift_action("rmok", shift_id)
+                    "🗑 Yes, remove",
+                    callback_data=ShiftPress(ShiftAction.REMOVE_CONFIRMED, shift_id).pack(),
                 ),
                 InlineKeyboardButton(
-                    "◀ Back", callback_data=callbacks.shift_action("show", shift_id)
+                    "◀ Back", callback_data=ShiftPress(ShiftAction.SHOW, shift_id).pack()
                 ),
             ]
         ]
