@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.domain.clock import Clock
+from bot.domain.flood import FloodGate
 from storage.models import Member
 from storage.store import Store
 
@@ -26,6 +27,9 @@ class Background(Protocol):
         ...
 
 
+DEFAULT_UPDATES_PER_MINUTE = 30  # TCAG_MEMBER_UPDATES_PER_MINUTE's default
+
+
 @dataclass(frozen=True)
 class Services:
     settings: Settings
@@ -33,6 +37,8 @@ class Services:
     clock: Clock
     # Set after writing outbox rows, so the sender sends them now rather than at its next poll.
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    # How many updates a minute each member may send (the access gate asks it).
+    flood_gate: FloodGate = field(default_factory=lambda: FloodGate(DEFAULT_UPDATES_PER_MINUTE))
 
 
 class OpsApplication(Application):  # type: ignore[type-arg]

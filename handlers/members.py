@@ -19,6 +19,7 @@ from bot.domain.callbacks.members import (
     MembersPage,
 )
 from handlers.common import edit_or_reply, notify, query_of, send_main_menu, set_command_menu
+from handlers.conversation import end_flows
 from handlers.registry import Handler, button, command
 from storage.models import Member
 
@@ -131,6 +132,9 @@ async def _member_action(
     await query.answer(texts.admin_action_done(done, changed.name))
     await _show_card(update, context, changed)
     await set_command_menu(bot, changed)
+    # Access ends with the role: whatever they were doing stops now, drafts and all.
+    if await end_flows(context, changed.telegram_id):
+        notice = f"{notice}\n\n{texts.FLOWS_ENDED_ROLE_CHANGED}"
     await notify(bot, changed.telegram_id, notice)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import select as select_rows
+from sqlmodel import SQLModel, select
 
 from bot.domain.roles import Role, Status
 from bot.offline.chat import Person, group_chat
-from bot.texts import NOT_A_MEMBER
+from bot.texts import ALERT_UNKNOWN, NOT_A_MEMBER
 from storage.models import AuditEntry, Member
-from tests.conftest import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
+from tests.conftest import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness, make_settings
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
@@ -249,10 +250,11 @@ async def test_other_groups_are_ignored_and_coordinators_group_keeps_private_dat
 
     await bot.tg.send(ADMIN, "/members", chat=group_chat(COORDINATORS_CHAT))
     assert "private chat" in bot.api.last_to(COORDINATORS_CHAT).plain
-    await bot.tg.send(STRANGER, "/help", chat=group_chat(COORDINATORS_CHAT))
-    assert bot.api.last_to(COORDINATORS_CHAT).plain == NOT_A_MEMBER
+    # Non-members get nothing in the group, commands included: its 20 messages a minute
+    # are for the members (issue 11).
     before = len(bot.api.calls)
-    await bot.tg.send(STRANGER, "just chatting", chat=group_chat(COORDINATORS_CHAT))
+    for text in ("/help", "/start", "/members", "/help@tcag_local_bot", "just chatting"):
+        await bot.tg.send(STRANGER, text, chat=group_chat(COORDINATORS_CHAT))
     assert bot.api.calls[before:] == []
 
 
@@ -303,3 +305,78 @@ async def test_live_location_updates_are_ignored_silently(bot: BotHarness) -> No
     before = len(bot.api.calls)
     await bot.tg.process({"edited_message": message})
     assert bot.api.calls[before:] == []
+
+
+# ---- issue 11: strangers leave nothing; nobody can stall the bot -----------------------------
+async def test_strangers_leave_nothing_in_memory_or_the_database(bot: BotHarness) -> None:
+    """Beyond the access request they asked for: no user or chat data, no draft row."""
+    app, persistence = bot.app, bot.app.persistence
+    assert persistence is not None
+    before = await table_rows(bot)
+    for text in ("hello", "/help", "/report", "3 lads drinking by the fountain"):
+        await bot.tg.send(STRANGER, text)
+    await bot.tg.share_location(STRANGER, 51.5, -0.12)
+    await bot.tg.send(STRANGER, "/help", chat=group_chat(COORDINATORS_CHAT))
+    await bot.tg.press_data(STRANGER, await menu_message(bot, STRANGER), "menu:help")
+    await app.update_persistence()
+
+    assert STRANGER.telegram_id not in app.user_data
+    assert STRANGER.telegram_id not in app.chat_data
+    assert STRANGER.telegram_id not in persistence._stored  # type: ignore[attr-defined]
+    assert await table_rows(bot) == before  # nothing written, not even a draft
+
+    await bot.tg.send(STRANGER, "/start")  # asking for access is the one thing kept
+    await app.update_persistence()
+    after = await table_rows(bot)
+    assert len(after["members"]) == len(before["members"]) + 1
+    assert after["bot_state"] == before["bot_state"]
+    assert STRANGER.telegram_id not in app.user_data
+
+
+async def test_a_member_over_the_rate_is_told_once_then_ignored_until_the_minute_ends(
+    store, clock
+) -> None:  # type: ignore[no-untyped-def]
+    harness = BotHarness(store, clock, make_settings(TCAG_MEMBER_UPDATES_PER_MINUTE="5"))
+    await harness.start()
+    try:
+        await store.members.ensure_admin(ADMIN.telegram_id, ADMIN.name, ADMIN.username)
+        await harness.member(OFFICER, Role.OFFICER)
+        clock.advance(minutes=1)  # joining took some of the minute's updates
+        for _ in range(5):
+            await harness.tg.send(OFFICER, "/help")
+        assert "What you can use" in harness.last(OFFICER).plain
+        notice = await harness.tg.send(OFFICER, "/help")
+        assert [c.method for c in notice] == ["sendMessage"]
+        assert "faster than I can keep up with" in harness.last(OFFICER).plain
+        assert "until 21:02" in harness.last(OFFICER).plain  # the minute from the first update
+        for text in ("/help", "/mine", "hello"):
+            assert await harness.tg.send(OFFICER, text) == []  # silence, nothing handled
+        # An alert button is never held back.
+        press = await harness.tg.press_data(
+            OFFICER, await menu_message(harness, OFFICER), "inc:ack:999"
+        )
+        assert [c.method for c in press] == ["answerCallbackQuery"]
+        assert press[0].params.get("text") == ALERT_UNKNOWN  # the alert handler answered it
+        clock.advance(minutes=1)
+        await harness.tg.send(OFFICER, "/help")
+        assert "What you can use" in harness.last(OFFICER).plain
+        # Another member was never held up.
+        await harness.tg.send(ADMIN, "/help")
+        assert "What you can use" in harness.last(ADMIN).plain
+    finally:
+        await harness.stop()
+
+
+async def table_rows(bot: BotHarness) -> dict[str, list[tuple[object, ...]]]:
+    snapshot: dict[str, list[tuple[object, ...]]] = {}
+    async with bot.store.engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            result = await connection.execute(select_rows(table))
+            snapshot[table.name] = sorted(map(tuple, result.all()), key=repr)
+    return snapshot
+
+
+async def menu_message(bot: BotHarness, person: Person):  # type: ignore[no-untyped-def]
+    """A message of the bot's in the person's chat, to press a button on."""
+    await bot.app.bot.send_message(person.telegram_id, "Menu")
+    return bot.last(person)

@@ -30,6 +30,7 @@ import storage.models  # noqa: F401  (every table, for the row snapshots)
 from bot import texts
 from bot.domain import callbacks
 from bot.domain.callbacks import PREFIX_PERMISSIONS
+from bot.domain.callbacks.members import MemberAction, MemberPress, MemberSetRole
 from bot.domain.clock import ManualClock
 from bot.domain.commands import BY_NAME, COMMANDS
 from bot.domain.roles import Permission, Role, Status, permissions_for
@@ -37,8 +38,9 @@ from bot.offline.bot_api import ApiCall, SentMessage
 from bot.offline.chat import Person
 from storage.db import create_engine
 from storage.models import Member
+from storage.outreach import ContactIn, ContactSaved, PersonIn
 from storage.store import Store
-from tests.conftest import ADMIN, START, BotHarness, make_settings
+from tests.conftest import ADMIN, COORDINATORS_CHAT, START, BotHarness, make_settings
 
 # ---- DESIGN.md's Roles table -----------------------------------------------------------
 NON_MEMBERS = ("stranger", "pending", "suspended", "rejected")
@@ -348,3 +350,175 @@ async def test_matrix_row_on_both_databases(
             await check_press(matrix, standing, prefix)
     finally:
         await harness.stop()
+
+
+# ---- issue 11: the coordinators' group takes alert and /stats buttons only ------------------
+GROUP_FAMILIES = frozenset({callbacks.INCIDENT, callbacks.STATS})
+
+
+async def check_group_press(matrix: Matrix, standing: str, prefix: str) -> None:
+    """Every family pressed in the coordinators' group, whatever the data says."""
+    person = await matrix.person(standing)
+    await matrix.bot.app.bot.send_message(COORDINATORS_CHAT, "Alert")
+    message = matrix.bot.api.last_to(COORDINATORS_CHAT)
+    before = await matrix.rows()
+    calls = await matrix.bot.tg.press_data(person, message, SAMPLE_PRESS[prefix])
+    where = f"{SAMPLE_PRESS[prefix]} pressed in the group by {standing}"
+    answers = [c.params for c in calls if c.method == "answerCallbackQuery"]
+    assert len(answers) == 1, f"{where}: answered {len(answers)} times"
+    answer = str(answers[0].get("text") or "")
+    if standing in NON_MEMBERS:
+        expected: str | None = texts.NOT_A_MEMBER
+    elif prefix not in GROUP_FAMILIES:
+        expected = texts.BUTTON_PRIVATE_ONLY
+    elif not allowed(EXPECTED_PREFIXES[prefix], standing):
+        expected = texts.NOT_ALLOWED_BUTTON
+    else:
+        expected = None
+    if expected is None:
+        assert answer not in {*_GATE_ANSWERS, texts.BUTTON_PRIVATE_ONLY}, where
+        return
+    assert answer == expected and answers[0].get("show_alert") is True, where
+    assert [c.method for c in calls] == ["answerCallbackQuery"], f"{where}: more than that"
+    assert matrix.bot.api.sent_to(COORDINATORS_CHAT)[-1] == message, f"{where}: group message"
+    assert await matrix.rows() == before, f"{where}: rows written"
+
+
+@pytest.mark.parametrize("standing", STANDINGS)
+async def test_group_presses_of_every_family_by_standing(matrix: Matrix, standing: str) -> None:
+    for prefix in PREFIX_PERMISSIONS:
+        await check_group_press(matrix, standing, prefix)
+
+
+# ---- issue 11: access ends when the role ends, at every step of every flow -------------------
+OTTO = Person(3001, "Otto", "Outreach")
+
+
+async def _outreach_with_johnny(bot: BotHarness) -> int:
+    await bot.member(OTTO, Role.OUTREACH)
+    worker = await bot.store.members.by_telegram_id(OTTO.telegram_id)
+    assert worker is not None
+    saved = await bot.store.contacts.log_contact(
+        ContactIn(new_person=PersonIn(alias="Johnny", appearance="red hat"), place_text="Park"),
+        worker=worker,
+    )
+    assert isinstance(saved, ContactSaved) and saved.person is not None
+    return saved.person.id or 0
+
+
+async def _demote(bot: BotHarness, person: Person, *, via_members: bool = True) -> None:
+    """The admin changes the role with /members (or another process does, behind the
+    bot's back: then only each step's own check stands in the way)."""
+    member = await bot.store.members.by_telegram_id(person.telegram_id)
+    admin = await bot.store.members.by_telegram_id(ADMIN.telegram_id)
+    assert member is not None and admin is not None
+    if not via_members:
+        await bot.store.members.change_role(member.id or 0, Role.OFFICER, by=admin)
+        return
+    await bot.app.bot.send_message(ADMIN.telegram_id, "Members")
+    await bot.tg.press_data(
+        ADMIN, bot.last(ADMIN), MemberSetRole(member.id or 0, Role.OFFICER).pack()
+    )
+
+
+async def _person_rows_seen(bot: BotHarness) -> int:
+    listed = await bot.store.audit.recent(action_prefix="person.")
+    return len(listed)
+
+
+@pytest.mark.parametrize("via_members", [True, False])
+async def test_demoted_mid_search_lists_nobody(bot: BotHarness, via_members: bool) -> None:
+    await _outreach_with_johnny(bot)
+    await bot.tg.send(OTTO, "/contact")
+    assert "Who did you meet?" in bot.last(OTTO).plain
+    seen = await _person_rows_seen(bot)
+
+    await _demote(bot, OTTO, via_members=via_members)
+    if via_members:  # told at once, with the new role
+        told = bot.last(OTTO).plain
+        assert "Police officer" in told and texts.FLOWS_ENDED_ROLE_CHANGED in told
+        assert OTTO.telegram_id not in bot.app.user_data  # the drafts went at once
+    calls = await bot.tg.send(OTTO, "Johnny")
+
+    assert "Johnny" not in " ".join(str(c.params) for c in calls)
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    assert await _person_rows_seen(bot) == seen  # nobody was listed
+    await bot.tg.send(OTTO, "Johnny")  # the flow is over: now a quick report's text
+    assert "Johnny · 26" not in bot.last(OTTO).plain
+
+
+@pytest.mark.parametrize("via_members", [True, False])
+async def test_demoted_mid_edit_changes_no_detail(bot: BotHarness, via_members: bool) -> None:
+    pid = await _outreach_with_johnny(bot)
+    await bot.tg.send(OTTO, "/person Johnny")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Edit")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Alias")
+
+    await _demote(bot, OTTO, via_members=via_members)
+    await bot.tg.send(OTTO, "Johnny Renamed")
+
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    person = (await bot.store.people.lookup(pid)).person
+    assert person is not None and person.alias == "Johnny"
+    assert await bot.store.audit.recent(action_prefix="person.edited") == []
+
+
+@pytest.mark.parametrize("via_members", [True, False])
+async def test_demoted_mid_merge_search_lists_nobody(bot: BotHarness, via_members: bool) -> None:
+    await _outreach_with_johnny(bot)
+    worker = await bot.store.members.by_telegram_id(OTTO.telegram_id)
+    assert worker is not None
+    await bot.store.contacts.log_contact(
+        ContactIn(new_person=PersonIn(alias="Jonny")), worker=worker
+    )
+    await bot.tg.send(OTTO, "/person Johnny")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Merge")
+    seen = await _person_rows_seen(bot)
+
+    await _demote(bot, OTTO, via_members=via_members)
+    calls = await bot.tg.send(OTTO, "jonny")
+
+    assert "Jonny" not in " ".join(str(c.params) for c in calls)
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    assert await _person_rows_seen(bot) == seen
+
+
+async def test_suspended_mid_flow_and_reinstated_comes_back_to_nothing(bot: BotHarness) -> None:
+    await _outreach_with_johnny(bot)
+    await bot.tg.send(OTTO, "/contact")
+    member = await bot.store.members.by_telegram_id(OTTO.telegram_id)
+    assert member is not None
+    await bot.app.bot.send_message(ADMIN.telegram_id, "Members")
+    menu = bot.last(ADMIN)
+    await bot.tg.press_data(ADMIN, menu, MemberPress(MemberAction.SUSPEND, member.id or 0).pack())
+    assert texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(OTTO).plain
+    assert await bot.store.bot_state.get_all("user_data") == {}  # gone from the database too
+    await bot.tg.send(OTTO, "Johnny")
+    assert bot.last(OTTO).plain == texts.NOT_A_MEMBER
+
+    await bot.tg.press_data(ADMIN, menu, MemberPress(MemberAction.REINSTATE, member.id or 0).pack())
+    seen = await _person_rows_seen(bot)
+    await bot.tg.send(OTTO, "Johnny")
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED  # the old search is over
+    assert await _person_rows_seen(bot) == seen
+
+
+async def test_a_report_in_progress_ends_when_the_role_changes(bot: BotHarness) -> None:
+    warden = Person(2003, "Wendy", "Warden")
+    await bot.member(warden, Role.WARDEN)
+    await bot.tg.send(warden, "/report")
+    assert bot.app.user_data.get(warden.telegram_id)  # a draft
+    await _demote(bot, warden)
+    assert texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(warden).plain
+    await bot.tg.press(warden, bot.api.sent_to(warden.telegram_id)[-2], "Street drinking")
+    assert bot.api.callback_answers()[-1]["text"] in {
+        texts.STEP_NO_LONGER_ALLOWED,
+        texts.REPORT_OLD_BUTTON,
+    }
+    assert await bot.store.reports.by_reporter(await _member_id(bot, warden)) == []
+
+
+async def _member_id(bot: BotHarness, person: Person) -> int:
+    member = await bot.store.members.by_telegram_id(person.telegram_id)
+    assert member is not None
+    return member.id or 0

@@ -202,8 +202,8 @@ FLOWS_ENDED_ROLE_CHANGED = (
     "draft deleted."
 )
 STEP_NO_LONGER_ALLOWED = (
-    "You can no longer do this: your role has changed. What you were doing has been stopped "
-    "and its draft deleted."
+    "What you were doing has been stopped (your role or access changed) and its draft "
+    "deleted. /help shows what you can do now."
 )
 MEMBER_RENAME_BUTTON = "✏️ Rename"
 MEMBER_ASK_NAME = "Send the name colleagues should see for this member (up to 128 characters)."

@@ -26,6 +26,14 @@ DUTY = "dut"  # any member: their duty (add a location)
 AUDIT = "aud"  # admins: pages of the audit log
 STATS = "sta"  # coordinators: /stats period buttons
 
+# The only families whose buttons work in the coordinators' group: an alert's and /stats'.
+# Every other family opens or changes something private (people, contacts, referrals,
+# members, the admin screens) and is refused outside a private chat, whatever data is sent.
+GROUP_PREFIXES = frozenset({INCIDENT, STATS})
+# Presses the flood gate never holds back, nor counts: answering an alert, and filing a
+# report (bot.domain.flood).
+NEVER_HELD_BACK = frozenset({INCIDENT, REPORT, QUICK})
+
 PREFIX_PERMISSIONS: dict[str, Permission] = {
     ACCESS: Permission.ADMIN,
     MEMBERS: Permission.ADMIN,
