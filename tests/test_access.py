@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select as select_rows
 from sqlmodel import SQLModel, select
 
+from bot import texts
 from bot.domain.roles import Role, Status
 from bot.offline.chat import Person, group_chat
 from bot.texts import ALERT_UNKNOWN, NOT_A_MEMBER
@@ -380,3 +381,57 @@ async def menu_message(bot: BotHarness, person: Person):  # type: ignore[no-unty
     """A message of the bot's in the person's chat, to press a button on."""
     await bot.app.bot.send_message(person.telegram_id, "Menu")
     return bot.last(person)
+
+
+async def test_invites_lists_open_ones_and_withdraws_one(bot: BotHarness) -> None:
+    coordinator = await bot.member(Person(3003, "Cat", "Coordinator"), Role.COORDINATOR)
+    await bot.tg.send(coordinator, "/invites")
+    assert "You have no open invites" in bot.last(coordinator).plain
+    await bot.tg.send(coordinator, "/invite officer")
+    link = bot.last(coordinator).plain.split("start=")[1].split()[0]
+    await bot.tg.send(coordinator, "/invite warden")
+
+    await bot.tg.send(coordinator, "/invites")
+    listing = bot.last(coordinator)
+    assert "1. Street warden" in listing.plain and "2. Police officer" in listing.plain
+    assert [b["text"] for b in listing.inline_buttons] == [
+        "Withdraw 1: Street warden",
+        "Withdraw 2: Police officer",
+    ]
+    withdraw = listing.button("Withdraw 2: Police officer")["callback_data"]
+    await bot.tg.press_data(coordinator, listing, withdraw)
+    shown = bot.last(coordinator)
+    assert "Withdrawn: the Police officer invite no longer works." in shown.plain
+    assert [b["text"] for b in shown.inline_buttons] == ["Withdraw 1: Street warden"]
+    await bot.tg.press_data(coordinator, listing, withdraw)  # again: an old button
+    assert bot.api.callback_answers()[-1]["text"] == texts.INVITE_NOT_OPEN
+
+    await bot.tg.send(OFFICER, f"/start {link}")
+    assert bot.last(OFFICER).plain == texts.INVITE_REVOKED
+    assert await bot.store.members.by_telegram_id(OFFICER.telegram_id) is None
+    [entry] = await bot.store.audit.recent(action_prefix="invite.revoked")
+    assert entry.subject is not None and entry.subject.startswith("invite:")
+
+
+async def test_a_link_from_an_inviter_since_suspended_opens_nothing(bot: BotHarness) -> None:
+    coordinator = await bot.member(Person(3003, "Cat", "Coordinator"), Role.COORDINATOR)
+    await bot.tg.send(coordinator, "/invite warden")
+    link = bot.last(coordinator).plain.split("start=")[1].split()[0]
+    cat = await bot.store.members.by_telegram_id(coordinator.telegram_id)
+    admin = await bot.store.members.by_telegram_id(ADMIN.telegram_id)
+    assert cat is not None and admin is not None
+    await bot.store.members.suspend(cat.id or 0, by=admin)
+
+    await bot.tg.send(WARDEN, f"/start {link}")
+
+    assert bot.last(WARDEN).plain == texts.INVITE_WITHDRAWN
+    assert await bot.store.members.by_telegram_id(WARDEN.telegram_id) is None
+
+
+async def test_at_most_twenty_open_invites_each(bot: BotHarness) -> None:
+    coordinator = await bot.member(Person(3003, "Cat", "Coordinator"), Role.COORDINATOR)
+    for _ in range(20):
+        await bot.tg.send(coordinator, "/invite officer")
+        assert "Invite to join as Police officer" in bot.last(coordinator).plain
+    await bot.tg.send(coordinator, "/invite officer")
+    assert bot.last(coordinator).plain == texts.too_many_open_invites(20)

@@ -83,8 +83,8 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     # coordinators: acknowledge/close incidents, digests and stats, briefing notes, exports
     "open": _C, "close": _C, "brief": _C, "digest": _C, "stats": _C, "export": _C,
     "quarter": _C,
-    # "an admin or coordinator creates an invite"
-    "invite": _I,
+    # "an admin or coordinator creates an invite" (and withdraws the ones still open)
+    "invite": _I, "invites": _I,
     # admins: members, categories ("admins can add, rename, retire"), hotspots, shifts,
     # the audit log, erasure of a person on request
     "members": _A, "categories": _A, "hotspots": _A, "shifts": _A, "audit": _A, "erase": _A,

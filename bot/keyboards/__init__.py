@@ -15,6 +15,7 @@ from bot.keyboards.access import (
     main_menu,
     member_actions,
     member_list,
+    open_invites,
     role_choice,
 )
 from bot.keyboards.alerts import (
@@ -146,6 +147,7 @@ __all__ = [
     "member_list",
     "merge_confirm",
     "merge_hits",
+    "open_invites",
     "pager",
     "pairs",
     "person_actions",

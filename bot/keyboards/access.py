@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.callbacks.members import (
     AccessApprove,
     AccessReject,
+    InviteRevoke,
     InviteRole,
     MemberAction,
     MemberPress,
@@ -24,7 +25,7 @@ from bot.domain.callbacks.street_outreach import (
 )
 from bot.domain.roles import Permission, Role, Status
 from bot.keyboards.common import MemberLike
-from bot.texts.access import member_button
+from bot.texts.access import invite_button_label, member_button
 
 MEMBERS_PER_PAGE = 12
 
@@ -66,6 +67,21 @@ def invite_roles(roles: list[Role]) -> InlineKeyboardMarkup:
         [
             [InlineKeyboardButton(role.label, callback_data=InviteRole(role).pack())]
             for role in roles
+        ]
+    )
+
+
+def open_invites(invites: Sequence[tuple[int, Role]]) -> InlineKeyboardMarkup:
+    """One "Withdraw" button per open invite, numbered as /invites lists them."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    invite_button_label(number, role),
+                    callback_data=InviteRevoke(invite_id).pack(),
+                )
+            ]
+            for number, (invite_id, role) in enumerate(invites, start=1)
         ]
     )
 

@@ -75,9 +75,10 @@ MEMBER_BUTTONS = Family[MembersPage | MemberPress | MemberSetRole](
 )
 
 
-# ---- inv:new:<role> --------------------------------------------------------------------------
+# ---- inv:new:<role>, inv:rev:<invite> (/invites: withdraw one) -------------------------------
 class InviteAction(StrEnum):
     NEW = "new"
+    REVOKE = "rev"
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,13 @@ class InviteRole(Button, action=InviteAction.NEW):
     role: Role
 
 
-INVITE_BUTTONS = Family[InviteRole](InviteRole)
+@dataclass(frozen=True)
+class InviteRevoke(Button, action=InviteAction.REVOKE):
+    PREFIX = INVITE
+    invite_id: int
+
+
+INVITE_BUTTONS = Family[InviteRole | InviteRevoke](InviteRole, InviteRevoke)
 
 
 # ---- menu:report / invite / members / help ---------------------------------------------------
