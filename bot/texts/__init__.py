@@ -119,6 +119,7 @@ from bot.texts.catalog import (
     hotspot_removed,
     hotspots_header,
     sensitive_label,
+    sensitive_toggle,
 )
 from bot.texts.common import (
     BUTTON_PRIVATE_ONLY,
@@ -890,6 +891,7 @@ __all__ = [
     "rs_sent",
     "rs_summary",
     "sensitive_label",
+    "sensitive_toggle",
     "shift_added",
     "shift_ask_days",
     "shift_ask_end",

@@ -31,7 +31,11 @@ def category_button(name: str, urgent: bool, retired: bool) -> str:
 
 
 def category_card(
-    name: str, keywords: tuple[str, ...], urgent: bool, retired_since: str | None
+    name: str,
+    keywords: tuple[str, ...],
+    urgent: bool,
+    retired_since: str | None,
+    sensitive: bool = False,
 ) -> str:
     words = (
         f"<code>{esc(', '.join(keywords))}</code>"
@@ -43,6 +47,7 @@ def category_card(
         f"<b>{esc(name)}</b>{' ⚠️' if urgent else ''}\n"
         f"Keywords: {words}\n"
         f"Urgent by default: {'yes' if urgent else 'no'}\n"
+        f"{sensitive_label(sensitive)}\n"
         f"Status: {status}"
     )
 
@@ -142,7 +147,13 @@ def hotspot_removed(name: str) -> str:
 
 # ---- sensitive categories ------------------------------------------------------------------
 def sensitive_label(sensitive: bool) -> str:
-    return "🔒 Sensitive: yes" if sensitive else "Sensitive: no"
+    if sensitive:
+        return "🔒 Sensitive: yes (alerts and exports leave what happened out)"
+    return "Sensitive: no"
+
+
+def sensitive_toggle(sensitive: bool) -> str:
+    return "🔒 Sensitive: turn off" if sensitive else "🔒 Sensitive: turn on"
 
 
 def category_sensitive_set(name: str, sensitive: bool) -> str:
