@@ -61,6 +61,15 @@ class OpsApplication(Application):  # type: ignore[type-arg]
         if self.outbox_sender is not None:
             await self.outbox_sender.stop()
 
+    async def update_persistence(self) -> None:
+        """PTB's, then forget every empty user and chat entry: PTB makes one for everyone
+        who writes (strangers too) and never lets go. An empty entry is the same as none
+        (it is made again when needed), and the persistence stores nothing for it."""
+        await super().update_persistence()
+        for entries in (self._user_data, self._chat_data):
+            for key in [k for k, data in entries.items() if not data]:
+                del entries[key]
+
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """Adds the services and the member the access gate found for this update."""

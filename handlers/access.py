@@ -2,12 +2,13 @@
 
 Strangers, pending, suspended and rejected people get one fixed reply in a private chat
 (and /start, to ask for access or use an invite), nothing at all in the coordinators'
-group, and leave nothing behind: no user or chat data in memory, no row but the access
-request they asked for. Members get each command and button checked against
-bot.domain.commands / bot.domain.callbacks before any feature code sees it; in the group
-only alert and /stats buttons work. A member sending more than TCAG_MEMBER_UPDATES_PER_MINUTE
-updates a minute is told once and ignored until the minute is over (alert buttons and the
-report flow never are): one runaway phone must not hold up everyone else's updates.
+group, and leave nothing behind: no row but the access request they asked for, and no
+user or chat data in memory (bot.context.OpsApplication forgets empty ones). Members get
+each command and button checked against bot.domain.commands / bot.domain.callbacks before
+any feature code sees it; in the group only alert and /stats buttons work. A member
+sending more than TCAG_MEMBER_UPDATES_PER_MINUTE updates a minute is told once and ignored
+until the minute is over (alert buttons and the report flow never are): one runaway phone
+must not hold up everyone else's updates.
 """
 
 from __future__ import annotations
@@ -61,7 +62,6 @@ async def access_gate(update: Update, context: BotContext) -> None:
 
     command = command_name(update, context.bot.username)
     if member is None or not member.is_active:
-        _forget(context, user.id, chat.id if in_private and chat is not None else None)
         if command == "start" and in_private and update.message is not None:
             return  # handlers.start decides: request access, use an invite, or explain status
         await _refuse_stranger(update)
@@ -107,14 +107,6 @@ async def access_gate(update: Update, context: BotContext) -> None:
 
     if not in_private:
         raise ApplicationHandlerStop  # chatter in the coordinators' group is not for the bot
-
-
-def _forget(context: BotContext, user_id: int, private_chat_id: int | None) -> None:
-    """A stranger's update leaves nothing in memory: PTB keeps user (and chat) data for
-    everyone who writes unless told to drop it; the persistence stores nothing for it."""
-    context.application.drop_user_data(user_id)
-    if private_chat_id is not None:
-        context.application.drop_chat_data(private_chat_id)
 
 
 async def _hold_back_a_flood(

@@ -105,8 +105,10 @@ async def end_flows(context: BotContext, telegram_id: int) -> bool:
     their user data (drafts and flow marks) goes from memory and from the database, so
     each conversation they were in stops at its next step. True when there was any."""
     application = context.application
-    had = bool(application.user_data.get(telegram_id))
-    application.drop_user_data(telegram_id)
+    data = application.user_data.get(telegram_id)
+    had = bool(data)
+    if data:
+        data.clear()  # in place: a later update of theirs is stored as usual
     if application.persistence is not None:
         await application.persistence.drop_user_data(telegram_id)
     return had
@@ -115,8 +117,7 @@ async def end_flows(context: BotContext, telegram_id: int) -> bool:
 async def _stopped(update: Update, context: BotContext) -> State:
     """A step the member may no longer take, or of a flow ended meanwhile: drop their
     drafts, say so, end it."""
-    if update.effective_user is not None:
-        context.application.drop_user_data(update.effective_user.id)
+    user_data(context).clear()
     query = update.callback_query
     if query is not None:
         await query.answer(texts.STEP_NO_LONGER_ALLOWED, show_alert=True)

@@ -31,6 +31,7 @@ from bot import texts
 from bot.domain import callbacks
 from bot.domain.callbacks import PREFIX_PERMISSIONS
 from bot.domain.callbacks.members import MemberAction, MemberPress, MemberSetRole
+from bot.domain.callbacks.reports import ShowMore
 from bot.domain.clock import ManualClock
 from bot.domain.commands import BY_NAME, COMMANDS
 from bot.domain.roles import Permission, Role, Status, permissions_for
@@ -95,6 +96,7 @@ EXPECTED_PREFIXES: dict[str, Permission] = {
     callbacks.ROUGH_SLEEPER: _M, callbacks.DUTY: _M,
     callbacks.OUTREACH: _O, callbacks.PERSON: _O, callbacks.REFERRAL: _O,
     callbacks.STATS: _C,
+    callbacks.SHOW: _M,  # /show's next page: "the reporter; coordinators and admins"
     callbacks.INVITE: _I,
     callbacks.ACCESS: _A, callbacks.MEMBERS: _A, callbacks.CATEGORIES: _A,
     callbacks.HOTSPOTS: _A, callbacks.ERASE: _A, callbacks.SHIFTS: _A, callbacks.AUDIT: _A,
@@ -120,6 +122,7 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.DUTY: callbacks.duty_location(1),
     callbacks.AUDIT: callbacks.audit_page(0),
     callbacks.STATS: callbacks.stats_period("7d"),
+    callbacks.SHOW: ShowMore(1, 1).pack(),
 }
 _GATE_ANSWERS = {texts.NOT_A_MEMBER, texts.NOT_ALLOWED_BUTTON, texts.STALE_BUTTON}
 
@@ -437,7 +440,7 @@ async def test_demoted_mid_search_lists_nobody(bot: BotHarness, via_members: boo
     if via_members:  # told at once, with the new role
         told = bot.last(OTTO).plain
         assert "Police officer" in told and texts.FLOWS_ENDED_ROLE_CHANGED in told
-        assert OTTO.telegram_id not in bot.app.user_data  # the drafts went at once
+        assert not bot.app.user_data.get(OTTO.telegram_id)  # the drafts went at once
     calls = await bot.tg.send(OTTO, "Johnny")
 
     assert "Johnny" not in " ".join(str(c.params) for c in calls)

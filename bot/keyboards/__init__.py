@@ -97,6 +97,7 @@ from bot.keyboards.reports import (
     report_people,
     report_summary,
     report_urgent,
+    show_more,
 )
 from bot.keyboards.shifts import (
     shift_actions,
@@ -174,6 +175,7 @@ __all__ = [
     "shift_actions",
     "shift_confirm_remove",
     "shift_list",
+    "show_more",
     "stats_periods",
     "ticked",
 ]

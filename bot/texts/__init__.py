@@ -223,6 +223,7 @@ from bot.texts.incidents import (
     report_status,
     show_more_heading,
     text_too_long,
+    update_line,
     update_text_missing,
 )
 from bot.texts.outreach import (
@@ -918,6 +919,7 @@ __all__ = [
     "time_span",
     "too_many_open_invites",
     "total_line",
+    "update_line",
     "update_text_missing",
     "urgent_alert",
     "urgent_chosen",

@@ -143,8 +143,12 @@ def report_details(
     closed_at: str | None,
     closed_by: str | None,
     outcome: str | None,
+    notes_total: int | None = None,
 ) -> str:
-    """One report in full. Every line stands alone, so a long one splits cleanly."""
+    """One report in full. Every line stands alone, so a long one splits cleanly.
+
+    `notes` may be the first of `notes_total` updates (the rest come on /show's pages).
+    """
     outside = " (outside the area)" if outside_area else ""
     lines = [
         f"<b>{esc(ref)}</b>{' 🚨 urgent' if urgent else ''}",
@@ -155,9 +159,12 @@ def report_details(
         f"What happened: {esc(description) if description else 'not described'}",
         f"Attachments: {esc(attachments or 'none')}",
     ]
-    if notes:
-        lines.append(f"<b>Updates</b> ({len(notes)}):")
-        lines.extend(f"• {esc(when)}: {esc(text)}" for when, text in notes)
+    total = len(notes) if notes_total is None else notes_total
+    if total:
+        lines.append(f"<b>Updates</b> ({total}):")
+        lines.extend(update_line(when, text) for when, text in notes)
+        if len(notes) < total:
+            lines.append(f"(more with {SHOW_MORE})")
     if acknowledgement is not None:
         lines.append(f"Response: {acknowledgement}")
     if closed:
@@ -167,6 +174,11 @@ def report_details(
     else:
         lines.append("Status: <b>open</b>")
     return "\n".join(lines)
+
+
+def update_line(when: str, text: str) -> str:
+    """One update of a report, as /show lists it."""
+    return f"• {esc(when)}: {esc(text)}"
 
 
 def photo_caption(ref: str, number: int, total: int) -> str:

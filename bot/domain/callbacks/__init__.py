@@ -39,6 +39,7 @@ from bot.domain.callbacks.prefixes import (
     REPORT,
     ROUGH_SLEEPER,
     SHIFTS,
+    SHOW,
     STATS,
 )
 from bot.domain.callbacks.shorthand import (
@@ -100,6 +101,7 @@ __all__ = [
     "REPORT",
     "ROUGH_SLEEPER",
     "SHIFTS",
+    "SHOW",
     "STATS",
     "Callback",
     "audit_action",

@@ -25,6 +25,7 @@ SHIFTS = "shf"  # admins: shift patterns
 DUTY = "dut"  # any member: their duty (add a location)
 AUDIT = "aud"  # admins: pages of the audit log
 STATS = "sta"  # coordinators: /stats period buttons
+SHOW = "shw"  # /show's "More": the next page of a report (who may see it is asked again)
 
 # The only families whose buttons work in the coordinators' group: an alert's and /stats'.
 # Every other family opens or changes something private (people, contacts, referrals,
@@ -53,4 +54,5 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     DUTY: Permission.MEMBER,
     AUDIT: Permission.ADMIN,
     STATS: Permission.COORDINATE,
+    SHOW: Permission.MEMBER,
 }
