@@ -160,7 +160,7 @@ press_step = st.builds(
 # fmt: off
 ACTIONS: dict[str, tuple[str, ...]] = {
     "acc": ("ok", "no"),
-    "mem": ("list", "card", "roles", "set", "sus", "rei"),
+    "mem": ("list", "card", "roles", "set", "sus", "rei", "ren"),
     "inv": ("new", "rev"),
     "menu": ("help", "invite", "members", "report"),
     "rep": ("cat", "hot", "go", "ppl", "urg", "ok", "edit", "ed", "sum", "x"),

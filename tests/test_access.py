@@ -435,3 +435,26 @@ async def test_at_most_twenty_open_invites_each(bot: BotHarness) -> None:
         assert "Invite to join as Police officer" in bot.last(coordinator).plain
     await bot.tg.send(coordinator, "/invite officer")
     assert bot.last(coordinator).plain == texts.too_many_open_invites(20)
+
+
+async def test_an_admin_renames_a_member_and_a_telegram_name_changes_nothing(
+    bot: BotHarness,
+) -> None:
+    await bot.member(OFFICER, Role.OFFICER)
+    await bot.tg.send(Person(OFFICER.telegram_id, "Someone", "Else"), "/help")
+    joined = await bot.store.members.by_telegram_id(OFFICER.telegram_id)
+    assert joined is not None and joined.name == "Olly Officer"
+    await bot.tg.send(ADMIN, "/members")
+    await bot.tg.press(ADMIN, bot.last(ADMIN), "Olly Officer")
+    await bot.tg.press(ADMIN, bot.last(ADMIN), "✏️ Rename")
+    assert bot.last(ADMIN).plain == texts.MEMBER_ASK_NAME
+    await bot.tg.send(ADMIN, "   ")
+    assert "Please try again" in bot.last(ADMIN).plain
+    await bot.tg.send(ADMIN, "PC  Olly Owens")
+    assert (
+        "Renamed: colleagues now see PC Olly Owens." in bot.api.sent_to(ADMIN.telegram_id)[-2].plain
+    )
+    assert bot.last(ADMIN).plain.startswith("PC Olly Owens")  # the card again
+    member = await bot.store.members.by_telegram_id(OFFICER.telegram_id)
+    assert member is not None and member.name == "PC Olly Owens"
+    assert "member.renamed" in await audit_actions(bot)

@@ -25,7 +25,7 @@ from bot.domain.callbacks.street_outreach import (
 )
 from bot.domain.roles import Permission, Role, Status
 from bot.keyboards.common import MemberLike
-from bot.texts.access import invite_button_label, member_button
+from bot.texts.access import MEMBER_RENAME_BUTTON, invite_button_label, member_button
 
 MEMBERS_PER_PAGE = 12
 
@@ -116,7 +116,11 @@ def member_actions(member: MemberLike) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     "Change role", callback_data=MemberPress(MemberAction.ROLES, member_id).pack()
-                )
+                ),
+                InlineKeyboardButton(
+                    MEMBER_RENAME_BUTTON,
+                    callback_data=MemberPress(MemberAction.RENAME, member_id).pack(),
+                ),
             ]
         )
         if member.status is Status.ACTIVE:

@@ -42,6 +42,7 @@ class MemberAction(StrEnum):
     SET_ROLE = "set"
     SUSPEND = "sus"
     REINSTATE = "rei"
+    RENAME = "ren"  # the name colleagues see (typed next)
 
 
 class MemberButton(Button):
@@ -56,9 +57,15 @@ class MembersPage(MemberButton, action=MemberAction.LIST):
 @dataclass(frozen=True)
 class MemberPress(
     MemberButton,
-    actions=(MemberAction.CARD, MemberAction.ROLES, MemberAction.SUSPEND, MemberAction.REINSTATE),
+    actions=(
+        MemberAction.CARD,
+        MemberAction.ROLES,
+        MemberAction.SUSPEND,
+        MemberAction.REINSTATE,
+        MemberAction.RENAME,
+    ),
 ):
-    """One member's card, the role choice, suspend or reinstate."""
+    """One member's card, the role choice, suspend, reinstate or rename."""
 
     action: MemberAction
     member_id: int
