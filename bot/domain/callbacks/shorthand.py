@@ -26,6 +26,7 @@ from bot.domain.callbacks.prefixes import (
     REPORT,
     ROUGH_SLEEPER,
     SHIFTS,
+    SHOW,
     STATS,
 )
 from bot.domain.callbacks.wire import Button, Family, build
@@ -50,6 +51,7 @@ FAMILIES: dict[str, Family[Button]] = {
     DUTY: admin.DUTY_BUTTONS,
     AUDIT: admin.AUDIT_BUTTONS,
     STATS: admin.STATS_BUTTONS,
+    SHOW: reports.SHOW_BUTTONS,
 }
 
 
