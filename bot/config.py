@@ -214,6 +214,16 @@ class Settings(BaseSettings):
         le=MAX_RETENTION_DAYS,
         validation_alias="TCAG_RETAIN_AUDIT_DAYS",
     )
+    # The public perception survey: the bot's @username for the poster's link (else asked
+    # of Telegram with the token), and how many survey taps a minute one person (by their
+    # anonymous key) and everyone together may make before being asked to wait.
+    bot_username: str | None = Field(default=None, validation_alias="TCAG_BOT_USERNAME")
+    survey_per_person_per_minute: int = Field(
+        default=30, ge=1, le=1000, validation_alias="TCAG_SURVEY_PER_PERSON_PER_MINUTE"
+    )
+    survey_per_minute: int = Field(
+        default=600, ge=1, le=100_000, validation_alias="TCAG_SURVEY_PER_MINUTE"
+    )
     # Running: log lines as text or one JSON object per line; webhook mode when a public
     # HTTPS URL is set (Telegram then posts updates to us, with the secret in a header).
     log_format: str = Field(default="text", validation_alias="TCAG_LOG_FORMAT")
@@ -233,6 +243,16 @@ class Settings(BaseSettings):
         if not isinstance(value, str) or not _TOKEN_RE.match(value.strip()):
             raise ValueError("does not look like a bot token from @BotFather (digits:letters)")
         return value.strip()
+
+    @field_validator("bot_username", mode="before")
+    @classmethod
+    def _bot_username(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        name = str(value).strip().removeprefix("@")
+        if not re.match(r"^[A-Za-z][A-Za-z0-9_]{3,31}$", name):
+            raise ValueError("must be the bot's username, e.g. TownCentreBot")
+        return name
 
     @field_validator("api_base_url", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.flood import FloodGate
+from bot.domain.survey import RateWindow
 from storage.models import Member
 from storage.store import Store
 
@@ -39,6 +40,8 @@ class Services:
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     # How many updates a minute each member may send (the access gate asks it).
     flood_gate: FloodGate = field(default_factory=lambda: FloodGate(DEFAULT_UPDATES_PER_MINUTE))
+    # Survey taps in the last minute, by anonymous person key (rate limits, in memory).
+    survey_taps: RateWindow = field(default_factory=RateWindow)
 
 
 class OpsApplication(Application):  # type: ignore[type-arg]

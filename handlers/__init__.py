@@ -18,6 +18,7 @@ from handlers import (
     reports,
     shifts,
     start,
+    survey,
 )
 from handlers.registry import Handler
 
@@ -42,6 +43,7 @@ def all_handlers() -> list[tuple[int, Handler]]:
         *members.handlers(),
         *audit.handlers(),
         *coordinator.handlers(),  # /brief, /digest, /stats, /export, /quarter
+        *survey.handlers(),  # /survey; the public survey's buttons (anyone may press)
         *alerts.handlers(),
         *incidents.handlers(),  # before handlers.reports: photo replies to a report
         # Reports take any plain text, location, photo or voice note nothing above took

@@ -1,14 +1,16 @@
 """The access gate: the first handler group; nothing else runs for an unauthorised update.
 
 Strangers, pending, suspended and rejected people get one fixed reply in a private chat
-(and /start, to ask for access or use an invite), nothing at all in the coordinators'
-group, and leave nothing behind: no row but the access request they asked for, and no
-user or chat data in memory (bot.context.OpsApplication forgets empty ones). Members get
-each command and button checked against bot.domain.commands / bot.domain.callbacks before
-any feature code sees it; in the group only alert and /stats buttons work. A member
-sending more than TCAG_MEMBER_UPDATES_PER_MINUTE updates a minute is told once and ignored
-until the minute is over (alert buttons and the report flow never are): one runaway phone
-must not hold up everyone else's updates.
+(and /start, to ask for access, use an invite or answer the public survey), nothing at all
+in the coordinators' group, and leave nothing behind: no row but the access request they
+asked for, and no user or chat data in memory (bot.context.OpsApplication forgets empty
+ones). The survey is the one thing anyone may do: its buttons (in a private chat) and the
+place it awaits typed pass for everyone. Members get each command and button checked
+against bot.domain.commands / bot.domain.callbacks before any feature code sees it; in
+the group only alert and /stats buttons work. A member sending more than
+TCAG_MEMBER_UPDATES_PER_MINUTE updates a minute is told once and ignored until the minute
+is over (alert buttons and the report flow never are): one runaway phone must not hold up
+everyone else's updates.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from bot.domain.flood import Verdict
 from bot.domain.roles import permissions_for
 from handlers.common import display_name, is_private
 from handlers.registry import Handler
+from handlers.survey import typed_place
 
 GATE_GROUP = -1
 
@@ -50,6 +53,8 @@ async def access_gate(update: Update, context: BotContext) -> None:
     in_private = is_private(chat)
     if chat is not None and not in_private and chat.id != context.settings.coordinators_chat_id:
         raise ApplicationHandlerStop  # groups other than the coordinators' are ignored
+    if in_private and _is_survey_press(update):
+        return  # the public survey: anyone may answer (handlers.survey checks each button)
 
     store = context.store
     member = await store.members.by_telegram_id(user.id)
@@ -63,7 +68,9 @@ async def access_gate(update: Update, context: BotContext) -> None:
     command = command_name(update, context.bot.username)
     if member is None or not member.is_active:
         if command == "start" and in_private and update.message is not None:
-            return  # handlers.start decides: request access, use an invite, or explain status
+            return  # handlers.start decides: access, an invite, the survey, or their status
+        if in_private and command is None and await typed_place(update, context):
+            raise ApplicationHandlerStop  # the survey's "somewhere else", typed
         await _refuse_stranger(update)
         raise ApplicationHandlerStop
 
@@ -107,6 +114,19 @@ async def access_gate(update: Update, context: BotContext) -> None:
 
     if not in_private:
         raise ApplicationHandlerStop  # chatter in the coordinators' group is not for the bot
+    if await typed_place(update, context):
+        raise ApplicationHandlerStop  # the survey's place, typed: not a quick report
+
+
+def _is_survey_press(update: Update) -> bool:
+    query = update.callback_query
+    parsed = callbacks.parse(query.data) if query is not None else None
+    return (
+        parsed is not None
+        and parsed.prefix == callbacks.SURVEY
+        and query is not None
+        and (query.message is not None)
+    )
 
 
 async def _hold_back_a_flood(

@@ -26,6 +26,7 @@ from storage.reports import Reports
 from storage.retention import Retention
 from storage.shifts import Duty, ShiftPatterns
 from storage.stats import Stats
+from storage.survey import Surveys
 
 
 class Store:
@@ -60,6 +61,7 @@ class Store:
         self.stats = Stats(sessions, clock, engine.dialect.name)  # digests, briefings
         self.notes = Notes(sessions, clock)  # coordinators' briefing notes
         self.retention = Retention(sessions)  # purges what is past its period
+        self.survey = Surveys(sessions, clock)  # the public survey: anonymous answers
 
     @classmethod
     def from_url(cls, database_url: str, clock: Clock) -> Store:

@@ -13,7 +13,7 @@ from bot.domain.roles import Role, Status
 from bot.offline.chat import Person, group_chat
 from bot.texts import ALERT_UNKNOWN, NOT_A_MEMBER
 from storage.models import AuditEntry, Member
-from tests.conftest import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness, make_settings
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness, make_settings
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
@@ -42,6 +42,7 @@ async def test_stranger_start_creates_pending_request_and_tells_admins(bot: BotH
     ]
 
 
+@pytest.mark.pg_smoke
 async def test_admin_approves_request_and_applicant_gets_role_menu(bot: BotHarness) -> None:
     await bot.tg.send(STRANGER, "/start")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Approve as warden")
@@ -94,6 +95,7 @@ async def test_stranger_button_press_is_refused(bot: BotHarness) -> None:
     assert member is not None and member.status is Status.PENDING
 
 
+@pytest.mark.pg_smoke
 async def test_admin_invites_officer_who_joins_and_sees_only_officer_commands(
     bot: BotHarness,
 ) -> None:
@@ -228,9 +230,8 @@ async def test_admin_cannot_suspend_self(bot: BotHarness) -> None:
     assert admin is not None and admin.status is Status.ACTIVE
 
 
+@pytest.mark.app
 async def test_settings_admin_is_made_admin_on_first_message(store, clock) -> None:
-    from tests.conftest import make_settings
-
     harness = BotHarness(store, clock, make_settings(TCAG_ADMIN_IDS="4242, 4343"))
     await harness.start()
     boss = Person(4242, "Bo", "Boss")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot import texts
 from bot.domain.incidents import AckKind
 from bot.jobs.escalation import ESCALATION_JOB, escalate_overdue
 from bot.offline.chat import Person
 from storage.models import ReportIn
-from tests.alerting import (
+from tests.support.alerting import (
     ALERTED,
     COORDINATOR,
     OFFICER,
@@ -23,7 +25,7 @@ from tests.alerting import (
     file_urgent,
     team,
 )
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness, make_settings
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness, make_settings
 
 ESCALATED = "Not yet acknowledged after 5 minutes"
 # Escalations go to the group, coordinators and admins; patrols already have the alert.
@@ -34,6 +36,7 @@ def last_answer(bot: BotHarness) -> str:
     return str(bot.api.callback_answers()[-1].get("text"))
 
 
+@pytest.mark.pg_smoke
 async def test_first_press_edits_the_pressed_copy_at_once_and_the_rest_after_drain(
     bot: BotHarness,
 ) -> None:
@@ -213,6 +216,7 @@ async def test_escalation_job_is_scheduled_every_30_seconds(bot: BotHarness) -> 
     assert jobs[0].trigger.interval == timedelta(seconds=30)
 
 
+@pytest.mark.app
 async def test_escalation_minutes_come_from_settings(store, clock) -> None:  # type: ignore[no-untyped-def]
     harness = BotHarness(store, clock, make_settings(TCAG_ALERT_ESCALATE_MINUTES="10"))
     await harness.start()

@@ -23,7 +23,7 @@ from storage.db import session_factory
 from storage.models import AuditEntry, Member
 from storage.outreach.contacts import ContactSaved
 from storage.outreach.inputs import ContactIn, PersonIn
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
 OLLY = Person(2002, "Olly", "Officer", username="olly_o")
 OLGA = Person(2005, "Olga", "Officer")
@@ -139,6 +139,7 @@ async def test_several_matching_members_are_offered_as_buttons(bot: BotHarness) 
     assert lines(bot) == ["Fri 27 Nov 21:00 Olga Officer joined with invite #2 — officer"]
 
 
+@pytest.mark.pg_smoke
 async def test_audit_by_action_person_records_show_numbers_never_aliases(
     bot: BotHarness,
 ) -> None:
@@ -284,8 +285,6 @@ async def test_tcag_audit_command(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if bot.store.dialect != "sqlite":
-        pytest.skip("the command line is exercised on the SQLite file")
     await invites(bot, 1)
     monkeypatch.setenv("DATABASE_URL", str(bot.store.engine.url))
     monkeypatch.chdir(tmp_path)  # no .env

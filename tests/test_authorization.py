@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,16 +31,18 @@ from bot.domain import callbacks
 from bot.domain.callbacks import PREFIX_PERMISSIONS
 from bot.domain.callbacks.members import MemberAction, MemberPress, MemberSetRole
 from bot.domain.callbacks.reports import ShowMore
+from bot.domain.callbacks.survey import SurveyAction, SurveyPress
 from bot.domain.clock import ManualClock
 from bot.domain.commands import BY_NAME, COMMANDS
 from bot.domain.roles import Permission, Role, Status, permissions_for
 from bot.offline.bot_api import ApiCall, SentMessage
-from bot.offline.chat import Person
+from bot.offline.chat import Person, group_chat
 from storage.db import create_engine
 from storage.models import Member
 from storage.outreach import ContactIn, ContactSaved, PersonIn
 from storage.store import Store
-from tests.conftest import ADMIN, COORDINATORS_CHAT, START, BotHarness, make_settings
+from tests.support.databases import TestDatabases
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, START, BotHarness, make_settings
 
 # ---- DESIGN.md's Roles table -----------------------------------------------------------
 NON_MEMBERS = ("stranger", "pending", "suspended", "rejected")
@@ -83,7 +84,7 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     "contact": _O, "person": _O, "people": _O, "referrals": _O,
     # coordinators: acknowledge/close incidents, digests and stats, briefing notes, exports
     "open": _C, "close": _C, "brief": _C, "digest": _C, "stats": _C, "export": _C,
-    "quarter": _C,
+    "quarter": _C, "survey": _C,
     # "an admin or coordinator creates an invite" (and withdraws the ones still open)
     "invite": _I, "invites": _I,
     # admins: members, categories ("admins can add, rename, retire"), hotspots, shifts,
@@ -97,6 +98,7 @@ EXPECTED_PREFIXES: dict[str, Permission] = {
     callbacks.OUTREACH: _O, callbacks.PERSON: _O, callbacks.REFERRAL: _O,
     callbacks.STATS: _C,
     callbacks.SHOW: _M,  # /show's next page: "the reporter; coordinators and admins"
+    callbacks.SURVEY: Permission.PUBLIC,  # the public survey: anyone may answer
     callbacks.INVITE: _I,
     callbacks.ACCESS: _A, callbacks.MEMBERS: _A, callbacks.CATEGORIES: _A,
     callbacks.HOTSPOTS: _A, callbacks.ERASE: _A, callbacks.SHIFTS: _A, callbacks.AUDIT: _A,
@@ -123,6 +125,7 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.AUDIT: callbacks.audit_page(0),
     callbacks.STATS: callbacks.stats_period("7d"),
     callbacks.SHOW: ShowMore(1, 1).pack(),
+    callbacks.SURVEY: SurveyPress(SurveyAction.DAY, 1, 0, 0, 0, 1, "AbCdEfGh").pack(),
 }
 _GATE_ANSWERS = {texts.NOT_A_MEMBER, texts.NOT_ALLOWED_BUTTON, texts.STALE_BUTTON}
 
@@ -239,19 +242,18 @@ def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
 
 
 @pytest.fixture
-async def matrix() -> AsyncIterator[Matrix]:
+async def matrix(databases: TestDatabases, tmp_path: Path) -> AsyncIterator[Matrix]:
     """SQLite only: the whole matrix on both databases adds nothing the gate does not do
     the same way on each (test_matrix_row_on_both_databases samples a row on both)."""
-    with tempfile.TemporaryDirectory() as folder:
-        clock = ManualClock(START)
-        engine = create_engine(f"sqlite+aiosqlite:///{Path(folder) / 'm.db'}")
-        event.listen(engine.sync_engine, "connect", _no_fsync)
-        store = Store(engine, clock)
-        await store.upgrade()
-        harness = await _harness(store, clock)
-        yield Matrix(harness)
-        await harness.stop()
-        await store.close()
+    clock = ManualClock(START)
+    engine = create_engine(databases.sqlite_copy(tmp_path / "m.db"))
+    event.listen(engine.sync_engine, "connect", _no_fsync)
+    store = Store(engine, clock)
+    await store.categories.seed_defaults()  # as Store.upgrade() does
+    harness = await _harness(store, clock)
+    yield Matrix(harness)
+    await harness.stop()
+    await store.close()
 
 
 # ---- the rules are complete and agree with DESIGN.md ---------------------------------------
@@ -273,13 +275,22 @@ def test_each_command_and_prefix_needs_what_design_md_says() -> None:
     assert PREFIX_PERMISSIONS == EXPECTED_PREFIXES
 
 
-@pytest.mark.parametrize("standing", STANDINGS)
+@pytest.mark.parametrize("standing", [s for s in STANDINGS if s != "stranger"])
 def test_bot_roles_grants_what_design_md_says(standing: str) -> None:
-    if standing == "stranger":
-        return  # no member row: the gate refuses before any permission is read
     role, status, is_admin = _STANDING[standing]
     granted = permissions_for(role, is_admin=is_admin, status=status)
     assert granted == {p for p in Permission if allowed(p, standing)}
+
+
+def test_a_stranger_may_only_start_like_every_non_member() -> None:
+    """A stranger has no member row, so bot.roles has nothing to read: the gate treats
+    them as a non-member. The table gives them /start and nothing else, which is what
+    bot.roles grants any member who is not active, whatever their role or flag."""
+    assert {p for p in Permission if allowed(p, "stranger")} == {Permission.PUBLIC}
+    for role, is_admin in itertools.product(Role, (False, True)):
+        for status in (s for s in Status if s is not Status.ACTIVE):
+            granted = permissions_for(role, is_admin=is_admin, status=status)
+            assert granted == {Permission.PUBLIC}, (role, is_admin, status)
 
 
 # ---- the matrix ------------------------------------------------------------------------------
@@ -339,6 +350,36 @@ async def test_button_prefixes_by_standing(matrix: Matrix, standing: str) -> Non
         await check_press(matrix, standing, prefix)
 
 
+async def test_non_members_in_the_coordinators_group_get_the_fixed_reply_or_nothing(
+    matrix: Matrix,
+) -> None:
+    """In the group the matrix's private-chat cells do not cover: a button pressed by a
+    non-member gets the fixed reply (a private answer to the presser); anything they say,
+    commands included, gets nothing at all: the group's 20 messages a minute are the
+    members' (issue 11)."""
+    group = group_chat(COORDINATORS_CHAT)
+    await matrix.bot.app.bot.send_message(COORDINATORS_CHAT, "Menu")
+    in_the_group = matrix.bot.api.last_to(COORDINATORS_CHAT)
+    for standing in NON_MEMBERS:
+        person = await matrix.person(standing)
+        before = await matrix.rows()
+        for spec in COMMANDS:
+            calls = await matrix.bot.tg.send(person, f"/{spec.name}", chat=group)
+            where = f"/{spec.name} by {standing} in the group"
+            assert calls == [], where
+        for prefix in PREFIX_PERMISSIONS:
+            calls = await matrix.bot.tg.press_data(person, in_the_group, SAMPLE_PRESS[prefix])
+            where = f"{SAMPLE_PRESS[prefix]} pressed by {standing} in the group"
+            assert [c.method for c in calls] == ["answerCallbackQuery"], where
+            assert calls[0].params.get("text") == texts.NOT_A_MEMBER, where
+            assert calls[0].params.get("show_alert") is True, where
+        for chatter in ("hello all", "3 lads drinking by the fountain"):
+            assert await matrix.bot.tg.send(person, chatter, chat=group) == [], standing
+        assert await matrix.rows() == before, f"{standing}: rows written"
+
+
+@pytest.mark.app
+@pytest.mark.pg_smoke
 @pytest.mark.parametrize("standing", ["stranger", "warden"])
 async def test_matrix_row_on_both_databases(
     store: Store, clock: ManualClock, standing: str

@@ -104,6 +104,7 @@ from bot.domain.callbacks.street_outreach import (
     SightingPress,
     SightingWhen,
 )
+from bot.domain.callbacks.survey import SurveyAction, SurveyPress
 from bot.domain.callbacks.wire import MAX_INT_ARG, Button, Family
 from bot.domain.incidents import AckKind
 from bot.domain.outreach import Action, AgeBand, Flag, Need, PersonField, SleepingSite
@@ -194,6 +195,7 @@ WIRE: list[tuple[Button, str]] = [
     (AuditActionPage("member.", 2), "aud:a:member.:2"),
     (StatsPeriod("quarter"), "sta:p:quarter"),
     (ShowMore(42, 2), "shw:more:42:2"),
+    (SurveyPress(SurveyAction.TOGGLE, 3, 1, 2, 5, 1, "AbCdEfGh"), "sv:t:3:1:2:5:1:AbCdEfGh"),
 ]
 
 

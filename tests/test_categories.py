@@ -6,7 +6,7 @@ from bot import texts
 from bot.domain.roles import Role
 from bot.offline.chat import Person
 from storage.models import Category
-from tests.conftest import ADMIN, BotHarness
+from tests.support.harness import ADMIN, BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 SECOND_ADMIN = Person(1002, "Bea", "Admin")

@@ -27,7 +27,7 @@ from bot.domain.schedule_plan import RunKind
 from bot.offline.bot_api import LocalBotAPI
 from bot.offline.http_server import LocalServer, start_local_server
 from storage.store import Store
-from tests.conftest import COORDINATORS_CHAT, BotHarness, make_settings
+from tests.support.harness import COORDINATORS_CHAT, BotHarness, make_settings
 
 TOKEN = "123456:" + "abcdefghijklmnopqrstuvwxyzABCD"
 

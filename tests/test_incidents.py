@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlmodel import col, select
 
 from bot.domain.incidents import AckKind, ReportStatus
@@ -14,7 +15,7 @@ from bot.texts.split import MESSAGE_LIMIT
 from storage import db
 from storage.catalog import HotspotIn
 from storage.models import Member, OutboxMessage, Report, ReportIn
-from tests.conftest import ADMIN, BotHarness
+from tests.support.harness import ADMIN, BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
@@ -353,6 +354,7 @@ async def test_photo_reply_is_checked_like_an_update(bot: BotHarness) -> None:
 
 
 # ---- /close --------------------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_coordinator_closes_with_outcome_and_the_reporter_is_told(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await bot.member(COORDINATOR, Role.COORDINATOR)

@@ -16,8 +16,8 @@ from bot.config import load_settings
 from bot.domain.roles import Role
 from bot.offline.bot_api import Fault
 from bot.offline.chat import Person
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
-from tests.reporting import OFFICER, officer, seed_elmer
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.reporting import OFFICER, officer, seed_elmer
 
 REPORT_MARKER = "MARKER-REPORT-TEXT-123"
 NOTE_MARKER = "MARKER-CONTACT-NOTE-456"

@@ -19,7 +19,7 @@ from bot.domain.outbox_types import OutboxStatus, Priority
 from bot.jobs.outbox_sender import OutboxSender, SendRates, backoff
 from bot.offline.bot_api import ApiCall, Fault, LocalBotAPI, LocalRequest, SentMessage
 from storage.outbox import LEASE
-from tests.alerting import (
+from tests.support.alerting import (
     ALERTED,
     DESCRIPTION,
     NOT_ALERTED,
@@ -32,7 +32,7 @@ from tests.alerting import (
     file_urgent,
     team,
 )
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness, make_settings
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness, make_settings
 
 
 def sends_to(bot: BotHarness, chat_id: int) -> int:
@@ -381,6 +381,7 @@ async def test_stored_photo_from_a_file_and_document_by_file_id(
 
 
 # ---- the sender itself ------------------------------------------------------------------
+@pytest.mark.app
 async def test_sender_has_its_own_bot_without_the_rate_limiter(store, clock) -> None:  # type: ignore[no-untyped-def]
     settings = make_settings(TCAG_OUTBOX_RATE_PER_SECOND="25")
     application = build_application(

@@ -17,7 +17,7 @@ from bot.offline.chat import Person, group_chat
 from storage.catalog import HotspotIn
 from storage.models import OutboxMessage, OutreachContact, PersonRecord, Referral, ReportIn
 from storage.outreach import ContactIn, ContactSaved, PersonIn
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
 OTTO = Person(3001, "Otto", "Outreach")
 OONA = Person(3002, "Oona", "Outreach")
@@ -64,6 +64,7 @@ def labels(bot: BotHarness, person: Person) -> list[str]:
 
 
 # ---- the contact flow ---------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_contact_with_a_new_person_step_by_step(bot: BotHarness) -> None:
     await outreach_worker(bot)
     await bot.store.hotspots.upsert(HotspotIn("Elmer Square", 52.6, -1.1))
@@ -362,6 +363,7 @@ async def test_edit_details_flags_consent_and_legal_name(bot: BotHarness) -> Non
 
 
 # ---- merges --------------------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_merge_two_records_keeps_every_contact(bot: BotHarness) -> None:
     await outreach_worker(bot)
     johnny = await known_person(bot, "Johnny", notes="one")
@@ -438,6 +440,7 @@ async def test_admins_are_refused_person_details_and_the_group_gets_nothing(
 
 
 # ---- referrals ----------------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_rough_sleeper_seen_then_outreach_logs_the_contact(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await outreach_worker(bot)
@@ -564,6 +567,7 @@ async def test_rough_sleeper_seen_bad_input(bot: BotHarness) -> None:
 
 
 # ---- erasure ------------------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await outreach_worker(bot)
@@ -670,8 +674,6 @@ async def test_erase_is_for_admins_and_can_be_cancelled(bot: BotHarness) -> None
 
 
 async def test_cli_erases_a_person(bot: BotHarness, tmp_path, monkeypatch, capsys) -> None:
-    if bot.store.dialect != "sqlite":
-        pytest.skip("the command line is exercised on the SQLite file")
     await outreach_worker(bot)
     johnny = await known_person(bot, "Johnny", notes="secret")
     url = str(bot.store.engine.url)

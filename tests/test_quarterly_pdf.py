@@ -21,8 +21,8 @@ from bot.domain.periods import Quarter
 from bot.summaries.quarterly import HEADINGS, build_report, render_pdf
 from bot.summaries.quarterly_content import NOT_ACKNOWLEDGED, gather
 from storage.store import Store
-from tests.conftest import make_settings
-from tests.coordinator_data import DESCRIPTION, seed_quarter
+from tests.support.coordinator_data import DESCRIPTION, seed_quarter
+from tests.support.harness import make_settings
 
 LONDON = ZoneInfo("Europe/London")
 Q3 = Quarter(2026, 3)

@@ -48,8 +48,7 @@ from storage.models import (
 from storage.outreach.contacts import ContactSaved
 from storage.outreach.inputs import ContactIn, PersonIn, SightingIn
 from storage.store import Store
-from tests.conftest import BotHarness, make_settings
-from tests.digest_data import (
+from tests.support.digest_data import (
     SECRET,
     SHIFT,
     SHIFT_END,
@@ -59,6 +58,7 @@ from tests.digest_data import (
     seed_night,
     services,
 )
+from tests.support.harness import BotHarness, make_settings
 
 NOW = datetime(2029, 6, 1, 12, 0, tzinfo=UTC)  # 916 days after the shift
 FRESH = "FRESH"
@@ -508,6 +508,7 @@ async def test_daily_job_purges_and_logs_counts_only(
     assert (await purge_expired(services(store, clock, make_settings()))).total == 0
 
 
+@pytest.mark.pg_smoke
 async def test_the_job_runs_daily_at_half_past_four_and_forgets_purged_drafts(
     bot: BotHarness,
 ) -> None:
@@ -538,8 +539,6 @@ async def test_tcag_purge_dry_run_then_purge(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if bot.store.dialect != "sqlite":
-        pytest.skip("the command line opens its own store; once is enough")
     store, clock = bot.store, bot.clock
     # The command line reads the real clock: this is older than a report's text is kept,
     # not as old as an audit row is.

@@ -30,8 +30,7 @@ from bot.summaries.compose import Composed
 from storage.catalog import HotspotIn
 from storage.outreach.inputs import ContactIn, SightingIn
 from storage.store import Store
-from tests.conftest import make_settings
-from tests.digest_data import (
+from tests.support.digest_data import (
     SECRET,
     SHIFT,
     SHIFT_END,
@@ -43,6 +42,7 @@ from tests.digest_data import (
     seed_night,
     services,
 )
+from tests.support.harness import make_settings
 
 
 @pytest.fixture

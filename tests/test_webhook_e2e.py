@@ -19,8 +19,8 @@ import pytest
 from bot.cli.webhook import SECRET_HEADER
 from bot.offline.bot_api import LocalBotAPI
 from bot.offline.http_server import LocalServer, start_local_server
-from tests.conftest import ADMIN, STRANGER
-from tests.test_e2e_run import TOKEN, RunningBot, run_tcag, start_update, tcag_env
+from tests.support.harness import ADMIN, STRANGER
+from tests.support.process import TOKEN, RunningBot, run_tcag, start_update, tcag_env
 
 pytestmark = pytest.mark.e2e
 

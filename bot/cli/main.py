@@ -14,6 +14,7 @@ from bot.cli.logs import configure_logging
 from bot.cli.purge import add_parser as purge_parser
 from bot.cli.report import add_parsers as report_parsers
 from bot.cli.shifts import add_parsers as shifts_parsers
+from bot.cli.survey import add_parsers as survey_parsers
 from bot.cli.usage import with_examples
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.roles import Role
@@ -238,6 +239,14 @@ def cmd_shifts(args: argparse.Namespace) -> int:
     return run(settings, args)
 
 
+def cmd_survey(args: argparse.Namespace) -> int:
+    from bot.cli.survey import run
+
+    settings = _settings()
+    configure_logging("WARNING")
+    return run(settings, args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tcag",
@@ -331,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_parser(commands, cmd_audit)  # tcag audit --since …
     report_parsers(commands, cmd_report)  # tcag report --quarter 2026Q3 --out report.pdf
     purge_parser(commands, cmd_purge)  # tcag purge [--dry-run]
+    survey_parsers(commands, cmd_survey)  # tcag survey poster
     return parser
 
 

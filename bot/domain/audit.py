@@ -28,3 +28,6 @@ class AuditAction(StrEnum):
     REPORT_GENERATED = "report.generated"
     # retention: a purge of data past its period (counts per kind, never what was in it)
     RETENTION_PURGED = "retention.purged"
+    # the public survey: rounds opened and closed (a close destroys the round's key)
+    SURVEY_OPENED = "survey.opened"
+    SURVEY_CLOSED = "survey.closed"

@@ -75,6 +75,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         usage="/quarter 2026Q3",
     ),
     CommandSpec(
+        "survey",
+        "Public survey: live results (admins: open, close)",
+        Permission.COORDINATE,
+        usage="/survey [open | close]",
+        private_only=False,
+    ),
+    CommandSpec(
         "invite", "Invite someone to join", Permission.INVITE, usage="/invite officer|warden|…"
     ),
     CommandSpec("invites", "Your open invites: withdraw one", Permission.INVITE),

@@ -36,6 +36,7 @@ from bot.summaries.quarterly_charts import (
     chart_reports_by_month,
 )
 from bot.summaries.quarterly_content import TOP_HOTSPOTS, QuarterFigures, gather
+from bot.summaries.quarterly_survey import survey_section
 from bot.texts.quarterly import (
     PDF_ACK_HEADING,
     PDF_ACKNOWLEDGED,
@@ -334,6 +335,7 @@ def _story(figures: QuarterFigures) -> list[Any]:
         Spacer(0, 4 * mm),
         _chart(chart_outreach(figures), 60),
     ]
+    story += survey_section(figures)
     return story
 
 

@@ -11,13 +11,14 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain.outreach import Action, ReferralOutcome
 from bot.domain.periods import Quarter
+from bot.domain.survey import RoundResult, trend
 from bot.texts.quarterly import (
     PDF_MONTH_FORMAT,
     PDF_MONTH_SHORT_FORMAT,
@@ -129,6 +130,9 @@ class QuarterFigures:
     referral_outcomes: dict[ReferralOutcome, int]
     actions: dict[Action, int]
     duty_hours: float | None = None
+    # The public survey: each round up to this quarter, with the change after dark since
+    # the round before (percentage points).
+    survey: list[tuple[RoundResult, int | None]] = field(default_factory=list)
 
     @property
     def reports(self) -> int:
@@ -190,4 +194,5 @@ async def gather(
         referral_outcomes=await store.quarterly.referral_outcomes(start, end),
         actions=await store.quarterly.contact_actions(start, end),
         duty_hours=(await stats.staff_hours(start, min(end, now))).hours,
+        survey=trend(await store.survey.results(tz, until=quarter)),
     )

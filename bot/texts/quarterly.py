@@ -177,3 +177,36 @@ PDF_CHART_MONTH_TOTALS = "Reports per month"
 PDF_CHART_BY_CATEGORY = "Reports per month by category"
 PDF_CHART_ACKNOWLEDGEMENTS = "Time to first acknowledgement"
 PDF_CHART_OUTREACH = "Outreach per month"
+
+# ---- the public perception survey (one section) -------------------------------------------
+PDF_SURVEY_HEADING = "Public perception survey"
+PDF_SURVEY_NOTE = (
+    "Share of people answering the public survey (QR posters, Telegram) who feel very or "
+    "fairly safe walking alone in the town centre, per survey round (a round lasts at most a "
+    "quarter). Self-selected answers, not a random sample; rounds with fewer than 5 answers "
+    "are not shown. Nationally (ONS Opinions and Lifestyle Survey, GB 2021) about half of "
+    "women and one in five men feel unsafe walking alone after dark in a busy public place "
+    "such as a high street."
+)
+PDF_SURVEY_COLUMNS = (
+    "Round",
+    "Quarter",
+    "Answers",
+    "Safe by day",
+    "Safe after dark",
+    "Change after dark",
+)
+PDF_SURVEY_NONE = "No survey round up to this quarter."
+PDF_SURVEY_OPEN = "open: figures to date"
+
+
+def pdf_survey_round(round_id: int, still_open: bool) -> str:
+    return f"{round_id} ({PDF_SURVEY_OPEN})" if still_open else str(round_id)
+
+
+def pdf_survey_share(percent: int | None) -> str:
+    return PDF_NONE if percent is None else f"{percent}%"
+
+
+def pdf_survey_change(points: int | None) -> str:
+    return PDF_NONE if points is None else f"{points:+d} points"

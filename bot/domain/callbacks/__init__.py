@@ -10,7 +10,8 @@ codecs, one module per group of families:
 - catalog: categories (cat) and hotspots (hot);
 - street_outreach: contacts (out), people (per), referrals (ref), "Rough sleeper seen" (rs),
   erasure (era);
-- admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta).
+- admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta);
+- survey: the public perception survey (sv), the one family strangers may press.
 
 Handlers read a press with its family (`PERSON_BUTTONS.unpack(query.data)`) and match on
 the typed value; keyboards build with the codecs (`PersonPress(...).pack()`).
@@ -41,6 +42,7 @@ from bot.domain.callbacks.prefixes import (
     SHIFTS,
     SHOW,
     STATS,
+    SURVEY,
 )
 from bot.domain.callbacks.shorthand import (
     audit_action,
@@ -103,6 +105,7 @@ __all__ = [
     "SHIFTS",
     "SHOW",
     "STATS",
+    "SURVEY",
     "Callback",
     "audit_action",
     "audit_page",

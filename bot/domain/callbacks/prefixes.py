@@ -34,6 +34,7 @@ GROUP_PREFIXES = frozenset({INCIDENT, STATS})
 # Presses the flood gate never holds back, nor counts: answering an alert, and filing a
 # report (bot.domain.flood).
 NEVER_HELD_BACK = frozenset({INCIDENT, REPORT, QUICK})
+SURVEY = "sv"  # anyone, strangers too: the public perception survey
 
 PREFIX_PERMISSIONS: dict[str, Permission] = {
     ACCESS: Permission.ADMIN,
@@ -55,4 +56,5 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     AUDIT: Permission.ADMIN,
     STATS: Permission.COORDINATE,
     SHOW: Permission.MEMBER,
+    SURVEY: Permission.PUBLIC,
 }

@@ -7,7 +7,7 @@ codec, so they can only spell a button the bot would understand.
 
 from __future__ import annotations
 
-from bot.domain.callbacks import admin, catalog, members, reports, street_outreach
+from bot.domain.callbacks import admin, catalog, members, reports, street_outreach, survey
 from bot.domain.callbacks.prefixes import (
     ACCESS,
     AUDIT,
@@ -28,6 +28,7 @@ from bot.domain.callbacks.prefixes import (
     SHIFTS,
     SHOW,
     STATS,
+    SURVEY,
 )
 from bot.domain.callbacks.wire import Button, Family, build
 from bot.domain.roles import Role
@@ -52,6 +53,7 @@ FAMILIES: dict[str, Family[Button]] = {
     AUDIT: admin.AUDIT_BUTTONS,
     STATS: admin.STATS_BUTTONS,
     SHOW: reports.SHOW_BUTTONS,
+    SURVEY: survey.SURVEY_BUTTONS,
 }
 
 

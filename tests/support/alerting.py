@@ -8,7 +8,7 @@ from bot.domain.roles import Role
 from bot.offline.bot_api import SentMessage
 from bot.offline.chat import Person
 from storage.models import Member, Report, ReportIn
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")

@@ -127,7 +127,7 @@ command_args = st.one_of(
             "add Ali <the> & fountain", "clear 1", "clear 99999999999999999999", "clear -1",
             "add Late | Fri,Sat | 20:00 | 02:00", "add X | Mon | 25:00 | 02:00", "Ali",
             "@alex_admin", "member.", "person.", "export", "Olly", "AAAAAAAAAAAAAAAAAAAAAA",
-            "<script>", "&", "R-0001 " + "x" * 4000,
+            "<script>", "&", "R-0001 " + "x" * 4000, "survey", "open", "close",
         ]
     ),
 )  # fmt: skip
@@ -179,6 +179,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "aud": ("p", "m", "a"),
     "sta": ("p",),
     "shw": ("more",),
+    "sv": ("d", "n", "t", "o", "f", "a", "g"),
 }
 # fmt: on
 assert set(ACTIONS) == set(PREFIX_PERMISSIONS), "a new callback prefix needs fuzzing actions"
@@ -190,7 +191,7 @@ _arg = st.one_of(
             "99999999999999999999", "-99999999999999999999", "1e3", "0x1", "", " ", "٣",
             "officer", "warden", "outreach", "coordinator", "admin", "u18", "18_25", "safeg",
             "accom", "streetlink", "doorway", "y", "n", "7d", "30d", "quarter", "member.",
-            "export", "age_band", "flags", "consent", "alias", "abc123", "ZZZZZZZZ",
+            "export", "age_band", "flags", "consent", "alias", "abc123", "ZZZZZZZZ", "AbCdEfGh",
             "<b>", "&", "😀", "R-1",
         ]
     ),
