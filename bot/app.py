@@ -12,6 +12,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.context import BotContext, OpsApplication, Services
 from bot.domain.clock import Clock
+from bot.domain.flood import FloodGate
 from bot.jobs.outbox_sender import OutboxSender, SendRates, sending_bot
 from bot.jobs.registry import schedule_jobs
 from bot.jobs.scheduler import start_jobs as start_schedule_jobs
@@ -34,7 +35,12 @@ def build_application(
     rate_limit: bool = True,
 ) -> OpsApplication:
     """Everything wired once. `request` replaces the HTTP transport (the local Bot API)."""
-    services = Services(settings=settings, store=store, clock=clock)
+    services = Services(
+        settings=settings,
+        store=store,
+        clock=clock,
+        flood_gate=FloodGate(settings.member_updates_per_minute),
+    )
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         ApplicationBuilder()
         .application_class(OpsApplication, kwargs={"services": services})

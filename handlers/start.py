@@ -38,6 +38,8 @@ _REDEEM_REPLIES = {
     Redeemed.EXPIRED: texts.INVITE_EXPIRED,
     Redeemed.ALREADY_MEMBER: texts.INVITE_ALREADY_MEMBER,
     Redeemed.SUSPENDED: texts.INVITE_SUSPENDED,
+    Redeemed.REVOKED: texts.INVITE_REVOKED,
+    Redeemed.WITHDRAWN: texts.INVITE_WITHDRAWN,
 }
 
 

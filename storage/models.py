@@ -65,6 +65,7 @@ class Invite(SQLModel, table=True):
     """A one-time joining link. Only a hash of the code is kept: it is a credential."""
 
     __tablename__ = "invites"
+    __table_args__ = (Index("ix_invites_created_by_id_used_at", "created_by_id", "used_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code_hash: str = Field(max_length=64, unique=True)
@@ -74,6 +75,7 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     used_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # /invites
 
 
 class AuditEntry(SQLModel, table=True):
@@ -105,6 +107,9 @@ class Category(SQLModel, table=True):
     name: str = Field(max_length=60)
     keywords: str = Field(default="", sa_type=Text)  # "|"-separated, for quick reports
     urgent: bool = Field(default=False)  # urgent by default
+    # Sensitive: alerts to the group and to members on duty never carry the description,
+    # and CSV exports leave it out (bot.domain.incidents.SENSITIVE_BY_DEFAULT).
+    sensitive: bool = Field(default=False)
     sort_order: int = Field(default=0)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -254,6 +259,9 @@ class PersonRecord(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     alias: str = Field(max_length=60)
+    # Anonymised by retention: every detail gone, the row kept for counts, out of searches.
+    # A column, not an alias prefix: no alias a worker types can pass for one.
+    anonymised: bool = Field(default=False)
     appearance: str | None = Field(default=None, max_length=200)
     age_band: AgeBand = Field(sa_type=EnumString(AgeBand), nullable=False)
     gender: str | None = Field(default=None, max_length=30)

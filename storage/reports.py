@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,6 +20,7 @@ from bot.domain.outbox_types import (
     NOTICE,
     OutboxStatus,
     Priority,
+    closed_notice_key,
 )
 from bot.domain.roles import Role, Status
 from storage.db import SessionFactory
@@ -274,15 +275,30 @@ class Reports:
         return True
 
     # ---- after the fact ----------------------------------------------------------------
-    async def add_note(self, report_id: int, *, author: Member, text: str) -> ReportNote:
+    async def add_note(
+        self, report_id: int, *, author: Member, text: str, limit: int | None = None
+    ) -> ReportNote | None:
+        """Add an update; None when the report has `limit` updates already
+        (TCAG_MAX_NOTES_PER_REPORT: /show must stay readable, and nobody can stall it)."""
         now = self._clock.now()
         note = ReportNote(report_id=report_id, author_id=author.id, text=text, created_at=now)
         async with self._sessions() as session, session.begin():
+            if limit is not None and await self._count(session, ReportNote, report_id) >= limit:
+                return None
             session.add(note)
         return note
 
-    async def add_attachment(self, report_id: int, *, by: Member, kind: str, file_id: str) -> None:
+    async def add_attachment(
+        self, report_id: int, *, by: Member, kind: str, file_id: str, limit: int | None = None
+    ) -> bool:
+        """Add a photo or voice note; False when the report has `limit` already
+        (TCAG_MAX_PHOTOS_PER_REPORT)."""
         async with self._sessions() as session, session.begin():
+            if (
+                limit is not None
+                and await self._count(session, ReportAttachment, report_id) >= limit
+            ):
+                return False
             session.add(
                 ReportAttachment(
                     report_id=report_id,
@@ -292,6 +308,19 @@ class Reports:
                     added_at=self._clock.now(),
                 )
             )
+        return True
+
+    async def _count(
+        self,
+        session: AsyncSession,
+        model: type[ReportNote] | type[ReportAttachment],
+        report_id: int,
+    ) -> int:
+        # The report's row is locked first (PostgreSQL), so two adds at once cannot both
+        # take the last place.
+        await session.exec(select(Report.id).where(Report.id == report_id).with_for_update())
+        query = select(func.count()).select_from(model).where(model.report_id == report_id)
+        return int((await session.exec(query)).one())
 
     async def close(
         self,
@@ -339,7 +368,8 @@ class Reports:
                     chat_id=reporter.telegram_id,
                     purpose=NOTICE,
                     text=reporter_notice,
-                    dedupe_key=f"{NOTICE}:closed:{report_id}",
+                    report_id=report_id,  # an erasure finds it (the outcome may name someone)
+                    dedupe_key=closed_notice_key(report_id),
                 )
             return report
 

@@ -9,6 +9,7 @@ import pytest
 from bot import texts
 from bot.domain.incidents import AckKind
 from bot.jobs.escalation import ESCALATION_JOB, escalate_overdue
+from bot.offline.chat import Person
 from storage.models import ReportIn
 from tests.support.alerting import (
     ALERTED,
@@ -232,3 +233,67 @@ async def test_escalation_minutes_come_from_settings(store, clock) -> None:  # t
         assert len(escalation) == 1
     finally:
         await harness.stop()
+
+
+async def test_a_sensitive_category_never_puts_its_description_in_an_alert(
+    bot: BotHarness,
+) -> None:
+    """Group copy, on-duty broadcast, escalation and the pressed copy: category, place,
+    time and reference, and where to read the rest; /show gives it to those allowed."""
+    members = await team(bot)
+    safeguarding = await bot.store.categories.by_slug("safeguarding")
+    assert safeguarding is not None and safeguarding.sensitive
+    secret = "Girl about 13 <Amy> getting into a car with two older men"
+    await bot.store.reports.file(
+        ReportIn(
+            category_id=safeguarding.id or 0,
+            place_text="Bus station",
+            description=secret,
+            urgent=True,
+        ),
+        reporter=members.reporter,
+        group_chat_id=bot.settings.coordinators_chat_id,
+    )
+    await drain(bot)
+    bot.clock.advance(minutes=5)
+    assert await escalate_overdue(bot.app.services) == 1
+    await drain(bot)
+    first_copy = delivered(bot, COORDINATORS_CHAT)[0]
+    await bot.tg.press(COORDINATOR, first_copy, "Acknowledge")
+    await drain(bot)
+
+    copies = [m for chat in {*ALERTED, *ESCALATED_TO} for m in delivered(bot, chat)]
+    assert len(copies) == len(ALERTED) + len(ESCALATED_TO)
+    for copy in copies:
+        assert "Safeguarding concern · R-0001" in copy.plain and "Bus station" in copy.plain
+        assert "🔒 Details: /show R-0001" in copy.plain
+        assert "Amy" not in copy.plain and "older men" not in copy.plain
+    await bot.tg.send(COORDINATOR, "/show R-0001")
+    assert "Amy" in bot.last(COORDINATOR).plain
+
+
+async def test_acknowledged_by_is_the_name_they_joined_with_not_their_telegram_name(
+    bot: BotHarness,
+) -> None:
+    """A display name anyone can change in Telegram must not let a member pass for another
+    on an alert; the name is the one stored when they joined, or as an admin set it."""
+    members = await team(bot)
+    await file_urgent(bot, members.reporter)
+    await drain(bot)
+    posing = Person(OFFICER.telegram_id, "Cora", "Coordinator", username="cora_c")
+
+    await bot.tg.press(posing, alert_copy(bot, OFFICER.telegram_id), "Acknowledge")
+    await drain(bot)
+
+    for chat_id in ALERTED:
+        copy = alert_copy(bot, chat_id).plain
+        assert "Acknowledged by Olly Officer at 21:00" in copy and "by Cora" not in copy
+    stored = await bot.store.members.by_telegram_id(OFFICER.telegram_id)
+    assert stored is not None and stored.name == "Olly Officer"
+    assert stored.username == "cora_c"  # the @username is kept up to date (/audit finds it)
+    admin = await bot.store.members.by_telegram_id(ADMIN.telegram_id)
+    assert admin is not None
+    renamed = await bot.store.members.rename(stored.id or 0, "  PC  Olly   Owens ", by=admin)
+    assert renamed is not None and renamed.name == "PC Olly Owens"
+    [entry] = await bot.store.audit.recent(action_prefix="member.renamed")
+    assert entry.actor_id == admin.id and entry.subject_member_id == stored.id

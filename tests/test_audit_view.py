@@ -38,11 +38,12 @@ async def admin_member(bot: BotHarness) -> Member:
 
 
 async def invites(bot: BotHarness, count: int) -> None:
-    """`count` audit rows (invite.created by the admin), a minute apart."""
+    """`count` audit rows (invite.created by the admin), a minute apart (each expiring
+    within minutes, as an inviter may have only 20 open at once)."""
     admin = await admin_member(bot)
     for _ in range(count):
         bot.clock.advance(minutes=1)
-        await bot.store.invites.create(Role.WARDEN, by=admin, ttl=timedelta(hours=1))
+        await bot.store.invites.create(Role.WARDEN, by=admin, ttl=timedelta(minutes=5))
 
 
 async def add_entry(bot: BotHarness, action: str, **fields: object) -> None:
@@ -214,7 +215,7 @@ async def test_a_page_of_the_longest_rows_fits_one_message(bot: BotHarness) -> N
             subject="s" * 64,
             detail="d" * 200,
         )
-    await bot.store.members.refresh_profile(member, long_name, None)
+    await bot.store.members.rename(member.id or 0, long_name, by=member)
 
     await bot.tg.send(ADMIN, f"/audit {long_name}")
 

@@ -29,6 +29,8 @@ import storage.models  # noqa: F401  (every table, for the row snapshots)
 from bot import texts
 from bot.domain import callbacks
 from bot.domain.callbacks import PREFIX_PERMISSIONS
+from bot.domain.callbacks.members import MemberAction, MemberPress, MemberSetRole
+from bot.domain.callbacks.reports import ShowMore
 from bot.domain.callbacks.survey import SurveyAction, SurveyPress
 from bot.domain.clock import ManualClock
 from bot.domain.commands import BY_NAME, COMMANDS
@@ -37,6 +39,7 @@ from bot.offline.bot_api import ApiCall, SentMessage
 from bot.offline.chat import Person, group_chat
 from storage.db import create_engine
 from storage.models import Member
+from storage.outreach import ContactIn, ContactSaved, PersonIn
 from storage.store import Store
 from tests.support.databases import TestDatabases
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, START, BotHarness, make_settings
@@ -83,8 +86,8 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     # coordinators: acknowledge/close incidents, digests and stats, briefing notes, exports
     "open": _C, "close": _C, "brief": _C, "digest": _C, "stats": _C, "export": _C,
     "quarter": _C, "survey": _C, "action": _C,
-    # "an admin or coordinator creates an invite"
-    "invite": _I,
+    # "an admin or coordinator creates an invite" (and withdraws the ones still open)
+    "invite": _I, "invites": _I,
     # admins: members, categories ("admins can add, rename, retire"), hotspots, shifts,
     # the audit log, erasure of a person on request
     "members": _A, "categories": _A, "hotspots": _A, "shifts": _A, "audit": _A, "erase": _A,
@@ -95,6 +98,7 @@ EXPECTED_PREFIXES: dict[str, Permission] = {
     callbacks.ROUGH_SLEEPER: _M, callbacks.DUTY: _M,
     callbacks.OUTREACH: _O, callbacks.PERSON: _O, callbacks.REFERRAL: _O,
     callbacks.STATS: _C, callbacks.CLOSE: _C,
+    callbacks.SHOW: _M,  # /show's next page: "the reporter; coordinators and admins"
     callbacks.SURVEY: Permission.PUBLIC,  # the public survey: anyone may answer
     callbacks.INVITE: _I,
     callbacks.ACCESS: _A, callbacks.MEMBERS: _A, callbacks.CATEGORIES: _A,
@@ -122,6 +126,7 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.DUTY: callbacks.duty_location(1),
     callbacks.AUDIT: callbacks.audit_page(0),
     callbacks.STATS: callbacks.stats_period("7d"),
+    callbacks.SHOW: ShowMore(1, 1).pack(),
     callbacks.SURVEY: SurveyPress(SurveyAction.DAY, 1, 0, 0, 0, 1, "AbCdEfGh").pack(),
     callbacks.CLOSE: callbacks.close_code(1, "moved_on"),
 }
@@ -351,8 +356,10 @@ async def test_button_prefixes_by_standing(matrix: Matrix, standing: str) -> Non
 async def test_non_members_in_the_coordinators_group_get_the_fixed_reply_or_nothing(
     matrix: Matrix,
 ) -> None:
-    """In the group the matrix's private-chat cells do not cover: a command or a button
-    from a non-member gets the fixed reply; anything else they say gets nothing at all."""
+    """In the group the matrix's private-chat cells do not cover: a button pressed by a
+    non-member gets the fixed reply (a private answer to the presser); anything they say,
+    commands included, gets nothing at all: the group's 20 messages a minute are the
+    members' (issue 11)."""
     group = group_chat(COORDINATORS_CHAT)
     await matrix.bot.app.bot.send_message(COORDINATORS_CHAT, "Menu")
     in_the_group = matrix.bot.api.last_to(COORDINATORS_CHAT)
@@ -362,10 +369,7 @@ async def test_non_members_in_the_coordinators_group_get_the_fixed_reply_or_noth
         for spec in COMMANDS:
             calls = await matrix.bot.tg.send(person, f"/{spec.name}", chat=group)
             where = f"/{spec.name} by {standing} in the group"
-            assert [(c.method, c.params.get("chat_id")) for c in calls] == [
-                ("sendMessage", COORDINATORS_CHAT)
-            ], where
-            assert _sent(calls) == [texts.NOT_A_MEMBER], where
+            assert calls == [], where
         for prefix in PREFIX_PERMISSIONS:
             calls = await matrix.bot.tg.press_data(person, in_the_group, SAMPLE_PRESS[prefix])
             where = f"{SAMPLE_PRESS[prefix]} pressed by {standing} in the group"
@@ -393,3 +397,175 @@ async def test_matrix_row_on_both_databases(
             await check_press(matrix, standing, prefix)
     finally:
         await harness.stop()
+
+
+# ---- issue 11: the coordinators' group takes alert and /stats buttons only ------------------
+GROUP_FAMILIES = frozenset({callbacks.INCIDENT, callbacks.STATS})
+
+
+async def check_group_press(matrix: Matrix, standing: str, prefix: str) -> None:
+    """Every family pressed in the coordinators' group, whatever the data says."""
+    person = await matrix.person(standing)
+    await matrix.bot.app.bot.send_message(COORDINATORS_CHAT, "Alert")
+    message = matrix.bot.api.last_to(COORDINATORS_CHAT)
+    before = await matrix.rows()
+    calls = await matrix.bot.tg.press_data(person, message, SAMPLE_PRESS[prefix])
+    where = f"{SAMPLE_PRESS[prefix]} pressed in the group by {standing}"
+    answers = [c.params for c in calls if c.method == "answerCallbackQuery"]
+    assert len(answers) == 1, f"{where}: answered {len(answers)} times"
+    answer = str(answers[0].get("text") or "")
+    if standing in NON_MEMBERS:
+        expected: str | None = texts.NOT_A_MEMBER
+    elif prefix not in GROUP_FAMILIES:
+        expected = texts.BUTTON_PRIVATE_ONLY
+    elif not allowed(EXPECTED_PREFIXES[prefix], standing):
+        expected = texts.NOT_ALLOWED_BUTTON
+    else:
+        expected = None
+    if expected is None:
+        assert answer not in {*_GATE_ANSWERS, texts.BUTTON_PRIVATE_ONLY}, where
+        return
+    assert answer == expected and answers[0].get("show_alert") is True, where
+    assert [c.method for c in calls] == ["answerCallbackQuery"], f"{where}: more than that"
+    assert matrix.bot.api.sent_to(COORDINATORS_CHAT)[-1] == message, f"{where}: group message"
+    assert await matrix.rows() == before, f"{where}: rows written"
+
+
+@pytest.mark.parametrize("standing", STANDINGS)
+async def test_group_presses_of_every_family_by_standing(matrix: Matrix, standing: str) -> None:
+    for prefix in PREFIX_PERMISSIONS:
+        await check_group_press(matrix, standing, prefix)
+
+
+# ---- issue 11: access ends when the role ends, at every step of every flow -------------------
+OTTO = Person(3001, "Otto", "Outreach")
+
+
+async def _outreach_with_johnny(bot: BotHarness) -> int:
+    await bot.member(OTTO, Role.OUTREACH)
+    worker = await bot.store.members.by_telegram_id(OTTO.telegram_id)
+    assert worker is not None
+    saved = await bot.store.contacts.log_contact(
+        ContactIn(new_person=PersonIn(alias="Johnny", appearance="red hat"), place_text="Park"),
+        worker=worker,
+    )
+    assert isinstance(saved, ContactSaved) and saved.person is not None
+    return saved.person.id or 0
+
+
+async def _demote(bot: BotHarness, person: Person, *, via_members: bool = True) -> None:
+    """The admin changes the role with /members (or another process does, behind the
+    bot's back: then only each step's own check stands in the way)."""
+    member = await bot.store.members.by_telegram_id(person.telegram_id)
+    admin = await bot.store.members.by_telegram_id(ADMIN.telegram_id)
+    assert member is not None and admin is not None
+    if not via_members:
+        await bot.store.members.change_role(member.id or 0, Role.OFFICER, by=admin)
+        return
+    await bot.app.bot.send_message(ADMIN.telegram_id, "Members")
+    await bot.tg.press_data(
+        ADMIN, bot.last(ADMIN), MemberSetRole(member.id or 0, Role.OFFICER).pack()
+    )
+
+
+async def _person_rows_seen(bot: BotHarness) -> int:
+    listed = await bot.store.audit.recent(action_prefix="person.")
+    return len(listed)
+
+
+@pytest.mark.parametrize("via_members", [True, False])
+async def test_demoted_mid_search_lists_nobody(bot: BotHarness, via_members: bool) -> None:
+    await _outreach_with_johnny(bot)
+    await bot.tg.send(OTTO, "/contact")
+    assert "Who did you meet?" in bot.last(OTTO).plain
+    seen = await _person_rows_seen(bot)
+
+    await _demote(bot, OTTO, via_members=via_members)
+    if via_members:  # told at once, with the new role
+        told = bot.last(OTTO).plain
+        assert "Police officer" in told and texts.FLOWS_ENDED_ROLE_CHANGED in told
+        assert not bot.app.user_data.get(OTTO.telegram_id)  # the drafts went at once
+    calls = await bot.tg.send(OTTO, "Johnny")
+
+    assert "Johnny" not in " ".join(str(c.params) for c in calls)
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    assert await _person_rows_seen(bot) == seen  # nobody was listed
+    await bot.tg.send(OTTO, "Johnny")  # the flow is over: now a quick report's text
+    assert "Johnny · 26" not in bot.last(OTTO).plain
+
+
+@pytest.mark.parametrize("via_members", [True, False])
+async def test_demoted_mid_edit_changes_no_detail(bot: BotHarness, via_members: bool) -> None:
+    pid = await _outreach_with_johnny(bot)
+    await bot.tg.send(OTTO, "/person Johnny")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Edit")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Alias")
+
+    await _demote(bot, OTTO, via_members=via_members)
+    await bot.tg.send(OTTO, "Johnny Renamed")
+
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    person = (await bot.store.people.lookup(pid)).person
+    assert person is not None and person.alias == "Johnny"
+    assert await bot.store.audit.recent(action_prefix="person.edited") == []
+
+
+@pytest.mark.parametrize("via_members", [True, False])
+async def test_demoted_mid_merge_search_lists_nobody(bot: BotHarness, via_members: bool) -> None:
+    await _outreach_with_johnny(bot)
+    worker = await bot.store.members.by_telegram_id(OTTO.telegram_id)
+    assert worker is not None
+    await bot.store.contacts.log_contact(
+        ContactIn(new_person=PersonIn(alias="Jonny")), worker=worker
+    )
+    await bot.tg.send(OTTO, "/person Johnny")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Merge")
+    seen = await _person_rows_seen(bot)
+
+    await _demote(bot, OTTO, via_members=via_members)
+    calls = await bot.tg.send(OTTO, "jonny")
+
+    assert "Jonny" not in " ".join(str(c.params) for c in calls)
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    assert await _person_rows_seen(bot) == seen
+
+
+async def test_suspended_mid_flow_and_reinstated_comes_back_to_nothing(bot: BotHarness) -> None:
+    await _outreach_with_johnny(bot)
+    await bot.tg.send(OTTO, "/contact")
+    member = await bot.store.members.by_telegram_id(OTTO.telegram_id)
+    assert member is not None
+    await bot.app.bot.send_message(ADMIN.telegram_id, "Members")
+    menu = bot.last(ADMIN)
+    await bot.tg.press_data(ADMIN, menu, MemberPress(MemberAction.SUSPEND, member.id or 0).pack())
+    assert texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(OTTO).plain
+    assert await bot.store.bot_state.get_all("user_data") == {}  # gone from the database too
+    await bot.tg.send(OTTO, "Johnny")
+    assert bot.last(OTTO).plain == texts.NOT_A_MEMBER
+
+    await bot.tg.press_data(ADMIN, menu, MemberPress(MemberAction.REINSTATE, member.id or 0).pack())
+    seen = await _person_rows_seen(bot)
+    await bot.tg.send(OTTO, "Johnny")
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED  # the old search is over
+    assert await _person_rows_seen(bot) == seen
+
+
+async def test_a_report_in_progress_ends_when_the_role_changes(bot: BotHarness) -> None:
+    warden = Person(2003, "Wendy", "Warden")
+    await bot.member(warden, Role.WARDEN)
+    await bot.tg.send(warden, "/report")
+    assert bot.app.user_data.get(warden.telegram_id)  # a draft
+    await _demote(bot, warden)
+    assert texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(warden).plain
+    await bot.tg.press(warden, bot.api.sent_to(warden.telegram_id)[-2], "Street drinking")
+    assert bot.api.callback_answers()[-1]["text"] in {
+        texts.STEP_NO_LONGER_ALLOWED,
+        texts.REPORT_OLD_BUTTON,
+    }
+    assert await bot.store.reports.by_reporter(await _member_id(bot, warden)) == []
+
+
+async def _member_id(bot: BotHarness, person: Person) -> int:
+    member = await bot.store.members.by_telegram_id(person.telegram_id)
+    assert member is not None
+    return member.id or 0

@@ -38,6 +38,7 @@ from bot.domain.callbacks.members import (
     MEMBER_BUTTONS,
     AccessApprove,
     AccessReject,
+    InviteRevoke,
     InviteRole,
     MemberAction,
     MemberPress,
@@ -69,6 +70,7 @@ from bot.domain.callbacks.reports import (
     ReportMoreCategories,
     ReportPeople,
     ReportUrgent,
+    ShowMore,
     draft_press,
 )
 from bot.domain.callbacks.shorthand import FAMILIES
@@ -129,7 +131,9 @@ WIRE: list[tuple[Button, str]] = [
     (MemberSetRole(7, Role.COORDINATOR), "mem:set:7:coordinator"),
     (MemberPress(MemberAction.SUSPEND, 7), "mem:sus:7"),
     (MemberPress(MemberAction.REINSTATE, 7), "mem:rei:7"),
+    (MemberPress(MemberAction.RENAME, 7), "mem:ren:7"),
     (InviteRole(Role.OUTREACH), "inv:new:outreach"),
+    (InviteRevoke(12), "inv:rev:12"),
     (MenuPress(MenuAction.REPORT), "menu:report"),
     (MenuPress(MenuAction.HELP), "menu:help"),
     (ReportCategory(D, 4), "rep:cat:abc123:4"),
@@ -158,6 +162,7 @@ WIRE: list[tuple[Button, str]] = [
     (CategoryAdd(), "cat:add"),
     (CategoryPress(CategoryAction.KEYWORDS, 3), "cat:kw:3"),
     (CategoryPress(CategoryAction.RESTORE, 3), "cat:res:3"),
+    (CategoryPress(CategoryAction.SENSITIVE, 3), "cat:sen:3"),
     (HotspotsPage(0), "hot:list:0"),
     (HotspotPress(HotspotAction.REMOVE_CONFIRMED, 5), "hot:rmok:5"),
     (ContactNew(), "out:new"),
@@ -201,6 +206,7 @@ WIRE: list[tuple[Button, str]] = [
     (AuditMemberPage(7), "aud:m:7:0"),
     (AuditActionPage("member.", 2), "aud:a:member.:2"),
     (StatsPeriod("quarter"), "sta:p:quarter"),
+    (ShowMore(42, 2), "shw:more:42:2"),
     (SurveyPress(SurveyAction.TOGGLE, 3, 1, 2, 5, 1, "AbCdEfGh"), "sv:t:3:1:2:5:1:AbCdEfGh"),
 ]
 

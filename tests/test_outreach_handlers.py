@@ -633,6 +633,33 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     assert "it was erased" in bot.last(ADMIN).plain
 
 
+async def test_erase_clears_other_workers_drafts_in_memory_and_stored(bot: BotHarness) -> None:
+    """A colleague half-way through logging a contact with the person: the draft that
+    names them goes from the running bot's memory and from the database at once."""
+    await outreach_worker(bot)
+    await outreach_worker(bot, OONA)
+    quillon = await known_person(bot, "Quillon Vantablack", appearance="Tangerinecoat")
+    await bot.tg.send(OONA, "/contact")
+    await bot.tg.send(OONA, "Quillon")
+    await bot.tg.press(OONA, bot.last(OONA), "1. Quillon Vantablack")
+    assert "Where did you meet?" in bot.last(OONA).plain
+    await bot.tg.send(OTTO, "/report")  # a draft of Otto's that names nobody stays
+    await bot.app.update_persistence()
+    assert "Quillon" in str(await bot.store.bot_state.get_all("user_data"))
+
+    await bot.tg.send(ADMIN, "/erase Quillon")
+    await bot.tg.press(ADMIN, bot.last(ADMIN), "Erase Quillon Vantablack")
+    await bot.app.update_persistence()
+
+    assert "Quillon" not in str(dict(bot.app.user_data))
+    assert str(quillon.id) not in str(bot.app.user_data.get(OONA.telegram_id) or {})
+    stored = await bot.store.bot_state.get_all("user_data")
+    assert "Quillon" not in str(stored) and str(OTTO.telegram_id) in stored
+    await bot.tg.send(OONA, "By the library")  # her next step: the draft is gone
+    assert "Quillon" not in bot.last(OONA).plain
+    assert await bot.store.contacts.contact_count(quillon.id or 0) == 0
+
+
 async def test_erase_is_for_admins_and_can_be_cancelled(bot: BotHarness) -> None:
     await outreach_worker(bot)
     await known_person(bot, "Johnny")

@@ -53,7 +53,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(NO_TOKEN_HELP)
         # Exactly as `tcag console`: its logging (warnings only), not the bot's INFO lines.
         return cmd_console(argparse.Namespace(database=None))
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, sql=settings.log_sql)
     try:
         asyncio.run(run_bot(settings))
     except StartupError as error:
@@ -160,7 +160,20 @@ def cmd_person_erase(args: argparse.Namespace) -> int:
             await store.close()
         if erased is None:
             return None
-        return f"Erased person {person_id}: {erased.contacts_anonymised} contacts kept as counts."
+        said = [
+            f"Erased person {person_id}: {erased.contacts_anonymised} contacts kept as counts, "
+            f"{erased.reports_cleared} reports and {erased.drafts_cleared} stored drafts cleared."
+        ]
+        if erased.photos_dropped:
+            said.append(
+                f"{erased.photos_dropped} photo ids dropped; copies already delivered to chats "
+                "cannot be recalled."
+            )
+        said.append(
+            "A running bot may still hold a draft naming them in memory (it can no longer be "
+            "saved); /erase in the bot clears those too."
+        )
+        return "\n".join(said)
 
     try:
         described = asyncio.run(find())

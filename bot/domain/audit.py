@@ -15,6 +15,8 @@ class AuditAction(StrEnum):
     ADMIN_GRANTED = "member.admin_granted"
     INVITE_CREATED = "invite.created"
     INVITE_USED = "invite.used"
+    INVITE_REVOKED = "invite.revoked"
+    RENAMED = "member.renamed"
     # outreach: every look at a person record, and every change to one (no details kept)
     PERSON_VIEWED = "person.viewed"
     PEOPLE_LISTED = "person.listed"

@@ -95,6 +95,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "invite", "Invite someone to join", Permission.INVITE, usage="/invite officer|warden|…"
     ),
+    CommandSpec("invites", "Your open invites: withdraw one", Permission.INVITE),
     CommandSpec("members", "Members, roles and access", Permission.ADMIN),
     CommandSpec("categories", "Report categories", Permission.ADMIN),
     CommandSpec("hotspots", "Hotspots: named places", Permission.ADMIN),

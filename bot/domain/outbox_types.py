@@ -25,3 +25,15 @@ ESCALATION = "escalation"
 ALERT_EDIT = "alert_edit"
 NOTICE = "notice"  # a one-off message to one member
 ALERT_PURPOSES = (ALERT, ESCALATION)
+
+
+# Dedupe keys of the notices that carry a report's or a referral's free text (an outcome,
+# a reply): an erasure finds them by these.
+def closed_notice_key(report_id: int) -> str:
+    """The notice telling a reporter their report was closed, with its outcome."""
+    return f"{NOTICE}:closed:{report_id}"
+
+
+def referral_notice_key(referral_id: int) -> str:
+    """The notice telling a referral's reporter how it ended."""
+    return f"referral:{referral_id}"

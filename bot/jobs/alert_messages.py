@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot import keyboards, texts
-from bot.domain.incidents import AckKind, reference
+from bot.domain.incidents import AckKind, description_shown, reference
 from storage.reports import ReportView
 
 
@@ -31,6 +31,9 @@ def alert_message(
     report = view.report
     report_id = report.id or 0
     reporter = view.reporter
+    # Every copy goes beyond those allowed to /show it: a sensitive category's never says
+    # what happened (bot.domain.incidents.description_shown).
+    shown = description_shown(sensitive=view.category.sensitive)
     facts = texts.alert_facts(
         reference=reference(report_id),
         category=view.category.name,
@@ -39,7 +42,8 @@ def alert_message(
         people_count=report.people_count,
         reporter=reporter.name if reporter is not None else None,
         reporter_role=reporter.role if reporter is not None else None,
-        description=report.description,
+        description=report.description if shown else None,
+        withheld=not shown,
     )
     if report.acknowledged_at is not None:
         by = view.acknowledged_by.name if view.acknowledged_by is not None else None

@@ -26,10 +26,12 @@ from bot.domain.callbacks.reports import (
     ReportMoreCategories,
     ReportPeople,
     ReportUrgent,
+    ShowMore,
 )
 from bot.domain.callbacks.wire import Button
 from bot.domain.report_draft import DraftField
 from bot.keyboards.common import CategoryLike, HotspotLike, pairs
+from bot.texts.incidents import SHOW_MORE
 
 SHARE_LOCATION = "📍 Share location"
 TYPE_A_PLACE = "⌨️ Type a place"
@@ -177,3 +179,10 @@ def kept_drafts(draft_ids: Sequence[str]) -> InlineKeyboardMarkup:
         for number, draft_id in enumerate(draft_ids, start=1)
     ]
     return InlineKeyboardMarkup(rows)
+
+
+def show_more(report_id: int, page: int) -> InlineKeyboardMarkup:
+    """/show's next page of one report."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(SHOW_MORE, callback_data=ShowMore(report_id, page).pack())]]
+    )

@@ -140,8 +140,12 @@ def report_details(
     closed_at: str | None,
     closed_by: str | None,
     outcome: str | None,
+    notes_total: int | None = None,
 ) -> str:
-    """One report in full. Every line stands alone, so a long one splits cleanly."""
+    """One report in full. Every line stands alone, so a long one splits cleanly.
+
+    `notes` may be the first of `notes_total` updates (the rest come on /show's pages).
+    """
     outside = " (outside the area)" if outside_area else ""
     lines = [
         f"<b>{esc(ref)}</b>{' 🚨 urgent' if urgent else ''}",
@@ -152,9 +156,12 @@ def report_details(
         f"What happened: {esc(description) if description else 'not described'}",
         f"Attachments: {esc(attachments or 'none')}",
     ]
-    if notes:
-        lines.append(f"<b>Updates</b> ({len(notes)}):")
-        lines.extend(f"• {esc(when)}: {esc(text)}" for when, text in notes)
+    total = len(notes) if notes_total is None else notes_total
+    if total:
+        lines.append(f"<b>Updates</b> ({total}):")
+        lines.extend(update_line(when, text) for when, text in notes)
+        if len(notes) < total:
+            lines.append(f"(more with {SHOW_MORE})")
     if acknowledgement is not None:
         lines.append(f"Response: {acknowledgement}")
     if closed:
@@ -164,6 +171,11 @@ def report_details(
     else:
         lines.append("Status: <b>open</b>")
     return "\n".join(lines)
+
+
+def update_line(when: str, text: str) -> str:
+    """One update of a report, as /show lists it."""
+    return f"• {esc(when)}: {esc(text)}"
 
 
 def photo_caption(ref: str, number: int, total: int) -> str:
@@ -205,3 +217,22 @@ def outcome_code_recorded(ref: str, label: str) -> str:
 
 def close_code_not_closed(ref: str) -> str:
     return f"{esc(ref)} is not closed: close it with /close {esc(ref)} first."
+
+
+# ---- nobody can stall /show: caps per report, and pages -----------------------------------
+def notes_full(ref: str, limit: int) -> str:
+    return (
+        f"{esc(ref)} has {limit} updates already, the most one report takes. "
+        "Ask a coordinator if something new happened."
+    )
+
+
+def photos_full(ref: str, limit: int) -> str:
+    return f"{esc(ref)} has {limit} photos already, the most one report takes."
+
+
+SHOW_MORE = "More ▶"
+
+
+def show_more_heading(ref: str, page: int, pages: int) -> str:
+    return f"<b>{esc(ref)}</b>, continued ({page} of {pages})"

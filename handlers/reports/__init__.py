@@ -32,6 +32,7 @@ from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.members import MenuAction, MenuPress
 from bot.domain.report_draft import REPORT_CONVERSATION, Step
+from bot.domain.roles import Permission
 from handlers.conversation import Handler, conversation, on, typed, with_draft
 from handlers.registry import button, command
 from handlers.reports import guided, quick, waiting
@@ -55,6 +56,7 @@ def report_conversation() -> ConversationHandler[BotContext]:
     typed_text = typed(with_draft(REPORT_DRAFT, gone, waiting.typed_while_waiting))
     return conversation(
         REPORT_CONVERSATION,
+        permission=Permission.MEMBER,
         entry_points=[
             command("report", guided.start_report),
             _report_menu_button(),

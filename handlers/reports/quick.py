@@ -57,7 +57,7 @@ async def _quick(
     now = context.clock.now()
     draft = ReportDraft.from_proposal(now, text, proposal, rule)
     for kind, file_id in attachments:
-        draft.attach(kind, file_id)
+        draft.attach(kind, file_id, limit=context.settings.max_photos_per_report)
     if not draft.has_place:
         await _use_own_location(context, draft)
     draft.begin()

@@ -160,14 +160,14 @@ press_step = st.builds(
 # fmt: off
 ACTIONS: dict[str, tuple[str, ...]] = {
     "acc": ("ok", "no"),
-    "mem": ("list", "card", "roles", "set", "sus", "rei"),
-    "inv": ("new",),
+    "mem": ("list", "card", "roles", "set", "sus", "rei", "ren"),
+    "inv": ("new", "rev"),
     "menu": ("help", "invite", "members", "report"),
     "rep": ("cat", "hot", "go", "ppl", "urg", "ok", "edit", "ed", "sum", "more", "x"),
     "qr": ("ok", "cat", "place", "urg", "x"),
     "drf": ("go", "x"),
     "inc": ("ack", "att"),
-    "cat": ("list", "add", "show", "ren", "kw", "urg", "ret", "res"),
+    "cat": ("list", "add", "show", "ren", "kw", "urg", "sen", "ret", "res"),
     "hot": ("list", "add", "show", "ren", "rad", "ali", "rm", "rmok"),
     "out": ("new", "for", "pick", "newp", "anon", "same", "notsame", "age", "skip", "hot",
             "refplace", "site", "need", "needs", "act", "acts", "cons", "save", "x"),
@@ -179,6 +179,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "dut": ("loc",),
     "aud": ("p", "m", "a"),
     "sta": ("p",),
+    "shw": ("more",),
     "sv": ("d", "n", "t", "o", "f", "a", "g"),
     "cls": ("o",),
 }

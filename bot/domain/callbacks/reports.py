@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.callbacks.prefixes import CLOSE, DRAFTS, INCIDENT, QUICK, REPORT
+from bot.domain.callbacks.prefixes import CLOSE, DRAFTS, INCIDENT, QUICK, REPORT, SHOW
 from bot.domain.callbacks.wire import Button, Family
 from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import PEOPLE_COUNTS, AckKind
@@ -266,3 +266,22 @@ class CloseCode(Button, action=CloseAction.OUTCOME):
 
 
 CLOSE_BUTTONS = Family[CloseCode](CloseCode)
+
+
+# ---- shw:more:<report>:<page> (/show, one page at a time) ----------------------------------
+class ShowAction(StrEnum):
+    MORE = "more"
+
+
+@dataclass(frozen=True)
+class ShowMore(Button, action=ShowAction.MORE):
+    PREFIX = SHOW
+    report_id: int
+    page: int
+
+    def __post_init__(self) -> None:
+        if self.report_id <= 0 or self.page <= 0:
+            raise ValueError("a report id and a page after the first")
+
+
+SHOW_BUTTONS = Family[ShowMore](ShowMore)

@@ -28,6 +28,7 @@ from bot.domain.callbacks.prefixes import (
     REPORT,
     ROUGH_SLEEPER,
     SHIFTS,
+    SHOW,
     STATS,
     SURVEY,
 )
@@ -54,6 +55,7 @@ FAMILIES: dict[str, Family[Button]] = {
     DUTY: admin.DUTY_BUTTONS,
     AUDIT: admin.AUDIT_BUTTONS,
     STATS: admin.STATS_BUTTONS,
+    SHOW: reports.SHOW_BUTTONS,
     SURVEY: survey.SURVEY_BUTTONS,
     CLOSE: reports.CLOSE_BUTTONS,
 }
