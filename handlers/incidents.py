@@ -91,12 +91,13 @@ def _acknowledgement(view: ReportView, context: BotContext, *, full: bool = Fals
         return None
     attending = None if report.ack_kind is None else report.ack_kind is AckKind.ATTENDING
     at = report.acknowledged_at
-    return texts.acknowledgement(
+    line = texts.acknowledgement(
         attending,
         view.acknowledged_by.name if view.acknowledged_by else None,
         texts.local_time(at, context.settings.tz) if at else None,
         full=full,
     )
+    return texts.with_attending(line, [m.name for m in view.attending])
 
 
 # ---- /show -------------------------------------------------------------------------------
@@ -112,12 +113,21 @@ async def show(update: Update, context: BotContext) -> None:
         if view is None:
             await reply(update, texts.report_not_found(reference(report_id)))
             return
-    elif view is None or view.report.reporter_id != member.id:
+    elif view is None or not await _may_see(view, member, context):
         # The same answer whether or not it exists: references are not to be probed.
         await reply(update, texts.ONLY_OWN_TO_SEE)
         return
     await _reply_long(update, _details(view, context))
     await _send_photos(update, context, view)
+
+
+async def _may_see(view: ReportView, member: Member, context: BotContext) -> bool:
+    """Its reporter, and whoever attended its alert (they were sent to it)."""
+    if view.report.reporter_id == member.id:
+        return True
+    return view.report.urgent and await context.store.alerts.is_attending(
+        view.report.id or 0, member.id or 0
+    )
 
 
 def _details(view: ReportView, context: BotContext) -> str:

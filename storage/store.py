@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import Clock
 from storage import db
+from storage.alerts import Alerts
 from storage.audit import AuditLog
 from storage.bot_state import BotStates
 from storage.catalog import Categories, Hotspots
@@ -42,6 +43,7 @@ class Store:
         self.hotspots = Hotspots(sessions, clock)
         self.reports = Reports(sessions, clock)
         self.outbox = Outbox(sessions, clock)
+        self.alerts = Alerts(sessions, clock)  # urgent alerts: copies, responses, escalation
         self.bot_state = BotStates(sessions, clock, engine.dialect.name)
         self.people = People(sessions, clock)  # outreach: find, read, edit, merge records
         self.contacts = Contacts(sessions, clock)  # outreach contacts

@@ -178,8 +178,24 @@ def hotspot_action(action: str, hotspot_id: int) -> str:
     return build(HOTSPOTS, action, hotspot_id)
 
 
-# ---- urgent alerts (Delivery): inc:ack:<report>, inc:att:<report> ----------------------
+# ---- urgent alerts (Delivery): inc:ack:<report>, inc:att:<report>, inc:no:<report> -----
 _INCIDENT_ACK_ACTIONS = {"ack": AckKind.ACKNOWLEDGED, "att": AckKind.ATTENDING}
+INCIDENT_NOT_ATTENDING = "no"
+
+
+def incident_not_attending(report_id: int) -> str:
+    """ "Not attending any more": undoes the member's Attending."""
+    return build(INCIDENT, INCIDENT_NOT_ATTENDING, report_id)
+
+
+def incident_withdrawal(parsed: Callback) -> int | None:
+    """The report of a "Not attending any more" button; None for anything else."""
+    report_id = parsed.int_arg(0)
+    if parsed.prefix != INCIDENT or parsed.action != INCIDENT_NOT_ATTENDING:
+        return None
+    if report_id is None or report_id <= 0 or len(parsed.args) != 1:
+        return None
+    return report_id
 
 
 def incident_ack(report_id: int) -> str:

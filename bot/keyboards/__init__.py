@@ -18,6 +18,9 @@ from bot.domain import callbacks
 from bot.domain.outreach import FLAG_LABELS, SLEEPING_SITE_LABELS, AgeBand, Flag, PersonFacts
 from bot.domain.roles import Permission, Role, Status
 from bot.texts import (
+    ACKNOWLEDGE_BUTTON,
+    ATTEND_BUTTON,
+    NOT_ATTENDING_BUTTON,
     PERSON_FIELD_LABELS,
     STATS_LAST_7_DAYS,
     STATS_LAST_30_DAYS,
@@ -745,3 +748,34 @@ def duty_location() -> ReplyKeyboardMarkup:
         resize_keyboard=True,
         one_time_keyboard=True,
     )
+
+
+# ---- alerts that bring help (issue 12) -----------------------------------------------------
+def alert_keyboard(
+    report_id: int, *, acknowledge: bool, attend: bool, not_attending: bool
+) -> InlineKeyboardMarkup | None:
+    """An alert copy's buttons, as the member it was sent to may use them (None: none)."""
+    buttons = []
+    if acknowledge:
+        buttons.append(
+            InlineKeyboardButton(
+                ACKNOWLEDGE_BUTTON, callback_data=callbacks.incident_ack(report_id)
+            )
+        )
+    if attend:
+        buttons.append(
+            InlineKeyboardButton(
+                ATTEND_BUTTON, callback_data=callbacks.incident_attending(report_id)
+            )
+        )
+    rows = [buttons] if buttons else []
+    if not_attending:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    NOT_ATTENDING_BUTTON,
+                    callback_data=callbacks.incident_not_attending(report_id),
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(rows) if rows else None

@@ -46,7 +46,7 @@ ReadLine = Callable[[str], Awaitable[str | None]]
 Write = Callable[[str], None]
 
 _SEND_METHODS = {
-    "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation",
+    "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation", "sendVenue",
     "sendMediaGroup", "copyMessage", "forwardMessage",
 }  # fmt: skip
 _EDIT_METHODS = {"editMessageText", "editMessageCaption", "editMessageReplyMarkup"}
@@ -583,6 +583,9 @@ def _body_lines(message: SentMessage, params: dict[str, Any]) -> list[str]:
     elif message.kind == "location":
         lat, lon = params.get("latitude"), params.get("longitude")
         head = f"[location {lat}, {lon}]" if lat is not None else "[location]"
+    elif message.kind == "venue" and message.venue is not None:
+        venue = message.venue
+        head = f"[map pin {venue['title']} at {venue['latitude']}, {venue['longitude']}]"
     else:
         head = ""
     if head:
