@@ -24,7 +24,7 @@ def peak(times: list[float], window: float = 1.0) -> int:
     times = sorted(times)
     best, start = 0, 0
     for end, at in enumerate(times):
-        while times[start] <= at - window:
+        while times[start] <= at - window + 1e-9:  # (at - window, at], float-safe
             start += 1
         best = max(best, end - start + 1)
     return best
@@ -46,33 +46,38 @@ def simulate(
 
 
 # ---- the rules --------------------------------------------------------------------------
-def test_never_more_than_the_limit_in_any_second_bursts_included() -> None:
+def test_never_more_than_the_limit_in_any_second_and_never_a_burst() -> None:
     state = BudgetState(SendRates())
     waiting = [Request(1000 + n, Level.URGENT, n) for n in range(200)]
     granted = simulate(state, waiting, until=10)
     assert len(granted) == 200
-    assert peak([at for at, _ in granted]) == 30  # a token bucket would let ~60 through
-    assert granted[29][0] == 0.0 and granted[30][0] == pytest.approx(1.05)
+    times = [at for at, _ in granted]
+    assert peak(times) == 29  # a token bucket would let ~60 through, a window 30 at once
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert min(gaps) == pytest.approx(0.035, abs=0.0011)  # evenly spaced: 1.05 s / 30
+    assert times[-1] == pytest.approx(199 * 0.035, abs=0.2)
 
 
 def test_a_private_chat_gets_three_in_three_seconds_and_the_group_twenty_a_minute() -> None:
     state = BudgetState(SendRates())
-    private = [Request(2002, Level.URGENT, n) for n in range(6)]
+    private = [Request(2002, Level.URGENT, n) for n in range(9)]
     group = [Request(GROUP, Level.URGENT, 100 + n) for n in range(25)]
     granted = simulate(state, private + group, until=70)
     to_private = [at for at, r in granted if r.chat_id == 2002]
     to_group = [at for at, r in granted if r.chat_id == GROUP]
-    assert to_private == [0.0, 0.0, 0.0, 3.0, 3.0, 3.0]
-    assert to_group[:20] == [0.0] * 20 and to_group[20] == pytest.approx(60.0)
+    assert len(to_private) == 9 and peak(to_private, window=3.0) == 3
+    assert to_private[3] >= 3.0 and to_private[6] >= 6.0
+    assert len(to_group) == 25 and peak(to_group, window=60.0) == 20
+    assert to_group[20] >= 60.0
 
 
 def test_bulk_uses_at_most_15_of_the_groups_20_a_minute() -> None:
     state = BudgetState(SendRates())
     digests = [Request(GROUP, Level.BULK, n) for n in range(20)]
-    granted = simulate(state, digests, until=1)
+    granted = simulate(state, digests, until=2)
     assert len(granted) == 15
     alert = Request(GROUP, Level.URGENT, 99)
-    assert state.choose([alert, *digests[15:]], 1.0) is alert  # room kept for an alert
+    assert state.choose([alert, *digests[15:]], 2.0) is alert  # room kept for an alert
 
 
 def test_priorities_staff_safety_then_urgent_then_replies_then_bulk() -> None:
@@ -93,8 +98,8 @@ def test_replies_keep_a_third_of_the_budget_during_a_fan_out() -> None:
     granted = simulate(state, alerts + replies, until=3)
     first_window = [r for at, r in granted if at < 1.05]
     assert len(first_window) == 30
-    assert sum(r.level is Level.REPLY for r in first_window) == 10  # the reserved share
-    assert peak([at for at, _ in granted]) == 30
+    assert sum(r.level is Level.REPLY for r in first_window) >= 10  # the reserved share
+    assert peak([at for at, _ in granted]) <= 30
 
 
 def test_a_paused_chat_waits_and_the_others_do_not() -> None:
@@ -112,7 +117,7 @@ async def test_acquire_waits_for_room_and_one_chat_s_pause_holds_no_one_else() -
     budget = SendBudget(SendRates(overall_per_second=10, overall_window_s=0.2))
     started = time.monotonic()
     await asyncio.gather(*(budget.acquire(1000 + n, Level.URGENT) for n in range(25)))
-    assert time.monotonic() - started == pytest.approx(0.4, abs=0.1)  # 10, 10, then 5
+    assert time.monotonic() - started == pytest.approx(0.48, abs=0.1)  # 20 ms apart
 
     budget.pause_chat(GROUP, 0.5)
     started = time.monotonic()

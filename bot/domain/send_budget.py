@@ -6,9 +6,12 @@ alerts, escalations, briefings and digests) draws on one budget, so the bot as a
 sends more than that. Pure rules, stdlib only: the asyncio waiting lives in
 bot.jobs.send_budget, which asks `BudgetState.choose` whom to let through next.
 
-The limits are sliding windows (at most N sends in any window of the period), not token
-buckets: a bucket that starts full lets through its burst and its refill in the same
-second, nearly twice the limit.
+Overall, sends are spaced evenly, at least 1.05 s / 30 apart (35 ms): never a burst,
+so at most 29 fall in any one second and jitter on the way to Telegram (a busy event loop,
+the network) has 70 ms of slack before a second could hold 31. A token bucket that starts
+full lets through its burst and its refill in the same second, nearly twice the limit; a
+sliding window allows a burst of 30 at once, which arrives bunched with the next second's.
+Per chat, the limits are sliding windows (at most N in any window of the period).
 
 Priorities, highest first: staff-safety alarms, urgent alerts and escalations, replies to a
 member's own action, bulk (briefings, digests, exports). Replies keep a reserved share of
@@ -47,8 +50,8 @@ class SendRates:
     group_per_minute: int = 20
     group_bulk_per_minute: int = 15
     reply_share: float = 1 / 3
-    # The overall window is this much longer than a second: requests granted a second apart
-    # can reach Telegram a little closer together.
+    # Sends are spaced overall_window_s / overall_per_second apart: a little more than a
+    # second per 30, so requests granted evenly still fit when they arrive unevenly.
     overall_window_s: float = 1.05
 
     @classmethod
@@ -68,6 +71,11 @@ class SendRates:
     @property
     def overall_limit(self) -> int:
         return max(1, int(self.overall_per_second))
+
+    @property
+    def spacing(self) -> float:
+        """Seconds between two sends, at the least (0 when unpaced)."""
+        return self.overall_window_s / self.overall_per_second if self.paced else 0.0
 
     @property
     def reply_reserve(self) -> int:
@@ -120,6 +128,7 @@ class BudgetState:
         self._replies = _Window(rates.overall_window_s)
         self._chats: dict[int, _Window] = {}
         self._paused: dict[int, float] = {}
+        self._last_grant: float | None = None
 
     # ---- what one request may do now ---------------------------------------------------
     def _chat_window(self, chat_id: int) -> _Window:
@@ -152,7 +161,7 @@ class BudgetState:
     # ---- choosing ----------------------------------------------------------------------
     def choose(self, waiting: Iterable[Request], now: float) -> Request | None:
         """The request to let through now, or None (nothing ready, or no room overall)."""
-        if self._overall.count(now) >= self.rates.overall_limit:
+        if now < self._overall_ready_at(now):
             return None
         best: Request | None = None
         best_reply: Request | None = None
@@ -174,7 +183,16 @@ class BudgetState:
             return best_reply  # the reserved share: a person is never starved by a fan-out
         return best
 
+    def _overall_ready_at(self, now: float) -> float:
+        at = now
+        if self._last_grant is not None:
+            at = max(at, self._last_grant + self.rates.spacing)
+        if self._overall.count(now) >= self.rates.overall_limit:
+            at = max(at, self._overall.room_at(now, self.rates.overall_limit))
+        return at
+
     def grant(self, request: Request, now: float) -> None:
+        self._last_grant = now
         self._overall.times.append(now)
         self._chat_window(request.chat_id).times.append(now)
         if request.level is Level.REPLY:
@@ -185,10 +203,7 @@ class BudgetState:
         times = [self.chat_ready_at(r, now) for r in waiting]
         if not times:
             return None
-        at = min(times)
-        if self._overall.count(now) >= self.rates.overall_limit:
-            at = max(at, self._overall.room_at(now, self.rates.overall_limit))
-        return at
+        return max(min(times), self._overall_ready_at(now))
 
     # ---- flood control -----------------------------------------------------------------
     def pause(self, chat_id: int, until: float) -> None:

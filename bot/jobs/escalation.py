@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 ESCALATION_JOB = "escalate-overdue-alerts"
 ESCALATION_CHECK_SECONDS = 30
+# After a start (a restart, say) the ladder is looked at at once, not half a minute later.
+ESCALATION_FIRST_SECONDS = 2
 # A report whose whole ladder ended this long ago is no longer looked at.
 LOOK_BACK_AFTER_LADDER = timedelta(days=1)
 
@@ -65,4 +67,10 @@ async def _escalation_job(context: BotContext) -> None:
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]
-    every(application, _escalation_job, name=ESCALATION_JOB, seconds=ESCALATION_CHECK_SECONDS)
+    every(
+        application,
+        _escalation_job,
+        name=ESCALATION_JOB,
+        seconds=ESCALATION_CHECK_SECONDS,
+        first=ESCALATION_FIRST_SECONDS,
+    )

@@ -311,7 +311,17 @@ class OutboxSender:
         delivered = 0
         for index, row in enumerate(rows):
             wait = self.budget.ready_in(row.chat_id, send_level(row.purpose))
-            if self._stopping or index >= ROWS_PER_CHAT_PER_BATCH or wait > MAX_WAIT_IN_BATCH:
+            paused = self.budget.paused_for(row.chat_id)
+            if paused > 0:
+                # Telegram paused this chat (a 429): its rows go back together, in their
+                # order, rather than a later one overtaking the refused one.
+                wait = max(wait, paused)
+            if (
+                self._stopping
+                or index >= ROWS_PER_CHAT_PER_BATCH
+                or wait > MAX_WAIT_IN_BATCH
+                or paused > 0
+            ):
                 at = self.services.clock.now() + timedelta(seconds=wait)
                 for later in rows[index:]:
                     await self._outbox.release(later.id or 0, at)
@@ -525,9 +535,14 @@ class OutboxSender:
         raise _Undeliverable(f"unknown attachment kind {kind[:16]}")
 
     async def _paced(self, chat_id: int, call: Callable[[], Awaitable[T]], level: Level) -> T:
-        """One Bot API call, when the bot's one send budget lets it through."""
-        await self.budget.acquire(chat_id, level)
+        """One Bot API call, when the bot's one send budget lets it through.
+
+        The budget is asked last, right before the call: a send granted and then held up
+        (here, waiting for a free slot) would reach Telegram later, bunched with the next
+        second's.
+        """
         async with self._in_flight:
+            await self.budget.acquire(chat_id, level)
             return await call()
 
     # ---- telling the admins --------------------------------------------------------

@@ -88,7 +88,8 @@ class SendBudget:
     def pause_chat(self, chat_id: int, seconds: float) -> float:
         """Telegram's flood control for one chat; returns the pause's end (loop time)."""
         until = self._now() + max(seconds, 0.0)
-        self._state.pause(chat_id, until)
+        if self.rates.paced:  # unpaced (the local Bot API): the outbox's retry time is enough
+            self._state.pause(chat_id, until)
         return until
 
     def ready_in(self, chat_id: int, level: Level) -> float:
