@@ -2,8 +2,9 @@
 
     python -m bench.run [--quick] [--database URL]
 
-Runs, in this process and in turn, bench/quick_report.py, bench/fanout.py and
-bench/digest.py (each prints its own tables as it goes), then one table with a row per
+Runs, in this process and in turn, bench/quick_report.py, bench/fanout.py,
+bench/digest.py and bench/memory.py (each prints its own tables as it goes; the memory
+benchmark runs `tcag run` as its own process, on SQLite), then one table with a row per
 figure: the value, its baseline (bare PTB echo, PTB echo + one row, the outbox's floor, the
 100k database), the ratio, the target and whether it is met. The exit status is 1 when a
 target is missed.
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import digest, fanout, quick_report
+from bench import digest, fanout, memory, quick_report
 from bench.common import normalised_url, parser, shown_url
 from storage.db import create_engine
 
@@ -218,6 +219,31 @@ def digest_rows(d: digest.DigestResult) -> list[Row]:
     ]
 
 
+def memory_rows(m: memory.MemoryResult) -> list[Row]:
+    name = "memory (tcag run)"
+    floor = f"PTB + SQLModel {m.floor_mib:.0f}"
+    return [
+        Row(
+            name,
+            "idle RSS MiB after start",
+            f"{m.idle_mib:.0f}",
+            floor,
+            ratio(m.idle_mib, m.floor_mib),
+            f"≤ {memory.IDLE_TARGET_MIB:.0f} MiB",
+            m.idle_met,
+        ),
+        Row(name, "RSS MiB after /digest (chart)", f"{m.rss('after /digest'):.0f}"),
+        Row(name, "RSS MiB after /quarter (PDF)", f"{m.rss('after /quarter'):.0f}"),
+        Row(
+            name,
+            "peak RSS MiB (VmHWM)",
+            f"{m.peak_mib:.0f}",
+            target=f"≤ {memory.PEAK_TARGET_MIB:.0f} MiB",
+            met=m.peak_met,
+        ),
+    ]
+
+
 HEADERS = ("benchmark", "figure", "value", "baseline", "ratio", "target", "met")
 RIGHT = {2, 4}  # value, ratio: right-aligned; the rest to the left
 
@@ -254,8 +280,16 @@ async def main(url: str | None, sizes: Sizes) -> bool:
     heading("digest")
     at, reuse = await digest_sizes(url, sizes)
     digested = await digest.run(url, reuse, False, at)
+    heading("memory")
+    remembered = await memory.measure(memory.REPORTS)
+    memory.print_result(remembered)
 
-    rows = [*quick_rows(quick), *fanout_rows(fanned), *digest_rows(digested)]
+    rows = [
+        *quick_rows(quick),
+        *fanout_rows(fanned),
+        *digest_rows(digested),
+        *memory_rows(remembered),
+    ]
     heading("summary")
     print(f"Machine: {where}")
     print(f"Database: {shown_url(url)}; {'--quick' if sizes.quick else 'full sizes'}\n")

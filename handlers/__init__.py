@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
-
 from handlers import (
     access,
     alerts,
@@ -21,22 +19,23 @@ from handlers import (
     shifts,
     start,
 )
+from handlers.registry import Handler
 
 FEATURE_GROUP = 0
 
 
-def all_handlers() -> list[tuple[int, BaseHandler]]:  # type: ignore[type-arg]
+def all_handlers() -> list[tuple[int, Handler]]:
     """(group, handler) pairs: the access gate first, features next, fallbacks last."""
-    features: list[BaseHandler] = [  # type: ignore[type-arg]
+    features: list[Handler] = [
         # Admin flows awaiting a typed answer or a location come first: while an admin is
         # in one, their /cancel, text and shared location belong to it (no one else's).
         *categories.handlers(),
         *hotspots.handlers(),
         *shifts.handlers(),  # /shifts: patterns, typed names, days and times
         *duty.handlers(),  # /on, /off, /duty; a location for one's duty when asked
-        # Outreach flows (contact, edits, merges; rough sleeper seen): their typed answers
-        # and locations must reach them, not the quick report below.
-        *outreach.handlers(),
+        # Outreach flows (contact, edits, merges: one conversation; rough sleeper seen):
+        # their typed answers and locations must reach them, not the quick report below.
+        *outreach.handlers(),  # /contact, /person, /people, /erase
         *referrals.handlers(),
         *start.handlers(),
         *invites.handlers(),
@@ -45,7 +44,8 @@ def all_handlers() -> list[tuple[int, BaseHandler]]:  # type: ignore[type-arg]
         *coordinator.handlers(),  # /brief, /digest, /stats, /export, /quarter
         *alerts.handlers(),
         *incidents.handlers(),  # before handlers.reports: photo replies to a report
-        # Reports take any plain text, location, photo or voice note nothing above took.
+        # Reports take any plain text, location, photo or voice note nothing above took
+        # (the guided /report flow and quick reports: one conversation).
         *reports.handlers(),
         *start.fallbacks(),
     ]

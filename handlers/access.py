@@ -2,14 +2,15 @@
 
 Strangers, pending, suspended and rejected people get one fixed reply (and /start in a
 private chat, to ask for access or use an invite). Members get each command and button
-checked against bot.commands / bot.callbacks before any feature code sees it.
+checked against bot.domain.commands / bot.domain.callbacks before any feature code sees
+it.
 """
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot import texts
 from bot.context import BotContext
@@ -17,6 +18,7 @@ from bot.domain import callbacks
 from bot.domain.commands import BY_NAME
 from bot.domain.roles import permissions_for
 from handlers.common import display_name, is_private
+from handlers.registry import Handler
 
 GATE_GROUP = -1
 
@@ -110,5 +112,5 @@ async def _reply(update: Update, text: str) -> None:
         await update.effective_message.reply_text(text)
 
 
-def handlers() -> list[tuple[int, BaseHandler]]:  # type: ignore[type-arg]
+def handlers() -> list[tuple[int, Handler]]:
     return [(GATE_GROUP, TypeHandler(Update, access_gate))]

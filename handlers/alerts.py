@@ -14,79 +14,65 @@ import logging
 
 from telegram import Message, Update
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler
 
 from bot import texts
 from bot.context import BotContext
 from bot.domain import callbacks
-from bot.domain.incidents import AckKind, reference
+from bot.domain.callbacks.reports import AlertAction, AlertResponse
+from bot.domain.incidents import reference
 from bot.jobs.alert_messages import alert_message, ladder_of, recipient_for
+from bot.texts import alerts as alert_texts
 from handlers.common import query_of
-from handlers.registry import button
+from handlers.registry import Handler, button
 from storage.alerts import Outcome, Pressed, Response
 
 log = logging.getLogger(__name__)
 
 _REFUSALS = {
-    Outcome.NOT_RECEIVED: texts.ALERT_NOT_RECEIVED,
-    Outcome.OWN_REPORT: texts.ALERT_OWN_REPORT,
-    Outcome.NOT_ALLOWED: texts.ALERT_ACK_NOT_ALLOWED,
-    Outcome.CLOSED: texts.ALERT_CLOSED,
-    Outcome.UNKNOWN: texts.ALERT_UNKNOWN,
+    Outcome.NOT_RECEIVED: alert_texts.ALERT_NOT_RECEIVED,
+    Outcome.OWN_REPORT: alert_texts.ALERT_OWN_REPORT,
+    Outcome.NOT_ALLOWED: alert_texts.ALERT_ACK_NOT_ALLOWED,
+    Outcome.CLOSED: alert_texts.ALERT_CLOSED,
+    Outcome.UNKNOWN: alert_texts.ALERT_UNKNOWN,
 }
-ATTEND, NOT_ATTENDING, ACKNOWLEDGE = "attend", "not_attending", "acknowledge"
-
-
-def _parse(data: str | None) -> tuple[str, int] | None:
-    parsed = callbacks.parse(data)
-    if parsed is None:
-        return None
-    withdrawn = callbacks.incident_withdrawal(parsed)
-    if withdrawn is not None:
-        return NOT_ATTENDING, withdrawn
-    response = callbacks.incident_response(parsed)
-    if response is None:
-        return None
-    kind, report_id = response
-    return (ATTEND if kind is AckKind.ATTENDING else ACKNOWLEDGE), report_id
 
 
 async def respond_to_alert(update: Update, context: BotContext) -> None:
     query = query_of(update)
-    action = _parse(query.data)
+    press = AlertResponse.unpack(query.data)
     message = query.message  # a copy too old for Telegram to show still has its ids
-    if action is None or message is None:
-        await query.answer(texts.ALERT_UNKNOWN)
+    if press is None or message is None:
+        await query.answer(alert_texts.ALERT_UNKNOWN)
         return
-    kind, report_id = action
+    action, report_id = press.action, press.report_id
     pressed = Pressed(message.chat.id, message.message_id)
     member, alerts, ref = context.member, context.store.alerts, reference(report_id)
-    if kind == ATTEND:
+    if action is AlertAction.ATTENDING:
         response = await alerts.attend(
             report_id,
             member=member,
             pressed=pressed,
-            reporter_notice=texts.reporter_told_attending(ref, member.name),
+            reporter_notice=alert_texts.reporter_told_attending(ref, member.name),
         )
-        done, unchanged = texts.you_attend(ref), texts.ALREADY_ATTENDING
-    elif kind == NOT_ATTENDING:
+        done, unchanged = alert_texts.you_attend(ref), alert_texts.ALREADY_ATTENDING
+    elif action is AlertAction.NOT_ATTENDING:
         response = await alerts.stop_attending(
             report_id,
             member=member,
             pressed=pressed,
-            reporter_notice=texts.reporter_told_not_attending(ref, member.name),
+            reporter_notice=alert_texts.reporter_told_not_attending(ref, member.name),
         )
-        done, unchanged = texts.you_no_longer_attend(ref), texts.NOT_ATTENDING_NOW
+        done, unchanged = alert_texts.you_no_longer_attend(ref), alert_texts.NOT_ATTENDING_NOW
     else:
         at = texts.local_time(context.clock.now(), context.settings.tz)
         response = await alerts.acknowledge(
             report_id,
             member=member,
             pressed=pressed,
-            reporter_notice=texts.reporter_told_acknowledged(ref, member.name, at),
+            reporter_notice=alert_texts.reporter_told_acknowledged(ref, member.name, at),
         )
-        done, unchanged = texts.you_acknowledged_it(ref), ""
-    await _answer(update, context, response, report_id, done, unchanged, kind)
+        done, unchanged = alert_texts.you_acknowledged_it(ref), ""
+    await _answer(update, context, response, report_id, done, unchanged, action)
     if response.outcome in (Outcome.DONE, Outcome.UNCHANGED):
         await _refresh_pressed_copy(update, context, report_id, pressed, changed=response)
 
@@ -98,7 +84,7 @@ async def _answer(
     report_id: int,
     done: str,
     unchanged: str,
-    kind: str,
+    action: AlertAction,
 ) -> None:
     query = query_of(update)
     refusal = _REFUSALS.get(response.outcome)
@@ -109,12 +95,12 @@ async def _answer(
         context.services.outbox_wakeup.set()  # the other copies' edits, the reporter's notice
         await query.answer(done)
         return
-    if kind == ACKNOWLEDGE:  # someone else took it first
+    if action is AlertAction.ACKNOWLEDGE:  # someone else took it first
         view = await context.store.reports.view(report_id)
         by = view.acknowledged_by.name if view is not None and view.acknowledged_by else None
         at = view.report.acknowledged_at if view is not None else None
         shown_at = texts.local_time(at, context.settings.tz) if at is not None else "?"
-        await query.answer(texts.already_acknowledged_by(by, shown_at))
+        await query.answer(alert_texts.already_acknowledged_by(by, shown_at))
         return
     await query.answer(unchanged)
 
@@ -152,5 +138,5 @@ async def _refresh_pressed_copy(
             log.warning("could not edit the pressed alert for report %s", report_id)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [button(callbacks.INCIDENT, respond_to_alert)]

@@ -7,20 +7,16 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from telegram import Update
-from telegram.ext import BaseHandler
 
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
-from bot.domain.audit_view import (
-    ByAction,
-    is_action_term,
-    match_members,
-    read_filter,
-)
+from bot.domain.audit_view import ByAction, match_members, read_filter
+from bot.domain.callbacks.admin import AUDIT_BUTTONS, AuditActionPage, AuditMemberPage, AuditPage
+from bot.domain.callbacks.wire import Button
 from bot.summaries.audit_log import audit_words
 from handlers.common import edit_or_reply, query_of, reply
-from handlers.registry import button, command
+from handlers.registry import Handler, button, command
 from storage.audit import AuditRow
 
 
@@ -45,22 +41,18 @@ async def audit_command(update: Update, context: BotContext) -> None:
 async def audit_button(update: Update, context: BotContext) -> None:
     """aud:p:<page> / aud:m:<member>:<page> / aud:a:<term>:<page>."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    assert parsed is not None  # the gate refused anything unparsable
-    if parsed.action == "p" and parsed.int_arg(0) is not None:
-        await query.answer()
-        await show_audit(update, context, page=parsed.int_arg(0) or 0)
-        return
-    page = parsed.int_arg(1)
-    if parsed.action == "m" and parsed.int_arg(0) is not None and page is not None:
-        await query.answer()
-        await show_audit(update, context, page=page, member_id=parsed.int_arg(0))
-        return
-    if parsed.action == "a" and parsed.args and is_action_term(parsed.args[0]) and page is not None:
-        await query.answer()
-        await show_audit(update, context, page=page, action=parsed.args[0])
-        return
-    await query.answer(texts.STALE_BUTTON)
+    match AUDIT_BUTTONS.unpack(query.data):
+        case AuditPage(page=page):
+            await query.answer()
+            await show_audit(update, context, page=page)
+        case AuditMemberPage(member_id=member_id, page=page):
+            await query.answer()
+            await show_audit(update, context, page=page, member_id=member_id)
+        case AuditActionPage(term=term, page=page):
+            await query.answer()
+            await show_audit(update, context, page=page, action=term)
+        case None:
+            await query.answer(texts.STALE_BUTTON)
 
 
 async def show_audit(
@@ -82,17 +74,17 @@ async def show_audit(
         rows, total = await context.store.audit.page(
             offset=page * per_page, limit=per_page, member_id=member_id, action=action
         )
-    build: Callable[[int], str]
+    build: Callable[[int], Button]
     filtered: str | None = None
     if member_id is not None:
         member = await context.store.members.get(member_id)
         filtered = texts.audit_filter_by_member(member.name if member else f"member #{member_id}")
-        build = partial(callbacks.audit_member, member_id)
+        build = partial(AuditMemberPage, member_id)
     elif action is not None:
         filtered = texts.audit_filter_by_action(action)
-        build = partial(callbacks.audit_action, action)
+        build = partial(AuditActionPage, action)
     else:
-        build = callbacks.audit_page
+        build = AuditPage
     text = texts.audit_page(_lines(rows, context), filtered, total, page, pages)
     await edit_or_reply(update, text, keyboards.audit_pager(page, pages, build))
 
@@ -102,7 +94,7 @@ def _lines(rows: Sequence[AuditRow], context: BotContext) -> list[str]:
     return [texts.audit_entry(texts.local_datetime(row.at, tz), *audit_words(row)) for row in rows]
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [
         command("audit", audit_command),
         button(callbacks.AUDIT, audit_button),

@@ -9,17 +9,26 @@ import math
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import BaseHandler
 
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks, catalog
+from bot.domain.callbacks.catalog import (
+    CATEGORY_BUTTONS,
+    CategoriesPage,
+    CategoryAction,
+    CategoryAdd,
+    CategoryPress,
+)
 from handlers.common import edit_or_reply, message_of, query_of, reply
+from handlers.conversation import END, Handler, typed
+from handlers.drafts import DraftSlot
 from handlers.registry import button, command
-from handlers.typed_input import END, answer_button, input_conversation, typed
+from handlers.typed_input import answer_button, input_conversation
 from storage.models import Category
 
-EDITING = "categories.editing"  # user_data: the id of the category whose name/keywords are due
+# The id of the category whose name or keywords are due.
+EDITING = DraftSlot.of_type("categories.editing", int)
 
 
 class CategoryInput(IntEnum):
@@ -92,20 +101,19 @@ async def _add(update: Update, context: BotContext, typed_name: str, *, in_flow:
 async def ask_for_input(update: Update, context: BotContext) -> int:
     """cat:add, cat:ren:<id>, cat:kw:<id>."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    assert parsed is not None  # the gate refused anything unparsable
-    if parsed.action == "add":
+    pressed = CATEGORY_BUTTONS.unpack(query.data)
+    if isinstance(pressed, CategoryAdd):
         await query.answer()
         await reply(update, texts.CATEGORY_ASK_NAME)
         return CategoryInput.NEW_NAME
-    category_id = parsed.int_arg(0)
+    category_id = pressed.category_id if isinstance(pressed, CategoryPress) else None
     category = await context.store.categories.get(category_id) if category_id else None
-    if category is None:
+    if category is None or category.id is None or not isinstance(pressed, CategoryPress):
         await query.answer(texts.CATEGORY_NOT_FOUND)
         return END
     await query.answer()
-    context.user_data[EDITING] = category.id  # type: ignore[index]
-    if parsed.action == "ren":
+    EDITING.put(context, category.id)
+    if pressed.action is CategoryAction.RENAME:
         await reply(update, texts.category_ask_rename(category.name))
         return CategoryInput.RENAME
     await reply(update, texts.category_ask_keywords(category.name, category.keyword_list))
@@ -118,10 +126,10 @@ async def got_new_name(update: Update, context: BotContext) -> int | None:
 
 
 async def _editing(update: Update, context: BotContext) -> Category | None:
-    category_id = context.user_data.get(EDITING)  # type: ignore[union-attr]
+    category_id = EDITING.get(context)
     category = await context.store.categories.get(category_id) if category_id else None
     if category is None:
-        context.user_data.pop(EDITING, None)  # type: ignore[union-attr]
+        EDITING.forget(context)
         await reply(update, texts.CATEGORY_NOT_FOUND)
     return category
 
@@ -139,7 +147,7 @@ async def got_rename(update: Update, context: BotContext) -> int | None:
     if renamed is None:
         await reply(update, texts.problem(texts.CATEGORY_NAME_TAKEN))
         return None
-    context.user_data.pop(EDITING, None)  # type: ignore[union-attr]
+    EDITING.forget(context)
     await show_category(update, context, renamed, texts.change_saved("Renamed"))
     return END
 
@@ -154,7 +162,7 @@ async def got_keywords(update: Update, context: BotContext) -> int | None:
         await reply(update, texts.problem(str(error)))
         return None
     updated = await context.store.categories.update(category.id or 0, keywords=words)
-    context.user_data.pop(EDITING, None)  # type: ignore[union-attr]
+    EDITING.forget(context)
     if updated is None:
         await reply(update, texts.CATEGORY_NOT_FOUND)
         return END
@@ -163,36 +171,42 @@ async def got_keywords(update: Update, context: BotContext) -> int | None:
 
 
 # ---- buttons that act at once ----------------------------------------------------------
+_ACT_AT_ONCE = (
+    CategoryAction.SHOW,
+    CategoryAction.URGENT,
+    CategoryAction.RETIRE,
+    CategoryAction.RESTORE,
+)
+
+
 async def category_button(update: Update, context: BotContext) -> None:
     """cat:list:<page>, cat:show / urg / ret / res:<id>."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    assert parsed is not None  # the gate refused anything unparsable
-    if parsed.action == "list":
+    pressed = CATEGORY_BUTTONS.unpack(query.data)
+    if isinstance(pressed, CategoriesPage):
         await query.answer()
-        await show_categories(update, context, page=parsed.int_arg(0) or 0)
+        await show_categories(update, context, page=pressed.page)
         return
-    if parsed.action not in ("show", "urg", "ret", "res"):
+    if not isinstance(pressed, CategoryPress) or pressed.action not in _ACT_AT_ONCE:
         await query.answer(texts.STALE_BUTTON)
         return
-    store = context.store
-    category_id = parsed.int_arg(0)
-    category = await store.categories.get(category_id) if category_id else None
+    store, action = context.store, pressed.action
+    category = await store.categories.get(pressed.category_id) if pressed.category_id else None
     if category is None:
         await query.answer(texts.CATEGORY_NOT_FOUND)
         return
     changed: Category | None = category
     done: str | None = None
-    if parsed.action == "urg":
+    if action is CategoryAction.URGENT:
         changed = await store.categories.update(category.id or 0, urgent=not category.urgent)
         done = "Urgent by default: " + ("no" if category.urgent else "yes")
-    elif parsed.action == "ret" and category.retired_at is None:
+    elif action is CategoryAction.RETIRE and category.retired_at is None:
         if len(await store.categories.active()) <= 1:
             await query.answer(texts.CATEGORY_LAST_ACTIVE, show_alert=True)
             return
         changed = await store.categories.update(category.id or 0, retired=True)
         done = "Retired"
-    elif parsed.action == "res" and category.retired_at is not None:
+    elif action is CategoryAction.RESTORE and category.retired_at is not None:
         changed = await store.categories.update(category.id or 0, retired=False)
         done = "Restored"
     if changed is None:
@@ -202,20 +216,21 @@ async def category_button(update: Update, context: BotContext) -> None:
     await show_category(update, context, changed)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
+    asks = (CategoryAction.ADD, CategoryAction.RENAME, CategoryAction.KEYWORDS)
     conversation = input_conversation(
         name="categories",
         entry_points=[
             command("categories", categories_command),
-            answer_button(callbacks.CATEGORIES, ("add", "ren", "kw"), ask_for_input),
+            answer_button(CATEGORY_BUTTONS, asks, ask_for_input),
         ],
-        states={
+        steps={
             CategoryInput.NEW_NAME: [typed(got_new_name)],
             CategoryInput.RENAME: [typed(got_rename)],
             CategoryInput.KEYWORDS: [typed(got_keywords)],
         },
-        prefix=callbacks.CATEGORIES,
+        family=CATEGORY_BUTTONS,
         on_button=category_button,
-        draft_keys=(EDITING,),
+        drafts=(EDITING,),
     )
     return [conversation, button(callbacks.CATEGORIES, category_button)]

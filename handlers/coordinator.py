@@ -11,18 +11,18 @@ import logging
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
-from telegram.ext import BaseHandler
 
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.callbacks.admin import StatsPeriod
 from bot.domain.periods import PeriodError, parse_date_range, parse_reportable_quarter
 from bot.summaries import on_demand
 from bot.summaries.compose import Composed
 from bot.summaries.quarterly import build_report, file_name
 from bot.texts.split import CAPTION_LIMIT, split_message
 from handlers.common import message_of, query_of, reply, sender
-from handlers.registry import button, command
+from handlers.registry import Handler, button, command
 from storage.notes import MAX_NOTE_LENGTH
 
 log = logging.getLogger(__name__)
@@ -119,12 +119,12 @@ async def stats(update: Update, context: BotContext) -> None:
 async def stats_button(update: Update, context: BotContext) -> None:
     """sta:p:<period>: one of the /stats buttons."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    if parsed is None or parsed.action != "p" or len(parsed.args) != 1:
+    pressed = StatsPeriod.unpack(query.data)
+    if pressed is None:
         await query.answer(texts.STALE_BUTTON)
         return
     await query.answer()
-    await _send_stats(update, context, parsed.args[0])
+    await _send_stats(update, context, pressed.period)
 
 
 async def _send_stats(update: Update, context: BotContext, period: str) -> None:
@@ -201,7 +201,7 @@ async def quarter(update: Update, context: BotContext) -> None:
     )
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [
         command("brief", brief),
         command("digest", digest),

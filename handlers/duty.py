@@ -8,21 +8,15 @@ alerted. /duty shows names, roles and since-times only, never locations.
 from __future__ import annotations
 
 import logging
-import warnings
 from enum import IntEnum
 
 from telegram import ReplyKeyboardRemove, Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, ConversationHandler, filters
 
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.callbacks.admin import DUTY_BUTTONS, DutyAction, DutyLocation
 from bot.domain.duty import duty_closes, shifts_now
 from bot.domain.geo import validate_point
 from bot.jobs.duty_close import close_stale_duty
@@ -30,13 +24,14 @@ from bot.summaries.on_demand import briefing_now
 from bot.texts.split import CAPTION_LIMIT, split_message
 from handlers.access import command_name
 from handlers.common import message_of, query_of, reply
+from handlers.conversation import END, Handler, conversation, on
+from handlers.drafts import DraftSlot
 from handlers.registry import button, command
 
 log = logging.getLogger(__name__)
 
-
-LOCATING = "duty.locating"  # user_data: the duty session a location is awaited for
-END = ConversationHandler.END
+# The duty session a location is awaited for.
+LOCATING = DraftSlot.of_type("duty.locating", int)
 
 
 class DutyInput(IntEnum):
@@ -125,14 +120,14 @@ async def duty_command(update: Update, context: BotContext) -> None:
 async def ask_location(update: Update, context: BotContext) -> int:
     """dut:loc:<session>: pressed under "You're on duty since …"."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    session_id = parsed.int_arg(0) if parsed is not None else None
+    pressed = DutyLocation.unpack(query.data)
+    session_id = pressed.session_id if pressed is not None else None
     current = await context.store.duty.current(context.member.id or 0)
     if current is None or session_id is None or current.id != session_id:
         await query.answer(texts.DUTY_NOT_OPEN)
         return END
     await query.answer()
-    context.user_data[LOCATING] = session_id  # type: ignore[index]
+    LOCATING.put(context, session_id)
     await reply(update, texts.DUTY_ASK_LOCATION, keyboards.duty_location())
     return DutyInput.LOCATION
 
@@ -147,12 +142,12 @@ async def got_location(update: Update, context: BotContext) -> int | None:
     except ValueError as error:
         await reply(update, texts.problem(str(error)))
         return None
-    session_id = context.user_data.pop(LOCATING, None)  # type: ignore[union-attr]
+    session_id = LOCATING.pop(context)
     saved = (
         await context.store.duty.set_location(
             session_id, context.member.id or 0, location.latitude, location.longitude
         )
-        if isinstance(session_id, int)
+        if session_id is not None
         else None
     )
     await reply(
@@ -165,7 +160,7 @@ async def got_location(update: Update, context: BotContext) -> int | None:
 
 async def no_location(update: Update, context: BotContext) -> int:
     """The "No thanks" button, or /cancel."""
-    context.user_data.pop(LOCATING, None)  # type: ignore[union-attr]
+    LOCATING.forget(context)
     await reply(update, texts.DUTY_LOCATION_SKIPPED, ReplyKeyboardRemove())
     return END
 
@@ -181,40 +176,31 @@ async def need_location(update: Update, context: BotContext) -> None:
 
 async def interrupted(update: Update, context: BotContext) -> int:
     """Another command while a location is awaited: stop, and ask for the command again."""
-    context.user_data.pop(LOCATING, None)  # type: ignore[union-attr]
+    LOCATING.forget(context)
     word = command_name(update, context.bot.username) or "help"
     await reply(update, texts.edit_interrupted(word), ReplyKeyboardRemove())
     return END
 
 
 def _location_conversation() -> ConversationHandler[BotContext]:
-    with warnings.catch_warnings():
-        # Tracked per chat and user, not per message: the location that follows the
-        # button is not tied to the button's message.
-        warnings.filterwarnings("ignore", message="If 'per_message=False'")
-        return ConversationHandler(
-            entry_points=[
-                CallbackQueryHandler(
-                    ask_location, pattern=callbacks.actions_pattern(callbacks.DUTY, "loc")
-                )
-            ],
-            states={
-                DutyInput.LOCATION: [
-                    MessageHandler(filters.LOCATION, got_location),
-                    MessageHandler(filters.Text([texts.DUTY_NO_LOCATION]), no_location),
-                    MessageHandler(~filters.COMMAND, need_location),
-                ]
-            },
-            fallbacks=[
-                command("cancel", no_location),
-                MessageHandler(filters.COMMAND, interrupted),
-            ],
-            allow_reentry=True,
-            name="duty",
-        )
+    return conversation(
+        "duty",
+        entry_points=[
+            CallbackQueryHandler(ask_location, pattern=DUTY_BUTTONS.pattern(DutyAction.LOCATION))
+        ],
+        steps={
+            DutyInput.LOCATION: [
+                on(filters.LOCATION, got_location),
+                on(filters.Text([texts.DUTY_NO_LOCATION]), no_location),
+            ]
+        },
+        otherwise=need_location,
+        cancel=no_location,
+        interrupted=interrupted,
+    )
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [
         _location_conversation(),
         command("on", on_command),

@@ -11,20 +11,29 @@ import math
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram.ext import filters
 
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks, catalog
+from bot.domain.callbacks.catalog import (
+    HOTSPOT_BUTTONS,
+    HotspotAction,
+    HotspotAdd,
+    HotspotPress,
+    HotspotsPage,
+)
 from bot.domain.geo import validate_point
 from handlers.common import edit_or_reply, message_of, query_of, reply
+from handlers.conversation import END, Handler, on, typed
+from handlers.drafts import DraftSlot, forget_all
 from handlers.registry import button, command
-from handlers.typed_input import END, answer_button, input_conversation, typed
+from handlers.typed_input import answer_button, input_conversation
 from storage.catalog import HotspotIn
 from storage.models import Hotspot
 
-EDITING = "hotspots.editing"  # user_data: the id of the hotspot being changed
-POINT = "hotspots.point"  # user_data: [lat, lon] of the hotspot being added
+EDITING = DraftSlot.of_type("hotspots.editing", int)  # the id of the hotspot being changed
+POINT = DraftSlot.of_type("hotspots.point", list)  # [lat, lon] of the hotspot being added
 
 
 class HotspotInput(IntEnum):
@@ -67,8 +76,7 @@ async def _active(context: BotContext, hotspot_id: int | None) -> Hotspot | None
 
 
 def _forget(context: BotContext) -> None:
-    for key in (EDITING, POINT):
-        context.user_data.pop(key, None)  # type: ignore[union-attr]
+    forget_all(context, EDITING, POINT)
 
 
 # ---- /hotspots [add] -------------------------------------------------------------------
@@ -85,23 +93,25 @@ async def hotspots_command(update: Update, context: BotContext) -> int:
 async def ask_for_input(update: Update, context: BotContext) -> int:
     """hot:add, hot:ren:<id>, hot:rad:<id>, hot:ali:<id>."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    assert parsed is not None  # the gate refused anything unparsable
+    pressed = HOTSPOT_BUTTONS.unpack(query.data)
     _forget(context)
-    if parsed.action == "add":
+    if isinstance(pressed, HotspotAdd):
         await query.answer()
         await reply(update, texts.HOTSPOT_ASK_LOCATION)
         return HotspotInput.LOCATION
-    hotspot = await _active(context, parsed.int_arg(0))
-    if hotspot is None:
+    if not isinstance(pressed, HotspotPress):
+        await query.answer(texts.HOTSPOT_NOT_FOUND)
+        return END
+    hotspot = await _active(context, pressed.hotspot_id)
+    if hotspot is None or hotspot.id is None:
         await query.answer(texts.HOTSPOT_NOT_FOUND)
         return END
     await query.answer()
-    context.user_data[EDITING] = hotspot.id  # type: ignore[index]
-    if parsed.action == "ren":
+    EDITING.put(context, hotspot.id)
+    if pressed.action is HotspotAction.RENAME:
         await reply(update, texts.hotspot_ask_rename(hotspot.name))
         return HotspotInput.RENAME
-    if parsed.action == "rad":
+    if pressed.action is HotspotAction.RADIUS:
         await reply(update, texts.hotspot_ask_radius(hotspot.name, hotspot.radius_m))
         return HotspotInput.RADIUS
     await reply(update, texts.hotspot_ask_aliases(hotspot.name, hotspot.alias_list))
@@ -134,7 +144,7 @@ async def _got_point(update: Update, context: BotContext, lat: float, lon: float
     except ValueError as error:
         await reply(update, texts.problem(str(error)))
         return None
-    context.user_data[POINT] = [lat, lon]  # type: ignore[index]
+    POINT.put(context, [lat, lon])
     await reply(update, texts.HOTSPOT_ASK_NAME)
     return HotspotInput.NEW_NAME
 
@@ -144,7 +154,7 @@ async def need_location(update: Update, context: BotContext) -> None:
 
 
 async def got_new_name(update: Update, context: BotContext) -> int | None:
-    point = context.user_data.get(POINT)  # type: ignore[union-attr]
+    point = POINT.get(context)
     if not point:
         await reply(update, texts.EDIT_EXPIRED)
         return END
@@ -171,7 +181,7 @@ async def got_new_name(update: Update, context: BotContext) -> int | None:
 
 # ---- changing one ----------------------------------------------------------------------
 async def _editing(update: Update, context: BotContext) -> Hotspot | None:
-    hotspot = await _active(context, context.user_data.get(EDITING))  # type: ignore[union-attr]
+    hotspot = await _active(context, EDITING.get(context))
     if hotspot is None:
         _forget(context)
         await reply(update, texts.HOTSPOT_NOT_FOUND)
@@ -241,26 +251,30 @@ async def _save(
 
 
 # ---- buttons that act at once ----------------------------------------------------------
+_ACT_AT_ONCE = (HotspotAction.SHOW, HotspotAction.REMOVE, HotspotAction.REMOVE_CONFIRMED)
+# The buttons that ask for a typed answer.
+_ASKS = (HotspotAction.ADD, HotspotAction.RENAME, HotspotAction.RADIUS, HotspotAction.ALIASES)
+
+
 async def hotspot_button(update: Update, context: BotContext) -> None:
     """hot:list:<page>, hot:show / rm / rmok:<id>."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    assert parsed is not None  # the gate refused anything unparsable
-    if parsed.action == "list":
+    pressed = HOTSPOT_BUTTONS.unpack(query.data)
+    if isinstance(pressed, HotspotsPage):
         await query.answer()
-        await show_hotspots(update, context, page=parsed.int_arg(0) or 0)
+        await show_hotspots(update, context, page=pressed.page)
         return
-    if parsed.action not in ("show", "rm", "rmok"):
+    if not isinstance(pressed, HotspotPress) or pressed.action not in _ACT_AT_ONCE:
         await query.answer(texts.STALE_BUTTON)
         return
-    hotspot = await _active(context, parsed.int_arg(0))
+    hotspot = await _active(context, pressed.hotspot_id)
     if hotspot is None:
         await query.answer(texts.HOTSPOT_NOT_FOUND)
         return
-    if parsed.action == "show":
+    if pressed.action is HotspotAction.SHOW:
         await query.answer()
         await show_hotspot(update, context, hotspot)
-    elif parsed.action == "rm":
+    elif pressed.action is HotspotAction.REMOVE:
         await query.answer()
         await edit_or_reply(
             update,
@@ -276,26 +290,26 @@ async def hotspot_button(update: Update, context: BotContext) -> None:
         await show_hotspots(update, context, page=0)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     conversation = input_conversation(
         name="hotspots",
         entry_points=[
             command("hotspots", hotspots_command),
-            answer_button(callbacks.HOTSPOTS, ("add", "ren", "rad", "ali"), ask_for_input),
+            answer_button(HOTSPOT_BUTTONS, _ASKS, ask_for_input),
         ],
-        states={
+        steps={
             HotspotInput.LOCATION: [
-                MessageHandler(filters.LOCATION, got_location),
+                on(filters.LOCATION, got_location),
                 typed(got_typed_point),
-                MessageHandler(~filters.COMMAND, need_location),
+                on(~filters.COMMAND, need_location),
             ],
             HotspotInput.NEW_NAME: [typed(got_new_name)],
             HotspotInput.RENAME: [typed(got_rename)],
             HotspotInput.RADIUS: [typed(got_radius)],
             HotspotInput.ALIASES: [typed(got_aliases)],
         },
-        prefix=callbacks.HOTSPOTS,
+        family=HOTSPOT_BUTTONS,
         on_button=hotspot_button,
-        draft_keys=(EDITING, POINT),
+        drafts=(EDITING, POINT),
     )
     return [conversation, button(callbacks.HOTSPOTS, hotspot_button)]

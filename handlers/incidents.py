@@ -8,15 +8,16 @@ import re
 
 from telegram import Message, Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot import texts
 from bot.context import BotContext
 from bot.domain.incidents import MAX_TEXT, AckKind, ReportStatus, parse_reference, reference
 from bot.domain.roles import Permission, permissions_for
+from bot.texts import incidents as incident_texts
 from bot.texts.split import split_message
 from handlers.common import message_of, reply, sender
-from handlers.registry import command
+from handlers.registry import Handler, command
 from storage.models import Member, Report
 from storage.reports import ReportView
 
@@ -97,7 +98,7 @@ def _acknowledgement(view: ReportView, context: BotContext, *, full: bool = Fals
         texts.local_time(at, context.settings.tz) if at else None,
         full=full,
     )
-    return texts.with_attending(line, [m.name for m in view.attending])
+    return incident_texts.with_attending(line, [m.name for m in view.attending])
 
 
 # ---- /show -------------------------------------------------------------------------------
@@ -307,7 +308,7 @@ async def open_incidents(update: Update, context: BotContext) -> None:
     await _reply_long(update, "\n".join(lines))
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     """Put before handlers.reports: a photo replying to a confirmation must reach us first."""
     return [
         command("mine", mine),

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import BaseHandler
 
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.callbacks.members import InviteRole
 from bot.domain.invites import deep_link
 from bot.domain.roles import Role, invitable_roles, may_invite
 from handlers.common import edit_or_reply, query_of, reply
-from handlers.registry import button, command
+from handlers.registry import Handler, button, command
 
 
 async def invite_command(update: Update, context: BotContext) -> None:
@@ -37,8 +37,8 @@ async def start_invite(update: Update, context: BotContext) -> None:
 
 async def invite_button(update: Update, context: BotContext) -> None:
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    role = parsed.role_arg(0) if parsed else None
+    pressed = InviteRole.unpack(query.data)
+    role = pressed.role if pressed is not None else None
     await query.answer()
     if role is None:
         await reply(update, texts.STALE_BUTTON)
@@ -59,5 +59,5 @@ async def _create(update: Update, context: BotContext, role: Role) -> None:
     await edit_or_reply(update, texts.invite_created(role, link, expires))
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [command("invite", invite_command), button(callbacks.INVITE, invite_button)]

@@ -5,30 +5,33 @@ from __future__ import annotations
 import math
 
 from telegram import Update
-from telegram.ext import BaseHandler
 
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
-from bot.domain.callbacks import Callback
-from bot.domain.roles import Role
+from bot.domain.callbacks.members import (
+    ACCESS_BUTTONS,
+    MEMBER_BUTTONS,
+    AccessApprove,
+    MemberAction,
+    MemberPress,
+    MemberSetRole,
+    MembersPage,
+)
 from handlers.common import edit_or_reply, notify, query_of, send_main_menu, set_command_menu
-from handlers.registry import button, command
+from handlers.registry import Handler, button, command
 from storage.models import Member
 
 
 async def decide_access(update: Update, context: BotContext) -> None:
     """acc:ok:<member>:<role> / acc:no:<member>, pressed by an admin."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    member_id = parsed.int_arg(0) if parsed else None
-    if parsed is None or member_id is None or parsed.action not in ("ok", "no"):
+    pressed = ACCESS_BUTTONS.unpack(query.data)
+    if pressed is None:
         await query.answer(texts.STALE_BUTTON)
         return
-    role = parsed.role_arg(1) if parsed.action == "ok" else None
-    if parsed.action == "ok" and role is None:
-        await query.answer(texts.STALE_BUTTON)
-        return
+    member_id = pressed.member_id
+    role = pressed.role if isinstance(pressed, AccessApprove) else None
     store, admin = context.store, context.member
     if role is not None:
         decided = await store.members.approve(member_id, role, by=admin)
@@ -77,55 +80,50 @@ async def show_members(update: Update, context: BotContext, *, page: int) -> Non
 async def member_button(update: Update, context: BotContext) -> None:
     """mem:list / card / roles / set / sus / rei."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    assert parsed is not None  # the gate refused anything unparsable
-    if parsed.action == "list":
-        await query.answer()
-        await show_members(update, context, page=parsed.int_arg(0) or 0)
+    pressed = MEMBER_BUTTONS.unpack(query.data)
+    if pressed is None:
+        await query.answer(texts.STALE_BUTTON)
         return
-    member_id = parsed.int_arg(0)
-    target = await context.store.members.get(member_id) if member_id is not None else None
+    if isinstance(pressed, MembersPage):
+        await query.answer()
+        await show_members(update, context, page=pressed.page)
+        return
+    target = await context.store.members.get(pressed.member_id)
     if target is None:
         await query.answer(texts.MEMBER_NOT_FOUND)
         return
-    await _member_action(update, context, parsed, target)
+    await _member_action(update, context, pressed, target)
 
 
 async def _member_action(
-    update: Update, context: BotContext, parsed: Callback, target: Member
+    update: Update, context: BotContext, pressed: MemberPress | MemberSetRole, target: Member
 ) -> None:
     query = query_of(update)
     store, admin, bot = context.store, context.member, context.bot
     target_id = target.id or 0
-    if parsed.action == "card":
-        await query.answer()
-        await _show_card(update, context, target)
-        return
-    if parsed.action == "roles":
-        await query.answer()
-        await edit_or_reply(update, texts.CHOOSE_ROLE, keyboards.role_choice(target))
-        return
     changed: Member | None
-    if parsed.action == "set":
-        role: Role | None = parsed.role_arg(1)
-        if role is None:
-            await query.answer(texts.STALE_BUTTON)
+    match pressed:
+        case MemberPress(action=MemberAction.CARD):
+            await query.answer()
+            await _show_card(update, context, target)
             return
-        changed = await store.members.change_role(target_id, role, by=admin)
-        notice = texts.role_changed_for_member(role)
-        done = f"Role changed to {role.label}"
-    elif parsed.action == "sus":
-        if target_id == admin.id:
-            await query.answer(texts.CANT_SUSPEND_SELF, show_alert=True)
+        case MemberPress(action=MemberAction.ROLES):
+            await query.answer()
+            await edit_or_reply(update, texts.CHOOSE_ROLE, keyboards.role_choice(target))
             return
-        changed = await store.members.suspend(target_id, by=admin)
-        notice, done = texts.SUSPENDED_FOR_MEMBER, "Suspended"
-    elif parsed.action == "rei":
-        changed = await store.members.reinstate(target_id, by=admin)
-        notice, done = texts.REINSTATED_FOR_MEMBER, "Reinstated"
-    else:
-        await query.answer(texts.STALE_BUTTON)
-        return
+        case MemberSetRole(role=role):
+            changed = await store.members.change_role(target_id, role, by=admin)
+            notice = texts.role_changed_for_member(role)
+            done = f"Role changed to {role.label}"
+        case MemberPress(action=MemberAction.SUSPEND):
+            if target_id == admin.id:
+                await query.answer(texts.CANT_SUSPEND_SELF, show_alert=True)
+                return
+            changed = await store.members.suspend(target_id, by=admin)
+            notice, done = texts.SUSPENDED_FOR_MEMBER, "Suspended"
+        case _:  # MemberAction.REINSTATE
+            changed = await store.members.reinstate(target_id, by=admin)
+            notice, done = texts.REINSTATED_FOR_MEMBER, "Reinstated"
     if changed is None:
         await query.answer(texts.MEMBER_CHANGED_ELSEWHERE, show_alert=True)
         await _show_card(update, context, await store.members.get(target_id) or target)
@@ -144,7 +142,7 @@ async def _show_card(update: Update, context: BotContext, member: Member) -> Non
     await edit_or_reply(update, text, keyboards.member_actions(member))
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [
         button(callbacks.ACCESS, decide_access),
         command("members", members_command),

@@ -2,7 +2,7 @@
 
 A referral comes from a rough sleeping report (storage.reports files it) or from the
 "Rough sleeper seen" flow here. Outreach workers take it, log the contact that closes it
-(handlers.outreach) or close it as not found; the reporter is told the outcome through
+(handlers.outreach.contact) or close it as not found; the reporter is told the outcome through
 the outbox, never anything about the person.
 """
 
@@ -10,35 +10,48 @@ from __future__ import annotations
 
 import logging
 import secrets
-import warnings
-from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import IntEnum
-from typing import Any
 
 from pydantic import ValidationError
 from telegram import Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, ConversationHandler, filters
 
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.callbacks.street_outreach import (
+    REFERRAL_BUTTONS,
+    SIGHTING_BUTTONS,
+    ReferralAction,
+    ReferralList,
+    ReferralPress,
+    SightingAction,
+    SightingHotspot,
+    SightingPress,
+    SightingStep,
+    SightingWhen,
+)
 from bot.domain.outreach import MAX_PLACE_TEXT, SightingDraft, draft_expired, referral_age
 from handlers.access import command_name
 from handlers.common import edit_or_reply, message_of, query_of, reply, shared_point
+from handlers.conversation import (
+    END,
+    Callback,
+    DraftStep,
+    Handler,
+    State,
+    conversation,
+    on,
+    typed,
+    with_draft,
+)
+from handlers.drafts import DraftSlot
 from handlers.registry import button, command
 from storage.outreach import ReferralView, SightingIn
 
 log = logging.getLogger(__name__)
 
-END = ConversationHandler.END
-DRAFT = "referrals.sighting"  # user_data: the "Rough sleeper seen" being filled in
 MAX_LOOKS = 300
 SHOWN = 10  # referrals listed at once, oldest first
 
@@ -50,11 +63,11 @@ class Seen(IntEnum):
     CONFIRM = 4
 
 
-SEEN_ACTIONS: dict[Seen, frozenset[str]] = {
-    Seen.PLACE: frozenset({"hot"}),
-    Seen.WHEN: frozenset({"when"}),
-    Seen.LOOKS: frozenset({"skip"}),
-    Seen.CONFIRM: frozenset({"ok"}),
+SEEN_ACTIONS: dict[Seen, frozenset[SightingAction]] = {
+    Seen.PLACE: frozenset({SightingAction.HOTSPOT}),
+    Seen.WHEN: frozenset({SightingAction.WHEN}),
+    Seen.LOOKS: frozenset({SightingAction.SKIP}),
+    Seen.CONFIRM: frozenset({SightingAction.SEND}),
 }
 
 
@@ -97,25 +110,30 @@ async def referrals_command(update: Update, context: BotContext) -> None:
 
 
 async def referral_button(update: Update, context: BotContext) -> None:
-    """ref:list / take / nf (ref:log starts a contact: handlers.outreach)."""
+    """ref:list / take / nf (ref:log starts a contact: handlers.outreach.contact)."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    if parsed is None:
-        await query.answer(texts.STALE_BUTTON)
-        return
-    if parsed.action == "list":
-        await referrals_command(update, context)
-        return
-    referral_id = parsed.int_arg(0)
+    match REFERRAL_BUTTONS.unpack(query.data):
+        case ReferralList():
+            await referrals_command(update, context)
+        case ReferralPress(action=action, referral_id=referral_id):
+            await _referral_action(update, context, action, referral_id)
+        case None:
+            await query.answer(texts.STALE_BUTTON)
+
+
+async def _referral_action(
+    update: Update, context: BotContext, action: ReferralAction, referral_id: int
+) -> None:
+    query = query_of(update)
     view = await context.store.outreach.referral(referral_id) if referral_id else None
-    if view is None or referral_id is None:
+    if view is None:
         await query.answer(texts.REFERRAL_GONE, show_alert=True)
         return
     if not view.is_open:
         await query.answer(texts.REFERRAL_ALREADY_CLOSED, show_alert=True)
         await edit_or_reply(update, _card(view, context))
         return
-    if parsed.action == "take":
+    if action is ReferralAction.TAKE:
         taken = await context.store.outreach.take(referral_id, by=context.member)
         if taken is None:
             await query.answer(texts.REFERRAL_GONE, show_alert=True)
@@ -131,7 +149,7 @@ async def referral_button(update: Update, context: BotContext) -> None:
             update, _card(taken.view, context), keyboards.referral_buttons(referral_id, taken=True)
         )
         return
-    if parsed.action == "nf":
+    if action is ReferralAction.NOT_FOUND:
         tz = context.settings.tz
         notice = texts.referral_notice(
             "not_found", referral_id, texts.local_datetime(view.referral.seen_at, tz)
@@ -150,37 +168,24 @@ async def referral_button(update: Update, context: BotContext) -> None:
 
 
 # ---- "Rough sleeper seen" (any member) ------------------------------------------------------
-def _user_data(context: BotContext) -> dict[Any, Any]:
-    data = context.user_data
-    if data is None:
-        raise RuntimeError("referrals handler ran without a user")
-    return data
+def _touch(draft: SightingDraft, now: datetime) -> None:
+    draft.touched = now.isoformat()
 
 
-def _draft(context: BotContext) -> SightingDraft | None:
-    raw = _user_data(context).get(DRAFT)
-    if not isinstance(raw, dict):
-        return None
-    try:
-        draft = SightingDraft(**raw)
-    except TypeError:
-        return None
-    if draft_expired(draft.touched, context.clock.now()):
-        _forget(context)
-        return None
-    return draft
-
-
-def _forget(context: BotContext) -> None:
-    _user_data(context).pop(DRAFT, None)
+# The sighting being filled in; left an hour, it is dropped.
+SIGHTING_DRAFT = DraftSlot.of_dataclass(
+    "referrals.sighting",
+    SightingDraft,
+    expired=lambda draft, context: draft_expired(draft.touched, context.clock.now()),
+    touch=_touch,
+)
 
 
 async def _go(
     update: Update, context: BotContext, draft: SightingDraft, step: Seen, *, new: bool = False
 ) -> int:
     draft.step = int(step)
-    draft.touched = context.clock.now().isoformat()
-    _user_data(context)[DRAFT] = asdict(draft)
+    SIGHTING_DRAFT.put(context, draft)
     d = draft.draft_id
     if step is Seen.PLACE:
         text, markup = (
@@ -208,58 +213,53 @@ async def seen_start(update: Update, context: BotContext) -> int:
     """/roughsleeper or the menu's "Rough sleeper seen"."""
     if update.callback_query is not None:
         await update.callback_query.answer()
-    _forget(context)
+    SIGHTING_DRAFT.forget(context)
     draft = SightingDraft(draft_id=secrets.token_hex(3))
     return await _go(update, context, draft, Seen.PLACE, new=True)
 
 
-async def seen_button(update: Update, context: BotContext) -> int | None:
+async def seen_button(update: Update, context: BotContext) -> State:
     """rs:<action>:<draft>[:<arg>] while a sighting is being filled in."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    draft = _draft(context)
+    draft = SIGHTING_DRAFT.get(context)
     if draft is None:
         await query.answer(texts.RS_FINISHED)
         return END
-    if parsed is None or not parsed.args or parsed.args[0] != draft.draft_id:
+    pressed = SIGHTING_BUTTONS.unpack(query.data)
+    if not isinstance(pressed, SightingStep) or pressed.draft_id != draft.draft_id:
         await query.answer(texts.RS_OLD_BUTTON)
         return None
-    if parsed.action == "x":
+    if pressed.action is SightingAction.CANCEL:
         await query.answer()
-        _forget(context)
+        SIGHTING_DRAFT.forget(context)
         await edit_or_reply(update, texts.RS_CANCELLED)
         return END
-    step = Seen(draft.step)
-    if parsed.action not in SEEN_ACTIONS.get(step, frozenset()):
+    if pressed.action not in SEEN_ACTIONS.get(Seen(draft.step), frozenset()):
         await query.answer(texts.RS_OLD_BUTTON)
         return None
-    arg = parsed.int_arg(1)
-    if parsed.action == "hot":
-        hotspot = await context.store.hotspots.get(arg or 0)
-        if hotspot is None or hotspot.retired_at is not None:
-            await query.answer(texts.REPORT_HOTSPOT_GONE, show_alert=True)
-            return None
-        draft.at_hotspot(hotspot.id, hotspot.name)
-        await query.answer()
-        return await _go(update, context, draft, Seen.WHEN)
-    if parsed.action == "when":
-        allowed = {minutes for _, minutes in keyboards.RS_WHEN_CHOICES}
-        if arg not in allowed:
-            await query.answer(texts.RS_OLD_BUTTON)
-            return None
-        draft.minutes_ago = arg or 0
-        await query.answer()
-        return await _go(update, context, draft, Seen.LOOKS)
-    if parsed.action == "skip":
-        await query.answer()
-        return await _go(update, context, draft, Seen.CONFIRM)
+    match pressed:
+        case SightingHotspot(hotspot_id=hotspot_id):
+            hotspot = await context.store.hotspots.get(hotspot_id)
+            if hotspot is None or hotspot.retired_at is not None:
+                await query.answer(texts.REPORT_HOTSPOT_GONE, show_alert=True)
+                return None
+            draft.at_hotspot(hotspot.id, hotspot.name)
+            await query.answer()
+            return await _go(update, context, draft, Seen.WHEN)
+        case SightingWhen(minutes_ago=minutes_ago):
+            if minutes_ago not in {minutes for _, minutes in keyboards.RS_WHEN_CHOICES}:
+                await query.answer(texts.RS_OLD_BUTTON)
+                return None
+            draft.minutes_ago = minutes_ago
+            await query.answer()
+            return await _go(update, context, draft, Seen.LOOKS)
+        case SightingPress(action=SightingAction.SKIP):
+            await query.answer()
+            return await _go(update, context, draft, Seen.CONFIRM)
     return await _send(update, context, draft)
 
 
-async def seen_typed_place(update: Update, context: BotContext) -> int:
-    draft = _draft(context)
-    if draft is None:
-        return await _lost(update, context)
+async def seen_typed_place(update: Update, context: BotContext, draft: SightingDraft) -> int:
     text = (message_of(update).text or "").strip()
     if not text or len(text) > MAX_PLACE_TEXT:
         await reply(update, texts.out_text_too_long(len(text), MAX_PLACE_TEXT))
@@ -268,10 +268,7 @@ async def seen_typed_place(update: Update, context: BotContext) -> int:
     return await _go(update, context, draft, Seen.WHEN, new=True)
 
 
-async def seen_location(update: Update, context: BotContext) -> int:
-    draft = _draft(context)
-    if draft is None:
-        return await _lost(update, context)
+async def seen_location(update: Update, context: BotContext, draft: SightingDraft) -> int:
     point = shared_point(update)
     if point is None:
         await reply(update, texts.OUT_LOCATION_BAD)
@@ -280,10 +277,7 @@ async def seen_location(update: Update, context: BotContext) -> int:
     return await _go(update, context, draft, Seen.WHEN, new=True)
 
 
-async def seen_typed_looks(update: Update, context: BotContext) -> int:
-    draft = _draft(context)
-    if draft is None:
-        return await _lost(update, context)
+async def seen_typed_looks(update: Update, context: BotContext, draft: SightingDraft) -> int:
     text = (message_of(update).text or "").strip()
     if len(text) > MAX_LOOKS:
         await reply(update, texts.out_text_too_long(len(text), MAX_LOOKS))
@@ -307,7 +301,7 @@ async def _send(update: Update, context: BotContext, draft: SightingDraft) -> in
         await query.answer(texts.RS_OLD_BUTTON, show_alert=True)
         return END
     referral = await context.store.outreach.add_sighting(sighting, reporter=context.member)
-    _forget(context)
+    SIGHTING_DRAFT.forget(context)
     await query.answer()
     log.info("referral %s created by member %s", referral.id, context.member.id)
     await edit_or_reply(update, texts.rs_sent(referral.id or 0))
@@ -319,19 +313,20 @@ async def seen_use_buttons(update: Update, context: BotContext) -> None:
 
 
 async def _lost(update: Update, context: BotContext) -> int:
-    _forget(context)
+    """The timeout: the sighting was left too long (or is unreadable)."""
+    SIGHTING_DRAFT.forget(context)
     await reply(update, texts.OUT_EXPIRED)
     return END
 
 
 async def seen_cancel(update: Update, context: BotContext) -> int:
-    _forget(context)
+    SIGHTING_DRAFT.forget(context)
     await reply(update, texts.RS_CANCELLED)
     return END
 
 
 async def seen_interrupted(update: Update, context: BotContext) -> int:
-    _forget(context)
+    SIGHTING_DRAFT.forget(context)
     word = command_name(update, context.bot.username) or "help"
     await reply(update, texts.out_interrupted(word))
     return END
@@ -341,48 +336,38 @@ async def stale_seen_button(update: Update, context: BotContext) -> None:
     await query_of(update).answer(texts.RS_FINISHED)
 
 
-def _typed(callback: Any) -> MessageHandler[BotContext, Any]:
-    return MessageHandler(filters.TEXT & ~filters.COMMAND, callback)
+def sighting_conversation() -> ConversationHandler[BotContext]:
+    step_button = CallbackQueryHandler(seen_button, pattern=SIGHTING_BUTTONS.pattern())
 
+    def answer(handle: DraftStep[SightingDraft]) -> Callback:
+        return with_draft(SIGHTING_DRAFT, _lost, handle)
 
-def conversation() -> ConversationHandler[BotContext]:
-    step_button = CallbackQueryHandler(
-        seen_button, pattern=callbacks.pattern(callbacks.ROUGH_SLEEPER)
+    return conversation(
+        "rough_sleeper",
+        entry_points=[
+            command("roughsleeper", seen_start),
+            CallbackQueryHandler(seen_start, pattern=SIGHTING_BUTTONS.pattern(SightingAction.NEW)),
+        ],
+        every_step=[step_button],
+        steps={
+            Seen.PLACE: [
+                typed(answer(seen_typed_place)),
+                on(filters.LOCATION, answer(seen_location)),
+            ],
+            Seen.WHEN: [],
+            Seen.LOOKS: [typed(answer(seen_typed_looks))],
+            Seen.CONFIRM: [],
+        },
+        otherwise=seen_use_buttons,
+        cancel=seen_cancel,
+        interrupted=seen_interrupted,
+        persistent=True,
     )
-    remind = MessageHandler(~filters.COMMAND, seen_use_buttons)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="If 'per_message=False'")
-        return ConversationHandler(
-            entry_points=[
-                command("roughsleeper", seen_start),
-                CallbackQueryHandler(
-                    seen_start, pattern=callbacks.actions_pattern(callbacks.ROUGH_SLEEPER, "new")
-                ),
-            ],
-            states={
-                Seen.PLACE: [
-                    step_button,
-                    _typed(seen_typed_place),
-                    MessageHandler(filters.LOCATION, seen_location),
-                    remind,
-                ],
-                Seen.WHEN: [step_button, remind],
-                Seen.LOOKS: [step_button, _typed(seen_typed_looks), remind],
-                Seen.CONFIRM: [step_button, remind],
-            },
-            fallbacks=[
-                command("cancel", seen_cancel),
-                MessageHandler(filters.COMMAND, seen_interrupted),
-            ],
-            allow_reentry=True,
-            name="rough_sleeper",
-            persistent=True,
-        )
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [
-        conversation(),
+        sighting_conversation(),
         command("referrals", referrals_command),
         button(callbacks.REFERRAL, referral_button),
         button(callbacks.ROUGH_SLEEPER, stale_seen_button),

@@ -6,13 +6,14 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.commands import spec_for
 
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
+Handler = BaseHandler[Update, BotContext, Any]
 
 
 def command(name: str, callback: Callback, **kwargs: Any) -> CommandHandler[BotContext, Any]:
@@ -21,6 +22,5 @@ def command(name: str, callback: Callback, **kwargs: Any) -> CommandHandler[BotC
 
 
 def button(prefix: str, callback: Callback) -> CallbackQueryHandler[BotContext, Any]:
-    if prefix not in callbacks.PREFIX_PERMISSIONS:
-        raise KeyError(f"callback prefix {prefix!r} has no entry in bot.callbacks")
+    """Every button of one family (callbacks.pattern refuses a prefix with no permission)."""
     return CallbackQueryHandler(callback, pattern=callbacks.pattern(prefix))

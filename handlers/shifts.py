@@ -18,11 +18,18 @@ from datetime import datetime
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import Application, BaseHandler
+from telegram.ext import Application
 
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.callbacks.admin import (
+    SHIFT_BUTTONS,
+    ShiftAction,
+    ShiftAdd,
+    ShiftPress,
+    ShiftsList,
+)
 from bot.domain.shift_input import parse_shift_line, shift_name
 from bot.domain.shift_windows import (
     ShiftPattern,
@@ -33,14 +40,16 @@ from bot.domain.shift_windows import (
     parse_weekdays,
 )
 from handlers.common import edit_or_reply, message_of, query_of, reply
+from handlers.conversation import END, Handler, typed
+from handlers.drafts import DraftSlot, forget_all
 from handlers.registry import button, command
-from handlers.typed_input import END, answer_button, input_conversation, typed
+from handlers.typed_input import answer_button, input_conversation
 from storage.shifts import ShiftProblem, StoredShift
 
 log = logging.getLogger(__name__)
 
-DRAFT = "shifts.draft"  # user_data: what the admin typed so far for a new shift
-EDITING = "shifts.editing"  # user_data: the id of the shift being changed
+DRAFT = DraftSlot.of_type("shifts.draft", dict)  # what was typed so far for a new shift
+EDITING = DraftSlot.of_type("shifts.editing", int)  # the id of the shift being changed
 
 
 class ShiftInput(IntEnum):
@@ -113,8 +122,7 @@ def _end_label(starts_at: datetime, ends_at: datetime, context: BotContext) -> s
 
 
 def _forget(context: BotContext) -> None:
-    for key in (DRAFT, EDITING):
-        context.user_data.pop(key, None)  # type: ignore[union-attr]
+    forget_all(context, DRAFT, EDITING)
 
 
 # ---- /shifts [add …] -----------------------------------------------------------------------
@@ -158,8 +166,7 @@ async def _add(
 
 # ---- adding step by step: name, days, start, end ------------------------------------------
 def _draft(context: BotContext) -> dict[str, str]:
-    draft = context.user_data.get(DRAFT)  # type: ignore[union-attr]
-    return draft if isinstance(draft, dict) else {}
+    return DRAFT.get(context) or {}
 
 
 async def got_new_name(
@@ -174,7 +181,7 @@ async def got_new_name(
     if await context.store.shifts.by_name(name) is not None:
         await reply(update, texts.problem(texts.SHIFT_NAME_TAKEN))
         return ShiftInput.NEW_NAME
-    context.user_data[DRAFT] = {"name": name}  # type: ignore[index]
+    DRAFT.put(context, {"name": name})
     await reply(update, texts.shift_ask_days(name))
     return ShiftInput.NEW_DAYS
 
@@ -191,7 +198,7 @@ async def got_new_days(update: Update, context: BotContext) -> int | None:
         await reply(update, texts.problem(str(error)))
         return None
     draft["days"] = text
-    context.user_data[DRAFT] = draft  # type: ignore[index]
+    DRAFT.put(context, draft)
     await reply(update, texts.shift_ask_start(draft["name"]))
     return ShiftInput.NEW_START
 
@@ -208,7 +215,7 @@ async def got_new_start(update: Update, context: BotContext) -> int | None:
         await reply(update, texts.problem(str(error)))
         return None
     draft["start"] = text
-    context.user_data[DRAFT] = draft  # type: ignore[index]
+    DRAFT.put(context, draft)
     await reply(update, texts.shift_ask_end(draft["name"]))
     return ShiftInput.NEW_END
 
@@ -230,44 +237,45 @@ async def got_new_end(update: Update, context: BotContext) -> int | None:
 
 # ---- changing one: buttons that ask for a typed answer -------------------------------------
 _ASKS = {
-    "ren": ShiftInput.RENAME,
-    "days": ShiftInput.DAYS,
-    "start": ShiftInput.START,
-    "end": ShiftInput.END,
+    ShiftAction.RENAME: ShiftInput.RENAME,
+    ShiftAction.DAYS: ShiftInput.DAYS,
+    ShiftAction.START: ShiftInput.START,
+    ShiftAction.END: ShiftInput.END,
 }
 
 
 async def ask_for_input(update: Update, context: BotContext) -> int:
     """shf:add, shf:ren / days / start / end:<id>."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    assert parsed is not None  # the gate refused anything unparsable
+    pressed = SHIFT_BUTTONS.unpack(query.data)
     _forget(context)
-    if parsed.action == "add":
+    if isinstance(pressed, ShiftAdd):
         await query.answer()
         await reply(update, texts.SHIFT_ASK_NAME)
         return ShiftInput.NEW_NAME
-    shift_id = parsed.int_arg(0)
+    shift_id = pressed.shift_id if isinstance(pressed, ShiftPress) else None
     shift = await context.store.shifts.get(shift_id) if shift_id else None
-    if shift is None or parsed.action not in _ASKS:
+    if shift is None or not isinstance(pressed, ShiftPress) or pressed.action not in _ASKS:
         await query.answer(texts.SHIFT_NOT_FOUND)
         return END
     await query.answer()
-    context.user_data[EDITING] = shift.id  # type: ignore[index]
+    EDITING.put(context, shift.id)
     pattern = shift.pattern
     prompts = {
-        "ren": texts.shift_ask_rename(pattern.name),
-        "days": texts.shift_ask_new_days(pattern.name, format_weekdays(pattern.weekdays)),
-        "start": texts.shift_ask_new_time(pattern.name, "start", format_clock(pattern.start)),
-        "end": texts.shift_ask_new_time(pattern.name, "end", format_clock(pattern.end)),
+        ShiftAction.RENAME: texts.shift_ask_rename(pattern.name),
+        ShiftAction.DAYS: texts.shift_ask_new_days(pattern.name, format_weekdays(pattern.weekdays)),
+        ShiftAction.START: texts.shift_ask_new_time(
+            pattern.name, "start", format_clock(pattern.start)
+        ),
+        ShiftAction.END: texts.shift_ask_new_time(pattern.name, "end", format_clock(pattern.end)),
     }
-    await reply(update, prompts[parsed.action])
-    return _ASKS[parsed.action]
+    await reply(update, prompts[pressed.action])
+    return _ASKS[pressed.action]
 
 
 async def _editing(update: Update, context: BotContext) -> StoredShift | None:
-    shift_id = context.user_data.get(EDITING)  # type: ignore[union-attr]
-    shift = await context.store.shifts.get(shift_id) if isinstance(shift_id, int) else None
+    shift_id = EDITING.get(context)
+    shift = await context.store.shifts.get(shift_id) if shift_id is not None else None
     if shift is None:
         _forget(context)
         await reply(update, texts.SHIFT_NOT_FOUND)
@@ -323,28 +331,29 @@ async def got_end(update: Update, context: BotContext) -> int | None:
 
 
 # ---- buttons that act at once --------------------------------------------------------------
+_ACT_AT_ONCE = (ShiftAction.SHOW, ShiftAction.REMOVE, ShiftAction.REMOVE_CONFIRMED)
+
+
 async def shift_button(update: Update, context: BotContext) -> None:
     """shf:list, shf:show / rm / rmok:<id>."""
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
-    assert parsed is not None  # the gate refused anything unparsable
-    if parsed.action == "list":
+    pressed = SHIFT_BUTTONS.unpack(query.data)
+    if isinstance(pressed, ShiftsList):
         await query.answer()
         await show_shifts(update, context)
         return
-    if parsed.action not in ("show", "rm", "rmok"):
+    if not isinstance(pressed, ShiftPress) or pressed.action not in _ACT_AT_ONCE:
         await query.answer(texts.STALE_BUTTON)
         return
-    shift_id = parsed.int_arg(0)
-    shift = await context.store.shifts.get(shift_id) if shift_id else None
+    shift = await context.store.shifts.get(pressed.shift_id) if pressed.shift_id else None
     if shift is None:
         await query.answer(texts.SHIFT_NOT_FOUND)
         await show_shifts(update, context)
         return
-    if parsed.action == "show":
+    if pressed.action is ShiftAction.SHOW:
         await query.answer()
         await show_shift(update, context, shift)
-    elif parsed.action == "rm":
+    elif pressed.action is ShiftAction.REMOVE:
         await query.answer()
         await edit_or_reply(
             update, texts.shift_confirm_remove(shift.name), keyboards.shift_confirm_remove(shift.id)
@@ -360,14 +369,14 @@ async def shift_button(update: Update, context: BotContext) -> None:
         await show_shifts(update, context)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     conversation = input_conversation(
         name="shifts",
         entry_points=[
             command("shifts", shifts_command),
-            answer_button(callbacks.SHIFTS, ("add", *_ASKS), ask_for_input),
+            answer_button(SHIFT_BUTTONS, (ShiftAction.ADD, *_ASKS), ask_for_input),
         ],
-        states={
+        steps={
             ShiftInput.NEW_NAME: [typed(got_new_name)],
             ShiftInput.NEW_DAYS: [typed(got_new_days)],
             ShiftInput.NEW_START: [typed(got_new_start)],
@@ -377,8 +386,8 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
             ShiftInput.START: [typed(got_start)],
             ShiftInput.END: [typed(got_end)],
         },
-        prefix=callbacks.SHIFTS,
+        family=SHIFT_BUTTONS,
         on_button=shift_button,
-        draft_keys=(DRAFT, EDITING),
+        drafts=(DRAFT, EDITING),
     )
     return [conversation, button(callbacks.SHIFTS, shift_button)]

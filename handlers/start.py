@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.callbacks.members import MenuAction, MenuPress
 from bot.domain.commands import commands_for
 from bot.domain.invites import looks_like_code
 from bot.domain.roles import Status
@@ -25,7 +26,7 @@ from handlers.common import (
 )
 from handlers.invites import start_invite
 from handlers.members import show_members
-from handlers.registry import button, command
+from handlers.registry import Handler, button, command
 from storage.invites import Redeemed
 
 log = logging.getLogger(__name__)
@@ -112,17 +113,17 @@ async def cancel(update: Update, context: BotContext) -> None:
 
 async def menu_button(update: Update, context: BotContext) -> None:
     query = query_of(update)
-    parsed = callbacks.parse(query.data)
+    pressed = MenuPress.unpack(query.data)
     await query.answer()
-    action = parsed.action if parsed else ""
-    if action == "help":
-        await help_command(update, context)
-    elif action == "invite":
-        await start_invite(update, context)
-    elif action == "members":
-        await show_members(update, context, page=0)
-    else:
-        await reply(update, texts.STALE_BUTTON)
+    match pressed.action if pressed is not None else None:
+        case MenuAction.HELP:
+            await help_command(update, context)
+        case MenuAction.INVITE:
+            await start_invite(update, context)
+        case MenuAction.MEMBERS:
+            await show_members(update, context, page=0)
+        case _:  # the Report button is the report conversation's; anything else is stale
+            await reply(update, texts.STALE_BUTTON)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -135,14 +136,14 @@ async def not_understood(update: Update, context: BotContext) -> None:
         await reply(update, texts.NOT_UNDERSTOOD)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [
         command("start", start),
         command("help", help_command),
     ]
 
 
-def fallbacks() -> list[BaseHandler]:  # type: ignore[type-arg]
+def fallbacks() -> list[Handler]:
     """Last in the feature group: whatever nothing else took.
 
     /cancel and the menu buttons are here too, so a conversation that is waiting (a report,

@@ -1,5 +1,5 @@
-"""Admin edits that need a typed answer (a name, keywords, a radius): one small
-ConversationHandler per feature, built here so they all behave the same way.
+"""Admin edits that need a typed answer (a name, keywords, a radius): one small conversation
+per feature (categories, hotspots, shifts), built here so they all behave the same way.
 
 While an admin owes an answer, only that admin's messages go to the flow (the state is
 keyed by chat and user). `/cancel` stops it; any other command stops it too and asks for
@@ -9,42 +9,27 @@ buttons stop it and then act as usual; anything but text is answered with a remi
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from bot import texts
 from bot.context import BotContext
-from bot.domain import callbacks
+from bot.domain.callbacks.wire import Button, Family
 from handlers.access import command_name
 from handlers.common import reply
-from handlers.registry import Callback, command
-
-END = ConversationHandler.END
-
-TYPED_TEXT = filters.TEXT & ~filters.COMMAND
+from handlers.conversation import END, Callback, Handler, S, conversation
+from handlers.drafts import DraftSlot, forget_all
 
 
 def answer_button(
-    prefix: str, actions: Sequence[str], callback: Callback
+    family: Family[Button], actions: Sequence[StrEnum], callback: Callback
 ) -> CallbackQueryHandler[BotContext, Any]:
-    """A button of `prefix` with one of `actions` that starts (or restarts) a typed input."""
-    if prefix not in callbacks.PREFIX_PERMISSIONS:
-        raise KeyError(f"callback prefix {prefix!r} has no entry in bot.callbacks")
-    return CallbackQueryHandler(callback, pattern=f"^{prefix}:({'|'.join(actions)})(:|$)")
-
-
-def typed(callback: Callback) -> MessageHandler[BotContext, Any]:
-    return MessageHandler(TYPED_TEXT, callback)
+    """A button of the family with one of `actions` that starts (or restarts) a typed input."""
+    return CallbackQueryHandler(callback, pattern=family.pattern(*actions))
 
 
 async def please_type(update: Update, context: BotContext) -> None:
@@ -55,49 +40,36 @@ async def please_type(update: Update, context: BotContext) -> None:
 def input_conversation(
     *,
     name: str,
-    entry_points: list[BaseHandler],  # type: ignore[type-arg]
-    states: dict[int, list[BaseHandler]],  # type: ignore[type-arg]
-    prefix: str,
+    entry_points: Sequence[Handler],
+    steps: Mapping[S, Sequence[Handler]],
+    family: Family[Button],
     on_button: Callback,
-    draft_keys: tuple[str, ...],
+    drafts: Sequence[DraftSlot[Any]],
 ) -> ConversationHandler[BotContext]:
-    """States get a reminder for non-text messages; fallbacks as the module docstring says."""
-
-    def forget(context: BotContext) -> None:
-        for key in draft_keys:
-            context.user_data.pop(key, None)  # type: ignore[union-attr]
+    """The feature's typed-input conversation; `drafts` are dropped whenever it stops."""
 
     async def cancel(update: Update, context: BotContext) -> int:
-        forget(context)
+        forget_all(context, *drafts)
         await reply(update, texts.EDIT_CANCELLED)
         return END
 
     async def interrupted(update: Update, context: BotContext) -> int:
-        forget(context)
+        forget_all(context, *drafts)
         word = command_name(update, context.bot.username) or "help"
         await reply(update, texts.edit_interrupted(word))
         return END
 
     async def own_button(update: Update, context: BotContext) -> int:
-        forget(context)
+        forget_all(context, *drafts)
         await on_button(update, context)
         return END
 
-    with warnings.catch_warnings():
-        # Buttons are tracked per chat and user, not per message: on purpose, as the
-        # typed answer that follows a button is not tied to the button's message.
-        warnings.filterwarnings("ignore", message="If 'per_message=False'")
-        return ConversationHandler(
-            entry_points=entry_points,
-            states={
-                state: [*handlers, MessageHandler(~filters.COMMAND, please_type)]
-                for state, handlers in states.items()
-            },
-            fallbacks=[
-                command("cancel", cancel),
-                CallbackQueryHandler(own_button, pattern=callbacks.pattern(prefix)),
-                MessageHandler(filters.COMMAND, interrupted),
-            ],
-            allow_reentry=True,
-            name=name,
-        )
+    return conversation(
+        name,
+        entry_points=entry_points,
+        steps=steps,
+        otherwise=please_type,
+        cancel=cancel,
+        interrupted=interrupted,
+        fallbacks=[CallbackQueryHandler(own_button, pattern=family.pattern())],
+    )

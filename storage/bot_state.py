@@ -7,8 +7,6 @@ kinds and keys and does the JSON.
 from __future__ import annotations
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from bot.domain.clock import Clock
@@ -20,7 +18,12 @@ class BotStates:
     def __init__(self, sessions: SessionFactory, clock: Clock, dialect: str) -> None:
         self._sessions = sessions
         self._clock = clock
-        self._insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        # Only the dialect in use is imported: the other one's module is megabytes.
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        self._insert = insert
 
     async def get_all(self, kind: str) -> dict[str, str]:
         """Every row of one kind: key → JSON text."""

@@ -1,16 +1,19 @@
-"""Engine, sessions and schema migrations."""
+"""Engine, sessions and schema migrations.
+
+alembic (with mako and every dialect's DDL, some 11 MiB) is imported only to migrate: a
+running bot checks its schema by reading the version table and the revision numbers
+written in the migration files, so it never loads alembic while its schema is current.
+"""
 
 from __future__ import annotations
 
+import ast
+import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,6 +21,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 SessionFactory = async_sessionmaker[AsyncSession]
+VERSION_TABLE = "alembic_version"  # alembic's default, which env.py keeps
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
@@ -65,6 +72,8 @@ def session_factory(engine: AsyncEngine) -> SessionFactory:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -72,28 +81,50 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def _head_revisions() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+@functools.cache
+def head_revisions() -> frozenset[str]:
+    """The revisions no migration revises, from each file's `revision`/`down_revision`."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = {t.id for t in targets if isinstance(t, ast.Name)}
+            value = ast.literal_eval(node.value)
+            if "revision" in names:
+                revisions.add(value)
+            elif "down_revision" in names and value is not None:
+                revised.update([value] if isinstance(value, str) else value)
+    return frozenset(revisions - revised)
 
 
 async def current_revisions(engine: AsyncEngine) -> set[str]:
     def read(connection: Connection) -> set[str]:
-        return set(MigrationContext.configure(connection).get_current_heads())
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return set()
+        rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
+        return {row[0] for row in rows}
 
     async with engine.connect() as connection:
         return await connection.run_sync(read)
 
 
 async def schema_is_current(engine: AsyncEngine) -> bool:
-    return await current_revisions(engine) == _head_revisions()
+    return await current_revisions(engine) == head_revisions()
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Run alembic migrations on this engine's database (idempotent)."""
+    from alembic import command
+
     await _run(engine, lambda cfg: command.upgrade(cfg, revision))
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    from alembic import command
+
     await _run(engine, lambda cfg: command.downgrade(cfg, revision))
 
 

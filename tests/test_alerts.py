@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.domain.incidents import AckKind
+from bot.texts import alerts as alert_texts
 from storage.models import ReportIn
 from tests.alerting import (
     ALERTED,
@@ -102,7 +103,7 @@ async def test_several_attend_each_on_every_copy_and_the_reporter_hears_of_each(
     # Pressing again changes nothing and edits nothing.
     edits = len(bot.api.calls_of("editMessageText"))
     await bot.tg.press_data(WARDEN, alert_copy(bot, WARDEN.telegram_id), "inc:att:1")
-    assert last_answer(bot) == texts.ALREADY_ATTENDING
+    assert last_answer(bot) == alert_texts.ALREADY_ATTENDING
     await drain(bot)
     assert len(bot.api.calls_of("editMessageText")) == edits
 
@@ -132,7 +133,7 @@ async def test_not_attending_any_more_takes_them_off_every_copy(bot: BotHarness)
     assert "Attending:" not in alert_copy(bot, COORDINATORS_CHAT).plain
     assert button_labels(alert_copy(bot, COORDINATORS_CHAT)) == [ACK, ATTEND]
     await bot.tg.press_data(WARDEN, alert_copy(bot, WARDEN.telegram_id), "inc:no:1")
-    assert last_answer(bot) == texts.NOT_ATTENDING_NOW
+    assert last_answer(bot) == alert_texts.NOT_ATTENDING_NOW
 
 
 async def test_only_coordinators_and_admins_acknowledge(bot: BotHarness) -> None:
@@ -144,9 +145,9 @@ async def test_only_coordinators_and_admins_acknowledge(bot: BotHarness) -> None
 
     # Sent anyway, from the officer's own copy and from the group's: refused.
     await bot.tg.press_data(OFFICER, officer_copy, "inc:ack:1")
-    assert last_answer(bot) == texts.ALERT_ACK_NOT_ALLOWED
+    assert last_answer(bot) == alert_texts.ALERT_ACK_NOT_ALLOWED
     await bot.tg.press(WARDEN, alert_copy(bot, COORDINATORS_CHAT), "Acknowledge")
-    assert last_answer(bot) == texts.ALERT_ACK_NOT_ALLOWED
+    assert last_answer(bot) == alert_texts.ALERT_ACK_NOT_ALLOWED
     stored = await bot.store.reports.get(1)
     assert stored is not None and stored.acknowledged_at is None
     assert officer_copy.edits == 0 and alert_copy(bot, COORDINATORS_CHAT).edits == 0
@@ -179,7 +180,7 @@ async def test_the_reporter_cannot_respond_to_their_own_alert(bot: BotHarness) -
 
     for data in ("inc:ack:1", "inc:att:1"):
         await bot.tg.press_data(REPORTER, group_copy, data)
-        assert last_answer(bot) == texts.ALERT_OWN_REPORT
+        assert last_answer(bot) == alert_texts.ALERT_OWN_REPORT
     stored = await bot.store.reports.get(1)
     assert stored is not None and stored.acknowledged_at is None
     assert await bot.store.alerts.attending(1) == [] and group_copy.edits == 0
@@ -197,22 +198,22 @@ async def test_forged_presses_from_other_messages_change_and_show_nothing(
     before = menu.plain
 
     await bot.tg.press_data(COORDINATOR, menu, "inc:ack:1")
-    assert last_answer(bot) == texts.ALERT_NOT_RECEIVED
+    assert last_answer(bot) == alert_texts.ALERT_NOT_RECEIVED
     await bot.tg.press_data(COORDINATOR, menu, "inc:att:1")
-    assert last_answer(bot) == texts.ALERT_NOT_RECEIVED
+    assert last_answer(bot) == alert_texts.ALERT_NOT_RECEIVED
     assert menu.plain == before and menu.edits == 0  # never rewritten into the alert
 
     # Outreach was not on duty and got no copy: nothing of theirs carries the alert.
     await bot.tg.send(OUTREACH, "/help")
     await bot.tg.press_data(OUTREACH, bot.last(OUTREACH), "inc:att:1")
-    assert last_answer(bot) == texts.ALERT_NOT_RECEIVED
+    assert last_answer(bot) == alert_texts.ALERT_NOT_RECEIVED
 
     # Another report's copy does not answer this one.
     second = await file_urgent(bot, members.reporter, description="Second incident")
     await drain(bot)
     second_copy = alert_copy(bot, OFFICER.telegram_id, reference="R-0002")
     await bot.tg.press_data(OFFICER, second_copy, "inc:att:1")
-    assert last_answer(bot) == texts.ALERT_NOT_RECEIVED
+    assert last_answer(bot) == alert_texts.ALERT_NOT_RECEIVED
     assert second.id == 2
 
     stored = await bot.store.reports.get(1)
@@ -229,7 +230,7 @@ async def test_garbled_or_unknown_alert_buttons_change_nothing(bot: BotHarness) 
 
     for data in ("inc:ack:abc", "inc:zzz:1", "inc:ack:999", "inc:ack", "inc:att:-1", "inc:no:x"):
         await bot.tg.press_data(COORDINATOR, copy, data)
-        assert last_answer(bot) == texts.ALERT_UNKNOWN, data
+        assert last_answer(bot) == alert_texts.ALERT_UNKNOWN, data
 
     stored = await bot.store.reports.get(report.id or 0)
     assert stored is not None and stored.acknowledged_at is None
@@ -250,7 +251,7 @@ async def test_a_report_that_is_not_urgent_has_no_alert_to_acknowledge(bot: BotH
     await bot.tg.press_data(
         COORDINATOR, alert_copy(bot, COORDINATOR.telegram_id), f"inc:ack:{calm.id}"
     )
-    assert last_answer(bot) == texts.ALERT_UNKNOWN
+    assert last_answer(bot) == alert_texts.ALERT_UNKNOWN
     stored = await bot.store.reports.get(calm.id or 0)
     assert stored is not None and stored.acknowledged_at is None
 
@@ -267,9 +268,9 @@ async def test_closing_the_report_takes_the_buttons_off_every_copy(bot: BotHarne
 
     for chat_id in ALERTED:
         copy = alert_copy(bot, chat_id)
-        assert copy.inline_buttons == [] and texts.ALERT_CLOSED_LINE in copy.plain, chat_id
+        assert copy.inline_buttons == [] and alert_texts.ALERT_CLOSED_LINE in copy.plain, chat_id
     await bot.tg.press_data(WARDEN, alert_copy(bot, WARDEN.telegram_id), "inc:att:1")
-    assert last_answer(bot) == texts.ALERT_CLOSED
+    assert last_answer(bot) == alert_texts.ALERT_CLOSED
 
 
 # ---- map pins and the nearest -------------------------------------------------------------

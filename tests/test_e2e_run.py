@@ -344,11 +344,12 @@ async def test_check_passes_on_a_migrated_sqlite_database(
         "✓ settings",
         "✓ database",
         "✓ schema",
+        "✓ token",
+        "✓ Bot API",
         "✓ outbox",
         "✓ schedule",
-        "✓ token",
     ], done.explain()
-    assert "@tcag_local_bot" in lines[-1]
+    assert "@tcag_local_bot" in lines[3]
 
 
 async def test_check_refuses_a_token_the_server_rejects(

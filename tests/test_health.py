@@ -168,9 +168,10 @@ async def test_check_prints_the_backlog_and_the_schedule(
     assert await run_check(settings, said.append) == 0
 
     assert said[3:] == [
+        "✓ token: accepted, the bot is @tcag_local_bot",
+        f"✓ Bot API: reachable at {server.base_url}",
         "✓ outbox: 0 pending; 0 undeliverable",
         "✓ schedule: no briefing or digest has run yet",
-        "✓ token: accepted, the bot is @tcag_local_bot",
     ]
 
 
@@ -186,7 +187,8 @@ async def test_check_exits_7_when_the_outbox_is_stuck(server: LocalServer, tmp_p
     outbox = next(line for line in said if "outbox" in line)
     assert outbox.startswith("✗ outbox: 1 pending, the oldest for 15 min; 0 undeliverable")
     assert "is `tcag run` running?" in outbox
-    assert said[-1].startswith("✓ token")  # the other checks still ran
+    assert said[3].startswith("✓ token")  # the other checks still ran
+    assert said[-1].startswith("✓ schedule")
 
     # A bad token is reported with its own code, which comes first.
     no_token = make_settings(DATABASE_URL=url)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.reports import VOCABULARY_REREAD
+from handlers.reports.draft import VOCABULARY_REREAD
 from storage.catalog import HotspotIn
 from storage.store import Store
 from tests.conftest import BotHarness

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.cli.usage import with_examples
 from bot.config import Settings
 from bot.domain.audit_view import is_action_term
 from bot.summaries.audit_log import audit_words
@@ -80,7 +81,14 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def add_parser(commands: Any, func: Callable[[argparse.Namespace], int]) -> None:
-    audit = commands.add_parser("audit", help="print the audit log since a date (text or CSV)")
+    audit = commands.add_parser(
+        "audit",
+        help="print the audit log since a date (text or CSV)",
+        **with_examples(
+            "tcag audit --since 2026-07-01",
+            "tcag audit --since 2026-07-01 --format csv --action member. > members.csv",
+        ),
+    )
     audit.add_argument(
         "--since", required=True, type=_day, help="first day, YYYY-MM-DD (local time)"
     )

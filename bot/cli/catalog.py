@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.usage import with_examples
 from bot.config import Settings
 from bot.domain.catalog import CsvProblems, PlaceRow, read_places_csv, write_places_csv
 
@@ -125,20 +126,34 @@ def add_parsers(
     func: Callable[[argparse.Namespace], int],
 ) -> None:
     """The `hotspots` and `categories` sub-commands, all calling `func` (cli.cmd_catalog)."""
-    hotspots = commands.add_parser("hotspots", help="import or export hotspots (CSV)")
+    hotspots = commands.add_parser(
+        "hotspots",
+        help="import or export hotspots (CSV)",
+        **with_examples("tcag hotspots import examples/hotspots.csv", "tcag hotspots export"),
+    )
     actions = hotspots.add_subparsers(dest="hotspots_command", required=True, metavar="ACTION")
     load = actions.add_parser(
-        "import", help="add or update hotspots from a CSV file: name,lat,lon,radius_m,aliases"
+        "import",
+        help="add or update hotspots from a CSV file: name,lat,lon,radius_m,aliases",
+        **with_examples("tcag hotspots import examples/hotspots.csv"),
     )
     load.add_argument("file", help="CSV with a header; aliases separated by |")
     load.set_defaults(func=func)
-    dump = actions.add_parser("export", help="write the hotspots as CSV (stdout by default)")
+    dump = actions.add_parser(
+        "export",
+        help="write the hotspots as CSV (stdout by default)",
+        **with_examples("tcag hotspots export", "tcag hotspots export --out hotspots.csv"),
+    )
     dump.add_argument("--out", help="write to this file instead")
     dump.set_defaults(func=func)
 
-    categories = commands.add_parser("categories", help="report categories")
+    categories = commands.add_parser(
+        "categories", help="report categories", **with_examples("tcag categories list")
+    )
     category_actions = categories.add_subparsers(
         dest="categories_command", required=True, metavar="ACTION"
     )
-    listing = category_actions.add_parser("list", help="list every category")
+    listing = category_actions.add_parser(
+        "list", help="list every category", **with_examples("tcag categories list")
+    )
     listing.set_defaults(func=func)

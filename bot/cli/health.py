@@ -13,14 +13,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
+from sqlalchemy.engine import make_url
 from telegram import Bot
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.config import Settings
 from bot.domain.clock import Clock, SystemClock
 from bot.jobs.scheduler import last_scheduled_run
+from storage.db import head_revisions
 from storage.store import Store
 
 if TYPE_CHECKING:
@@ -33,6 +37,7 @@ log = logging.getLogger(__name__)
 EXIT_DATABASE = 3
 EXIT_SCHEMA = 4
 EXIT_TOKEN = 5
+EXIT_BOT_API = 6
 EXIT_OUTBOX_STUCK = 7
 OUTBOX_STUCK_AFTER = timedelta(minutes=10)  # a constant, not a setting: see the docstring
 HEALTH_LOG_EVERY = timedelta(minutes=5)
@@ -166,6 +171,31 @@ def schedule_health_log(application: Application) -> None:  # type: ignore[type-
 
 
 # ---- tcag check ---------------------------------------------------------------------------
+class CheckReport:
+    """`tcag check`'s lines: ✓ passed, ✗ failed, – not checked (it needs one that failed).
+
+    The exit code is that of the first failure, in the order the checks run.
+    """
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        self.say = say
+        self.codes: list[int] = []
+
+    def passed(self, line: str) -> None:
+        self.say(f"✓ {line}")
+
+    def failed(self, code: int, line: str) -> None:
+        self.codes.append(code)
+        self.say(f"✗ {line}")
+
+    def skipped(self, line: str) -> None:
+        self.say(f"– {line}")
+
+    @property
+    def exit_code(self) -> int:
+        return self.codes[0] if self.codes else 0
+
+
 def _age(seconds: int) -> str:
     if seconds < 120:
         return f"{seconds} s"
@@ -174,68 +204,133 @@ def _age(seconds: int) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
+def missing_sqlite_file(database_url: str) -> Path | None:
+    """The SQLite file DATABASE_URL names when it does not exist; None for anything else."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database)
+    return None if path.exists() else path
+
+
 async def run_check(settings: Settings, say: Callable[[str], None]) -> int:
+    """Every check, in order: settings, database, schema, token, Bot API, outbox, schedule.
+
+    Nothing is created: a SQLite file that does not exist is reported, not made.
+    """
+    report = CheckReport(say)
     where = settings.database_url.split("@")[-1]  # never the user or password
-    say(f"✓ settings: database {where}, time zone {settings.timezone}")
-    try:
-        store = Store.from_url(settings.database_url, SystemClock())
-    except OSError as error:  # an SQLite folder that cannot be created
-        say(f"✗ database: cannot create it ({error})")
-        return EXIT_DATABASE
+    report.passed(f"settings: database {where}, time zone {settings.timezone}")
+    health = await _check_database(settings, report)
+    await _check_telegram(settings, report)
+    if health is None:
+        report.skipped("outbox: not checked without the database and its schema")
+        report.skipped("schedule: not checked without the database and its schema")
+        return report.exit_code
+    _say_outbox(health, report)
+    run = health.last_run
+    if run is None:
+        report.passed("schedule: no briefing or digest has run yet")
+    else:
+        at = run.at.astimezone(settings.tz).strftime("%a %d %b %Y %H:%M")
+        report.passed(f"schedule: last run {run.kind} {run.key!r} at {at}")
+    return report.exit_code
+
+
+async def _check_database(settings: Settings, report: CheckReport) -> Health | None:
+    missing = missing_sqlite_file(settings.database_url)
+    if missing is not None:
+        report.failed(
+            EXIT_DATABASE,
+            f"database: {missing} does not exist yet (run `tcag db upgrade` or `tcag run`; "
+            "or set DATABASE_URL)",
+        )
+        report.skipped("schema: not checked without a database")
+        return None
+    store = Store.from_url(settings.database_url, SystemClock())
     try:
         try:
             current = await store.schema_is_current()
         except Exception as error:  # any driver error means the same to an operator
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-            say(f"✗ database: cannot connect ({type(error).__name__}: {reason})")
-            return EXIT_DATABASE
-        say(f"✓ database: reachable ({store.dialect})")
+            report.failed(
+                EXIT_DATABASE,
+                f"database: cannot connect ({type(error).__name__}: {reason}); check DATABASE_URL",
+            )
+            report.skipped("schema: not checked without a database")
+            return None
+        report.passed(f"database: reachable ({store.dialect})")
         if not current:
-            say("✗ schema: out of date; run `tcag db upgrade`")
-            return EXIT_SCHEMA
-        say("✓ schema: up to date")
-        health = await gather_health(store, SystemClock())
+            report.failed(EXIT_SCHEMA, "schema: out of date; run `tcag db upgrade`")
+            return None
+        report.passed(f"schema: up to date ({', '.join(sorted(head_revisions()))})")
+        return await gather_health(store, SystemClock())
     finally:
         await store.close()
-    outbox_code = _say_outbox(health, say)
-    run = health.last_run
-    if run is None:
-        say("✓ schedule: no briefing or digest has run yet")
-    else:
-        at = run.at.astimezone(settings.tz).strftime("%a %d %b %Y %H:%M")
-        say(f"✓ schedule: last run {run.kind} {run.key!r} at {at}")
-    token_code = await _check_token(settings, say)
-    return token_code or outbox_code
 
 
-def _say_outbox(health: Health, say: Callable[[str], None]) -> int:
+def _say_outbox(health: Health, report: CheckReport) -> None:
     counts = f"{health.pending} pending"
     if health.oldest_pending_age_s is not None:
         counts += f", the oldest for {_age(health.oldest_pending_age_s)}"
     counts += f"; {health.undeliverable} undeliverable"
     if health.outbox_stuck:
         limit = int(OUTBOX_STUCK_AFTER.total_seconds() // 60)
-        say(f"✗ outbox: {counts} (over {limit} min: is `tcag run` running?)")
-        return EXIT_OUTBOX_STUCK
-    say(f"✓ outbox: {counts}")
-    return 0
+        report.failed(
+            EXIT_OUTBOX_STUCK, f"outbox: {counts} (over {limit} min: is `tcag run` running?)"
+        )
+        return
+    report.passed(f"outbox: {counts}")
 
 
-async def _check_token(settings: Settings, say: Callable[[str], None]) -> int:
-    if settings.token_value is None:
-        say("✗ token: TELEGRAM_BOT_TOKEN is not set")
-        return EXIT_TOKEN
-    bot = Bot(
-        settings.token_value, base_url=settings.base_url, base_file_url=settings.base_file_url
-    )
+async def _check_telegram(settings: Settings, report: CheckReport) -> None:
+    """The token (getMe), then whether the Bot API answers at all: two different fixes."""
+    where = settings.base_url
+    token = settings.token_value
+    if token is None:
+        report.failed(EXIT_TOKEN, "token: TELEGRAM_BOT_TOKEN is not set (README: Going live)")
+        if await _bot_api_answers(where):
+            report.passed(f"Bot API: reachable at {where}")
+        else:
+            report.failed(
+                EXIT_BOT_API, f"Bot API: unreachable at {where}{_base_url_hint(settings)}"
+            )
+        return
+    bot = Bot(token, base_url=where, base_file_url=settings.base_file_url)
     try:
         async with bot:
             me = await bot.get_me()
     except InvalidToken:
-        say("✗ token: Telegram refused TELEGRAM_BOT_TOKEN")
-        return EXIT_TOKEN
+        report.failed(
+            EXIT_TOKEN, "token: Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather"
+        )
+        report.passed(f"Bot API: reachable at {where}")
+        return
+    except NetworkError as error:  # timeouts too: nothing answered
+        reason = str(error).replace(token, "<token>")
+        report.skipped("token: not checked: the Bot API did not answer")
+        report.failed(
+            EXIT_BOT_API, f"Bot API: unreachable at {where} ({reason}){_base_url_hint(settings)}"
+        )
+        return
     except TelegramError as error:
-        say(f"✗ token: could not reach the Bot API at {settings.base_url} ({error})")
-        return EXIT_TOKEN
-    say(f"✓ token: accepted, the bot is @{me.username}")
-    return 0
+        reason = str(error).replace(token, "<token>")
+        report.skipped("token: not checked: the Bot API refused getMe")
+        report.failed(EXIT_BOT_API, f"Bot API: answered getMe with an error ({reason})")
+        return
+    report.passed(f"token: accepted, the bot is @{me.username}")
+    report.passed(f"Bot API: reachable at {where}")
+
+
+def _base_url_hint(settings: Settings) -> str:
+    return "; check TELEGRAM_API_BASE_URL" if settings.api_base_url else "; is this machine online?"
+
+
+async def _bot_api_answers(base_url: str) -> bool:
+    """Any HTTP answer at all (Telegram says 404 to a bare /bot) means it is reachable."""
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            await client.get(base_url)
+    except httpx.HTTPError:
+        return False
+    return True

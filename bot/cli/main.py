@@ -9,10 +9,12 @@ from collections.abc import Sequence
 
 from bot.cli.audit import add_parser as audit_parser
 from bot.cli.catalog import add_parsers as catalog_parsers
+from bot.cli.database import add_parsers as database_parsers
 from bot.cli.logs import configure_logging
 from bot.cli.purge import add_parser as purge_parser
 from bot.cli.report import add_parsers as report_parsers
 from bot.cli.shifts import add_parsers as shifts_parsers
+from bot.cli.usage import with_examples
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.roles import Role
 
@@ -24,6 +26,11 @@ Meanwhile, the first thing to try is `tcag demo`: a whole Friday evening of patr
 outreach played offline through the real bot in seconds (transcript, digest, chart and
 quarterly PDF in data/demo/). Or chat with the bot yourself, right here in the console.
 """
+NO_TOKEN_LINE = (
+    "tcag: TELEGRAM_BOT_TOKEN is not set, so the bot cannot go live: put the token @BotFather "
+    "gave you in .env (README: Going live), or try the bot offline with `tcag console` or "
+    "`tcag demo`."
+)
 
 
 def _settings() -> Settings:
@@ -38,13 +45,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.cli.runner import StartupError, run_bot
 
     settings = _settings()
-    configure_logging(settings.log_level, settings.log_format)
     if settings.token is None:
-        print(NO_TOKEN_HELP)
-        if not sys.stdin.isatty() or args.no_console:
-            print("tcag: TELEGRAM_BOT_TOKEN is not set.", file=sys.stderr)
+        if args.no_console or not sys.stdin.isatty():
+            print(NO_TOKEN_LINE, file=sys.stderr)
             return 2
+        print(NO_TOKEN_HELP)
+        # Exactly as `tcag console`: its logging (warnings only), not the bot's INFO lines.
         return cmd_console(argparse.Namespace(database=None))
+    configure_logging(settings.log_level, settings.log_format)
     try:
         asyncio.run(run_bot(settings))
     except StartupError as error:
@@ -86,25 +94,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from bot.cli.runner import StartupError, check_connection, open_store
+    from bot.cli.database import run
 
     settings = _settings()
-
-    async def upgrade() -> None:
-        store = open_store(settings)
-        try:
-            await check_connection(settings, store)
-            await store.upgrade()
-        finally:
-            await store.close()
-
-    try:
-        asyncio.run(upgrade())
-    except StartupError as error:
-        print(f"tcag: {error}", file=sys.stderr)
-        return error.code
-    print("Database schema is up to date.")
-    return 0
+    configure_logging("WARNING")
+    return run(settings, args)
 
 
 def cmd_admin_add(args: argparse.Namespace) -> int:
@@ -233,12 +227,20 @@ def cmd_shifts(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="tcag", description="Operations bot for a town centre action group."
+        prog="tcag",
+        description="Operations bot for a town centre action group.",
+        **with_examples("tcag demo", "tcag console", "tcag check", "tcag run"),
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
-        "run", help="run the bot (long polling, or webhook when set); console when no token"
+        "run",
+        help="run the bot (long polling, or webhook when set); console when no token",
+        description="Run the bot until Ctrl-C or SIGTERM. Without TELEGRAM_BOT_TOKEN it opens "
+        "the console when this is a terminal, and otherwise exits with code 2.",
+        **with_examples(
+            "tcag run", "tcag run --no-console    # under systemd, where there is no terminal"
+        ),
     )
     run.add_argument(
         "--no-console",
@@ -247,14 +249,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=cmd_run)
 
-    console = commands.add_parser("console", help="chat with the bot in this terminal, offline")
+    console = commands.add_parser(
+        "console",
+        help="chat with the bot in this terminal, offline",
+        **with_examples("tcag console", "tcag console --database sqlite:///data/trial.db"),
+    )
     console.add_argument(
         "--database", help="database URL for the console (default: data/console.db)"
     )
     console.set_defaults(func=cmd_console)
 
     demo = commands.add_parser(
-        "demo", help="start here: an evening of patrols simulated offline through the bot"
+        "demo",
+        help="start here: an evening of patrols simulated offline through the bot",
+        **with_examples("tcag demo", "tcag demo --out /tmp/tcag-demo"),
     )
     demo.add_argument(
         "--out",
@@ -263,26 +271,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(func=cmd_demo)
 
-    check = commands.add_parser("check", help="check settings, database, schema and token")
+    check = commands.add_parser(
+        "check",
+        help="check settings, database, schema, token, Bot API and outbox; creates nothing",
+        description="Run every check and print each one with ✓ (passed), ✗ (failed) or – (not "
+        "checked). Exit code: 0, or that of the first failure: 2 settings, 3 database, "
+        "4 schema, 5 token, 6 Bot API unreachable, 7 outbox stuck.",
+        **with_examples("tcag check", "tcag check || echo the bot needs attention"),
+    )
     check.set_defaults(func=cmd_check)
 
-    db = commands.add_parser("db", help="database schema")
-    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    upgrade = db_commands.add_parser("upgrade", help="apply migrations to DATABASE_URL")
-    upgrade.set_defaults(func=cmd_db_upgrade)
+    database_parsers(commands, cmd_db_upgrade)  # db upgrade
 
-    admin = commands.add_parser("admin", help="admins")
+    admin = commands.add_parser(
+        "admin", help="admins", **with_examples("tcag admin add 123456789 --name 'Alex Admin'")
+    )
     admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
-    add = admin_commands.add_parser("add", help="make a Telegram user an active admin")
+    add = admin_commands.add_parser(
+        "add",
+        help="make a Telegram user an active admin",
+        **with_examples(
+            "tcag admin add 123456789",
+            "tcag admin add 123456789 --name 'Alex Admin' --role coordinator",
+        ),
+    )
     add.add_argument("telegram_id", type=int, help="their numeric Telegram user id")
     add.add_argument("--name", help="display name until they first message the bot")
     add.add_argument("--role", default="coordinator", help="their role (default coordinator)")
     add.set_defaults(func=cmd_admin_add)
 
-    person = commands.add_parser("person", help="outreach person records")
+    person = commands.add_parser(
+        "person", help="outreach person records", **with_examples("tcag person erase 42")
+    )
     person_commands = person.add_subparsers(dest="person_command", required=True, metavar="ACTION")
     erase = person_commands.add_parser(
-        "erase", help="erase a person and their contacts' free text (counts stay)"
+        "erase",
+        help="erase a person and their contacts' free text (counts stay)",
+        **with_examples("tcag person erase 42", "tcag person erase 42 --yes"),
     )
     erase.add_argument("person_id", type=int, help="the person's record number")
     erase.add_argument("--yes", action="store_true", help="do not ask to confirm")

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.cli.usage import with_examples
 from bot.config import Settings
 from bot.domain.retention import PurgeCounts, RetentionPolicy, purge_table
 
@@ -43,7 +44,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 def add_parser(commands: Any, func: Callable[[argparse.Namespace], int]) -> None:
     purge_command = commands.add_parser(
-        "purge", help="clear or delete data past its retention period now (counts stay)"
+        "purge",
+        help="clear or delete data past its retention period now (counts stay)",
+        **with_examples("tcag purge --dry-run", "tcag purge"),
     )
     purge_command.add_argument(
         "--dry-run", action="store_true", help="only say how many rows of each kind would go"

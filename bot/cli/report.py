@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.cli.usage import with_examples
 from bot.config import Settings
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.periods import PeriodError, parse_reportable_quarter
@@ -17,7 +18,12 @@ from bot.texts import period_problem
 
 def add_parsers(commands: Any, func: Callable[[argparse.Namespace], int]) -> None:
     report = commands.add_parser(
-        "report", help="the quarterly partnership report as a PDF (counts and charts)"
+        "report",
+        help="the quarterly partnership report as a PDF (counts and charts)",
+        **with_examples(
+            "tcag report --quarter 2026Q3",
+            "tcag report --quarter 2026-Q3 --out reports/",
+        ),
     )
     report.add_argument(
         "--quarter",

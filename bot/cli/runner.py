@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application
-from bot.cli.health import schedule_health_log
+from bot.cli.health import EXIT_BOT_API, schedule_health_log
 from bot.cli.webhook import WebhookServer
 from bot.config import Settings
 from bot.context import OpsApplication
@@ -22,7 +22,6 @@ from storage.store import Store
 
 log = logging.getLogger(__name__)
 
-EXIT_BOT_API = 6
 EXIT_LISTEN = 8
 
 
@@ -38,7 +37,7 @@ def _unreachable(settings: Settings, error: Exception) -> StartupError:
     # The URL may carry a password: never print it.
     where = make_url(settings.database_url).render_as_string(hide_password=True)
     reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-    return StartupError(f"Database unreachable ({where}): {reason}", 3)
+    return StartupError(f"Database unreachable ({where}): {reason}; check DATABASE_URL", 3)
 
 
 def open_store(settings: Settings) -> Store:
@@ -60,10 +59,14 @@ async def check_connection(settings: Settings, store: Store) -> None:
 async def prepare_database(settings: Settings, store: Store) -> None:
     """SQLite upgrades itself; PostgreSQL must be migrated on purpose (`tcag db upgrade`)."""
     await check_connection(settings, store)
+    current = await store.schema_is_current()  # without alembic, which only migrating loads
     if settings.is_sqlite:
-        await store.upgrade()
+        if current:
+            await store.categories.seed_defaults()  # all that upgrade() would do
+        else:
+            await store.upgrade()
         return
-    if not await store.schema_is_current():
+    if not current:
         raise StartupError(
             "The PostgreSQL schema is out of date. Run `tcag db upgrade` first, then start again.",
             4,
@@ -114,8 +117,9 @@ async def _initialize(application: OpsApplication, settings: Settings) -> None:
             "Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather.", 5
         ) from None
     except NetworkError as error:
+        hint = "check TELEGRAM_API_BASE_URL" if settings.api_base_url else "is this machine online?"
         raise StartupError(
-            f"Cannot reach the Bot API at {settings.base_url}: {error}", EXIT_BOT_API
+            f"Cannot reach the Bot API at {settings.base_url}: {error}; {hint}", EXIT_BOT_API
         ) from None
 
 

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from bot.cli.usage import with_examples
 from bot.config import Settings
 from bot.domain.shift_input import shift_from_parts
 
@@ -109,19 +110,36 @@ def add_parsers(
     func: Callable[[argparse.Namespace], int],
 ) -> None:
     """The `shifts` sub-commands, all calling `func` (cli.cmd_shifts)."""
-    shifts = commands.add_parser("shifts", help="shift patterns: add, list, remove")
+    shifts = commands.add_parser(
+        "shifts",
+        help="shift patterns: add, list, remove",
+        **with_examples(
+            'tcag shifts add "Friday late" --days fri,sat --start 20:00 --end 03:00',
+            "tcag shifts list",
+        ),
+    )
     actions = shifts.add_subparsers(dest="shifts_command", required=True, metavar="ACTION")
     add = actions.add_parser(
         "add",
         help="add a shift pattern (times in TCAG_TIMEZONE; an end before the start is next day)",
+        **with_examples(
+            'tcag shifts add "Friday late" --days fri,sat --start 20:00 --end 03:00',
+            'tcag shifts add "Day patrol" --days mon-fri --start 09:00 --end 17:00',
+        ),
     )
     add.add_argument("name", help='its name, e.g. "Friday late"')
     add.add_argument("--days", required=True, help="e.g. fri,sat or mon-fri or daily")
     add.add_argument("--start", required=True, help="start time, 24-hour HH:MM, e.g. 20:00")
     add.add_argument("--end", required=True, help="end time, e.g. 03:00")
     add.set_defaults(func=func)
-    listing = actions.add_parser("list", help="list the shift patterns in use")
+    listing = actions.add_parser(
+        "list", help="list the shift patterns in use", **with_examples("tcag shifts list")
+    )
     listing.set_defaults(func=func)
-    remove = actions.add_parser("remove", help="stop using a shift pattern")
+    remove = actions.add_parser(
+        "remove",
+        help="stop using a shift pattern",
+        **with_examples('tcag shifts remove "friday late"'),
+    )
     remove.add_argument("name", help="its name (any letter case)")
     remove.set_defaults(func=func)

@@ -143,6 +143,19 @@ FLAG_LABELS: dict[Flag, str] = {
 }
 
 
+class PersonField(StrEnum):
+    """What an edit may change, one at a time (the audit row names the field, not the value)."""
+
+    ALIAS = "alias"
+    APPEARANCE = "appearance"
+    AGE_BAND = "age_band"
+    GENDER = "gender"
+    USUAL_SITES = "usual_sites"
+    FLAGS = "flags"
+    CONSENT = "consent"
+    LEGAL_NAME = "legal_name"
+
+
 class ReferralStatus(StrEnum):
     OPEN = "open"
     TAKEN = "taken"  # an outreach worker is on it; still open for the queue and counts

@@ -12,7 +12,12 @@ from __future__ import annotations
 import re
 from enum import IntEnum
 
-from bot.domain.callbacks import INCIDENT, QUICK, REPORT, parse
+from bot.domain.callbacks.reports import (
+    ALERT_BUTTONS,
+    QuickConfirm,
+    ReportConfirm,
+    draft_press,
+)
 
 # Words that make a message urgent before it is read as a report. The quick-report reader
 # has its own, fuller list for the proposal; this one only decides what is handled first.
@@ -22,7 +27,6 @@ URGENT_WORDS = re.compile(
     r"fitting|jump\w*|fight\w*|assault\w*|attack\w*|kicking off|sos|999)\b",
     re.IGNORECASE,
 )
-CONFIRM_ACTIONS = frozenset({"ok"})  # rep:ok:<draft>, qr:ok:<draft>
 
 
 class UpdatePriority(IntEnum):
@@ -31,12 +35,9 @@ class UpdatePriority(IntEnum):
 
 
 def button_priority(data: str | None) -> UpdatePriority:
-    parsed = parse(data)
-    if parsed is None:
-        return UpdatePriority.ORDINARY
-    if parsed.prefix == INCIDENT:
+    if ALERT_BUTTONS.unpack(data) is not None:
         return UpdatePriority.URGENT
-    if parsed.prefix in (REPORT, QUICK) and parsed.action in CONFIRM_ACTIONS:
+    if isinstance(draft_press(data), ReportConfirm | QuickConfirm):
         return UpdatePriority.URGENT
     return UpdatePriority.ORDINARY
 

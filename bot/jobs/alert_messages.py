@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot import keyboards, texts
+from bot import texts
 from bot.config import Settings
 from bot.domain.escalation import EscalationLadder, nearest_members
 from bot.domain.incidents import AckKind, ReportStatus, reference
+from bot.keyboards import alerts as alert_keyboards
+from bot.texts import alerts as alert_texts
 from storage.alerts import may_acknowledge
 from storage.models import Member
 from storage.reports import ReportView
@@ -57,7 +59,7 @@ def alert_message(
     report = view.report
     report_id = report.id or 0
     reporter = view.reporter
-    facts = texts.alert_facts(
+    facts = alert_texts.alert_facts(
         reference=reference(report_id),
         category=view.category.name,
         place=view.place,
@@ -70,15 +72,15 @@ def alert_message(
     acknowledged = report.acknowledged_at is not None
     if acknowledged:
         name, at = acknowledged_by(view, tz)
-        heading = texts.alert_heading_acknowledged(
+        heading = alert_texts.alert_heading_acknowledged(
             name, at, legacy_attending=report.ack_kind is AckKind.ATTENDING
         )
     elif step > 0 and (escalation := ladder.step(step)) is not None:
-        heading = texts.alert_heading_escalated(escalation.minutes)
+        heading = alert_texts.alert_heading_escalated(escalation.minutes)
     else:
-        heading = texts.ALERT_HEADING_URGENT
+        heading = alert_texts.ALERT_HEADING_URGENT
     closed = report.status is ReportStatus.CLOSED
-    text = texts.alert_copy_text(
+    text = alert_texts.alert_copy_text(
         heading,
         facts,
         attending=[m.name for m in view.attending],
@@ -99,11 +101,11 @@ def _buttons(
     member = recipient.member if recipient is not None else None
     if recipient is None or recipient.is_group or member is None:
         # Shared by everyone in the group: each press is checked against who pressed it.
-        return keyboards.alert_keyboard(
+        return alert_keyboards.alert_keyboard(
             report_id, acknowledge=open_to_ack, attend=True, not_attending=bool(attending_ids)
         )
     attends = member.id in attending_ids
-    return keyboards.alert_keyboard(
+    return alert_keyboards.alert_keyboard(
         report_id,
         acknowledge=open_to_ack and may_acknowledge(member),
         attend=not attends,

@@ -75,6 +75,7 @@ from bot.domain.outbox_types import (
 from bot.domain.send_budget import Level, SendRates
 from bot.jobs.alert_messages import Recipient, alert_message, ladder_of
 from bot.jobs.send_budget import SendBudget, retry_seconds
+from bot.texts import alerts as alert_texts
 from bot.texts.split import CAPTION_LIMIT, split_message, units
 from storage.alerts import AlertState
 from storage.models import Member, OutboxMessage
@@ -456,8 +457,8 @@ class OutboxSender:
                 chat_id,
                 latitude=point[0],
                 longitude=point[1],
-                title=texts.pin_title(view.place),
-                address=texts.pin_address(reference(view.report.id or 0)),
+                title=alert_texts.pin_title(view.place),
+                address=alert_texts.pin_address(reference(view.report.id or 0)),
             ),
             Level.URGENT,
         )

@@ -1,23 +1,17 @@
 """PNG charts for digests and summaries: stacked bars, drawn with matplotlib off-screen.
 
-The Agg backend is chosen before anything else touches matplotlib, and figures are built
-with the object API (no pyplot state), so drawing is safe in a worker thread and never
-opens a window. Output is deterministic: the same figures give the same bytes (no
-timestamp or version metadata in the file).
+matplotlib (with numpy and Pillow, some 50 MiB) is imported when the first chart is drawn,
+not when the bot starts: a bot that has drawn nothing stays small. The Agg backend is
+chosen before anything else touches matplotlib, and figures are built with the object API
+(no pyplot state), so drawing is safe in a worker thread and never opens a window. Output
+is deterministic: the same figures give the same bytes (no timestamp or version metadata
+in the file).
 """
 
 from __future__ import annotations
 
 import io
 import threading
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from bot import texts
 from bot.domain.figures import (
@@ -64,7 +58,19 @@ def stacked_bars(chart: ChartData) -> bytes:
         return _draw(chart)
 
 
+def use_agg() -> None:
+    """Import matplotlib with the off-screen Agg backend (before anything else picks one)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
 def _draw(chart: ChartData) -> bytes:
+    use_agg()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(figure)
     # A fixed layout, the right quarter for the legend: tight_layout would draw twice.

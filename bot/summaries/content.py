@@ -91,14 +91,7 @@ def daily_chart(
     series, keys = _series(per_category, categories)
     return ChartData(
         title=title,
-        labels=tuple(
-            texts.chart_day_label(
-                day.strftime("%d/%m") if len(days) > 10 else day.strftime("%d"),
-                day.strftime("%a"),
-                many=len(days) > 10,
-            )
-            for day in days
-        ),
+        labels=tuple(texts.chart_day_label(day, many=len(days) > 10) for day in days),
         x_label=texts.CHART_DAY_AXIS,
         series=series,
         colour_keys=keys,
@@ -116,7 +109,7 @@ def weeks_chart(weeks: Sequence[tuple[date, Sequence[CategoryCount]]], *, title:
     series, keys = _series(per_category, categories)
     return ChartData(
         title=title,
-        labels=tuple(texts.chart_week_label(monday.strftime("%d %b")) for monday, _ in weeks),
+        labels=tuple(texts.chart_week_label(monday) for monday, _ in weeks),
         x_label=texts.CHART_WEEK_AXIS,
         series=series,
         colour_keys=keys,

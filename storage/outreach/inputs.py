@@ -6,7 +6,6 @@ Input is validated through these non-table models before a row is built from it.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
@@ -22,6 +21,7 @@ from bot.domain.outreach import (
     AgeBand,
     Flag,
     Need,
+    PersonField,
     SleepingSite,
     clean_alias,
 )
@@ -94,19 +94,6 @@ class SightingIn(SQLModel):
     @classmethod
     def _text(cls, value: str | None) -> str | None:
         return strip_text(value)
-
-
-class PersonField(StrEnum):
-    """What an edit may change, one at a time (the audit row names the field, not the value)."""
-
-    ALIAS = "alias"
-    APPEARANCE = "appearance"
-    AGE_BAND = "age_band"
-    GENDER = "gender"
-    USUAL_SITES = "usual_sites"
-    FLAGS = "flags"
-    CONSENT = "consent"
-    LEGAL_NAME = "legal_name"
 
 
 TEXT_LIMITS: dict[PersonField, int] = {

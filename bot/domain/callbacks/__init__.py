@@ -1,0 +1,124 @@
+"""Callback data: short prefixed strings carrying ids, built and read only through here.
+
+Format `prefix:action[:arg…]`, always under Telegram's 64-byte limit (bot.domain.callbacks
+.wire). Each prefix is one button family with one permission (`prefixes`); the access gate
+reads PREFIX_PERMISSIONS before any feature sees a press. Each family's buttons are typed
+codecs, one module per group of families:
+
+- members: access requests (acc), member management (mem), invites (inv), the menu (menu);
+- reports: the guided report (rep), quick reports (qr), urgent alerts (inc);
+- catalog: categories (cat) and hotspots (hot);
+- street_outreach: contacts (out), people (per), referrals (ref), "Rough sleeper seen" (rs),
+  erasure (era);
+- admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta).
+
+Handlers read a press with its family (`PERSON_BUTTONS.unpack(query.data)`) and match on
+the typed value; keyboards build with the codecs (`PersonPress(...).pack()`).
+"""
+
+from __future__ import annotations
+
+from bot.domain.callbacks.prefixes import (
+    ACCESS,
+    AUDIT,
+    CATEGORIES,
+    DUTY,
+    ERASE,
+    HOTSPOTS,
+    INCIDENT,
+    INVITE,
+    MEMBERS,
+    MENU,
+    OUTREACH,
+    PERSON,
+    PREFIX_PERMISSIONS,
+    QUICK,
+    REFERRAL,
+    REPORT,
+    ROUGH_SLEEPER,
+    SHIFTS,
+    STATS,
+)
+from bot.domain.callbacks.shorthand import (
+    audit_action,
+    audit_page,
+    categories_page,
+    duty_location,
+    erase,
+    hotspots_page,
+    incident_ack,
+    members_page,
+    menu,
+    new_invite,
+    outreach,
+    person,
+    quick_button,
+    referral,
+    reject,
+    report_button,
+    rough_sleeper,
+    shifts_list,
+    stats_period,
+)
+from bot.domain.callbacks.wire import MAX_BYTES, MAX_INT_ARG, Callback, build, small_int, split
+
+
+def parse(data: str | None) -> Callback | None:
+    """The parts of any of our buttons; None for anything that is not ours."""
+    return split(data, PREFIX_PERMISSIONS)
+
+
+def pattern(prefix: str) -> str:
+    """A handler pattern for every button of one family."""
+    if prefix not in PREFIX_PERMISSIONS:
+        raise KeyError(f"callback prefix {prefix!r} has no entry in bot.domain.callbacks")
+    return f"^{prefix}:"
+
+
+__all__ = [
+    "ACCESS",
+    "AUDIT",
+    "CATEGORIES",
+    "DUTY",
+    "ERASE",
+    "HOTSPOTS",
+    "INCIDENT",
+    "INVITE",
+    "MAX_BYTES",
+    "MAX_INT_ARG",
+    "MEMBERS",
+    "MENU",
+    "OUTREACH",
+    "PERSON",
+    "PREFIX_PERMISSIONS",
+    "QUICK",
+    "REFERRAL",
+    "REPORT",
+    "ROUGH_SLEEPER",
+    "SHIFTS",
+    "STATS",
+    "Callback",
+    "audit_action",
+    "audit_page",
+    "build",
+    "categories_page",
+    "duty_location",
+    "erase",
+    "hotspots_page",
+    "incident_ack",
+    "members_page",
+    "menu",
+    "new_invite",
+    "outreach",
+    "parse",
+    "pattern",
+    "person",
+    "quick_button",
+    "referral",
+    "reject",
+    "report_button",
+    "rough_sleeper",
+    "shifts_list",
+    "small_int",
+    "stats_period",
+]

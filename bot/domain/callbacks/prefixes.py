@@ -1,0 +1,48 @@
+"""Every button family's prefix, and the one permission each needs.
+
+The access gate reads PREFIX_PERMISSIONS before any feature sees a press.
+"""
+
+from __future__ import annotations
+
+from bot.domain.roles import Permission
+
+ACCESS = "acc"  # an access request: approve as a role, or reject
+MEMBERS = "mem"  # member management
+INVITE = "inv"  # choose the role of a new invite
+MENU = "menu"  # main menu buttons
+REPORT = "rep"  # the guided /report flow
+QUICK = "qr"  # a quick report's proposal: confirm or change
+INCIDENT = "inc"  # an urgent alert: acknowledge / attending
+CATEGORIES = "cat"  # admins: report categories
+HOTSPOTS = "hot"  # admins: hotspots
+OUTREACH = "out"  # outreach: the /contact flow
+PERSON = "per"  # outreach: a person's record, edits and merges
+REFERRAL = "ref"  # outreach: the referral queue
+ROUGH_SLEEPER = "rs"  # any member: "Rough sleeper seen"
+ERASE = "era"  # admins: erase a person on request
+SHIFTS = "shf"  # admins: shift patterns
+DUTY = "dut"  # any member: their duty (add a location)
+AUDIT = "aud"  # admins: pages of the audit log
+STATS = "sta"  # coordinators: /stats period buttons
+
+PREFIX_PERMISSIONS: dict[str, Permission] = {
+    ACCESS: Permission.ADMIN,
+    MEMBERS: Permission.ADMIN,
+    INVITE: Permission.INVITE,
+    MENU: Permission.MEMBER,
+    REPORT: Permission.MEMBER,
+    QUICK: Permission.MEMBER,
+    INCIDENT: Permission.MEMBER,
+    CATEGORIES: Permission.ADMIN,
+    HOTSPOTS: Permission.ADMIN,
+    OUTREACH: Permission.OUTREACH,
+    PERSON: Permission.OUTREACH,
+    REFERRAL: Permission.OUTREACH,
+    ROUGH_SLEEPER: Permission.MEMBER,
+    ERASE: Permission.ADMIN,
+    SHIFTS: Permission.ADMIN,
+    DUTY: Permission.MEMBER,
+    AUDIT: Permission.ADMIN,
+    STATS: Permission.COORDINATE,
+}

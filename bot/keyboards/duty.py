@@ -1,0 +1,36 @@
+"""Going on duty: the offer to add a location, and the phone's own location button."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+from bot.domain.callbacks.admin import (
+    DutyLocation,
+)
+from bot.texts.duty import DUTY_NO_LOCATION, DUTY_SEND_LOCATION
+
+
+def duty_started(session_id: int) -> InlineKeyboardMarkup:
+    from bot.texts import DUTY_LOCATION_BUTTON
+
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    DUTY_LOCATION_BUTTON, callback_data=DutyLocation(session_id).pack()
+                )
+            ]
+        ]
+    )
+
+
+def duty_location() -> ReplyKeyboardMarkup:
+    """The phone's own location button, and a way out."""
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(DUTY_SEND_LOCATION, request_location=True)],
+            [KeyboardButton(DUTY_NO_LOCATION)],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )

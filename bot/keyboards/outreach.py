@@ -1,0 +1,146 @@
+"""Logging an outreach contact (/contact): one button family, one draft."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.callbacks.street_outreach import (
+    ConsentAnswer,
+    ContactAction,
+    ContactAge,
+    ContactConsent,
+    ContactHotspot,
+    ContactPerson,
+    ContactPress,
+    ContactSite,
+    ContactTick,
+)
+from bot.domain.callbacks.wire import Button
+from bot.domain.outreach import (
+    SLEEPING_SITE_LABELS,
+    AgeBand,
+    PersonFacts,
+)
+from bot.keyboards.common import HotspotLike, pairs, ticked
+from bot.texts.outreach import person_button
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+def _out(label: str, button: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=button.pack())
+
+
+def _out_cancel(draft_id: str) -> list[InlineKeyboardButton]:
+    return [_out("✖️ Cancel", ContactPress(draft_id, ContactAction.CANCEL))]
+
+
+def contact_cancel(draft_id: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([_out_cancel(draft_id)])
+
+
+def contact_choose(draft_id: str, people: Sequence[PersonFacts] = ()) -> InlineKeyboardMarkup:
+    rows = [
+        [_out(person_button(i, p), ContactPerson(draft_id, ContactAction.PICK, p.id))]
+        for i, p in enumerate(people, start=1)
+    ]
+    rows.append(
+        [
+            _out("➕ New person", ContactPress(draft_id, ContactAction.NEW_PERSON)),
+            _out("👤 Anonymous", ContactPress(draft_id, ContactAction.ANONYMOUS)),
+        ]
+    )
+    rows.append(_out_cancel(draft_id))
+    return InlineKeyboardMarkup(rows)
+
+
+def contact_same_person(draft_id: str, people: Sequence[PersonFacts]) -> InlineKeyboardMarkup:
+    rows = [
+        [_out(f"✅ Yes: {person_button(i, p)}", ContactPerson(draft_id, ContactAction.SAME, p.id))]
+        for i, p in enumerate(people, start=1)
+    ]
+    rows.append([_out("➕ No, a new person", ContactPress(draft_id, ContactAction.NOT_SAME))])
+    rows.append(_out_cancel(draft_id))
+    return InlineKeyboardMarkup(rows)
+
+
+def contact_age(draft_id: str) -> InlineKeyboardMarkup:
+    buttons = [_out(band.label.capitalize(), ContactAge(draft_id, band)) for band in AgeBand]
+    return InlineKeyboardMarkup([*pairs(buttons), _out_cancel(draft_id)])
+
+
+def contact_skip(draft_id: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_out("Skip ▶", ContactPress(draft_id, ContactAction.SKIP)), *_out_cancel(draft_id)]]
+    )
+
+
+def contact_places(
+    draft_id: str, hotspots: Sequence[HotspotLike], *, referral_place: bool
+) -> InlineKeyboardMarkup:
+    buttons = [_out(f"📍 {h.name}", ContactHotspot(draft_id, h.id or 0)) for h in hotspots]
+    rows = pairs(buttons)
+    if referral_place:
+        rows.insert(
+            0,
+            [
+                _out(
+                    "📍 Where the referral was",
+                    ContactPress(draft_id, ContactAction.REFERRAL_PLACE),
+                )
+            ],
+        )
+    rows.append(_out_cancel(draft_id))
+    return InlineKeyboardMarkup(rows)
+
+
+def contact_sites(draft_id: str) -> InlineKeyboardMarkup:
+    buttons = [
+        _out(label, ContactSite(draft_id, site)) for site, label in SLEEPING_SITE_LABELS.items()
+    ]
+    return InlineKeyboardMarkup([*pairs(buttons), _out_cancel(draft_id)])
+
+
+def contact_multi(
+    draft_id: str,
+    labels: Mapping[_Choice, str],
+    chosen: Sequence[_Choice],
+    *,
+    toggle: ContactAction,
+    done: ContactAction,
+) -> InlineKeyboardMarkup:
+    """A multi-select: each press toggles a ✓; Done moves on."""
+    buttons = [
+        _out(ticked(label, value in chosen), ContactTick(draft_id, toggle, value.value))
+        for value, label in labels.items()
+    ]
+    return InlineKeyboardMarkup(
+        [
+            *pairs(buttons),
+            [_out("Done ▶", ContactPress(draft_id, done))],
+            _out_cancel(draft_id),
+        ]
+    )
+
+
+def contact_consent(draft_id: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _out("Yes", ContactConsent(draft_id, ConsentAnswer.YES)),
+                _out("No", ContactConsent(draft_id, ConsentAnswer.NO)),
+            ],
+            [_out("Not asked / no change", ContactConsent(draft_id, ConsentAnswer.NOT_ASKED))],
+            _out_cancel(draft_id),
+        ]
+    )
+
+
+def contact_confirm(draft_id: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_out("✅ Save", ContactPress(draft_id, ContactAction.SAVE)), *_out_cancel(draft_id)]]
+    )

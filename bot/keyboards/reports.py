@@ -1,0 +1,144 @@
+"""Filing a report: the guided /report flow and the quick report's proposal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+from bot.domain.callbacks.reports import (
+    PEOPLE_SKIP,
+    QuickAction,
+    QuickCancel,
+    QuickChange,
+    QuickConfirm,
+    ReportBackToSummary,
+    ReportCancel,
+    ReportCategory,
+    ReportConfirm,
+    ReportContinue,
+    ReportEdit,
+    ReportEditField,
+    ReportHotspot,
+    ReportPeople,
+    ReportUrgent,
+)
+from bot.domain.callbacks.wire import Button
+from bot.domain.report_draft import DraftField
+from bot.keyboards.common import CategoryLike, HotspotLike, pairs
+
+SHARE_LOCATION = "📍 Share location"
+TYPE_A_PLACE = "⌨️ Type a place"
+URGENT = "Urgent ⚠️"
+NOT_URGENT = "Not urgent"
+
+
+def _cancel_row(draft_id: str) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton("✖️ Cancel", callback_data=ReportCancel(draft_id).pack())]
+
+
+def report_categories(draft_id: str, categories: Sequence[CategoryLike]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(c.name, callback_data=ReportCategory(draft_id, c.id or 0).pack())
+        for c in categories
+    ]
+    return InlineKeyboardMarkup([*pairs(buttons), _cancel_row(draft_id)])
+
+
+def report_location() -> ReplyKeyboardMarkup:
+    """The phone's own location button, and a way to type the place instead."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(SHARE_LOCATION, request_location=True)], [KeyboardButton(TYPE_A_PLACE)]],
+        resize_keyboard=True,
+        input_field_placeholder="Type the place",
+    )
+
+
+def report_hotspots(draft_id: str, hotspots: Sequence[HotspotLike]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            f"📍 {h.name}", callback_data=ReportHotspot(draft_id, h.id or 0).pack()
+        )
+        for h in hotspots
+    ]
+    return InlineKeyboardMarkup([*pairs(buttons), _cancel_row(draft_id)])
+
+
+def _report(label: str, button: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=button.pack())
+
+
+def report_continue(draft_id: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_report("➡️ Continue", ReportContinue(draft_id))], _cancel_row(draft_id)]
+    )
+
+
+def report_people(draft_id: str, bands: tuple[str, ...]) -> InlineKeyboardMarkup:
+    counts = [
+        InlineKeyboardButton(band, callback_data=ReportPeople(draft_id, band).pack())
+        for band in bands
+    ]
+    skip = InlineKeyboardButton("Skip", callback_data=ReportPeople(draft_id, PEOPLE_SKIP).pack())
+    return InlineKeyboardMarkup([counts, [skip], _cancel_row(draft_id)])
+
+
+def report_urgent(draft_id: str, *, preset: bool) -> InlineKeyboardMarkup:
+    """The category's default (or the member's earlier answer) is ticked."""
+
+    def button(label: str, urgent: bool) -> InlineKeyboardButton:
+        tick = "✓ " if urgent is preset else ""
+        return InlineKeyboardButton(
+            tick + label, callback_data=ReportUrgent(draft_id, urgent).pack()
+        )
+
+    return InlineKeyboardMarkup(
+        [[button(URGENT, True), button(NOT_URGENT, False)], _cancel_row(draft_id)]
+    )
+
+
+def report_summary(draft_id: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _report("✅ Confirm", ReportConfirm(draft_id)),
+                _report("✏️ Edit", ReportEdit(draft_id)),
+            ],
+            _cancel_row(draft_id),
+        ]
+    )
+
+
+REPORT_EDIT_LABELS = (
+    ("category", "📂 Category"),
+    ("place", "📍 Place"),
+    ("what", "📝 What happened"),
+    ("people", "👥 People"),
+    ("urgent", "⚠️ Urgent?"),
+)
+
+
+def report_edit_fields(draft_id: str) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            label, callback_data=ReportEditField(draft_id, DraftField(field)).pack()
+        )
+        for field, label in REPORT_EDIT_LABELS
+    ]
+    back = InlineKeyboardButton("◀ Back", callback_data=ReportBackToSummary(draft_id).pack())
+    return InlineKeyboardMarkup([*pairs(buttons), [back]])
+
+
+def quick_proposal(draft_id: str) -> InlineKeyboardMarkup:
+    change_category = QuickChange(draft_id, QuickAction.CHANGE_CATEGORY)
+    change_place = QuickChange(draft_id, QuickAction.CHANGE_PLACE)
+    return InlineKeyboardMarkup(
+        [
+            [_report("✅ Confirm", QuickConfirm(draft_id))],
+            [
+                _report("📂 Change category", change_category),
+                _report("📍 Change place", change_place),
+            ],
+            [_report("✖️ Cancel", QuickCancel(draft_id))],
+        ]
+    )

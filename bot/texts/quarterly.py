@@ -1,0 +1,179 @@
+"""The quarterly partnership report's wording: title, headings, tables, charts (the PDF).
+
+Plain text, not HTML: bot.summaries.quarterly escapes it into reportlab's paragraphs, and
+matplotlib draws the chart words as they are. Counts, categories and places only.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from bot.domain.outreach import ReferralOutcome
+
+PDF_TITLE = "Quarterly partnership report"
+PDF_AUTHOR = "Town centre action group"
+PDF_HEADLINE_HEADING = "Headline figures"
+PDF_MONTHS_HEADING = "Trends by month"
+PDF_CATEGORIES_HEADING = "Reports by category"
+PDF_HOTSPOTS_HEADING = "Top hotspots"
+PDF_ACK_HEADING = "Time to acknowledge urgent alerts"
+PDF_OUTREACH_HEADING = "Outreach"
+PDF_HEADINGS = (
+    PDF_HEADLINE_HEADING,
+    PDF_MONTHS_HEADING,
+    PDF_CATEGORIES_HEADING,
+    PDF_HOTSPOTS_HEADING,
+    PDF_ACK_HEADING,
+    PDF_OUTREACH_HEADING,
+)
+PDF_MONTH_FORMAT = "%B %Y"  # July 2026
+PDF_MONTH_SHORT_FORMAT = "%b"  # Jul
+PDF_NOT_OVER = "This quarter is not over yet: figures run to the time shown above."
+PDF_NONE = "–"  # a figure that can't be worked out (no acknowledgements, nothing to share)
+
+
+def pdf_title(quarter_title: str) -> str:
+    return f"{PDF_TITLE}: {quarter_title}"
+
+
+def pdf_period(first: date, last: date, timezone: str) -> str:
+    return f"{PDF_AUTHOR}. Period: {first:%d %B %Y} to {last:%d %B %Y} ({timezone})."
+
+
+def pdf_generated(local: datetime) -> str:
+    return f"Generated {local:%d %B %Y %H:%M}."
+
+
+def pdf_page(number: int) -> str:
+    return f"Page {number}"
+
+
+# ---- figures in words --------------------------------------------------------------------
+def pdf_minutes(value: float | None) -> str:
+    if value is None:
+        return PDF_NONE
+    return f"{value:.0f} min" if value >= 10 else f"{value:.1f} min"
+
+
+def pdf_percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else PDF_NONE
+
+
+def pdf_change(now: int, before: int) -> str:
+    if before == 0:
+        return "no reports the quarter before" if now else "none either quarter"
+    change = 100 * (now - before) / before
+    if abs(change) < 0.5:
+        return f"the same as the quarter before ({before})"
+    direction = "up" if change > 0 else "down"
+    return f"{direction} {abs(change):.0f}% on the quarter before ({before})"
+
+
+def pdf_ack_bucket(lower: float, upper: float) -> str:
+    """A band of minutes to acknowledge: 'under 2 min', '2–5 min', 'over 30 min'."""
+    if lower == 0:
+        return f"under {upper:g} min"
+    if upper == math.inf:
+        return f"over {lower:g} min"
+    return f"{lower:g}–{upper:g} min"
+
+
+def pdf_headline_rows(
+    *,
+    reports: int,
+    previous_reports: int,
+    urgent: int,
+    urgent_alerts: int,
+    acknowledged: int,
+    median_minutes: float | None,
+    target_minutes: int,
+    within_target: int,
+    contacts: int,
+    anonymous_contacts: int,
+    people_seen: int,
+    new_people: int,
+    returners: int,
+    referrals_made: int,
+    referrals_closed: int,
+    open_referrals: int,
+    duty_hours: float | None,
+) -> list[tuple[str, str]]:
+    """(measure, this quarter) rows of the headline table."""
+    rows = [
+        ("Reports filed", f"{reports}: {pdf_change(reports, previous_reports)}"),
+        ("Urgent reports", f"{urgent} ({pdf_percent(urgent, reports)} of all)"),
+        (
+            "Urgent alerts acknowledged",
+            f"{acknowledged} of {urgent_alerts}; median {pdf_minutes(median_minutes)}; "
+            f"within {target_minutes} min: {within_target} "
+            f"({pdf_percent(within_target, urgent_alerts)})",
+        ),
+        ("Outreach contacts", f"{contacts} ({anonymous_contacts} anonymous)"),
+        ("People seen by outreach", f"{people_seen}: {new_people} new, {returners} returners"),
+        (
+            "Rough sleeper referrals",
+            f"{referrals_made} made, {referrals_closed} closed, {open_referrals} open at the end",
+        ),
+    ]
+    if duty_hours is not None:
+        rows.append(("Staff hours on duty", f"{duty_hours:.0f}"))
+    return rows
+
+
+# ---- tables ------------------------------------------------------------------------------
+PDF_HEADLINE_COLUMNS = ("Measure", "This quarter")
+PDF_MONTH_COLUMNS = ("Month", "Reports", "Urgent", "Median to acknowledge")
+PDF_QUARTER = "Quarter"
+PDF_CATEGORY = "Category"
+PDF_URGENT = "Urgent"
+PDF_ALL_CATEGORIES = "All categories"
+PDF_NO_REPORTS = "No reports in this quarter"
+PDF_HOTSPOT_COLUMNS = ("Hotspot", "Reports", "Urgent", "Share")
+PDF_NO_HOTSPOT = "No hotspot named"
+PDF_UNNAMED = "?"
+PDF_URGENT_ALERTS = "Urgent alerts"
+PDF_ACKNOWLEDGED = "Acknowledged"
+PDF_MEDIAN_TIME = "Median time"
+PDF_NINETY_PERCENT_WITHIN = "90% within"
+PDF_NEVER_ACKNOWLEDGED = "Never acknowledged"
+PDF_NOT_ACKNOWLEDGED = "not acknowledged"  # the last band of the distribution
+
+
+def pdf_within(minutes: int) -> str:
+    return f"Within {minutes} min"
+
+
+PDF_OUTREACH_NOTE = "Counts only: outreach records about people stay with the outreach team."
+# Outreach measures, by their field in the counts.
+PDF_OUTREACH_MEASURES: dict[str, str] = {
+    "contacts": "Contacts",
+    "anonymous_contacts": "Anonymous contacts",
+    "people_seen": "People seen",
+    "new_people": "New people",
+    "returners": "Returners",
+    "referrals_made": "Referrals made",
+    "referrals_closed": "Referrals closed",
+    "open_referrals": "Referrals open at the end",
+}
+PDF_OUTCOME_COLUMNS = ("Referral outcome", "Referrals")
+PDF_REFERRAL_OUTCOMES = {
+    ReferralOutcome.CONTACTED: "Contacted by outreach",
+    ReferralOutcome.NOT_FOUND: "Not found",
+}
+PDF_STILL_OPEN = "Still open at the end of the quarter"
+PDF_ACTION_COLUMNS = ("Contacts leading to", "Contacts")
+
+# ---- charts ------------------------------------------------------------------------------
+PDF_CHART_NO_REPORTS = "No reports in this period"
+PDF_CHART_NO_HOTSPOT_REPORTS = "No reports at hotspots in this period"
+PDF_CHART_NO_URGENT = "No urgent reports in this period"
+PDF_CHART_NO_OUTREACH = "No outreach work recorded in this period"
+PDF_CHART_REPORTS = "Reports"
+PDF_CHART_ALL_REPORTS = "All reports"
+PDF_CHART_ALL = "All"
+PDF_CHART_OTHER = "Other"  # the categories past the largest few, drawn together
+PDF_CHART_MONTH_TOTALS = "Reports per month"
+PDF_CHART_BY_CATEGORY = "Reports per month by category"
+PDF_CHART_ACKNOWLEDGEMENTS = "Time to first acknowledgement"
+PDF_CHART_OUTREACH = "Outreach per month"

@@ -1,0 +1,173 @@
+"""Filing a report: the guided /report flow, quick reports and the draft's summary."""
+
+from __future__ import annotations
+
+from bot.domain.report_draft import ReportDraft
+from bot.texts.common import IF_LIFE_AT_RISK, esc, shorten
+
+REPORT_CANCELLED = "Report cancelled. Nothing was saved."
+DRAFT_EXPIRED = "That draft has expired or was already sent. Send /report to start again."
+# Callback answers: plain text, at most 200 characters.
+REPORT_OLD_BUTTON = "That button belongs to an earlier step. Please use the latest message."
+REPORT_HOTSPOT_GONE = "That hotspot is no longer in use. Please choose another place."
+REPORT_NOTHING_TO_CONTINUE = "Please type what happened first, or attach a photo."
+REPORT_CATEGORY_GONE = "That category is no longer in use. Please choose another."
+REPORT_USE_BUTTONS = "Please answer with the buttons above, or send /cancel to stop."
+REPORT_TYPE_ANSWER = "Please type your answer (or use the buttons above), or send /cancel to stop."
+REPORT_NO_CATEGORIES = "No report categories are set up yet. Please ask an admin."
+REPORT_START = "📝 <b>New report</b>\nWhat is it about?"
+REPORT_CHOOSE_CATEGORY = "📂 <b>Choose the category:</b>"
+REPORT_PHOTO_START = "📷 Got it: let's make a report of it.\nWhat is it about?"
+REPORT_VOICE_START = "🎙 Got it: let's make a report of it.\nWhat is it about?"
+QUICK_NOTHING_MATCHED = (
+    "I couldn't tell what kind of report that is. Choose a category to report it, or Cancel."
+)
+REPORT_WHERE = (
+    "📍 <b>Where is it?</b>\nShare your location with the button below, or type the place."
+)
+REPORT_PICK_HOTSPOT = "Or choose a hotspot:"
+REPORT_TYPE_PLACE = "Type the place: a street, a shop or a landmark (up to 200 characters)."
+REPORT_PEOPLE = "👥 <b>How many people are involved?</b>\nChoose, or type a number."
+PEOPLE_NOT_A_NUMBER = "Please choose with the buttons or type a number."
+REPORT_EDIT_WHICH = "✏️ What do you want to change?"
+REPORT_TOO_MANY_ATTACHMENTS = (
+    "That's as many photos and voice notes as one report can take (10). "
+    "Type what happened, or press Continue."
+)
+_ATTACHMENT_NAMES = {"photo": ("📷 Photo", "photo"), "voice": ("🎙 Voice note", "voice note")}
+
+
+def report_place(draft: ReportDraft) -> str:
+    """The place as the reporter will recognise it (already escaped)."""
+    if draft.hotspot_name:
+        place = esc(draft.hotspot_name)
+    elif draft.place_text:
+        place = esc(draft.place_text)
+    elif draft.lat is not None and draft.lon is not None:
+        place = f"shared location {draft.lat:.5f}, {draft.lon:.5f}"
+    else:
+        place = "not given"
+    return place + (" (outside the area)" if draft.outside_area else "")
+
+
+def report_at_place(draft: ReportDraft) -> str:
+    return f"📍 Report at <b>{report_place(draft)}</b>.\nWhat is it about?"
+
+
+def category_chosen(name: str) -> str:
+    return f"📂 Category: <b>{esc(name)}</b>"
+
+
+def place_chosen(draft: ReportDraft) -> str:
+    return f"📍 Place: <b>{report_place(draft)}</b>"
+
+
+def report_what(*, has_attachments: bool, editing: bool) -> str:
+    replaces = " It replaces what you wrote before." if editing else ""
+    more = (
+        "\nSend more photos or voice notes, or press Continue."
+        if has_attachments
+        else "\nYou can also send photos or voice notes."
+    )
+    return (
+        "📝 <b>What happened?</b>\nType a short description (up to 4000 characters)."
+        f"{replaces}{more}"
+    )
+
+
+def attached(kind: str, count: int) -> str:
+    label = _ATTACHMENT_NAMES.get(kind, ("📎 File", "file"))[0]
+    return f"{label} attached ({count}). Send more, or type what happened."
+
+
+def description_too_long(length: int) -> str:
+    return (
+        f"That's {length} characters, and a report can take 4000. Please shorten it and send "
+        "it again: nothing else has changed."
+    )
+
+
+def quick_too_long(length: int) -> str:
+    return (
+        f"That message has {length} characters, more than a report can take (4000), so "
+        "nothing was stored. Please send a shorter one, or use /report."
+    )
+
+
+def place_too_long(length: int) -> str:
+    return f"That's {length} characters: please keep the place to 200."
+
+
+def report_urgent(category_name: str | None, preset: bool) -> str:
+    default = "urgent" if preset else "not urgent"
+    of = f" for {esc(category_name)}" if category_name else ""
+    return (
+        "⚠️ <b>Is it urgent?</b>\nUrgent reports alert colleagues on duty and the "
+        f"coordinators at once. Preset{of}: <b>{default}</b>."
+    )
+
+
+def people_chosen(band: str | None) -> str:
+    return f"👥 People involved: <b>{esc(band or 'not given')}</b>"
+
+
+def urgent_chosen(urgent: bool) -> str:
+    return "⚠️ <b>Urgent</b>" if urgent else "Not urgent"
+
+
+def _attachments_line(draft: ReportDraft) -> str:
+    counts = draft.attachment_counts()
+    parts = []
+    for kind, count in counts.items():
+        name = _ATTACHMENT_NAMES.get(kind, ("", "file"))[1]
+        parts.append(f"{count} {name}{'s' if count > 1 else ''}")
+    return ", ".join(parts)
+
+
+def report_summary(draft: ReportDraft) -> str:
+    """What the reporter confirms; kept well under Telegram's 4096 characters."""
+    lines = [
+        "<b>Check your report</b>",
+        f"📂 Category: {esc(draft.category_name or 'not chosen')}",
+        f"📍 Place: {report_place(draft)}",
+        f"📝 What happened: {esc(shorten(draft.description, 1500)) if draft.description else '—'}",
+    ]
+    attachments = _attachments_line(draft)
+    if attachments:
+        lines.append(f"📎 Attached: {attachments}")
+    lines.append(f"👥 People involved: {esc(draft.people_count or 'not given')}")
+    if draft.urgent:
+        lines.append("⚠️ <b>Urgent</b>: the alert goes out when you confirm")
+    else:
+        lines.append("Not urgent")
+    return "\n".join(lines)
+
+
+def quick_proposal(draft: ReportDraft) -> str:
+    place = f" at {report_place(draft)}" if draft.has_place else ""
+    lines = [f"🔎 <b>{esc(draft.category_name or '')}{place}?</b>"]
+    if not draft.has_place:
+        lines.append("I didn't recognise a place: use Change place to add one.")
+    if draft.attachments:
+        lines.append(f"📎 Attached: {_attachments_line(draft)}")
+    if draft.urgent:
+        lines.append(
+            "⚠️ This category is urgent: colleagues on duty and the coordinators are "
+            "alerted when you confirm."
+        )
+    lines.append("Confirm to store it, or change what I got wrong.")
+    return "\n".join(lines)
+
+
+def report_stored(reference: str, at: str, *, urgent: bool) -> str:
+    text = f"✅ Report {esc(reference)} stored at {esc(at)}."
+    if urgent:
+        text += "\nAlert sent to colleagues on duty and the coordinators.\n\n" + IF_LIFE_AT_RISK
+    return text
+
+
+def draft_expired_notice(minutes: int) -> str:
+    return (
+        f"Your draft report expired after {minutes} minutes without an answer, so nothing was "
+        "saved. Send /report to start again."
+    )

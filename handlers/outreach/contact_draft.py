@@ -1,0 +1,197 @@
+"""The contact being logged: asking each step of /contact, and saving it.
+
+Every question goes with its step's buttons; the draft (its step included) is kept in the
+persisted user data before the question is asked, so a restart resumes where it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from pydantic import ValidationError
+from telegram import Update
+
+from bot import keyboards, texts
+from bot.context import BotContext
+from bot.domain.callbacks.street_outreach import ContactAction
+from bot.domain.outreach import (
+    ACTION_LABELS,
+    NEED_LABELS,
+    Action,
+    AgeBand,
+    ContactDraft,
+    Need,
+    SleepingSite,
+    split_slugs,
+)
+from handlers.common import edit_or_reply, query_of, reply
+from handlers.conversation import END, State
+from handlers.outreach.shared import CONTACT_DRAFT, Step, alias_problem, forget, tell_gone
+from storage.outreach import ContactIn, ContactSaved, PersonIn, facts
+
+log = logging.getLogger(__name__)
+
+
+def new_draft(referral_id: int | None = None) -> ContactDraft:
+    return ContactDraft(draft_id=secrets.token_hex(3), referral_id=referral_id)
+
+
+# ---- asking each step ------------------------------------------------------------------------
+async def go(
+    update: Update,
+    context: BotContext,
+    draft: ContactDraft,
+    step: Step,
+    *,
+    new_message: bool = False,
+) -> int:
+    """Move the draft to `step` and show its question (editing the pressed message)."""
+    draft.step = int(step)
+    CONTACT_DRAFT.put(context, draft)
+    text, markup = await prompt(context, draft, step)
+    if new_message:
+        await reply(update, text, markup)
+    else:
+        await edit_or_reply(update, text, markup)
+    return step
+
+
+async def prompt(context: BotContext, draft: ContactDraft, step: Step) -> tuple[str, Any]:
+    d, tz, outreach = draft.draft_id, context.settings.tz, context.store.outreach
+    if step is Step.CHOOSE:
+        return texts.CONTACT_START, keyboards.contact_choose(d)
+    if step is Step.NEW_ALIAS:
+        return texts.CONTACT_ASK_ALIAS, keyboards.contact_cancel(d)
+    if step is Step.AGE:
+        return texts.contact_ask_age(draft.who or ""), keyboards.contact_age(d)
+    if step is Step.LOOKS:
+        return texts.CONTACT_ASK_APPEARANCE, keyboards.contact_skip(d)
+    if step is Step.PLACE:
+        referral = await outreach.referral(draft.referral_id) if draft.referral_id else None
+        hotspots = await context.store.hotspots.most_used()
+        return (
+            texts.contact_where(referral.place if referral else None),
+            keyboards.contact_places(d, hotspots, referral_place=referral is not None),
+        )
+    if step is Step.SITE:
+        return texts.CONTACT_SITE, keyboards.contact_sites(d)
+    if step is Step.NEEDS:
+        chosen = split_slugs("|".join(draft.needs), Need)
+        markup = keyboards.contact_multi(
+            d, NEED_LABELS, chosen, toggle=ContactAction.NEED, done=ContactAction.NEEDS_DONE
+        )
+        return texts.CONTACT_NEEDS, markup
+    if step is Step.ACTIONS:
+        picked = split_slugs("|".join(draft.actions), Action)
+        markup = keyboards.contact_multi(
+            d, ACTION_LABELS, picked, toggle=ContactAction.ACTION, done=ContactAction.ACTIONS_DONE
+        )
+        return texts.CONTACT_ACTIONS, markup
+    if step is Step.CONSENT:
+        known = await outreach.lookup(draft.person_id) if draft.person_id else None
+        person = known.person if known else None
+        consent = person.consent_share if person else None
+        at = person.consent_at if person else None
+        return texts.contact_consent(draft.who or "", consent, at, tz), keyboards.contact_consent(d)
+    if step is Step.NOTES:
+        return texts.CONTACT_NOTES, keyboards.contact_skip(d)
+    return (
+        texts.contact_summary(
+            who=None if draft.anonymous else draft.who,
+            new_person=draft.new_alias is not None,
+            place=draft.place or "",
+            site=SleepingSite(draft.site) if draft.site else None,
+            needs=split_slugs("|".join(draft.needs), Need),
+            actions=split_slugs("|".join(draft.actions), Action),
+            consent=draft.consent,
+            notes=draft.notes,
+            referral_id=draft.referral_id,
+        ),
+        keyboards.contact_confirm(d),
+    )
+
+
+async def search(update: Update, context: BotContext, draft: ContactDraft, query: str) -> int:
+    draft.step = int(Step.CHOOSE)
+    CONTACT_DRAFT.put(context, draft)
+    problem = alias_problem(query)
+    if problem:
+        await reply(update, problem, keyboards.contact_choose(draft.draft_id))
+        return Step.CHOOSE
+    hits = await context.store.outreach.search(query, viewer=context.member)
+    people = [facts(p) for p in hits]
+    text = (
+        texts.contact_hits(query, people, context.settings.tz)
+        if people
+        else texts.contact_no_hits(query)
+    )
+    await reply(update, text, keyboards.contact_choose(draft.draft_id, people))
+    return Step.CHOOSE
+
+
+# ---- saving ----------------------------------------------------------------------------------
+def contact_in(draft: ContactDraft) -> ContactIn:
+    """The contact to store (ValidationError for a draft no button could have made)."""
+    new_person = None
+    if draft.new_alias is not None and draft.person_id is None:
+        new_person = PersonIn(
+            alias=draft.new_alias,
+            appearance=draft.appearance,
+            age_band=AgeBand(draft.age_band or AgeBand.UNKNOWN.value),
+        )
+    return ContactIn(
+        person_id=draft.person_id,
+        new_person=new_person,
+        hotspot_id=draft.hotspot_id,
+        place_text=draft.place_text,
+        lat=draft.lat,
+        lon=draft.lon,
+        sleeping_site=SleepingSite(draft.site) if draft.site else None,
+        needs=split_slugs("|".join(draft.needs), Need),
+        actions=split_slugs("|".join(draft.actions), Action),
+        notes=draft.notes,
+        consent=None if draft.anonymous else draft.consent,
+        referral_id=draft.referral_id,
+    )
+
+
+async def save(update: Update, context: BotContext, draft: ContactDraft) -> State:
+    query = query_of(update)
+    store, tz = context.store, context.settings.tz
+    notice = None
+    if draft.referral_id is not None:
+        view = await store.outreach.referral(draft.referral_id)
+        if view is not None:
+            seen = texts.local_datetime(view.referral.seen_at, tz)
+            notice = texts.referral_notice("contacted", draft.referral_id, seen)
+    try:
+        contact = contact_in(draft)
+    except ValidationError:
+        await query.answer(texts.OUT_OLD_BUTTON, show_alert=True)
+        return None
+    saved = await store.outreach.log_contact(contact, worker=context.member, reporter_notice=notice)
+    await query.answer()
+    forget(context)
+    if not isinstance(saved, ContactSaved):
+        await edit_or_reply(update, texts.OUT_CANCELLED)
+        await tell_gone(update, saved)
+        return END
+    if saved.referral_closed:
+        context.services.outbox_wakeup.set()
+    log.info(
+        "contact %s saved by member %s (person %s, referral %s)",
+        saved.contact.id,
+        context.member.id,
+        saved.person.id if saved.person else None,
+        draft.referral_id,
+    )
+    who = saved.person.alias if saved.person else None
+    await edit_or_reply(
+        update,
+        texts.contact_saved(
+            who, texts.local_time(saved.contact.at, tz), draft.referral_id, saved.referral_closed
+        ),
+    )
+    return END

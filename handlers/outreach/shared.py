@@ -1,0 +1,165 @@
+"""What the outreach handlers share: the conversation's steps, the drafts they keep, and how
+a person record that has gone (erased, merged) or a draft that has expired is told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+
+from telegram import Update
+
+from bot import keyboards, texts
+from bot.context import BotContext
+from bot.domain.outreach import AliasError, ContactDraft, clean_alias, draft_expired
+from handlers.access import command_name
+from handlers.common import edit_or_reply, message_of, reply
+from handlers.conversation import END
+from handlers.drafts import DraftSlot, forget_all
+from storage.models import PersonRecord
+from storage.outreach import Gone, Lookup, facts
+
+
+class Step(IntEnum):
+    """The states of the one outreach conversation (stored: values never change)."""
+
+    # /contact (handlers.outreach.contact)
+    CHOOSE = 1
+    NEW_ALIAS = 2
+    SAME = 3
+    AGE = 4
+    LOOKS = 5
+    PLACE = 6
+    SITE = 7
+    NEEDS = 8
+    ACTIONS = 9
+    CONSENT = 10
+    NOTES = 11
+    CONFIRM = 12
+    # a typed detail of a person (handlers.outreach.person)
+    EDIT_TEXT = 20
+    # the other record of a merge, by alias (handlers.outreach.people)
+    MERGE_SEARCH = 21
+
+
+def _touch(draft: ContactDraft, now: datetime) -> None:
+    draft.touched = now.isoformat()
+
+
+# The contact being logged (a ContactDraft as a dict); left an hour, it is dropped.
+CONTACT_DRAFT = DraftSlot.of_dataclass(
+    "outreach.contact",
+    ContactDraft,
+    expired=lambda draft, context: draft_expired(draft.touched, context.clock.now()),
+    touch=_touch,
+)
+
+
+@dataclass
+class DetailEdit:
+    """A typed detail of a person being changed."""
+
+    person: int
+    field: str
+
+
+PERSON_EDIT = DraftSlot.of_dataclass("outreach.editing", DetailEdit)
+# The record a merge keeps, while the other one's alias is due.
+MERGE_KEEP = DraftSlot.of_type("outreach.merging", int)
+# {"<person id>": [flag slugs]} while a person's flags are being ticked (JSON keys are strings).
+FLAGS = DraftSlot.of_type("outreach.flags", dict)
+
+
+def forget(context: BotContext) -> None:
+    """Drop whatever the conversation was in the middle of."""
+    forget_all(context, CONTACT_DRAFT, PERSON_EDIT, MERGE_KEEP)
+
+
+def typed_text(update: Update) -> str:
+    return (message_of(update).text or "").strip()
+
+
+def alias_problem(text: str) -> str | None:
+    try:
+        clean_alias(text)
+    except AliasError:
+        return texts.OUT_ALIAS_EMPTY if not text.strip() else texts.out_alias_too_long(len(text))
+    return None
+
+
+# ---- a record behind a button or a draft ---------------------------------------------------
+async def found(update: Update, context: BotContext, person_id: int | None) -> PersonRecord | None:
+    """The live record behind a button, or None after telling the worker why it is gone."""
+    lookup = (
+        await context.store.outreach.lookup(person_id) if person_id else Lookup(None, Gone.ERASED)
+    )
+    if lookup.person is not None:
+        return lookup.person
+    await tell_gone(update, lookup)
+    return None
+
+
+async def tell_gone(update: Update, lookup: Lookup) -> None:
+    merged_into = lookup.merged_into.alias if lookup.merged_into is not None else None
+    text = texts.person_gone(merged_into if lookup.gone is Gone.MERGED else None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await reply(update, text)
+
+
+async def show_timeline(
+    update: Update, context: BotContext, person_id: int, notice: str | None = None
+) -> None:
+    view = await context.store.outreach.timeline(person_id, viewer=context.member)
+    if view is None:
+        await tell_gone(update, await context.store.outreach.lookup(person_id))
+        return
+    referrals = [
+        (
+            r.referral.id or 0,
+            r.place,
+            texts.referral_status(
+                r.referral.status.value,
+                r.referral.outcome.value if r.referral.outcome is not None else None,
+            ),
+        )
+        for r in view.referrals
+    ]
+    text = texts.person_timeline(
+        facts(view.person), view.timeline, referrals, context.settings.tz, notice
+    )
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await edit_or_reply(update, text, keyboards.person_actions(person_id))
+
+
+# ---- the conversation's fallbacks and reminders ---------------------------------------------
+async def lost(update: Update, context: BotContext) -> int:
+    """The timeout: the draft expired (or is unreadable); the message was not used."""
+    forget(context)
+    await reply(update, texts.OUT_EXPIRED)
+    return END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    forget(context)
+    await reply(update, texts.OUT_CANCELLED)
+    return END
+
+
+async def interrupted(update: Update, context: BotContext) -> int:
+    """Another command stops the flow (nothing saved) and asks for the command again."""
+    forget(context)
+    word = command_name(update, context.bot.username) or "help"
+    await reply(update, texts.out_interrupted(word))
+    return END
+
+
+async def use_the_buttons(update: Update, context: BotContext) -> None:
+    """Text, photos or stickers where a button answer is due: stay and remind."""
+    await reply(update, texts.OUT_USE_BUTTONS)
+
+
+async def please_type(update: Update, context: BotContext) -> None:
+    await reply(update, texts.TYPE_THE_ANSWER)

@@ -1,0 +1,87 @@
+"""Incident reports: the guided /report flow and quick reports, as one persistent conversation.
+
+Ways in (the conversation's entry points):
+- /report and the main menu's Report button: category → location → what happened →
+  people → urgent → summary (Confirm / Edit / Cancel) (handlers.reports.guided);
+- a plain text in the private chat (a quick report): read for a category and a hotspot,
+  proposed with Confirm / Change category / Change place / Cancel; nothing recognised
+  offers the category buttons (handlers.reports.quick);
+- a location alone (a report at that place), a photo (with a caption: a quick report with
+  the photo; without: a guided report with the photo), a voice note (like a bare photo).
+
+These handlers come after every other feature's, just before the fallbacks, so a member
+who is answering another feature's conversation never has their message read as a
+report. The draft (bot.domain.report_draft) lives in the persisted user data and every
+button carries its id: a button of an older draft changes nothing. An unanswered draft
+expires after TCAG_DRAFT_TTL_MINUTES (job `expire-report-drafts`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from telegram.ext import CallbackQueryHandler, ConversationHandler, filters
+
+from bot.context import BotContext
+from bot.domain import callbacks
+from bot.domain.callbacks.members import MenuAction, MenuPress
+from bot.domain.report_draft import REPORT_CONVERSATION, Step
+from handlers.conversation import Handler, conversation, on, typed
+from handlers.registry import button, command
+from handlers.reports import guided, quick
+from handlers.reports.draft import cancel, in_step, remind
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def _report_menu_button() -> CallbackQueryHandler[BotContext, Any]:
+    data = MenuPress(MenuAction.REPORT).pack()
+    return CallbackQueryHandler(guided.start_report, pattern=f"^{re.escape(data)}$")
+
+
+def report_conversation() -> ConversationHandler[BotContext]:
+    presses = [
+        button(callbacks.REPORT, guided.on_press),
+        button(callbacks.QUICK, guided.on_press),
+    ]
+    return conversation(
+        REPORT_CONVERSATION,
+        entry_points=[
+            command("report", guided.start_report),
+            _report_menu_button(),
+            *presses,  # a draft's button after a restart, or an expired one
+            on(PRIVATE & filters.TEXT & ~filters.COMMAND, quick.quick_text),
+            on(PRIVATE & filters.LOCATION, quick.quick_location),
+            on(PRIVATE & filters.PHOTO, quick.quick_photo),
+            on(PRIVATE & filters.VOICE, quick.quick_voice),
+        ],
+        every_step=presses,
+        steps={
+            Step.CATEGORY: [],
+            Step.LOCATION: [
+                on(filters.LOCATION, in_step(Step.LOCATION, guided.location_shared)),
+                typed(in_step(Step.LOCATION, guided.place_typed)),
+            ],
+            Step.WHAT: [
+                typed(in_step(Step.WHAT, guided.what_typed)),
+                on(filters.PHOTO, in_step(Step.WHAT, guided.photo_sent)),
+                on(filters.VOICE, in_step(Step.WHAT, guided.voice_sent)),
+            ],
+            Step.PEOPLE: [typed(in_step(Step.PEOPLE, guided.people_typed))],
+            Step.URGENT: [],
+            Step.SUMMARY: [],
+            Step.PROPOSAL: [],
+        },
+        otherwise=remind,
+        cancel=cancel,
+        # /report and the menu's Report button start again; other commands pass on to
+        # their own handlers, the draft kept.
+        fallbacks=[command("report", guided.start_report), _report_menu_button()],
+        persistent=True,
+        allow_reentry=False,
+    )
+
+
+def handlers() -> list[Handler]:
+    return [report_conversation()]

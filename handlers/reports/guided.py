@@ -1,0 +1,301 @@
+"""The guided /report flow: category → location → what happened → people → urgent → summary
+(Confirm / Edit / Cancel), and every report or quick-report button.
+
+Every button carries its draft's id: a button of an older draft changes nothing, and a
+button of the current draft counts only at the step it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+
+from bot import keyboards, texts
+from bot.context import BotContext
+from bot.domain.callbacks.reports import (
+    QuickCancel,
+    QuickChange,
+    QuickConfirm,
+    ReportBackToSummary,
+    ReportCancel,
+    ReportCategory,
+    ReportConfirm,
+    ReportContinue,
+    ReportEdit,
+    ReportEditField,
+    ReportHotspot,
+    ReportPeople,
+    ReportUrgent,
+    draft_press,
+)
+from bot.domain.callbacks.wire import Button
+from bot.domain.report_draft import (
+    ReportDraft,
+    Step,
+    description_too_long,
+    people_band,
+    place_too_long,
+)
+from handlers.common import message_of, query_of
+from handlers.conversation import END, State
+from handlers.reports import quick
+from handlers.reports.draft import (
+    REPORT_DRAFT,
+    apply_location,
+    cancel,
+    file,
+    is_point,
+    location_done,
+    replace,
+    send,
+    settle,
+    show,
+    vocabulary,
+)
+
+
+async def start_report(update: Update, context: BotContext) -> int:
+    """/report or the menu's Report button (also mid-report: starts again)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()  # the menu stays as it is, for later use
+    draft = ReportDraft.guided(context.clock.now())
+    draft.begin()
+    return await show(update, context, draft, texts.REPORT_START)
+
+
+# ---- buttons -----------------------------------------------------------------------------
+async def on_press(update: Update, context: BotContext) -> State:
+    """Every rep:/qr: button: checks the draft, then the step it belongs to."""
+    query = query_of(update)
+    pressed = draft_press(query.data)
+    draft = REPORT_DRAFT.get(context)
+    if draft is None:
+        await query.answer(texts.DRAFT_EXPIRED, show_alert=True)
+        await settle(update)
+        return END
+    if pressed is None or pressed.draft_id != draft.id:
+        await query.answer(texts.DRAFT_EXPIRED, show_alert=True)
+        return None  # an older draft's button: the current draft carries on untouched
+    press = _PRESSES.get(type(pressed))
+    if press is None or (press.steps and draft.step not in press.steps):
+        await query.answer(texts.REPORT_OLD_BUTTON)
+        return draft.step
+    return await press.handle(update, context, draft, pressed)
+
+
+async def _pick_category(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportCategory
+) -> State:
+    query = query_of(update)
+    category_id = pressed.category_id
+    category = await context.store.categories.get(category_id) if category_id > 0 else None
+    if category is None or category.id is None or category.retired_at is not None:
+        await query.answer(texts.REPORT_CATEGORY_GONE)
+        return draft.step
+    await query.answer()
+    draft.set_category(category.id, category.name, urgent_default=category.urgent)
+    draft.complete()
+    await settle(update, texts.category_chosen(category.name))
+    return await show(update, context, draft)
+
+
+async def _pick_hotspot(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportHotspot
+) -> State:
+    query = query_of(update)
+    hotspot_id = pressed.hotspot_id
+    hotspot = await context.store.hotspots.get(hotspot_id) if hotspot_id > 0 else None
+    if hotspot is None or hotspot.id is None or hotspot.retired_at is not None:
+        await query.answer(texts.REPORT_HOTSPOT_GONE)
+        return draft.step
+    await query.answer()
+    draft.set_hotspot(hotspot.id, hotspot.name)
+    await settle(update)
+    return await location_done(update, context, draft)
+
+
+async def _continue(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportContinue
+) -> State:
+    query = query_of(update)
+    if not (draft.description or draft.attachments):
+        await query.answer(texts.REPORT_NOTHING_TO_CONTINUE)
+        return draft.step
+    await query.answer()
+    await settle(update)
+    draft.complete()
+    return await show(update, context, draft)
+
+
+async def _pick_people(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportPeople
+) -> State:
+    await query_of(update).answer()
+    draft.set_people(pressed.count)
+    draft.complete()
+    await settle(update, texts.people_chosen(pressed.count))
+    return await show(update, context, draft)
+
+
+async def _pick_urgent(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportUrgent
+) -> State:
+    await query_of(update).answer()
+    draft.set_urgent(pressed.urgent)
+    draft.complete()
+    await settle(update, texts.urgent_chosen(draft.urgent))
+    return await show(update, context, draft)
+
+
+async def _confirm(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportConfirm | QuickConfirm
+) -> State:
+    await query_of(update).answer()
+    await settle(update)
+    return await file(update, context, draft)
+
+
+async def _edit_menu(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportEdit
+) -> State:
+    await query_of(update).answer()
+    REPORT_DRAFT.put(context, draft)
+    await replace(update, context, texts.REPORT_EDIT_WHICH, keyboards.report_edit_fields(draft.id))
+    return draft.step
+
+
+async def _edit_field(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportEditField
+) -> State:
+    await query_of(update).answer()
+    await settle(update)
+    draft.change(pressed.field)
+    return await show(update, context, draft)
+
+
+async def _back_to_summary(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportBackToSummary
+) -> State:
+    await query_of(update).answer()
+    REPORT_DRAFT.put(context, draft)
+    await replace(update, context, texts.report_summary(draft), keyboards.report_summary(draft.id))
+    return draft.step
+
+
+async def _cancel_button(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportCancel | QuickCancel
+) -> State:
+    await query_of(update).answer()
+    await settle(update)
+    return await cancel(update, context)
+
+
+PressHandler = Callable[[Update, BotContext, ReportDraft, Any], Awaitable[State]]
+
+
+@dataclass(frozen=True)
+class _Press:
+    handle: PressHandler  # takes the button type it is listed with
+    steps: frozenset[Step]  # where the button belongs; empty: any step
+
+
+def _press(handle: PressHandler, *steps: Step) -> _Press:
+    return _Press(handle, frozenset(steps))
+
+
+_PRESSES: dict[type[Button], _Press] = {
+    ReportCategory: _press(_pick_category, Step.CATEGORY),
+    ReportHotspot: _press(_pick_hotspot, Step.LOCATION),
+    ReportContinue: _press(_continue, Step.WHAT),
+    ReportPeople: _press(_pick_people, Step.PEOPLE),
+    ReportUrgent: _press(_pick_urgent, Step.URGENT),
+    ReportConfirm: _press(_confirm, Step.SUMMARY),
+    ReportEdit: _press(_edit_menu, Step.SUMMARY),
+    ReportEditField: _press(_edit_field, Step.SUMMARY),
+    ReportBackToSummary: _press(_back_to_summary, Step.SUMMARY),
+    ReportCancel: _press(_cancel_button),
+    QuickConfirm: _press(_confirm, Step.PROPOSAL),
+    QuickChange: _press(quick.change, Step.PROPOSAL),
+    QuickCancel: _press(_cancel_button, Step.PROPOSAL),
+}
+
+
+# ---- typed answers, locations, photos ----------------------------------------------------
+async def place_typed(update: Update, context: BotContext, draft: ReportDraft) -> State:
+    text = message_of(update).text or ""
+    if text == keyboards.TYPE_A_PLACE or not text.strip():
+        REPORT_DRAFT.put(context, draft)
+        await send(update, context, texts.REPORT_TYPE_PLACE)
+        return draft.step
+    if place_too_long(text):
+        await send(update, context, texts.place_too_long(len(text.strip())))
+        return draft.step
+    match = (await vocabulary(context)).matcher.match_place(text)
+    if match is not None:
+        draft.set_hotspot(match.place.id, match.place.name)
+    else:
+        draft.set_place_text(text)
+    return await location_done(update, context, draft)
+
+
+async def location_shared(update: Update, context: BotContext, draft: ReportDraft) -> State:
+    location = message_of(update).location
+    if location is None:
+        return draft.step
+    if not is_point(location.latitude, location.longitude):
+        await send(update, context, texts.LOCATION_NOT_A_POINT)
+        return draft.step
+    await apply_location(context, draft, location.latitude, location.longitude)
+    return await location_done(update, context, draft)
+
+
+async def what_typed(update: Update, context: BotContext, draft: ReportDraft) -> State:
+    text = message_of(update).text or ""
+    if description_too_long(text):
+        await send(update, context, texts.description_too_long(len(text)))
+        return draft.step
+    draft.set_description(text)
+    draft.complete()
+    return await show(update, context, draft)
+
+
+async def _attachment(
+    update: Update, context: BotContext, draft: ReportDraft, kind: str, file_id: str
+) -> State:
+    if not draft.attach(kind, file_id):
+        await send(update, context, texts.REPORT_TOO_MANY_ATTACHMENTS)
+        return draft.step
+    caption = message_of(update).caption
+    if caption and caption.strip():  # a caption says what happened
+        draft.set_description(caption)
+        draft.complete()
+        return await show(update, context, draft)
+    REPORT_DRAFT.put(context, draft)
+    text = texts.attached(kind, len(draft.attachments))
+    await send(update, context, text, keyboards.report_continue(draft.id))
+    return draft.step
+
+
+async def photo_sent(update: Update, context: BotContext, draft: ReportDraft) -> State:
+    photo = message_of(update).photo
+    return await _attachment(update, context, draft, "photo", photo[-1].file_id)
+
+
+async def voice_sent(update: Update, context: BotContext, draft: ReportDraft) -> State:
+    voice = message_of(update).voice
+    if voice is None:
+        return draft.step
+    return await _attachment(update, context, draft, "voice", voice.file_id)
+
+
+async def people_typed(update: Update, context: BotContext, draft: ReportDraft) -> State:
+    band = people_band(message_of(update).text or "")
+    if band is None:
+        await send(update, context, texts.PEOPLE_NOT_A_NUMBER)
+        return draft.step
+    draft.set_people(band)
+    draft.complete()
+    return await show(update, context, draft)
