@@ -455,7 +455,7 @@ async def test_one_send_budget_for_the_application_and_the_sender(store, clock) 
 def test_telegram_limits_are_the_default_pace() -> None:
     rates = SendRates()
     assert rates.overall_limit == 30  # in any second, bursts included
-    assert rates.spacing == pytest.approx(0.035)  # evenly spaced: never a burst
+    assert rates.spacing == pytest.approx(1.06 / 30)  # evenly spaced: never a burst
     assert (rates.group_per_minute, rates.group_bulk_per_minute) == (20, 15)
     assert rates.private_burst == 3  # 3 in any 3 seconds: one a second, an alert and its pin
     assert rates.reply_reserve == 10  # a third of the budget is kept for replies

@@ -6,17 +6,20 @@ alerts, escalations, briefings and digests) draws on one budget, so the bot as a
 sends more than that. Pure rules, stdlib only: the asyncio waiting lives in
 bot.jobs.send_budget, which asks `BudgetState.choose` whom to let through next.
 
-Overall, sends are spaced evenly, at least 1.05 s / 30 apart (35 ms): never a burst,
-so at most 29 fall in any one second and jitter on the way to Telegram (a busy event loop,
-the network) has 70 ms of slack before a second could hold 31. A token bucket that starts
-full lets through its burst and its refill in the same second, nearly twice the limit; a
-sliding window allows a burst of 30 at once, which arrives bunched with the next second's.
-Per chat, the limits are sliding windows (at most N in any window of the period).
+Overall, sends are spaced evenly, one every 1.06 s / 30 (35 ms), and never more than 30 in
+any 1.06 s: no burst, so jitter on the way to Telegram (a busy event loop, the network) has
+slack before a second could hold 31. A send granted late (the event loop was busy) lets the
+next one follow sooner, so the pace is kept without bunching. A token bucket
+that starts full lets through its burst and its refill in the same second, nearly twice the
+limit; a sliding window alone allows a burst of 30 at once, which arrives bunched with the
+next second's. Per chat, the limits are sliding windows (at most N in any window of the
+period); a reply to a member's own action is counted in its chat's window but not held by
+it (the member's own pace paces it, as Telegram allows short bursts in a private chat).
 
 Priorities, highest first: staff-safety alarms, urgent alerts and escalations, replies to a
 member's own action, bulk (briefings, digests, exports). Replies keep a reserved share of
-the overall budget (a third by default): while replies wait and fewer than that share of
-the last second's sends were replies, the next send is a reply, so a surge of alerts never
+the overall budget (a third by default, as a small bucket refilled at that pace): while a
+reply waits and the share has room, the next send is a reply, so a surge of alerts never
 starves a person typing. Bulk may use at most 15 of a group's 20 a minute, leaving room for
 an alert. A 429 ("retry after") pauses only the chat it was about.
 """
@@ -52,7 +55,7 @@ class SendRates:
     reply_share: float = 1 / 3
     # Sends are spaced overall_window_s / overall_per_second apart: a little more than a
     # second per 30, so requests granted evenly still fit when they arrive unevenly.
-    overall_window_s: float = 1.05
+    overall_window_s: float = 1.06
 
     @classmethod
     def unpaced(cls) -> SendRates:
@@ -128,7 +131,23 @@ class BudgetState:
         self._replies = _Window(rates.overall_window_s)
         self._chats: dict[int, _Window] = {}
         self._paused: dict[int, float] = {}
-        self._last_grant: float | None = None
+        self._next_slot: float | None = None  # the earliest the next send may go
+        # Replies' reserved share, as a bucket: refilled at the share's pace, a few deep, so
+        # a reply waiting goes before the alerts while its share lasts.
+        self._reply_tokens = float(self._reply_depth)
+        self._reply_refilled: float | None = None
+
+    @property
+    def _reply_depth(self) -> int:
+        return max(1, self.rates.reply_reserve // 3)
+
+    def _reply_tokens_at(self, now: float) -> float:
+        if self._reply_refilled is not None:
+            per_second = self.rates.reply_reserve / self.rates.overall_window_s
+            earned = (now - self._reply_refilled) * per_second
+            self._reply_tokens = min(float(self._reply_depth), self._reply_tokens + earned)
+        self._reply_refilled = now
+        return self._reply_tokens
 
     # ---- what one request may do now ---------------------------------------------------
     def _chat_window(self, chat_id: int) -> _Window:
@@ -142,6 +161,8 @@ class BudgetState:
 
     def _chat_limit(self, request: Request) -> int:
         if not is_group(request.chat_id):
+            if request.level is Level.REPLY:
+                return 10**9  # counted, not held: see the module's docstring
             return self.rates.private_burst
         if request.level >= Level.BULK:
             return self.rates.group_bulk_per_minute
@@ -178,25 +199,30 @@ class BudgetState:
             best is not None
             and best_reply is not None
             and best.level > Level.STAFF_SAFETY
-            and self._replies.count(now) < self.rates.reply_reserve
+            and self._reply_tokens_at(now) >= 1
         ):
             return best_reply  # the reserved share: a person is never starved by a fan-out
         return best
 
     def _overall_ready_at(self, now: float) -> float:
         at = now
-        if self._last_grant is not None:
-            at = max(at, self._last_grant + self.rates.spacing)
+        if self._next_slot is not None:
+            at = max(at, self._next_slot)
         if self._overall.count(now) >= self.rates.overall_limit:
             at = max(at, self._overall.room_at(now, self.rates.overall_limit))
         return at
 
     def grant(self, request: Request, now: float) -> None:
-        self._last_grant = now
+        spacing = self.rates.spacing
+        # Granted late (by up to a slot): the next may follow sooner, to keep the pace; the
+        # window caps it all the same.
+        slot = now if self._next_slot is None else max(self._next_slot, now - spacing)
+        self._next_slot = slot + spacing
         self._overall.times.append(now)
         self._chat_window(request.chat_id).times.append(now)
         if request.level is Level.REPLY:
             self._replies.times.append(now)
+            self._reply_tokens = max(0.0, self._reply_tokens_at(now) - 1)
 
     def next_change(self, waiting: Iterable[Request], now: float) -> float | None:
         """The earliest time a waiting request may become ready (None: nobody waits)."""

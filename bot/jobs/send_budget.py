@@ -18,6 +18,7 @@ import itertools
 import logging
 import warnings
 from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +31,11 @@ from bot.domain.send_budget import BudgetState, Level, Request, SendRates
 log = logging.getLogger(__name__)
 
 JSONValue = bool | dict[str, Any] | list[dict[str, Any]]
+
+# The level of what the application sends while handling one update: REPLY, unless the
+# update processor (bot.jobs.update_order) is handling an urgent one (a report's Confirm, an
+# alert's button): its answers then go with the alerts, not behind everyone's chatter.
+handling_level: ContextVar[Level] = ContextVar("handling_level", default=Level.REPLY)
 
 # Methods that carry a chat_id but put nothing in the chat.
 _UNCOUNTED = frozenset({"getChat", "getChatMember", "getChatAdministrators", "sendChatAction"})
@@ -135,9 +141,9 @@ class SendBudget:
 class BudgetRateLimiter(BaseRateLimiter[Level]):
     """PTB's rate-limiter hook on the one budget: the application's requests take their turn.
 
-    `rate_limit_args` is the request's Level (REPLY when not given: what the application
-    sends is an answer to someone). A 429 pauses that chat only, then the request is
-    retried, at most `max_retries` times.
+    `rate_limit_args` is the request's Level; when not given, the level of the update being
+    handled (`handling_level`: REPLY, or URGENT for an urgent update). A 429 pauses that
+    chat only, then the request is retried, at most `max_retries` times.
     """
 
     def __init__(self, budget: SendBudget, *, max_retries: int = 2) -> None:
@@ -162,7 +168,7 @@ class BudgetRateLimiter(BaseRateLimiter[Level]):
         chat_id = chat_of(data)
         if chat_id is None or endpoint in _UNCOUNTED:
             return await callback(*args, **kwargs)
-        level = rate_limit_args if isinstance(rate_limit_args, Level) else Level.REPLY
+        level = rate_limit_args if isinstance(rate_limit_args, Level) else handling_level.get()
         for attempt in itertools.count():
             await self.budget.acquire(chat_id, level)
             try:

@@ -12,7 +12,8 @@ waiting update always heads its queues: no deadlock), and at most `concurrency` 
 once. When more are ready than may run, urgent ones (bot.domain.update_priority: alert
 presses, report confirmations, messages about someone in danger) go first and may go a
 few past the cap; an update ahead of an urgent one in its own chat takes its urgency, so
-the urgent one is not stuck behind it.
+the urgent one is not stuck behind it. What an urgent update's handler sends (its reply,
+the edit of the pressed message) takes the urgent level of the one send budget.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.domain.send_budget import Level
 from bot.domain.update_priority import UpdatePriority, button_priority, text_priority
+from bot.jobs.send_budget import handling_level
 
 # How many urgent updates may run beyond the cap when every slot is taken.
 URGENT_EXTRA = 16
@@ -114,9 +117,13 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             if asyncio.iscoroutine(coroutine):
                 coroutine.close()
             raise
+        # What an urgent update's handler sends goes with the alerts in the send budget.
+        level = Level.URGENT if ticket.priority is UpdatePriority.URGENT else Level.REPLY
+        token = handling_level.set(level)
         try:
             await coroutine
         finally:
+            handling_level.reset(token)
             self._leave(ticket, ran=True)
 
     def _leave(self, ticket: _Ticket, *, ran: bool) -> None:
