@@ -3,38 +3,30 @@
 `gather(store, quarter, ...)` (bot.summaries.quarterly_content) asks the repository API for
 a quarter's counts (reports by month and category, hotspots, time to acknowledge urgent
 alerts, outreach numbers); `render_pdf(figures)` lays them out with reportlab, with the
-matplotlib charts of bot.summaries.quarterly_charts as images. Rendering is pure and
-CPU-bound: the bot runs it in a worker thread. Nothing personal is in the report: counts,
-categories, places.
+matplotlib charts of bot.summaries.quarterly_charts as images, in the wording of
+bot.texts.quarterly. Rendering is pure and CPU-bound: the bot runs it in a worker thread.
+The bulk of reportlab (like matplotlib) is imported when the first report is drawn, not
+when the bot starts: tens of megabytes the bot needs once a quarter. Nothing personal is
+in the report: counts, categories, places.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.pagesizes import A4  # numbers only: these two load nothing heavy
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    Image,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
 from bot.domain.audit import AuditAction
-from bot.domain.outreach import ACTION_LABELS, Action, ReferralOutcome
+from bot.domain.outreach import ACTION_LABELS, Action
 from bot.domain.periods import Quarter
 from bot.summaries.quarterly_charts import (
     chart_acknowledgements,
@@ -44,113 +36,144 @@ from bot.summaries.quarterly_charts import (
     chart_reports_by_month,
 )
 from bot.summaries.quarterly_content import TOP_HOTSPOTS, QuarterFigures, gather
+from bot.texts.quarterly import (
+    PDF_ACK_HEADING,
+    PDF_ACKNOWLEDGED,
+    PDF_ACTION_COLUMNS,
+    PDF_ALL_CATEGORIES,
+    PDF_AUTHOR,
+    PDF_CATEGORIES_HEADING,
+    PDF_CATEGORY,
+    PDF_HEADINGS,
+    PDF_HEADLINE_COLUMNS,
+    PDF_HEADLINE_HEADING,
+    PDF_HOTSPOT_COLUMNS,
+    PDF_HOTSPOTS_HEADING,
+    PDF_MEDIAN_TIME,
+    PDF_MONTH_COLUMNS,
+    PDF_MONTHS_HEADING,
+    PDF_NEVER_ACKNOWLEDGED,
+    PDF_NINETY_PERCENT_WITHIN,
+    PDF_NO_HOTSPOT,
+    PDF_NO_REPORTS,
+    PDF_NOT_OVER,
+    PDF_OUTCOME_COLUMNS,
+    PDF_OUTREACH_HEADING,
+    PDF_OUTREACH_MEASURES,
+    PDF_OUTREACH_NOTE,
+    PDF_QUARTER,
+    PDF_REFERRAL_OUTCOMES,
+    PDF_STILL_OPEN,
+    PDF_UNNAMED,
+    PDF_URGENT,
+    PDF_URGENT_ALERTS,
+    pdf_generated,
+    pdf_headline_rows,
+    pdf_minutes,
+    pdf_page,
+    pdf_percent,
+    pdf_period,
+    pdf_title,
+    pdf_within,
+)
 
 if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Image, Paragraph, Table, TableStyle
+
     from storage.models import Member
     from storage.store import Store
 
-TITLE = "Quarterly partnership report"
-NO_HOTSPOT = "No hotspot named"
-HEADINGS = (
-    "Headline figures",
-    "Trends by month",
-    "Reports by category",
-    "Top hotspots",
-    "Time to acknowledge urgent alerts",
-    "Outreach",
-)
-REFERRAL_OUTCOME_LABELS = {
-    ReferralOutcome.CONTACTED: "Contacted by outreach",
-    ReferralOutcome.NOT_FOUND: "Not found",
-}
+HEADINGS = PDF_HEADINGS
 
 
-# ---- wording -----------------------------------------------------------------------------
-def _minutes(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.0f} min" if value >= 10 else f"{value:.1f} min"
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f}%" if whole else "–"
-
-
-def _change(now: int, before: int) -> str:
-    if before == 0:
-        return "no reports the quarter before" if now else "none either quarter"
-    change = 100 * (now - before) / before
-    if abs(change) < 0.5:
-        return f"the same as the quarter before ({before})"
-    direction = "up" if change > 0 else "down"
-    return f"{direction} {abs(change):.0f}% on the quarter before ({before})"
-
-
+# ---- wording ----------------------------------------------------------------------------
 def headline_rows(figures: QuarterFigures) -> list[tuple[str, str]]:
     ack, outreach = figures.ack, figures.outreach
-    rows = [
-        (
-            "Reports filed",
-            f"{figures.reports}: {_change(figures.reports, figures.previous_reports)}",
-        ),
-        (
-            "Urgent reports",
-            f"{figures.urgent} ({_percent(figures.urgent, figures.reports)} of all)",
-        ),
-        (
-            "Urgent alerts acknowledged",
-            f"{ack.acknowledged} of {ack.urgent}; median {_minutes(ack.median_minutes)}; "
-            f"within {ack.target_minutes} min: {ack.within_target} "
-            f"({_percent(ack.within_target, ack.urgent)})",
-        ),
-        ("Outreach contacts", f"{outreach.contacts} ({outreach.anonymous_contacts} anonymous)"),
-        (
-            "People seen by outreach",
-            f"{outreach.people_seen}: {outreach.new_people} new, {outreach.returners} returners",
-        ),
-        (
-            "Rough sleeper referrals",
-            f"{outreach.referrals_made} made, {outreach.referrals_closed} closed, "
-            f"{outreach.open_referrals} open at the end",
-        ),
-    ]
-    if figures.duty_hours is not None:
-        rows.append(("Staff hours on duty", f"{figures.duty_hours:.0f}"))
-    return rows
+    return pdf_headline_rows(
+        reports=figures.reports,
+        previous_reports=figures.previous_reports,
+        urgent=figures.urgent,
+        urgent_alerts=ack.urgent,
+        acknowledged=ack.acknowledged,
+        median_minutes=ack.median_minutes,
+        target_minutes=ack.target_minutes,
+        within_target=ack.within_target,
+        contacts=outreach.contacts,
+        anonymous_contacts=outreach.anonymous_contacts,
+        people_seen=outreach.people_seen,
+        new_people=outreach.new_people,
+        returners=outreach.returners,
+        referrals_made=outreach.referrals_made,
+        referrals_closed=outreach.referrals_closed,
+        open_referrals=outreach.open_referrals,
+        duty_hours=figures.duty_hours,
+    )
 
 
 # ---- the document ------------------------------------------------------------------------
-_STYLES = getSampleStyleSheet()
-_BODY = _STYLES["BodyText"]
-_SMALL = ParagraphStyle("small", parent=_BODY, fontSize=8, leading=10, textColor="#555555")
-_CELL = ParagraphStyle("cell", parent=_BODY, fontSize=8.5, leading=10.5)
-_TABLE_STYLE = TableStyle(
-    [
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
-        ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0b8c0")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-    ]
-)
+@dataclass(frozen=True)
+class _Look:
+    """The report's paragraph and table styles, made when the first report is drawn."""
+
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    cell: ParagraphStyle
+    table: TableStyle
+
+
+@functools.cache
+def _look() -> _Look:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.platypus import TableStyle
+
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    return _Look(
+        title=styles["Title"],
+        heading=styles["Heading2"],
+        body=body,
+        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor="#555555"),
+        cell=ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
+        table=TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0b8c0")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+            ]
+        ),
+    )
+
+
 _CONTENT_WIDTH = A4[0] - 36 * mm
 
 
-def _p(text: str, style: ParagraphStyle = _CELL) -> Paragraph:
-    return Paragraph(escape(text), style)
+def _p(text: str, style: ParagraphStyle | None = None) -> Paragraph:
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(text), style or _look().cell)
 
 
 def _table(rows: Sequence[Sequence[object]], widths: Sequence[float] | None = None) -> Table:
+    from reportlab.platypus import Paragraph, Table
+
     cells = [
         [value if isinstance(value, Paragraph) else _p(str(value)) for value in row] for row in rows
     ]
     table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(_TABLE_STYLE)
+    table.setStyle(_look().table)
     return table
 
 
 def _chart(png: bytes, height_mm: float) -> Image:
+    from reportlab.platypus import Image
+
     image = Image(io.BytesIO(png))
     scale = (height_mm * mm) / image.imageHeight
     width = min(_CONTENT_WIDTH, image.imageWidth * scale)
@@ -159,49 +182,48 @@ def _chart(png: bytes, height_mm: float) -> Image:
 
 
 def _heading(text: str) -> Paragraph:
-    return Paragraph(escape(text), _STYLES["Heading2"])
+    return _p(text, _look().heading)
 
 
 def _title_block(figures: QuarterFigures) -> list[Any]:
     tz = ZoneInfo(figures.timezone)
     first, last = figures.quarter.first_day, figures.quarter.next.first_day - timedelta(days=1)
-    period = f"{first:%d %B %Y} to {last:%d %B %Y} ({figures.timezone})"
-    generated = figures.generated_at.astimezone(tz).strftime("%d %B %Y %H:%M")
+    look = _look()
     lines = [
-        Paragraph(escape(f"{TITLE}: {figures.quarter.title}"), _STYLES["Title"]),
-        _p(f"Town centre action group. Period: {period}.", _BODY),
-        _p(f"Generated {generated}.", _SMALL),
+        _p(pdf_title(figures.quarter.title), look.title),
+        _p(pdf_period(first, last, figures.timezone), look.body),
+        _p(pdf_generated(figures.generated_at.astimezone(tz)), look.small),
     ]
     if not figures.complete:
-        lines.append(
-            _p("This quarter is not over yet: figures run to the time shown above.", _SMALL)
-        )
+        lines.append(_p(PDF_NOT_OVER, look.small))
     return lines
 
 
 def _story(figures: QuarterFigures) -> list[Any]:
+    from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
+
     months = figures.months
     story: list[Any] = _title_block(figures)
 
-    story += [_heading("Headline figures")]
-    story.append(_table([("Measure", "This quarter"), *headline_rows(figures)], [55 * mm, None]))
+    story += [_heading(PDF_HEADLINE_HEADING)]
+    story.append(_table([PDF_HEADLINE_COLUMNS, *headline_rows(figures)], [55 * mm, None]))
 
-    story += [_heading("Trends by month")]
-    month_rows: list[list[object]] = [["Month", "Reports", "Urgent", "Median to acknowledge"]]
+    story += [_heading(PDF_MONTHS_HEADING)]
+    month_rows: list[list[object]] = [list(PDF_MONTH_COLUMNS)]
     for month in months:
         month_rows.append(
-            [month.label, month.reports, month.urgent, _minutes(month.ack.median_minutes)]
+            [month.label, month.reports, month.urgent, pdf_minutes(month.ack.median_minutes)]
         )
     month_rows.append(
-        ["Quarter", figures.reports, figures.urgent, _minutes(figures.ack.median_minutes)]
+        [PDF_QUARTER, figures.reports, figures.urgent, pdf_minutes(figures.ack.median_minutes)]
     )
     story.append(_table(month_rows, [45 * mm, 25 * mm, 25 * mm, 45 * mm]))
     story += [Spacer(0, 4 * mm), _chart(chart_month_totals(figures), 55)]
     story.append(PageBreak())
 
-    story += [_heading("Reports by category")]
+    story += [_heading(PDF_CATEGORIES_HEADING)]
     category_rows: list[list[object]] = [
-        ["Category", *(m.short_label for m in months), "Quarter", "Urgent"]
+        [PDF_CATEGORY, *(m.short_label for m in months), PDF_QUARTER, PDF_URGENT]
     ]
     for category in figures.categories:
         category_rows.append(
@@ -213,10 +235,10 @@ def _story(figures: QuarterFigures) -> list[Any]:
             ]
         )
     if not figures.categories:
-        category_rows.append(["No reports in this quarter", *([""] * (len(months) + 2))])
+        category_rows.append([PDF_NO_REPORTS, *([""] * (len(months) + 2))])
     else:
         category_rows.append(
-            ["All categories", *(m.reports for m in months), figures.reports, figures.urgent]
+            [PDF_ALL_CATEGORIES, *(m.reports for m in months), figures.reports, figures.urgent]
         )
     story.append(_table(category_rows, [60 * mm] + [20 * mm] * (len(months) + 2)))
     story += [Spacer(0, 4 * mm), _chart(chart_reports_by_month(figures), 70)]
@@ -224,24 +246,26 @@ def _story(figures: QuarterFigures) -> list[Any]:
 
     top = [h for h in figures.hotspots if h.hotspot_id is not None][:TOP_HOTSPOTS]
     elsewhere = sum(h.total for h in figures.hotspots if h.hotspot_id is None)
-    hotspot_rows: list[list[object]] = [["Hotspot", "Reports", "Urgent", "Share"]]
+    hotspot_rows: list[list[object]] = [list(PDF_HOTSPOT_COLUMNS)]
     for hotspot in top:
         hotspot_rows.append(
             [
-                hotspot.name or "?",
+                hotspot.name or PDF_UNNAMED,
                 hotspot.total,
                 hotspot.urgent,
-                _percent(hotspot.total, figures.reports),
+                pdf_percent(hotspot.total, figures.reports),
             ]
         )
     if elsewhere:
-        hotspot_rows.append([NO_HOTSPOT, elsewhere, "", _percent(elsewhere, figures.reports)])
+        hotspot_rows.append(
+            [PDF_NO_HOTSPOT, elsewhere, "", pdf_percent(elsewhere, figures.reports)]
+        )
     if len(hotspot_rows) == 1:
-        hotspot_rows.append(["No reports in this quarter", "", "", ""])
+        hotspot_rows.append([PDF_NO_REPORTS, "", "", ""])
     story.append(
         KeepTogether(
             [
-                _heading("Top hotspots"),
+                _heading(PDF_HOTSPOTS_HEADING),
                 _table(hotspot_rows, [70 * mm, 25 * mm, 25 * mm, 25 * mm]),
                 Spacer(0, 3 * mm),
                 _chart(chart_hotspots(figures), 62),
@@ -251,30 +275,30 @@ def _story(figures: QuarterFigures) -> list[Any]:
 
     ack = figures.ack
     ack_rows: list[list[object]] = [
-        ["", *(m.short_label for m in months), "Quarter"],
-        ["Urgent alerts", *(m.ack.urgent for m in months), ack.urgent],
-        ["Acknowledged", *(m.ack.acknowledged for m in months), ack.acknowledged],
+        ["", *(m.short_label for m in months), PDF_QUARTER],
+        [PDF_URGENT_ALERTS, *(m.ack.urgent for m in months), ack.urgent],
+        [PDF_ACKNOWLEDGED, *(m.ack.acknowledged for m in months), ack.acknowledged],
         [
-            f"Within {ack.target_minutes} min",
+            pdf_within(ack.target_minutes),
             *(m.ack.within_target for m in months),
             ack.within_target,
         ],
         [
-            "Median time",
-            *(_minutes(m.ack.median_minutes) for m in months),
-            _minutes(ack.median_minutes),
+            PDF_MEDIAN_TIME,
+            *(pdf_minutes(m.ack.median_minutes) for m in months),
+            pdf_minutes(ack.median_minutes),
         ],
         [
-            "90% within",
-            *(_minutes(m.ack.p90_minutes) for m in months),
-            _minutes(ack.p90_minutes),
+            PDF_NINETY_PERCENT_WITHIN,
+            *(pdf_minutes(m.ack.p90_minutes) for m in months),
+            pdf_minutes(ack.p90_minutes),
         ],
-        ["Never acknowledged", *(m.ack.not_acknowledged for m in months), ack.not_acknowledged],
+        [PDF_NEVER_ACKNOWLEDGED, *(m.ack.not_acknowledged for m in months), ack.not_acknowledged],
     ]
     story.append(
         KeepTogether(
             [
-                _heading("Time to acknowledge urgent alerts"),
+                _heading(PDF_ACK_HEADING),
                 _table(ack_rows, [45 * mm] + [25 * mm] * (len(months) + 1)),
                 Spacer(0, 3 * mm),
                 _chart(chart_acknowledgements(figures), 50),
@@ -284,33 +308,20 @@ def _story(figures: QuarterFigures) -> list[Any]:
     story.append(PageBreak())
 
     outreach = figures.outreach
-    story += [_heading("Outreach")]
-    story.append(
-        _p(
-            "Counts only: outreach records about people stay with the outreach team.",
-            _SMALL,
-        )
-    )
-    outreach_rows: list[list[object]] = [["", *(m.short_label for m in months), "Quarter"]]
-    measures: tuple[tuple[str, Any], ...] = (
-        ("Contacts", lambda o: o.contacts),
-        ("Anonymous contacts", lambda o: o.anonymous_contacts),
-        ("People seen", lambda o: o.people_seen),
-        ("New people", lambda o: o.new_people),
-        ("Returners", lambda o: o.returners),
-        ("Referrals made", lambda o: o.referrals_made),
-        ("Referrals closed", lambda o: o.referrals_closed),
-        ("Referrals open at the end", lambda o: o.open_referrals),
-    )
-    for name, value in measures:
-        outreach_rows.append([name, *(value(m.outreach) for m in months), value(outreach)])
+    story += [_heading(PDF_OUTREACH_HEADING)]
+    story.append(_p(PDF_OUTREACH_NOTE, _look().small))
+    outreach_rows: list[list[object]] = [["", *(m.short_label for m in months), PDF_QUARTER]]
+    # Every measure, in the wording's order; its key names the field of the counts.
+    for field, name in PDF_OUTREACH_MEASURES.items():
+        by_month = [getattr(m.outreach, field) for m in months]
+        outreach_rows.append([name, *by_month, getattr(outreach, field)])
     story.append(_table(outreach_rows, [55 * mm] + [25 * mm] * (len(months) + 1)))
 
-    outcome_rows: list[list[object]] = [["Referral outcome", "Referrals"]]
-    for outcome, label in REFERRAL_OUTCOME_LABELS.items():
+    outcome_rows: list[list[object]] = [list(PDF_OUTCOME_COLUMNS)]
+    for outcome, label in PDF_REFERRAL_OUTCOMES.items():
         outcome_rows.append([label, figures.referral_outcomes.get(outcome, 0)])
-    outcome_rows.append(["Still open at the end of the quarter", outreach.open_referrals])
-    action_rows: list[list[object]] = [["Contacts leading to", "Contacts"]]
+    outcome_rows.append([PDF_STILL_OPEN, outreach.open_referrals])
+    action_rows: list[list[object]] = [list(PDF_ACTION_COLUMNS)]
     for action in Action:
         action_rows.append([ACTION_LABELS[action], figures.actions.get(action, 0)])
     story += [
@@ -328,15 +339,18 @@ def _story(figures: QuarterFigures) -> list[Any]:
 
 def render_pdf(figures: QuarterFigures) -> bytes:
     """The report as PDF bytes. Deterministic for the same figures (reportlab invariant mode)."""
+    from reportlab.lib import colors
+    from reportlab.platypus import SimpleDocTemplate
+
     buffer = io.BytesIO()
-    footer = f"{TITLE}: {figures.quarter.title}"
+    footer = pdf_title(figures.quarter.title)
 
     def on_page(canvas: Any, document: Any) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#666666"))
         canvas.drawString(18 * mm, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {document.page}")
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, pdf_page(document.page))
         canvas.restoreState()
 
     document = SimpleDocTemplate(
@@ -346,8 +360,8 @@ def render_pdf(figures: QuarterFigures) -> bytes:
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=18 * mm,
-        title=f"{TITLE}: {figures.quarter.title}",
-        author="Town centre action group",
+        title=pdf_title(figures.quarter.title),
+        author=PDF_AUTHOR,
         invariant=1,
     )
     document.build(_story(figures), onFirstPage=on_page, onLaterPages=on_page)

@@ -6,6 +6,7 @@ month and category, hotspots, time to acknowledge urgent alerts, outreach number
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections import Counter
@@ -17,6 +18,12 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.outreach import Action, ReferralOutcome
 from bot.domain.periods import Quarter
+from bot.texts.quarterly import (
+    PDF_MONTH_FORMAT,
+    PDF_MONTH_SHORT_FORMAT,
+    PDF_NOT_ACKNOWLEDGED,
+    pdf_ack_bucket,
+)
 
 if TYPE_CHECKING:
     from bot.domain.figures import UrgentIncident
@@ -25,14 +32,11 @@ if TYPE_CHECKING:
 
 TOP_HOTSPOTS = 10
 # Minutes from an urgent report to its first acknowledgement, for the distribution.
-ACK_BUCKETS: tuple[tuple[str, float], ...] = (
-    ("under 2 min", 2),
-    ("2–5 min", 5),
-    ("5–10 min", 10),
-    ("10–30 min", 30),
-    ("over 30 min", math.inf),
+_ACK_LIMITS: tuple[float, ...] = (0, 2, 5, 10, 30, math.inf)
+ACK_BUCKETS: tuple[tuple[str, float], ...] = tuple(
+    (pdf_ack_bucket(lower, upper), upper) for lower, upper in itertools.pairwise(_ACK_LIMITS)
 )
-NOT_ACKNOWLEDGED = "not acknowledged"
+NOT_ACKNOWLEDGED = PDF_NOT_ACKNOWLEDGED
 
 
 @dataclass(frozen=True)
@@ -101,11 +105,11 @@ class MonthFigures:
 
     @property
     def label(self) -> str:
-        return self.first_day.strftime("%B %Y")
+        return self.first_day.strftime(PDF_MONTH_FORMAT)
 
     @property
     def short_label(self) -> str:
-        return self.first_day.strftime("%b")
+        return self.first_day.strftime(PDF_MONTH_SHORT_FORMAT)
 
 
 @dataclass(frozen=True)
