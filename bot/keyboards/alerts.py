@@ -1,4 +1,4 @@
-"""The buttons under every copy of an urgent alert."""
+"""The buttons under every copy of an urgent alert, as its recipient may use them."""
 
 from __future__ import annotations
 
@@ -9,23 +9,6 @@ from bot.domain.callbacks.reports import (
     AlertResponse,
 )
 from bot.texts import alerts as alert_texts
-
-
-def alert_buttons(report_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    "✅ Acknowledge",
-                    callback_data=AlertResponse(AlertAction.ACKNOWLEDGE, report_id).pack(),
-                ),
-                InlineKeyboardButton(
-                    "🚶 Attending",
-                    callback_data=AlertResponse(AlertAction.ATTENDING, report_id).pack(),
-                ),
-            ]
-        ]
-    )
 
 
 def alert_keyboard(

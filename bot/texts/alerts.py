@@ -44,30 +44,6 @@ def alert_facts(
     return "\n".join(lines)
 
 
-def urgent_alert(facts: str) -> str:
-    return f"🚨 <b>Urgent incident</b>\n{facts}\n\n{IF_LIFE_AT_RISK}"
-
-
-def escalated_alert(facts: str, minutes: int) -> str:
-    return f"⚠️ <b>Not yet acknowledged after {minutes} minutes</b>\n{facts}\n\n{IF_LIFE_AT_RISK}"
-
-
-def acknowledged_alert(facts: str, by: str | None, at: str, attending: bool) -> str:
-    how = " (attending)" if attending else ""
-    who = esc(by or "a former member")
-    return f"✅ <b>Acknowledged by {who} at {esc(at)}</b>{how}\n{facts}\n\n{IF_LIFE_AT_RISK}"
-
-
-# Callback answers are plain text (no HTML), at most 200 characters.
-def you_acknowledged(reference: str, attending: bool) -> str:
-    how = " as attending" if attending else ""
-    return f"Thanks — you acknowledged {reference}{how}. Everyone alerted can see it."
-
-
-def already_acknowledged(by: str | None, at: str) -> str:
-    return f"Already acknowledged by {(by or 'a former member')[:100]} at {at}"
-
-
 def member_unreachable(name: str, role: Role, reference: str) -> str:
     # Name and role only: an ops notice never carries the report's text.
     return (
@@ -83,9 +59,8 @@ def group_unreachable(reference: str) -> str:
     )
 
 
-# ---- alerts that bring help (issue 12): attending, acknowledging, pins, the ladder -------
-# An alert copy: a heading for its state, the facts, who attends, a "nearest" mark for the
-# member it was sent to, and the reminder that the bot is not an emergency service.
+# ---- an alert copy: a heading for its state, the facts, who attends, a "nearest" mark for
+# the member it was sent to, and the reminder that the bot is not an emergency service.
 ALERT_HEADING_URGENT = "🚨 <b>Urgent incident</b>"
 ALERT_CLOSED_LINE = "🔒 Closed: no response needed now."
 ATTEND_BUTTON = "🚶 Attending"
