@@ -12,6 +12,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.context import BotContext, OpsApplication, Services
 from bot.domain.clock import Clock
+from bot.domain.flood import FloodGate
 from bot.domain.send_budget import SendRates
 from bot.jobs.outbox_sender import OutboxSender, sending_bot
 from bot.jobs.registry import schedule_jobs
@@ -37,7 +38,12 @@ def build_application(
     rate_limit: bool = True,
 ) -> OpsApplication:
     """Everything wired once. `request` replaces the HTTP transport (the local Bot API)."""
-    services = Services(settings=settings, store=store, clock=clock)
+    services = Services(
+        settings=settings,
+        store=store,
+        clock=clock,
+        flood_gate=FloodGate(settings.member_updates_per_minute),
+    )
     # One send budget for everything the bot sends: the application's replies (through
     # PTB's rate-limiter hook) and the outbox sender alike. Unpaced when nothing real is on
     # the other end (tests, console, demo).

@@ -27,7 +27,10 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/tcag.db"
 MAX_RETENTION_DAYS = 36_500  # a hundred years
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
-_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+# What Telegram accepts as secret_token (1-256 of these), from 32 on: a guessable secret
+# lets anyone on the internet post forged updates.
+MIN_SECRET_LENGTH = 32
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{32,256}$")
 _PATH_RE = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -72,6 +75,26 @@ def parse_weekly_at(text: str) -> WeeklyAt | None:
     return WeeklyAt(weekdays[0], time(hours, minutes))
 
 
+# Query parameters of a database URL that hold a credential (libpq's and asyncpg's names).
+_SECRET_QUERY_WORDS = ("pass", "pwd", "secret", "token", "sslkey")
+MASK = "***"
+
+
+def masked_url(url: str) -> str:
+    """A database URL as it may be shown (tcag check, tcag run, the console): the password
+    masked, in the user part and in any query parameter that carries one."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "(not a database URL)"
+    query = {
+        key: (MASK if any(w in key.casefold() for w in _SECRET_QUERY_WORDS) else value)
+        for key, value in parsed.query.items()
+    }
+    shown = parsed.set(query=query).render_as_string(hide_password=True)
+    return shown.replace("=%2A%2A%2A", f"={MASK}")  # the query's masks, URL-encoded
+
+
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line naming it."""
 
@@ -95,6 +118,21 @@ class Settings(BaseSettings):
         default=48, ge=1, le=24 * 30, validation_alias="TCAG_INVITE_TTL_HOURS"
     )
     log_level: str = Field(default="INFO", validation_alias="TCAG_LOG_LEVEL")
+    # SQL statements (with their parameters: report text, person details) are logged only
+    # when this is on, whatever TCAG_LOG_LEVEL says; other libraries log at WARNING.
+    log_sql: bool = Field(default=False, validation_alias="TCAG_LOG_SQL")
+    # Nobody can stall the bot for everyone: updates and photos per report, and how many
+    # updates a minute one member may send before the bot ignores them until the minute
+    # has passed (alert buttons and the report flow are never held back).
+    max_notes_per_report: int = Field(
+        default=20, ge=1, le=500, validation_alias="TCAG_MAX_NOTES_PER_REPORT"
+    )
+    max_photos_per_report: int = Field(
+        default=10, ge=1, le=100, validation_alias="TCAG_MAX_PHOTOS_PER_REPORT"
+    )
+    member_updates_per_minute: int = Field(
+        default=30, ge=5, le=1000, validation_alias="TCAG_MEMBER_UPDATES_PER_MINUTE"
+    )
     # Incident reports: a shared location farther than this from every hotspot is still
     # accepted but flagged "outside the area"; an unanswered draft is dropped after the TTL.
     area_radius_m: float = Field(
@@ -215,6 +253,16 @@ class Settings(BaseSettings):
         le=MAX_RETENTION_DAYS,
         validation_alias="TCAG_RETAIN_AUDIT_DAYS",
     )
+    # The public perception survey: the bot's @username for the poster's link (else asked
+    # of Telegram with the token), and how many survey taps a minute one person (by their
+    # anonymous key) and everyone together may make before being asked to wait.
+    bot_username: str | None = Field(default=None, validation_alias="TCAG_BOT_USERNAME")
+    survey_per_person_per_minute: int = Field(
+        default=30, ge=1, le=1000, validation_alias="TCAG_SURVEY_PER_PERSON_PER_MINUTE"
+    )
+    survey_per_minute: int = Field(
+        default=600, ge=1, le=100_000, validation_alias="TCAG_SURVEY_PER_MINUTE"
+    )
     # Running: log lines as text or one JSON object per line; webhook mode when a public
     # HTTPS URL is set (Telegram then posts updates to us, with the secret in a header).
     log_format: str = Field(default="text", validation_alias="TCAG_LOG_FORMAT")
@@ -234,6 +282,16 @@ class Settings(BaseSettings):
         if not isinstance(value, str) or not _TOKEN_RE.match(value.strip()):
             raise ValueError("does not look like a bot token from @BotFather (digits:letters)")
         return value.strip()
+
+    @field_validator("bot_username", mode="before")
+    @classmethod
+    def _bot_username(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        name = str(value).strip().removeprefix("@")
+        if not re.match(r"^[A-Za-z][A-Za-z0-9_]{3,31}$", name):
+            raise ValueError("must be the bot's username, e.g. TownCentreBot")
+        return name
 
     @field_validator("api_base_url", mode="before")
     @classmethod
@@ -314,9 +372,11 @@ class Settings(BaseSettings):
         if info.data.get("webhook_url") is None:
             return value  # polling: the secret is not used
         if value is None:
-            raise ValueError("is required when TCAG_WEBHOOK_URL is set (1-256 of A-Z a-z 0-9 _ -)")
+            raise ValueError("is required when TCAG_WEBHOOK_URL is set (32-256 of A-Z a-z 0-9 _ -)")
         if not isinstance(value, str) or not _SECRET_RE.match(value.strip()):
-            raise ValueError("must be 1 to 256 characters, each A-Z, a-z, 0-9, _ or -")
+            raise ValueError(
+                f"must be {MIN_SECRET_LENGTH} to 256 characters, each A-Z, a-z, 0-9, _ or -"
+            )
         return value.strip()
 
     @field_validator("webhook_path", mode="before")
@@ -391,6 +451,11 @@ class Settings(BaseSettings):
     @property
     def webhook_secret_value(self) -> str | None:
         return self.webhook_secret.get_secret_value() if self.webhook_secret else None
+
+    @property
+    def database_url_shown(self) -> str:
+        """DATABASE_URL without its password (see masked_url)."""
+        return masked_url(self.database_url)
 
     @property
     def is_sqlite(self) -> bool:

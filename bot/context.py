@@ -10,6 +10,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.domain.clock import Clock
+from bot.domain.flood import FloodGate
+from bot.domain.survey import RateWindow
 from storage.models import Member
 from storage.store import Store
 
@@ -26,6 +28,9 @@ class Background(Protocol):
         ...
 
 
+DEFAULT_UPDATES_PER_MINUTE = 30  # TCAG_MEMBER_UPDATES_PER_MINUTE's default
+
+
 @dataclass(frozen=True)
 class Services:
     settings: Settings
@@ -33,6 +38,10 @@ class Services:
     clock: Clock
     # Set after writing outbox rows, so the sender sends them now rather than at its next poll.
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    # How many updates a minute each member may send (the access gate asks it).
+    flood_gate: FloodGate = field(default_factory=lambda: FloodGate(DEFAULT_UPDATES_PER_MINUTE))
+    # Survey taps in the last minute, by anonymous person key (rate limits, in memory).
+    survey_taps: RateWindow = field(default_factory=RateWindow)
 
 
 class OpsApplication(Application):  # type: ignore[type-arg]
@@ -55,6 +64,15 @@ class OpsApplication(Application):  # type: ignore[type-arg]
         await super().stop()  # pending updates first: they may still queue messages
         if self.outbox_sender is not None:
             await self.outbox_sender.stop()
+
+    async def update_persistence(self) -> None:
+        """PTB's, then forget every empty user and chat entry: PTB makes one for everyone
+        who writes (strangers too) and never lets go. An empty entry is the same as none
+        (it is made again when needed), and the persistence stores nothing for it."""
+        await super().update_persistence()
+        for entries in (self._user_data, self._chat_data):
+            for key in [k for k, data in entries.items() if not data]:
+                del entries[key]
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import (
     access,
+    actions,
     alerts,
     audit,
     categories,
@@ -18,6 +19,7 @@ from handlers import (
     reports,
     shifts,
     start,
+    survey,
 )
 from handlers.registry import Handler
 
@@ -42,6 +44,8 @@ def all_handlers() -> list[tuple[int, Handler]]:
         *members.handlers(),
         *audit.handlers(),
         *coordinator.handlers(),  # /brief, /digest, /stats, /export, /quarter
+        *survey.handlers(),  # /survey; the public survey's buttons (anyone may press)
+        *actions.handlers(),  # /action: partnership actions
         *alerts.handlers(),
         *incidents.handlers(),  # before handlers.reports: photo replies to a report
         # Reports take any plain text, location, photo or voice note nothing above took

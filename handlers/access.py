@@ -1,12 +1,21 @@
 """The access gate: the first handler group; nothing else runs for an unauthorised update.
 
-Strangers, pending, suspended and rejected people get one fixed reply (and /start in a
-private chat, to ask for access or use an invite). Members get each command and button
-checked against bot.domain.commands / bot.domain.callbacks before any feature code sees
-it.
+Strangers, pending, suspended and rejected people get one fixed reply in a private chat
+(and /start, to ask for access, use an invite or answer the public survey), nothing at all
+in the coordinators' group, and leave nothing behind: no row but the access request they
+asked for, and no user or chat data in memory (bot.context.OpsApplication forgets empty
+ones). The survey is the one thing anyone may do: its buttons (in a private chat) and the
+place it awaits typed pass for everyone. Members get each command and button checked
+against bot.domain.commands / bot.domain.callbacks before any feature code sees it; in
+the group only alert and /stats buttons work. A member sending more than
+TCAG_MEMBER_UPDATES_PER_MINUTE updates a minute is told once and ignored until the minute
+is over (alert buttons and the report flow never are): one runaway phone must not hold up
+everyone else's updates.
 """
 
 from __future__ import annotations
+
+import html
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -16,9 +25,11 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.commands import BY_NAME
+from bot.domain.flood import Verdict
 from bot.domain.roles import permissions_for
 from handlers.common import display_name, is_private
 from handlers.registry import Handler
+from handlers.survey import typed_place
 
 GATE_GROUP = -1
 
@@ -42,6 +53,8 @@ async def access_gate(update: Update, context: BotContext) -> None:
     in_private = is_private(chat)
     if chat is not None and not in_private and chat.id != context.settings.coordinators_chat_id:
         raise ApplicationHandlerStop  # groups other than the coordinators' are ignored
+    if in_private and _is_survey_press(update):
+        return  # the public survey: anyone may answer (handlers.survey checks each button)
 
     store = context.store
     member = await store.members.by_telegram_id(user.id)
@@ -55,18 +68,26 @@ async def access_gate(update: Update, context: BotContext) -> None:
     command = command_name(update, context.bot.username)
     if member is None or not member.is_active:
         if command == "start" and in_private and update.message is not None:
-            return  # handlers.start decides: request access, use an invite, or explain status
-        await _refuse_stranger(update, command)
+            return  # handlers.start decides: access, an invite, the survey, or their status
+        if in_private and command is None and await typed_place(update, context):
+            raise ApplicationHandlerStop  # the survey's "somewhere else", typed
+        await _refuse_stranger(update)
         raise ApplicationHandlerStop
 
-    context.member = await store.members.refresh_profile(member, display_name(user), user.username)
+    context.member = await store.members.refresh_username(member, user.username)
     granted = permissions_for(member.role, is_admin=member.is_admin, status=member.status)
+    parsed = callbacks.parse(update.callback_query.data) if update.callback_query else None
+    if in_private or command is not None or update.callback_query is not None:
+        # (Group chatter is not for the bot: it does not count.)
+        await _hold_back_a_flood(update, context, member.id or 0, parsed, in_private)
 
     if update.callback_query is not None:
-        parsed = callbacks.parse(update.callback_query.data)
         # No message: a button of an inline message, which this bot never sends.
         if parsed is None or update.callback_query.message is None:
             await update.callback_query.answer(texts.STALE_BUTTON)
+            raise ApplicationHandlerStop
+        if not in_private and parsed.prefix not in callbacks.GROUP_PREFIXES:
+            await update.callback_query.answer(texts.BUTTON_PRIVATE_ONLY, show_alert=True)
             raise ApplicationHandlerStop
         if callbacks.PREFIX_PERMISSIONS[parsed.prefix] not in granted:
             await update.callback_query.answer(texts.NOT_ALLOWED_BUTTON, show_alert=True)
@@ -93,17 +114,60 @@ async def access_gate(update: Update, context: BotContext) -> None:
 
     if not in_private:
         raise ApplicationHandlerStop  # chatter in the coordinators' group is not for the bot
+    if await typed_place(update, context):
+        raise ApplicationHandlerStop  # the survey's place, typed: not a quick report
 
 
-async def _refuse_stranger(update: Update, command: str | None) -> None:
+def _is_survey_press(update: Update) -> bool:
+    query = update.callback_query
+    parsed = callbacks.parse(query.data) if query is not None else None
+    return (
+        parsed is not None
+        and parsed.prefix == callbacks.SURVEY
+        and query is not None
+        and (query.message is not None)
+    )
+
+
+async def _hold_back_a_flood(
+    update: Update,
+    context: BotContext,
+    member_id: int,
+    parsed: callbacks.Callback | None,
+    in_private: bool,
+) -> None:
+    """Stop this update if the member is over their rate: one notice, then silence."""
+    urgent = parsed is not None and parsed.prefix in callbacks.NEVER_HELD_BACK
+    verdict = context.services.flood_gate.check(member_id, context.clock.now(), urgent=urgent)
+    if verdict is Verdict.PASS:
+        return
+    query = update.callback_query
+    if verdict is Verdict.NOTICE and in_private:  # in the group: silence, its budget is shared
+        resumes = context.services.flood_gate.resumes_at(member_id) or context.clock.now()
+        notice = texts.flood_notice(texts.local_time(resumes, context.settings.tz))
+        if query is not None:
+            await query.answer(_plain(notice)[:200], show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(notice)
+    elif query is not None:
+        await query.answer()  # a press is always answered (an answer is no chat message)
+    raise ApplicationHandlerStop
+
+
+def _plain(html_text: str) -> str:
+    return html.unescape(html_text)
+
+
+async def _refuse_stranger(update: Update) -> None:
     if update.callback_query is not None:
+        # A private answer to the one who pressed, never a message in a chat.
         await update.callback_query.answer(texts.NOT_A_MEMBER, show_alert=True)
         return
     message = update.effective_message
     if message is None:
         return  # membership changes, reactions...: nothing to answer
-    if message.chat.type != ChatType.PRIVATE and command is None:
-        return  # plain group chatter from non-members is not addressed to the bot
+    if message.chat.type != ChatType.PRIVATE:
+        return  # in the group the bot answers members only: its 20 messages a minute are theirs
     await message.reply_text(texts.NOT_A_MEMBER)
 
 

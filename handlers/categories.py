@@ -1,4 +1,5 @@
-"""Admins: /categories — list, add, rename, keywords, urgent by default, retire and restore.
+"""Admins: /categories — list, add, rename, keywords, urgent by default, sensitive, retire
+and restore.
 
 Retiring is soft: a retired category stays on old reports and can be restored.
 """
@@ -61,7 +62,9 @@ async def show_category(
         if category.retired_at
         else None
     )
-    text = texts.category_card(category.name, category.keyword_list, category.urgent, since)
+    text = texts.category_card(
+        category.name, category.keyword_list, category.urgent, since, category.sensitive
+    )
     if notice:
         text = texts.notice_and(notice, text)
     await edit_or_reply(update, text, keyboards.category_actions(category))
@@ -174,13 +177,14 @@ async def got_keywords(update: Update, context: BotContext) -> int | None:
 _ACT_AT_ONCE = (
     CategoryAction.SHOW,
     CategoryAction.URGENT,
+    CategoryAction.SENSITIVE,
     CategoryAction.RETIRE,
     CategoryAction.RESTORE,
 )
 
 
 async def category_button(update: Update, context: BotContext) -> None:
-    """cat:list:<page>, cat:show / urg / ret / res:<id>."""
+    """cat:list:<page>, cat:show / urg / sen / ret / res:<id>."""
     query = query_of(update)
     pressed = CATEGORY_BUTTONS.unpack(query.data)
     if isinstance(pressed, CategoriesPage):
@@ -200,6 +204,9 @@ async def category_button(update: Update, context: BotContext) -> None:
     if action is CategoryAction.URGENT:
         changed = await store.categories.update(category.id or 0, urgent=not category.urgent)
         done = "Urgent by default: " + ("no" if category.urgent else "yes")
+    elif action is CategoryAction.SENSITIVE:
+        changed = await store.categories.update(category.id or 0, sensitive=not category.sensitive)
+        done = "Sensitive: " + ("no" if category.sensitive else "yes")
     elif action is CategoryAction.RETIRE and category.retired_at is None:
         if len(await store.categories.active()) <= 1:
             await query.answer(texts.CATEGORY_LAST_ACTIVE, show_alert=True)

@@ -18,20 +18,30 @@ with its draft through `with_draft`, and a draft left longer than its slot allow
 injected clock, so tests advance a fake one) is gone, so the flow's `gone` callback says so
 and ends it. Conversations are tracked per chat and user, not per message, on purpose: a
 typed answer follows a button but is not tied to its message.
+
+Access ends with the role. Each flow names the permission it needs, and every step (not
+only the entry points: a typed answer passes the access gate as any message does) asks it
+again of the member as stored now; without it, the member's drafts go and the flow ends.
+A flow also ends when its mark in the member's user data is gone: `end_flows` (a role
+changed, a suspension) drops the whole user data at once, so every flow the member was in
+stops at its next step, whatever its state was.
 """
 
 from __future__ import annotations
 
+import copy
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import IntEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler, filters
 
+from bot import texts
 from bot.context import BotContext
-from handlers.drafts import DraftSlot
+from bot.domain.roles import Permission, permissions_for
+from handlers.drafts import DraftSlot, user_data
 from handlers.registry import Callback, Handler, command
 
 END = ConversationHandler.END
@@ -67,9 +77,97 @@ def with_draft(slot: DraftSlot[D], gone: Callback, handle: DraftStep[D]) -> Call
     return answer
 
 
+# user_data: the names of the flows this member is in (each step checks its own is there).
+FLOWS = "flows"
+
+
+def _in_flow(context: BotContext, name: str) -> bool:
+    flows = user_data(context).get(FLOWS)
+    return isinstance(flows, list) and name in flows
+
+
+def _mark(context: BotContext, name: str, state: object) -> None:
+    """Keep the flow's mark in step with its state: set while it runs, gone when it ends."""
+    if state is None:
+        return  # the conversation stays where it is (or did not start)
+    data = user_data(context)
+    flows = [f for f in data.get(FLOWS) or [] if isinstance(f, str) and f != name]
+    if state != END:
+        flows.append(name)
+    if flows:
+        data[FLOWS] = flows
+    else:
+        data.pop(FLOWS, None)
+
+
+async def end_flows(context: BotContext, telegram_id: int) -> bool:
+    """End every flow of a member at once (their role changed, or they were suspended):
+    their user data (drafts and flow marks) goes from memory and from the database, so
+    each conversation they were in stops at its next step. True when there was any."""
+    application = context.application
+    data = application.user_data.get(telegram_id)
+    had = bool(data)
+    if data:
+        data.clear()  # in place: a later update of theirs is stored as usual
+    if application.persistence is not None:
+        await application.persistence.drop_user_data(telegram_id)
+    return had
+
+
+async def _stopped(update: Update, context: BotContext) -> State:
+    """A step the member may no longer take, or of a flow ended meanwhile: drop their
+    drafts, say so, end it."""
+    user_data(context).clear()
+    query = update.callback_query
+    if query is not None:
+        await query.answer(texts.STEP_NO_LONGER_ALLOWED, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(texts.STEP_NO_LONGER_ALLOWED)
+    return END
+
+
+def _allowed(context: BotContext, permission: Permission) -> bool:
+    member = context.member
+    return permission in permissions_for(
+        member.role, is_admin=member.is_admin, status=member.status
+    )
+
+
+def _wrapped(handler: Handler, callback: Callback) -> Handler:
+    """A copy of `handler` calling `callback` (one handler may sit in several places)."""
+    twin = copy.copy(handler)
+    twin.callback = callback
+    return twin
+
+
+def _entry(name: str, handler: Handler) -> Handler:
+    inner = handler.callback
+
+    async def entry(update: Update, context: BotContext) -> Any:
+        state = await inner(update, context)
+        _mark(context, name, state)
+        return state
+
+    return _wrapped(handler, entry)
+
+
+def _step(name: str, permission: Permission, handler: Handler) -> Handler:
+    inner = handler.callback
+
+    async def step(update: Update, context: BotContext) -> Any:
+        if not _allowed(context, permission) or not _in_flow(context, name):
+            return await _stopped(update, context)
+        state = await inner(update, context)
+        _mark(context, name, state)
+        return state
+
+    return _wrapped(handler, step)
+
+
 def conversation(
     name: str,
     *,
+    permission: Permission,
     entry_points: Sequence[Handler],
     steps: Mapping[S, Sequence[Handler]],
     cancel: Callback,
@@ -80,7 +178,7 @@ def conversation(
     persistent: bool = False,
     allow_reentry: bool = True,
 ) -> ConversationHandler[BotContext]:
-    """The flow's ConversationHandler.
+    """The flow's ConversationHandler; every step needs `permission` (see the docstring).
 
     Each step answers, in order: `every_step` (buttons any step may get), its own answers
     from the table, then `otherwise` (a reminder) for any message that is not a command.
@@ -91,17 +189,20 @@ def conversation(
     if otherwise is not None:
         reminder.append(MessageHandler(~filters.COMMAND, otherwise))
     states: dict[object, list[Handler]] = {
-        step: [*every_step, *answers, *reminder] for step, answers in steps.items()
+        step: [_step(name, permission, h) for h in (*every_step, *answers, *reminder)]
+        for step, answers in steps.items()
     }
     last_resort: list[Handler] = []
     if interrupted is not None:
         last_resort.append(MessageHandler(filters.COMMAND, interrupted))
+    # /cancel and the other ways out always work (and clear the flow's mark).
+    ways_out = [command("cancel", cancel), *fallbacks, *last_resort]
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="If 'per_message=False'")
         return ConversationHandler[BotContext](
-            entry_points=list(entry_points),
+            entry_points=[_entry(name, h) for h in entry_points],
             states=states,
-            fallbacks=[command("cancel", cancel), *fallbacks, *last_resort],
+            fallbacks=[_entry(name, h) for h in ways_out],
             allow_reentry=allow_reentry,
             name=name,
             persistent=persistent,

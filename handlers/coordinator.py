@@ -17,9 +17,11 @@ from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.admin import StatsPeriod
 from bot.domain.periods import PeriodError, parse_date_range, parse_reportable_quarter
+from bot.domain.stats_scope import ScopeNotFound
 from bot.summaries import on_demand
 from bot.summaries.compose import Composed
 from bot.summaries.quarterly import build_report, file_name
+from bot.texts import coordinator as coordinator_texts
 from bot.texts.split import CAPTION_LIMIT, split_message
 from handlers.common import message_of, query_of, reply, sender
 from handlers.registry import Handler, button, command
@@ -128,14 +130,25 @@ async def stats_button(update: Update, context: BotContext) -> None:
 
 
 async def _send_stats(update: Update, context: BotContext, period: str) -> None:
+    _, chat = sender(update)
     try:
         composed = await on_demand.stats_for(context.services, period, context.clock.now())
     except PeriodError as error:
-        _, chat = sender(update)
         await context.bot.send_message(
             chat.id,
             texts.refused_period(error.problem, error.given, texts.STATS_USAGE),
             reply_markup=keyboards.stats_periods(),
+        )
+        return
+    except ScopeNotFound as error:
+        store = context.store
+        await context.bot.send_message(
+            chat.id,
+            coordinator_texts.stats_scope_not_found(
+                error.given,
+                [h.name for h in await store.hotspots.active()],
+                [c.name for c in await store.categories.active()],
+            ),
         )
         return
     await _send_composed(update, context, composed)

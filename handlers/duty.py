@@ -19,6 +19,7 @@ from bot.domain import callbacks
 from bot.domain.callbacks.admin import DUTY_BUTTONS, DutyAction, DutyLocation
 from bot.domain.duty import duty_closes, shifts_now
 from bot.domain.geo import validate_point
+from bot.domain.roles import Permission
 from bot.jobs.duty_close import close_stale_duty
 from bot.summaries.on_demand import briefing_now
 from bot.texts.split import CAPTION_LIMIT, split_message
@@ -185,6 +186,7 @@ async def interrupted(update: Update, context: BotContext) -> int:
 def _location_conversation() -> ConversationHandler[BotContext]:
     return conversation(
         "duty",
+        permission=Permission.MEMBER,
         entry_points=[
             CallbackQueryHandler(ask_location, pattern=DUTY_BUTTONS.pattern(DutyAction.LOCATION))
         ],

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 
@@ -10,21 +11,25 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import MessageHandler, filters
 
-from bot import texts
+from bot import keyboards, texts
 from bot.context import BotContext
+from bot.domain import callbacks
+from bot.domain.callbacks.reports import CLOSE_BUTTONS, SHOW_BUTTONS
+from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import MAX_TEXT, AckKind, ReportStatus, parse_reference, reference
 from bot.domain.roles import Permission, permissions_for
+from bot.domain.show_pages import MESSAGE_ROOM, ShowPages, plan_pages
+from bot.keyboards.incidents import close_outcomes
 from bot.texts import incidents as incident_texts
 from bot.texts.split import split_message
-from handlers.common import message_of, reply, sender
-from handlers.registry import Handler, command
+from handlers.common import edit_or_reply, message_of, query_of, reply, sender
+from handlers.registry import Handler, button, command
 from storage.models import Member, Report
 from storage.reports import ReportView
 
 log = logging.getLogger(__name__)
 
 MINE_LIMIT = 10
-PHOTOS_SHOWN = 3
 _REFERENCE_TOKEN_RE = re.compile(r"\bR-\d+\b")
 
 
@@ -118,8 +123,7 @@ async def show(update: Update, context: BotContext) -> None:
         # The same answer whether or not it exists: references are not to be probed.
         await reply(update, texts.ONLY_OWN_TO_SEE)
         return
-    await _reply_long(update, _details(view, context))
-    await _send_photos(update, context, view)
+    await _send_page(update, context, view, 0)
 
 
 async def _may_see(view: ReportView, member: Member, context: BotContext) -> bool:
@@ -131,7 +135,95 @@ async def _may_see(view: ReportView, member: Member, context: BotContext) -> boo
     )
 
 
-def _details(view: ReportView, context: BotContext) -> str:
+async def show_more(update: Update, context: BotContext) -> None:
+    """shw:more:<report>:<page>: the next page, for whoever may see the report now."""
+    query = query_of(update)
+    pressed = SHOW_BUTTONS.unpack(query.data)
+    view = (
+        await context.store.reports.view(pressed.report_id, with_details=True)
+        if pressed is not None
+        else None
+    )
+    member = context.member
+    if view is None or not (_sees_all_reports(member) or await _may_see(view, member, context)):
+        # As /show says it: whether or not the report exists, references are not probed.
+        await query.answer(texts.ONLY_OWN_TO_SEE, show_alert=True)
+        return
+    assert pressed is not None
+    if pressed.page >= _pages(view, context).count:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await query.answer()
+    with contextlib.suppress(TelegramError):  # the pressed page's button has done its work
+        await query.edit_message_reply_markup(None)
+    await _send_page(update, context, view, pressed.page)
+
+
+# One message a page: the report with the updates that fit, more updates, then one photo a
+# page, each with "More" for the next (bot.domain.show_pages). All at once, a report with
+# 150 updates and 60 photos held up every other member's updates.
+def _note_lines(view: ReportView, context: BotContext) -> list[tuple[str, str]]:
+    tz = context.settings.tz
+    return [
+        (texts.local_datetime(note.created_at, tz), note.text or "(removed)") for note in view.notes
+    ]
+
+
+def _photos(view: ReportView) -> list[str]:
+    return [a.file_id for a in view.attachments if a.kind == "photo" and a.file_id]
+
+
+def _pages(view: ReportView, context: BotContext) -> ShowPages:
+    first = _details(view, context, notes=[], notes_total=len(view.notes))
+    return plan_pages(
+        first_room=MESSAGE_ROOM - len(first) - _ROOM_FOR_MORE,
+        note_sizes=[len(texts.update_line(*line)) + 1 for line in _note_lines(view, context)],
+        attachments=len(_photos(view)),
+    )
+
+
+_ROOM_FOR_MORE = 64  # the "(more with More ▶)" line and a page's heading
+
+
+async def _send_page(update: Update, context: BotContext, view: ReportView, page: int) -> None:
+    _, chat = sender(update)
+    report_id = view.report.id or 0
+    ref = reference(report_id)
+    pages = _pages(view, context)
+    more = keyboards.show_more(report_id, page + 1) if page + 1 < pages.count else None
+    notes = pages.notes_on(page)
+    if notes is not None:
+        lines = _note_lines(view, context)[notes[0] : notes[1]]
+        if page == 0:
+            text = _details(view, context, notes=lines, notes_total=len(view.notes))
+        else:
+            heading = texts.show_more_heading(ref, page + 1, pages.count)
+            text = "\n".join([heading, *(texts.update_line(*line) for line in lines)])
+        chunks = split_message(text)
+        for chunk in chunks[:-1]:
+            await context.bot.send_message(chat.id, chunk)
+        await context.bot.send_message(chat.id, chunks[-1], reply_markup=more)
+        return
+    index = pages.attachment_on(page)
+    photos = _photos(view)
+    if index is None:
+        return
+    caption = texts.photo_caption(ref, index + 1, len(photos))
+    try:
+        await context.bot.send_photo(chat.id, photos[index], caption=caption, reply_markup=more)
+    except TelegramError as error:
+        # A file id Telegram no longer knows: say so, and keep the way to the next page.
+        log.warning("photo of report %s could not be shown: %s", report_id, type(error).__name__)
+        await context.bot.send_message(chat.id, caption, reply_markup=more)
+
+
+def _details(
+    view: ReportView,
+    context: BotContext,
+    *,
+    notes: list[tuple[str, str]],
+    notes_total: int,
+) -> str:
     report, tz = view.report, context.settings.tz
     closed = report.status is ReportStatus.CLOSED
     return texts.report_details(
@@ -145,32 +237,14 @@ def _details(view: ReportView, context: BotContext) -> str:
         urgent=report.urgent,
         description=report.description,
         attachments=texts.attachments_summary([a.kind for a in view.attachments]),
-        notes=[
-            (texts.local_datetime(note.created_at, tz), note.text or "(removed)")
-            for note in view.notes
-        ],
+        notes=notes,
+        notes_total=notes_total,
         acknowledgement=_acknowledgement(view, context, full=True),
         closed=closed,
         closed_at=texts.local_datetime(report.closed_at, tz) if report.closed_at else None,
         closed_by=view.closed_by.name if view.closed_by else None,
         outcome=report.outcome,
     )
-
-
-async def _send_photos(update: Update, context: BotContext, view: ReportView) -> None:
-    photos = [a.file_id for a in view.attachments if a.kind == "photo" and a.file_id]
-    _, chat = sender(update)
-    ref = reference(view.report.id or 0)
-    for number, file_id in enumerate(photos[:PHOTOS_SHOWN], start=1):
-        try:
-            await context.bot.send_photo(
-                chat.id, file_id, caption=texts.photo_caption(ref, number, len(photos))
-            )
-        except TelegramError as error:
-            # A file id Telegram no longer knows: the text above already counted it.
-            log.warning(
-                "photo of report %s could not be shown: %s", view.report.id, type(error).__name__
-            )
 
 
 # ---- /update and photos replying to a report --------------------------------------------
@@ -190,8 +264,11 @@ async def update_report(update: Update, context: BotContext) -> None:
     report = await _own_open_report(update, context, report_id)
     if report is None:
         return
-    await context.store.reports.add_note(report_id, author=context.member, text=text)
-    await reply(update, texts.note_added(ref))
+    limit = context.settings.max_notes_per_report
+    added = await context.store.reports.add_note(
+        report_id, author=context.member, text=text, limit=limit
+    )
+    await reply(update, texts.note_added(ref) if added else texts.notes_full(ref, limit))
 
 
 async def photo_for_report(update: Update, context: BotContext) -> None:
@@ -208,11 +285,22 @@ async def photo_for_report(update: Update, context: BotContext) -> None:
         return
     store, member = context.store, context.member
     largest = max(message.photo, key=lambda size: size.width * size.height)
-    await store.reports.add_attachment(report_id, by=member, kind="photo", file_id=largest.file_id)
+    limit = context.settings.max_photos_per_report
+    ref = reference(report_id)
+    if not await store.reports.add_attachment(
+        report_id, by=member, kind="photo", file_id=largest.file_id, limit=limit
+    ):
+        await reply(update, texts.photos_full(ref, limit))
+        return
     caption = (message.caption or "").strip()
     if caption:  # what the reporter wrote with the photo is an update too
-        await store.reports.add_note(report_id, author=member, text=caption[:MAX_TEXT])
-    await reply(update, texts.photo_added(reference(report_id)))
+        await store.reports.add_note(
+            report_id,
+            author=member,
+            text=caption[:MAX_TEXT],
+            limit=context.settings.max_notes_per_report,
+        )
+    await reply(update, texts.photo_added(ref))
 
 
 async def _own_open_report(update: Update, context: BotContext, report_id: int) -> Report | None:
@@ -243,32 +331,83 @@ class _RepliesToOneOfOurReports(filters.MessageFilter):
 
 # ---- /close ------------------------------------------------------------------------------
 async def close(update: Update, context: BotContext) -> None:
+    """/close R-12 offers the outcome codes; /close R-12 text closes it with those words
+    and then asks for the code (the quarterly pack counts codes, people read the words)."""
     token, outcome = _arguments(message_of(update))
     report_id = _report_id(token)
     if report_id is None:
         await reply(update, texts.CLOSE_USAGE)
         return
     ref = reference(report_id)
-    if not outcome:
-        await reply(update, texts.close_outcome_missing(ref))
-        return
     if len(outcome) > MAX_TEXT:
         await reply(update, texts.text_too_long(len(outcome), MAX_TEXT))
         return
-    store, coordinator = context.store, context.member
+    store = context.store
+    if not outcome:
+        view = await store.reports.view(report_id)
+        if view is None:
+            await reply(update, texts.report_not_found(ref))
+        elif view.report.status is not ReportStatus.OPEN:
+            await _already_closed(update, context, view)
+        else:
+            await reply(update, incident_texts.close_choose_outcome(ref), close_outcomes(report_id))
+        return
+    if not await _close(update, context, report_id, outcome, None):
+        return
+    await reply(
+        update,
+        incident_texts.closed_choose_code(texts.report_closed(ref, outcome), ref),
+        close_outcomes(report_id),
+    )
+
+
+async def _close(
+    update: Update,
+    context: BotContext,
+    report_id: int,
+    outcome: str,
+    code: CloseOutcome | None,
+) -> bool:
+    """Close with the reporter told; False (after saying why) when it was not open."""
+    store, coordinator, ref = context.store, context.member, reference(report_id)
     notice = texts.report_closed_for_reporter(ref, coordinator.name, outcome)
     closed = await store.reports.close(
-        report_id, by=coordinator, outcome=outcome, reporter_notice=notice
+        report_id, by=coordinator, outcome=outcome, outcome_code=code, reporter_notice=notice
     )
     if closed is None:
         view = await store.reports.view(report_id)
         if view is None:
             await reply(update, texts.report_not_found(ref))
-            return
-        await _already_closed(update, context, view)
-        return
-    await reply(update, texts.report_closed(ref, outcome))
+        else:
+            await _already_closed(update, context, view)
+        return False
     context.services.outbox_wakeup.set()
+    return True
+
+
+async def close_code_button(update: Update, context: BotContext) -> None:
+    """cls:o:<report>:<code>: close an open report with this code, or code a closed one."""
+    query = query_of(update)
+    pressed = CLOSE_BUTTONS.unpack(query.data)
+    if pressed is None:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await query.answer()
+    report_id, code = pressed.report_id, pressed.code
+    ref, label = reference(report_id), incident_texts.CLOSE_OUTCOME_LABELS[code]
+    report = await context.store.reports.get(report_id)
+    if report is None:
+        await edit_or_reply(update, texts.report_not_found(ref))
+    elif report.status is ReportStatus.OPEN:
+        if await _close(update, context, report_id, label, code):
+            await edit_or_reply(update, incident_texts.report_closed_with_code(ref, label, None))
+    elif report.outcome_code is None or report.closed_by_id == context.member.id:
+        await context.store.reports.set_outcome_code(report_id, code)
+        await edit_or_reply(update, incident_texts.outcome_code_recorded(ref, label))
+    else:
+        view = await context.store.reports.view(report_id)
+        assert view is not None
+        await _already_closed(update, context, view)
 
 
 async def _already_closed(update: Update, context: BotContext, view: ReportView) -> None:
@@ -313,8 +452,10 @@ def handlers() -> list[Handler]:
     return [
         command("mine", mine),
         command("show", show),
+        button(callbacks.SHOW, show_more),
         command("update", update_report),
         command("close", close),
+        button(callbacks.CLOSE, close_code_button),
         command("open", open_incidents),
         MessageHandler(
             filters.ChatType.PRIVATE & filters.PHOTO & filters.REPLY & _RepliesToOneOfOurReports(),

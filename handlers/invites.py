@@ -1,4 +1,8 @@
-"""/invite: one-time deep links bound to a role."""
+"""/invite: one-time deep links bound to a role; /invites: the open ones, to withdraw one.
+
+The store asks again whether the inviter may invite that role (and when the link is used),
+and caps an inviter's open invites (bot.domain.invites.MAX_OPEN_INVITES).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,12 @@ from telegram import Update
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
-from bot.domain.callbacks.members import InviteRole
-from bot.domain.invites import deep_link
+from bot.domain.callbacks.members import INVITE_BUTTONS, InviteRevoke, InviteRole
+from bot.domain.invites import MAX_OPEN_INVITES, deep_link
 from bot.domain.roles import Role, invitable_roles, may_invite
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.registry import Handler, button, command
+from storage.invites import NotAllowedToInvite, TooManyOpenInvites
 
 
 async def invite_command(update: Update, context: BotContext) -> None:
@@ -36,14 +41,17 @@ async def start_invite(update: Update, context: BotContext) -> None:
 
 
 async def invite_button(update: Update, context: BotContext) -> None:
+    """inv:new:<role> makes an invite; inv:rev:<invite> withdraws one (/invites)."""
     query = query_of(update)
-    pressed = InviteRole.unpack(query.data)
-    role = pressed.role if pressed is not None else None
+    pressed = INVITE_BUTTONS.unpack(query.data)
+    if isinstance(pressed, InviteRevoke):
+        await _revoke(update, context, pressed.invite_id)
+        return
     await query.answer()
-    if role is None:
+    if not isinstance(pressed, InviteRole):
         await reply(update, texts.STALE_BUTTON)
         return
-    await _create(update, context, role)
+    await _create(update, context, pressed.role)
 
 
 async def _create(update: Update, context: BotContext, role: Role) -> None:
@@ -53,11 +61,62 @@ async def _create(update: Update, context: BotContext, role: Role) -> None:
         await edit_or_reply(update, texts.invite_role_not_allowed(role, allowed))
         return
     ttl = timedelta(hours=context.settings.invite_ttl_hours)
-    code, invite = await context.store.invites.create(role, by=member, ttl=ttl)
+    try:
+        code, invite = await context.store.invites.create(role, by=member, ttl=ttl)
+    except NotAllowedToInvite:
+        allowed = invitable_roles(member.role, inviter_is_admin=member.is_admin)
+        await edit_or_reply(update, texts.invite_role_not_allowed(role, allowed))
+        return
+    except TooManyOpenInvites:
+        await edit_or_reply(update, texts.too_many_open_invites(MAX_OPEN_INVITES))
+        return
     link = deep_link(context.bot.username, code)
     expires = texts.local_datetime(invite.expires_at, context.settings.tz)
     await edit_or_reply(update, texts.invite_created(role, link, expires))
 
 
+async def invites_command(update: Update, context: BotContext) -> None:
+    await _show_open(update, context)
+
+
+async def _show_open(update: Update, context: BotContext, notice: str | None = None) -> None:
+    invites = await context.store.invites.open_by(context.member)
+    tz = context.settings.tz
+    if not invites:
+        text = texts.INVITES_NONE
+        await edit_or_reply(update, texts.notice_and(notice, text) if notice else text)
+        return
+    lines = [
+        texts.invite_line(
+            number,
+            invite.role,
+            texts.local_datetime(invite.created_at, tz),
+            texts.local_datetime(invite.expires_at, tz),
+        )
+        for number, invite in enumerate(invites, start=1)
+    ]
+    text = texts.invites_list(lines)
+    await edit_or_reply(
+        update,
+        texts.notice_and(notice, text) if notice else text,
+        keyboards.open_invites([(i.id or 0, i.role) for i in invites]),
+    )
+
+
+async def _revoke(update: Update, context: BotContext, invite_id: int) -> None:
+    query = query_of(update)
+    revoked = await context.store.invites.revoke(invite_id, by=context.member)
+    if revoked is None:
+        await query.answer(texts.INVITE_NOT_OPEN, show_alert=True)
+        await _show_open(update, context)
+        return
+    await query.answer()
+    await _show_open(update, context, texts.invite_revoked_done(revoked.role))
+
+
 def handlers() -> list[Handler]:
-    return [command("invite", invite_command), button(callbacks.INVITE, invite_button)]
+    return [
+        command("invite", invite_command),
+        command("invites", invites_command),
+        button(callbacks.INVITE, invite_button),
+    ]

@@ -1,8 +1,13 @@
-"""Admins: access requests (approve/reject) and /members (roles, suspension)."""
+"""Admins: access requests (approve/reject) and /members (roles, suspension, names).
+
+A member's name is the one they joined with (never their current Telegram display name,
+which anyone can change to pass for someone else); an admin may set another (Rename).
+"""
 
 from __future__ import annotations
 
 import math
+from enum import IntEnum
 
 from telegram import Update
 
@@ -18,9 +23,27 @@ from bot.domain.callbacks.members import (
     MemberSetRole,
     MembersPage,
 )
-from handlers.common import edit_or_reply, notify, query_of, send_main_menu, set_command_menu
+from handlers.common import (
+    edit_or_reply,
+    message_of,
+    notify,
+    query_of,
+    reply,
+    send_main_menu,
+    set_command_menu,
+)
+from handlers.conversation import END, end_flows, typed
+from handlers.drafts import DraftSlot
 from handlers.registry import Handler, button, command
+from handlers.typed_input import answer_button, input_conversation
+from storage.members import MAX_NAME
 from storage.models import Member
+
+RENAMING = DraftSlot.of_type("members.renaming", int)  # the member whose name is due
+
+
+class MemberInput(IntEnum):
+    NAME = 1
 
 
 async def decide_access(update: Update, context: BotContext) -> None:
@@ -111,6 +134,11 @@ async def _member_action(
             await query.answer()
             await edit_or_reply(update, texts.CHOOSE_ROLE, keyboards.role_choice(target))
             return
+        case MemberPress(action=MemberAction.RENAME):
+            # The renaming conversation takes this press; reaching here, show the card.
+            await query.answer()
+            await _show_card(update, context, target)
+            return
         case MemberSetRole(role=role):
             changed = await store.members.change_role(target_id, role, by=admin)
             notice = texts.role_changed_for_member(role)
@@ -131,6 +159,9 @@ async def _member_action(
     await query.answer(texts.admin_action_done(done, changed.name))
     await _show_card(update, context, changed)
     await set_command_menu(bot, changed)
+    # Access ends with the role: whatever they were doing stops now, drafts and all.
+    if await end_flows(context, changed.telegram_id):
+        notice = f"{notice}\n\n{texts.FLOWS_ENDED_ROLE_CHANGED}"
     await notify(bot, changed.telegram_id, notice)
 
 
@@ -142,9 +173,65 @@ async def _show_card(update: Update, context: BotContext, member: Member) -> Non
     await edit_or_reply(update, text, keyboards.member_actions(member))
 
 
+# ---- Rename: the name colleagues see ------------------------------------------------------
+async def ask_name(update: Update, context: BotContext) -> int:
+    """mem:ren:<member>: the new name is typed next."""
+    query = query_of(update)
+    pressed = MEMBER_BUTTONS.unpack(query.data)
+    target = (
+        await context.store.members.get(pressed.member_id)
+        if isinstance(pressed, MemberPress)
+        else None
+    )
+    if target is None or target.id is None:
+        await query.answer(texts.MEMBER_NOT_FOUND)
+        return END
+    await query.answer()
+    RENAMING.put(context, target.id)
+    await reply(update, texts.MEMBER_ASK_NAME)
+    return MemberInput.NAME
+
+
+async def got_name(update: Update, context: BotContext) -> int | None:
+    member_id = RENAMING.get(context)
+    typed_name = " ".join((message_of(update).text or "").split())
+    if not typed_name or len(typed_name) > MAX_NAME:
+        await reply(update, texts.problem(texts.MEMBER_ASK_NAME))
+        return None
+    renamed = (
+        await context.store.members.rename(member_id, typed_name, by=context.member)
+        if member_id is not None
+        else None
+    )
+    RENAMING.forget(context)
+    if renamed is None:
+        await reply(update, texts.MEMBER_NOT_FOUND)
+        return END
+    await reply(update, texts.member_renamed(renamed.name))
+    await _show_card_message(update, context, renamed)
+    return END
+
+
+async def _show_card_message(update: Update, context: BotContext, member: Member) -> None:
+    since = texts.local_datetime(member.created_at, context.settings.tz)
+    text = texts.member_card(
+        member.name, member.username, member.role, member.status, member.is_admin, since
+    )
+    await reply(update, text, keyboards.member_actions(member))
+
+
 def handlers() -> list[Handler]:
+    renaming = input_conversation(
+        name="members",
+        entry_points=[answer_button(MEMBER_BUTTONS, (MemberAction.RENAME,), ask_name)],
+        steps={MemberInput.NAME: [typed(got_name)]},
+        family=MEMBER_BUTTONS,
+        on_button=member_button,
+        drafts=(RENAMING,),
+    )
     return [
         button(callbacks.ACCESS, decide_access),
         command("members", members_command),
+        renaming,
         button(callbacks.MEMBERS, member_button),
     ]

@@ -33,6 +33,7 @@ from bot.domain.callbacks.street_outreach import (
     SightingWhen,
 )
 from bot.domain.outreach import MAX_PLACE_TEXT, SightingDraft, draft_expired, referral_age
+from bot.domain.roles import Permission
 from handlers.access import command_name
 from handlers.common import edit_or_reply, message_of, query_of, reply, shared_point
 from handlers.conversation import (
@@ -344,6 +345,7 @@ def sighting_conversation() -> ConversationHandler[BotContext]:
 
     return conversation(
         "rough_sleeper",
+        permission=Permission.MEMBER,
         entry_points=[
             command("roughsleeper", seen_start),
             CallbackQueryHandler(seen_start, pattern=SIGHTING_BUTTONS.pattern(SightingAction.NEW)),

@@ -27,6 +27,7 @@ from handlers.common import (
 from handlers.invites import start_invite
 from handlers.members import show_members
 from handlers.registry import Handler, button, command
+from handlers.survey import SURVEY_PAYLOAD, start_survey
 from storage.invites import Redeemed
 
 log = logging.getLogger(__name__)
@@ -37,11 +38,16 @@ _REDEEM_REPLIES = {
     Redeemed.EXPIRED: texts.INVITE_EXPIRED,
     Redeemed.ALREADY_MEMBER: texts.INVITE_ALREADY_MEMBER,
     Redeemed.SUSPENDED: texts.INVITE_SUSPENDED,
+    Redeemed.REVOKED: texts.INVITE_REVOKED,
+    Redeemed.WITHDRAWN: texts.INVITE_WITHDRAWN,
 }
 
 
 async def start(update: Update, context: BotContext) -> None:
     code = context.args[0] if context.args else None
+    if code == SURVEY_PAYLOAD:
+        await start_survey(update, context)  # anyone, members and strangers alike
+        return
     if code is not None:
         await _use_invite(update, context, code)
         return

@@ -19,6 +19,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler
 from bot import texts
 from bot.context import BotContext
 from bot.domain.callbacks.wire import Button, Family
+from bot.domain.roles import Permission
 from handlers.access import command_name
 from handlers.common import reply
 from handlers.conversation import END, Callback, Handler, S, conversation
@@ -66,6 +67,7 @@ def input_conversation(
 
     return conversation(
         name,
+        permission=Permission.ADMIN,  # every typed input is an admin's (names, radii, days)
         entry_points=entry_points,
         steps=steps,
         otherwise=please_type,

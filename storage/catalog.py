@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.clock import Clock
 from bot.domain.geo import Place
+from bot.domain.incidents import SENSITIVE_BY_DEFAULT
 from bot.domain.quick_report import DEFAULT_CATEGORIES, CategoryRule
 from storage.db import SessionFactory
 from storage.models import Category, Hotspot, Report
@@ -64,6 +65,7 @@ class Categories(_Catalog):
                         name=default.name,
                         keywords=join_terms(list(default.keywords)),
                         urgent=default.urgent,
+                        sensitive=default.slug in SENSITIVE_BY_DEFAULT,
                         sort_order=order * 10,
                         created_at=now,
                     )
@@ -141,6 +143,7 @@ class Categories(_Catalog):
         name: str | None = None,
         keywords: list[str] | None = None,
         urgent: bool | None = None,
+        sensitive: bool | None = None,
         retired: bool | None = None,
     ) -> Category | None:
         async with self._write() as session:
@@ -153,6 +156,8 @@ class Categories(_Catalog):
                 category.keywords = join_terms(keywords)
             if urgent is not None:
                 category.urgent = urgent
+            if sensitive is not None:
+                category.sensitive = sensitive
             if retired is not None:
                 category.retired_at = self._clock.now() if retired else None
             session.add(category)

@@ -25,7 +25,7 @@ class Exports:
         """Every report filed in [start, end), oldest first (ix_reports_created_at)."""
         reporter = aliased(Member)
         query = (
-            select(Report, Category.name, Hotspot.name, reporter.role)
+            select(Report, Category.name, Category.sensitive, Hotspot.name, reporter.role)
             .join(Category, col(Category.id) == col(Report.category_id))
             .outerjoin(Hotspot, col(Hotspot.id) == col(Report.hotspot_id))
             .outerjoin(reporter, col(reporter.id) == col(Report.reporter_id))
@@ -55,8 +55,9 @@ class Exports:
                 closed_at=report.closed_at,
                 outcome=report.outcome,
                 description=report.description,
+                sensitive=sensitive,
             )
-            for report, category, hotspot, role in rows
+            for report, category, sensitive, hotspot, role in rows
         ]
 
     async def record(

@@ -12,6 +12,8 @@ from storage.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import Member
 
+MAX_NAME = 128  # members.name
+
 
 class Members:
     def __init__(self, sessions: SessionFactory, clock: Clock) -> None:
@@ -108,18 +110,45 @@ class Members:
             )
         return member
 
-    async def refresh_profile(self, member: Member, name: str, username: str | None) -> Member:
-        """Keep the display name Telegram gives us; it is what colleagues recognise."""
-        if member.name == name and member.username == username:
+    async def refresh_username(self, member: Member, username: str | None) -> Member:
+        """Keep the @username Telegram gives us (how /audit finds a member).
+
+        Never the name: the name is the one they joined with (or an admin set), the name
+        colleagues see on alerts ("Acknowledged by …"). A display name anyone can change
+        in Telegram's settings must not let a member pass for someone else.
+        """
+        if member.username == username:
             return member
         async with self._sessions() as session, session.begin():
             await session.exec(
-                update(Member)
-                .where(col(Member.id) == member.id)
-                .values(name=name, username=username)
+                update(Member).where(col(Member.id) == member.id).values(username=username)
             )
-        member.name, member.username = name, username
+        member.username = username
         return member
+
+    async def rename(self, member_id: int, name: str, *, by: Member) -> Member | None:
+        """An admin sets the name colleagues see; None when there is no such member.
+
+        Raises ValueError for an empty or too long name.
+        """
+        cleaned = " ".join(name.split())
+        if not cleaned or len(cleaned) > MAX_NAME:
+            raise ValueError(f"a name is 1 to {MAX_NAME} characters")
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            member = await session.get(Member, member_id)
+            if member is None:
+                return None
+            member.name, member.updated_at = cleaned, now
+            session.add(member)
+            add_audit(
+                session,
+                at=now,
+                action=AuditAction.RENAMED,
+                actor_id=by.id,
+                subject_member_id=member_id,
+            )
+            return member
 
     async def approve(self, member_id: int, role: Role, *, by: Member) -> Member | None:
         """Pending → active with a role. None when it was no longer pending."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import field_validator
 from sqlalchemy import (
     BigInteger,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -17,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
 from bot.domain.outbox_types import OutboxStatus
 from bot.domain.outreach import AgeBand, ReferralOutcome, ReferralStatus, SleepingSite
@@ -63,6 +65,7 @@ class Invite(SQLModel, table=True):
     """A one-time joining link. Only a hash of the code is kept: it is a credential."""
 
     __tablename__ = "invites"
+    __table_args__ = (Index("ix_invites_created_by_id_used_at", "created_by_id", "used_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code_hash: str = Field(max_length=64, unique=True)
@@ -72,6 +75,7 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     used_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # /invites
 
 
 class AuditEntry(SQLModel, table=True):
@@ -103,6 +107,9 @@ class Category(SQLModel, table=True):
     name: str = Field(max_length=60)
     keywords: str = Field(default="", sa_type=Text)  # "|"-separated, for quick reports
     urgent: bool = Field(default=False)  # urgent by default
+    # Sensitive: alerts to the group and to members on duty never carry the description,
+    # and CSV exports leave it out (bot.domain.incidents.SENSITIVE_BY_DEFAULT).
+    sensitive: bool = Field(default=False)
     sort_order: int = Field(default=0)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -141,6 +148,7 @@ class Report(SQLModel, table=True):
         Index("ix_reports_status_urgent_created_at", "status", "urgent", "created_at"),
         Index("ix_reports_hotspot_id_created_at", "hotspot_id", "created_at"),
         Index("ix_reports_category_id_created_at", "category_id", "created_at"),
+        Index("ix_reports_closed_at", "closed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -164,6 +172,7 @@ class Report(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_by_id: int | None = Field(default=None, sa_column=_member_fk())
     outcome: str | None = Field(default=None, sa_type=Text)
+    outcome_code: CloseOutcome | None = Field(default=None, sa_type=EnumString(CloseOutcome))
 
 
 class ReportAttachment(SQLModel, table=True):
@@ -268,6 +277,9 @@ class PersonRecord(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     alias: str = Field(max_length=60)
+    # Anonymised by retention: every detail gone, the row kept for counts, out of searches.
+    # A column, not an alias prefix: no alias a worker types can pass for one.
+    anonymised: bool = Field(default=False)
     appearance: str | None = Field(default=None, max_length=200)
     age_band: AgeBand = Field(sa_type=EnumString(AgeBand), nullable=False)
     gender: str | None = Field(default=None, max_length=30)
@@ -421,6 +433,22 @@ class BriefingNote(SQLModel, table=True):
     text: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PartnershipAction(SQLModel, table=True):
+    """Something the partnership agreed to do: owner, due date, done or not (/action)."""
+
+    __tablename__ = "partnership_actions"
+    __table_args__ = (Index("ix_partnership_actions_done_at", "done_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(max_length=80)
+    due: date = Field(sa_type=Date, nullable=False)
+    text: str = Field(sa_type=Text)
+    created_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    done_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 # ---- input models: validated before a table row is built --------------------------------

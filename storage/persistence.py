@@ -2,9 +2,16 @@
 
 Only per-user data (report drafts and the like) and conversation states are kept: the bot
 has no chat data, its bot data is rebuilt from the database at start-up, and callback data
-are plain strings. Everything is stored as JSON, so what handlers keep in `user_data` must
-be JSON-friendly (ints, strings, floats, bools, None, lists, dicts with string keys). A
-top-level entry that is not is left out of the stored copy and logged by name.
+are plain strings. Chat data is asked for all the same, and never kept: PTB clears its
+record of the chats it has seen only when a persistence takes chat data, and without that
+every stranger who ever wrote would stay in memory.
+
+A stranger leaves nothing: the access gate drops their user and chat data, and a user with
+nothing stored costs neither a row nor an entry here.
+
+Everything is stored as JSON, so what handlers keep in `user_data` must be JSON-friendly (ints,
+strings, floats, bools, None, lists, dicts with string keys). A top-level entry that is
+not is left out of the stored copy and logged by name.
 
 One bot process owns its users' data: it reads the table once at start-up and then only
 writes (skipping writes that would store what is already there).
@@ -46,7 +53,7 @@ class DatabasePersistence(BasePersistence[Data, Data, Data]):
     ) -> None:
         super().__init__(
             store_data=PersistenceInput(
-                bot_data=False, chat_data=False, user_data=True, callback_data=False
+                bot_data=False, chat_data=True, user_data=True, callback_data=False
             ),
             update_interval=update_interval,
         )
@@ -71,17 +78,19 @@ class DatabasePersistence(BasePersistence[Data, Data, Data]):
 
     async def update_user_data(self, user_id: int, data: Data) -> None:
         text = _dump_user_data(user_id, data)
-        if user_id in self._stored and self._stored[user_id] == text:
-            return  # unchanged since the last write
         if text is None:
-            await self._states.delete(USER_DATA, str(user_id))  # nothing left to keep
-        else:
-            await self._states.put(USER_DATA, str(user_id), text)
+            await self.drop_user_data(user_id)  # nothing left to keep
+            return
+        if self._stored.get(user_id) == text:
+            return  # unchanged since the last write
+        await self._states.put(USER_DATA, str(user_id), text)
         self._stored[user_id] = text
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self._states.delete(USER_DATA, str(user_id))
-        self._stored[user_id] = None
+        """Forget a user: their row, if this process stored or read one, and its entry."""
+        if user_id in self._stored:
+            await self._states.delete(USER_DATA, str(user_id))
+            del self._stored[user_id]
 
     async def refresh_user_data(self, user_id: int, user_data: Data) -> None:
         """Nothing to do: this process's copy, loaded at start-up, is the current one."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.clock import Clock
+from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import AckKind, ReportStatus
-from bot.domain.outbox_types import ALERT, NOTICE, Priority
+from bot.domain.outbox_types import ALERT, NOTICE, Priority, closed_notice_key
 from bot.domain.roles import Status
 from storage.alerts import (
     AlertState,
@@ -186,15 +187,30 @@ class Reports:
         return AckOutcome(view, won) if view is not None else None
 
     # ---- after the fact ----------------------------------------------------------------
-    async def add_note(self, report_id: int, *, author: Member, text: str) -> ReportNote:
+    async def add_note(
+        self, report_id: int, *, author: Member, text: str, limit: int | None = None
+    ) -> ReportNote | None:
+        """Add an update; None when the report has `limit` updates already
+        (TCAG_MAX_NOTES_PER_REPORT: /show must stay readable, and nobody can stall it)."""
         now = self._clock.now()
         note = ReportNote(report_id=report_id, author_id=author.id, text=text, created_at=now)
         async with self._sessions() as session, session.begin():
+            if limit is not None and await self._count(session, ReportNote, report_id) >= limit:
+                return None
             session.add(note)
         return note
 
-    async def add_attachment(self, report_id: int, *, by: Member, kind: str, file_id: str) -> None:
+    async def add_attachment(
+        self, report_id: int, *, by: Member, kind: str, file_id: str, limit: int | None = None
+    ) -> bool:
+        """Add a photo or voice note; False when the report has `limit` already
+        (TCAG_MAX_PHOTOS_PER_REPORT)."""
         async with self._sessions() as session, session.begin():
+            if (
+                limit is not None
+                and await self._count(session, ReportAttachment, report_id) >= limit
+            ):
+                return False
             session.add(
                 ReportAttachment(
                     report_id=report_id,
@@ -204,11 +220,31 @@ class Reports:
                     added_at=self._clock.now(),
                 )
             )
+        return True
+
+    async def _count(
+        self,
+        session: AsyncSession,
+        model: type[ReportNote] | type[ReportAttachment],
+        report_id: int,
+    ) -> int:
+        # The report's row is locked first (PostgreSQL), so two adds at once cannot both
+        # take the last place.
+        await session.exec(select(Report.id).where(Report.id == report_id).with_for_update())
+        query = select(func.count()).select_from(model).where(model.report_id == report_id)
+        return int((await session.exec(query)).one())
 
     async def close(
-        self, report_id: int, *, by: Member, outcome: str, reporter_notice: str | None = None
+        self,
+        report_id: int,
+        *,
+        by: Member,
+        outcome: str,
+        outcome_code: CloseOutcome | None = None,
+        reporter_notice: str | None = None,
     ) -> Report | None:
-        """Open → closed with an outcome; None when it was not open.
+        """Open → closed with an outcome (free text, and the coded one if chosen yet);
+        None when it was not open.
 
         `reporter_notice` is queued for the reporter in the same transaction (unless they
         closed it themselves or are no longer active), so a crash cannot lose it.
@@ -220,7 +256,11 @@ class Reports:
                 .where(col(Report.id) == report_id)
                 .where(col(Report.status) == ReportStatus.OPEN.value)
                 .values(
-                    status=ReportStatus.CLOSED, closed_at=now, closed_by_id=by.id, outcome=outcome
+                    status=ReportStatus.CLOSED,
+                    closed_at=now,
+                    closed_by_id=by.id,
+                    outcome=outcome,
+                    outcome_code=outcome_code,
                 )
             )
             if result.rowcount != 1:
@@ -242,9 +282,21 @@ class Reports:
                     chat_id=reporter.telegram_id,
                     purpose=NOTICE,
                     text=reporter_notice,
-                    dedupe_key=f"{NOTICE}:closed:{report_id}",
+                    report_id=report_id,  # an erasure finds it (the outcome may name someone)
+                    dedupe_key=closed_notice_key(report_id),
                 )
             return report
+
+    async def set_outcome_code(self, report_id: int, code: CloseOutcome) -> bool:
+        """The coded outcome of a closed report (chosen after `/close R-12 text`)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.exec(
+                update(Report)
+                .where(col(Report.id) == report_id)
+                .where(col(Report.status) == ReportStatus.CLOSED.value)
+                .values(outcome_code=code)
+            )
+            return bool(result.rowcount == 1)
 
     # ---- reading -----------------------------------------------------------------------
     async def get(self, report_id: int) -> Report | None:

@@ -1,10 +1,10 @@
 """Retention: clear or delete what is past its period (bot.retention), keeping the counts.
 
 Free text, photos' file ids and precise points are set to NULL and person records are
-anonymised in place ("erased #12", details NULL), so every row a digest, the stats or a
-quarterly report counts stays with the columns it is counted by (times, categories,
-hotspots, needs, actions, the link from a contact to its person). Rows that nothing counts
-are deleted: sent outbox rows, audit rows and abandoned drafts.
+anonymised in place (marked `anonymised`, shown as "erased #12", details NULL), so every
+row a digest, the stats or a quarterly report counts stays with the columns it is counted
+by (times, categories, hotspots, needs, actions, the link from a contact to its person).
+Rows that nothing counts are deleted: sent outbox rows, audit rows and abandoned drafts.
 
 Work goes in batches of `batch_size` rows, each batch its own short transaction, so a first
 purge of years of data never holds long locks against the running bot; a purge cut short
@@ -163,7 +163,7 @@ def _person_due(cutoff: datetime) -> ColumnElement[bool]:
     return (
         col(PersonRecord.merged_into_id).is_(None)
         & (col(PersonRecord.last_seen) < cutoff)
-        & ~col(PersonRecord.alias).startswith(ANONYMISED_ALIAS_PREFIX)
+        & col(PersonRecord.anonymised).is_(False)
     )
 
 
@@ -290,6 +290,7 @@ class Retention:
             for chunk in _chunks(contact_ids, self.batch_size):
                 await anonymise_contacts(session, chunk, detach=False)
             anonymised = {
+                "anonymised": True,
                 "alias": literal(ANONYMISED_ALIAS_PREFIX, String)
                 + cast(col(PersonRecord.id), String),
                 "appearance": None,

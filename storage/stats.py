@@ -29,6 +29,7 @@ from bot.domain.figures import (
     sub_hour_offset,
 )
 from bot.domain.incidents import AckKind, ReportStatus
+from bot.domain.stats_scope import ScopeKind, StatsScope
 from storage.db import SessionFactory
 from storage.models import Category, DutySession, Hotspot, Member, Report
 from storage.shifts import ENDED_AUTO
@@ -39,8 +40,16 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _in_window(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
-    return (col(Report.created_at) >= start, col(Report.created_at) < end)
+def _in_window(
+    start: datetime, end: datetime, scope: StatsScope | None = None
+) -> tuple[ColumnElement[bool], ...]:
+    """The window, narrowed to one hotspot or category when /stats names one (read through
+    ix_reports_hotspot_id_created_at or ix_reports_category_id_created_at)."""
+    window = (col(Report.created_at) >= start, col(Report.created_at) < end)
+    if scope is None:
+        return window
+    column = Report.hotspot_id if scope.kind is ScopeKind.HOTSPOT else Report.category_id
+    return (*window, col(column) == scope.id)
 
 
 def _incident_columns() -> Select:
@@ -71,16 +80,20 @@ class Stats:
         self._dialect = dialect
 
     # ---- reports -----------------------------------------------------------------------
-    async def total(self, start: datetime, end: datetime) -> int:
+    async def total(
+        self, start: datetime, end: datetime, *, scope: StatsScope | None = None
+    ) -> int:
         async with self._sessions() as session:
-            query = select(func.count()).select_from(Report).where(*_in_window(start, end))
+            query = select(func.count()).select_from(Report).where(*_in_window(start, end, scope))
             return int((await session.exec(query)).one())
 
-    async def by_category(self, start: datetime, end: datetime) -> list[CategoryCount]:
+    async def by_category(
+        self, start: datetime, end: datetime, *, scope: StatsScope | None = None
+    ) -> list[CategoryCount]:
         """Reports per category (retired ones included), most first; empty ones left out."""
         query = (
             select(col(Report.category_id), func.count())
-            .where(*_in_window(start, end))
+            .where(*_in_window(start, end, scope))
             .group_by(col(Report.category_id))
         )
         async with self._sessions() as session:
@@ -98,7 +111,12 @@ class Stats:
         return sorted(found, key=lambda c: (-c.count, c.sort_order, c.category_id))
 
     async def by_hotspot(
-        self, start: datetime, end: datetime, *, limit: int | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        limit: int | None = None,
+        scope: StatsScope | None = None,
     ) -> list[HotspotCount]:
         """Reports per hotspot, most first; reports at no hotspot are one row with id None.
 
@@ -106,7 +124,7 @@ class Stats:
         """
         query = (
             select(col(Report.hotspot_id), func.count())
-            .where(*_in_window(start, end))
+            .where(*_in_window(start, end, scope))
             .group_by(col(Report.hotspot_id))
         )
         async with self._sessions() as session:
@@ -127,7 +145,9 @@ class Stats:
         elsewhere = [HotspotCount(None, None, int(n)) for hid, n in counts if hid is None]
         return named + elsewhere
 
-    async def by_hour(self, start: datetime, end: datetime, tz: ZoneInfo) -> list[HourCount]:
+    async def by_hour(
+        self, start: datetime, end: datetime, tz: ZoneInfo, *, scope: StatsScope | None = None
+    ) -> list[HourCount]:
         """Reports per local hour and category, in order; empty hours left out.
 
         Grouped on whole seconds since the epoch, shifted by the zone's offset past the UTC
@@ -143,7 +163,7 @@ class Stats:
         bucket = ((seconds + literal(offset)) // literal(3600)).label("bucket")
         query = (
             select(bucket, col(Report.category_id), func.count())
-            .where(*_in_window(start, end))
+            .where(*_in_window(start, end, scope))
             .group_by(bucket, col(Report.category_id))
             .order_by(bucket, col(Report.category_id))
         )
@@ -158,11 +178,13 @@ class Stats:
             for b, category_id, count in rows
         ]
 
-    async def urgent(self, start: datetime, end: datetime) -> list[UrgentIncident]:
+    async def urgent(
+        self, start: datetime, end: datetime, *, scope: StatsScope | None = None
+    ) -> list[UrgentIncident]:
         """Urgent reports filed in the window, oldest first, with who acknowledged them."""
         query = (
             _incident_columns()
-            .where(*_in_window(start, end))
+            .where(*_in_window(start, end, scope))
             .where(col(Report.urgent).is_(True))
             .order_by(col(Report.created_at), col(Report.id))
         )

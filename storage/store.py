@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import Clock
 from storage import db
+from storage.actions import PartnershipActions
 from storage.alerts import Alerts
 from storage.audit import AuditLog
 from storage.bot_state import BotStates
@@ -22,11 +23,13 @@ from storage.outreach.counts import OutreachStats
 from storage.outreach.erasure import Erasure
 from storage.outreach.people import People
 from storage.outreach.referrals import Referrals
+from storage.pack import PackQueries
 from storage.quarterly import QuarterlyStats
 from storage.reports import Reports
 from storage.retention import Retention
 from storage.shifts import Duty, ShiftPatterns
 from storage.stats import Stats
+from storage.survey import Surveys
 
 
 class Store:
@@ -59,9 +62,12 @@ class Store:
         self.ledger = Ledger(sessions, clock)  # briefings, digests, summaries: once each
         self.exports = Exports(sessions, clock)  # coordinator outputs: CSV, quarterly
         self.quarterly = QuarterlyStats(sessions)
+        self.pack = PackQueries(sessions)  # the meeting pack: times, points, coded outcomes
+        self.actions = PartnershipActions(sessions, clock)  # /action: partnership actions
         self.stats = Stats(sessions, clock, engine.dialect.name)  # digests, briefings
         self.notes = Notes(sessions, clock)  # coordinators' briefing notes
         self.retention = Retention(sessions)  # purges what is past its period
+        self.survey = Surveys(sessions, clock)  # the public survey: anonymous answers
 
     @classmethod
     def from_url(cls, database_url: str, clock: Clock) -> Store:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import select as select_rows
+from sqlmodel import SQLModel, select
 
+from bot import texts
 from bot.domain.roles import Role, Status
 from bot.offline.chat import Person, group_chat
-from bot.texts import NOT_A_MEMBER
+from bot.texts import ALERT_UNKNOWN, NOT_A_MEMBER
 from storage.models import AuditEntry, Member
-from tests.conftest import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness, make_settings
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
@@ -40,6 +42,7 @@ async def test_stranger_start_creates_pending_request_and_tells_admins(bot: BotH
     ]
 
 
+@pytest.mark.pg_smoke
 async def test_admin_approves_request_and_applicant_gets_role_menu(bot: BotHarness) -> None:
     await bot.tg.send(STRANGER, "/start")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Approve as warden")
@@ -92,6 +95,7 @@ async def test_stranger_button_press_is_refused(bot: BotHarness) -> None:
     assert member is not None and member.status is Status.PENDING
 
 
+@pytest.mark.pg_smoke
 async def test_admin_invites_officer_who_joins_and_sees_only_officer_commands(
     bot: BotHarness,
 ) -> None:
@@ -166,10 +170,12 @@ async def test_coordinator_may_invite_patrol_roles_only(bot: BotHarness) -> None
     assert "don't know the role" in bot.last(coordinator).plain
     await bot.tg.send(coordinator, "/invite")
     labels = [b["text"] for b in bot.last(coordinator).inline_buttons]
-    assert labels == ["Police officer", "Street warden", "Outreach worker"]
-    await bot.tg.press(coordinator, bot.last(coordinator), "Outreach worker")
-    assert "Invite to join as Outreach worker" in bot.last(coordinator).plain
+    assert labels == ["Police officer", "Street warden"]  # outreach: from admins only
+    await bot.tg.press(coordinator, bot.last(coordinator), "Street warden")
+    assert "Invite to join as Street warden" in bot.last(coordinator).plain
     assert "https://t.me/" in bot.last(coordinator).plain
+    await bot.tg.send(coordinator, "/invite outreach")
+    assert "You can't invite a outreach" in bot.last(coordinator).plain
 
 
 async def test_coordinator_forged_invite_button_for_coordinator_is_refused(bot: BotHarness) -> None:
@@ -224,9 +230,8 @@ async def test_admin_cannot_suspend_self(bot: BotHarness) -> None:
     assert admin is not None and admin.status is Status.ACTIVE
 
 
+@pytest.mark.app
 async def test_settings_admin_is_made_admin_on_first_message(store, clock) -> None:
-    from tests.conftest import make_settings
-
     harness = BotHarness(store, clock, make_settings(TCAG_ADMIN_IDS="4242, 4343"))
     await harness.start()
     boss = Person(4242, "Bo", "Boss")
@@ -247,10 +252,11 @@ async def test_other_groups_are_ignored_and_coordinators_group_keeps_private_dat
 
     await bot.tg.send(ADMIN, "/members", chat=group_chat(COORDINATORS_CHAT))
     assert "private chat" in bot.api.last_to(COORDINATORS_CHAT).plain
-    await bot.tg.send(STRANGER, "/help", chat=group_chat(COORDINATORS_CHAT))
-    assert bot.api.last_to(COORDINATORS_CHAT).plain == NOT_A_MEMBER
+    # Non-members get nothing in the group, commands included: its 20 messages a minute
+    # are for the members (issue 11).
     before = len(bot.api.calls)
-    await bot.tg.send(STRANGER, "just chatting", chat=group_chat(COORDINATORS_CHAT))
+    for text in ("/help", "/start", "/members", "/help@tcag_local_bot", "just chatting"):
+        await bot.tg.send(STRANGER, text, chat=group_chat(COORDINATORS_CHAT))
     assert bot.api.calls[before:] == []
 
 
@@ -301,3 +307,155 @@ async def test_live_location_updates_are_ignored_silently(bot: BotHarness) -> No
     before = len(bot.api.calls)
     await bot.tg.process({"edited_message": message})
     assert bot.api.calls[before:] == []
+
+
+# ---- issue 11: strangers leave nothing; nobody can stall the bot -----------------------------
+async def test_strangers_leave_nothing_in_memory_or_the_database(bot: BotHarness) -> None:
+    """Beyond the access request they asked for: no user or chat data, no draft row."""
+    app, persistence = bot.app, bot.app.persistence
+    assert persistence is not None
+    before = await table_rows(bot)
+    for text in ("hello", "/help", "/report", "3 lads drinking by the fountain"):
+        await bot.tg.send(STRANGER, text)
+    await bot.tg.share_location(STRANGER, 51.5, -0.12)
+    await bot.tg.send(STRANGER, "/help", chat=group_chat(COORDINATORS_CHAT))
+    await bot.tg.press_data(STRANGER, await menu_message(bot, STRANGER), "menu:help")
+    await app.update_persistence()
+
+    assert STRANGER.telegram_id not in app.user_data
+    assert STRANGER.telegram_id not in app.chat_data
+    assert STRANGER.telegram_id not in persistence._stored  # type: ignore[attr-defined]
+    assert await table_rows(bot) == before  # nothing written, not even a draft
+
+    await bot.tg.send(STRANGER, "/start")  # asking for access is the one thing kept
+    await app.update_persistence()
+    after = await table_rows(bot)
+    assert len(after["members"]) == len(before["members"]) + 1
+    assert after["bot_state"] == before["bot_state"]
+    assert STRANGER.telegram_id not in app.user_data
+
+
+async def test_a_member_over_the_rate_is_told_once_then_ignored_until_the_minute_ends(
+    store, clock
+) -> None:  # type: ignore[no-untyped-def]
+    harness = BotHarness(store, clock, make_settings(TCAG_MEMBER_UPDATES_PER_MINUTE="5"))
+    await harness.start()
+    try:
+        await store.members.ensure_admin(ADMIN.telegram_id, ADMIN.name, ADMIN.username)
+        await harness.member(OFFICER, Role.OFFICER)
+        clock.advance(minutes=1)  # joining took some of the minute's updates
+        for _ in range(5):
+            await harness.tg.send(OFFICER, "/help")
+        assert "What you can use" in harness.last(OFFICER).plain
+        notice = await harness.tg.send(OFFICER, "/help")
+        assert [c.method for c in notice] == ["sendMessage"]
+        assert "faster than I can keep up with" in harness.last(OFFICER).plain
+        assert "until 21:02" in harness.last(OFFICER).plain  # the minute from the first update
+        for text in ("/help", "/mine", "hello"):
+            assert await harness.tg.send(OFFICER, text) == []  # silence, nothing handled
+        # An alert button is never held back.
+        press = await harness.tg.press_data(
+            OFFICER, await menu_message(harness, OFFICER), "inc:ack:999"
+        )
+        assert [c.method for c in press] == ["answerCallbackQuery"]
+        assert press[0].params.get("text") == ALERT_UNKNOWN  # the alert handler answered it
+        clock.advance(minutes=1)
+        await harness.tg.send(OFFICER, "/help")
+        assert "What you can use" in harness.last(OFFICER).plain
+        # Another member was never held up.
+        await harness.tg.send(ADMIN, "/help")
+        assert "What you can use" in harness.last(ADMIN).plain
+    finally:
+        await harness.stop()
+
+
+async def table_rows(bot: BotHarness) -> dict[str, list[tuple[object, ...]]]:
+    snapshot: dict[str, list[tuple[object, ...]]] = {}
+    async with bot.store.engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            result = await connection.execute(select_rows(table))
+            snapshot[table.name] = sorted(map(tuple, result.all()), key=repr)
+    return snapshot
+
+
+async def menu_message(bot: BotHarness, person: Person):  # type: ignore[no-untyped-def]
+    """A message of the bot's in the person's chat, to press a button on."""
+    await bot.app.bot.send_message(person.telegram_id, "Menu")
+    return bot.last(person)
+
+
+async def test_invites_lists_open_ones_and_withdraws_one(bot: BotHarness) -> None:
+    coordinator = await bot.member(Person(3003, "Cat", "Coordinator"), Role.COORDINATOR)
+    await bot.tg.send(coordinator, "/invites")
+    assert "You have no open invites" in bot.last(coordinator).plain
+    await bot.tg.send(coordinator, "/invite officer")
+    link = bot.last(coordinator).plain.split("start=")[1].split()[0]
+    await bot.tg.send(coordinator, "/invite warden")
+
+    await bot.tg.send(coordinator, "/invites")
+    listing = bot.last(coordinator)
+    assert "1. Street warden" in listing.plain and "2. Police officer" in listing.plain
+    assert [b["text"] for b in listing.inline_buttons] == [
+        "Withdraw 1: Street warden",
+        "Withdraw 2: Police officer",
+    ]
+    withdraw = listing.button("Withdraw 2: Police officer")["callback_data"]
+    await bot.tg.press_data(coordinator, listing, withdraw)
+    shown = bot.last(coordinator)
+    assert "Withdrawn: the Police officer invite no longer works." in shown.plain
+    assert [b["text"] for b in shown.inline_buttons] == ["Withdraw 1: Street warden"]
+    await bot.tg.press_data(coordinator, listing, withdraw)  # again: an old button
+    assert bot.api.callback_answers()[-1]["text"] == texts.INVITE_NOT_OPEN
+
+    await bot.tg.send(OFFICER, f"/start {link}")
+    assert bot.last(OFFICER).plain == texts.INVITE_REVOKED
+    assert await bot.store.members.by_telegram_id(OFFICER.telegram_id) is None
+    [entry] = await bot.store.audit.recent(action_prefix="invite.revoked")
+    assert entry.subject is not None and entry.subject.startswith("invite:")
+
+
+async def test_a_link_from_an_inviter_since_suspended_opens_nothing(bot: BotHarness) -> None:
+    coordinator = await bot.member(Person(3003, "Cat", "Coordinator"), Role.COORDINATOR)
+    await bot.tg.send(coordinator, "/invite warden")
+    link = bot.last(coordinator).plain.split("start=")[1].split()[0]
+    cat = await bot.store.members.by_telegram_id(coordinator.telegram_id)
+    admin = await bot.store.members.by_telegram_id(ADMIN.telegram_id)
+    assert cat is not None and admin is not None
+    await bot.store.members.suspend(cat.id or 0, by=admin)
+
+    await bot.tg.send(WARDEN, f"/start {link}")
+
+    assert bot.last(WARDEN).plain == texts.INVITE_WITHDRAWN
+    assert await bot.store.members.by_telegram_id(WARDEN.telegram_id) is None
+
+
+async def test_at_most_twenty_open_invites_each(bot: BotHarness) -> None:
+    coordinator = await bot.member(Person(3003, "Cat", "Coordinator"), Role.COORDINATOR)
+    for _ in range(20):
+        await bot.tg.send(coordinator, "/invite officer")
+        assert "Invite to join as Police officer" in bot.last(coordinator).plain
+    await bot.tg.send(coordinator, "/invite officer")
+    assert bot.last(coordinator).plain == texts.too_many_open_invites(20)
+
+
+async def test_an_admin_renames_a_member_and_a_telegram_name_changes_nothing(
+    bot: BotHarness,
+) -> None:
+    await bot.member(OFFICER, Role.OFFICER)
+    await bot.tg.send(Person(OFFICER.telegram_id, "Someone", "Else"), "/help")
+    joined = await bot.store.members.by_telegram_id(OFFICER.telegram_id)
+    assert joined is not None and joined.name == "Olly Officer"
+    await bot.tg.send(ADMIN, "/members")
+    await bot.tg.press(ADMIN, bot.last(ADMIN), "Olly Officer")
+    await bot.tg.press(ADMIN, bot.last(ADMIN), "✏️ Rename")
+    assert bot.last(ADMIN).plain == texts.MEMBER_ASK_NAME
+    await bot.tg.send(ADMIN, "   ")
+    assert "Please try again" in bot.last(ADMIN).plain
+    await bot.tg.send(ADMIN, "PC  Olly Owens")
+    assert (
+        "Renamed: colleagues now see PC Olly Owens." in bot.api.sent_to(ADMIN.telegram_id)[-2].plain
+    )
+    assert bot.last(ADMIN).plain.startswith("PC Olly Owens")  # the card again
+    member = await bot.store.members.by_telegram_id(OFFICER.telegram_id)
+    assert member is not None and member.name == "PC Olly Owens"
+    assert "member.renamed" in await audit_actions(bot)

@@ -3,11 +3,15 @@ it, the reporter hears of each, map pins and "nearest" marks; presses only from 
 
 from __future__ import annotations
 
+import pytest
+
 from bot import texts
 from bot.domain.incidents import AckKind
+from bot.jobs.escalation import escalate_overdue
+from bot.offline.chat import Person
 from bot.texts import alerts as alert_texts
 from storage.models import ReportIn
-from tests.alerting import (
+from tests.support.alerting import (
     ALERTED,
     COORDINATOR,
     ELMER,
@@ -17,13 +21,14 @@ from tests.alerting import (
     WARDEN,
     alert_copy,
     button_labels,
+    delivered,
     drain,
     elmer_square,
     file_urgent,
     pins,
     team,
 )
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
 ACK, ATTEND, NOT_ATTENDING = "✅ Acknowledge", "🚶 Attending", "↩️ Not attending any more"
 
@@ -37,6 +42,7 @@ def notices_to_reporter(bot: BotHarness) -> list[str]:
     return [m.plain for m in bot.api.sent_to(REPORTER.telegram_id) if "R-0001" in m.plain]
 
 
+@pytest.mark.pg_smoke
 async def test_coordinator_acknowledges_and_every_copy_shows_it(bot: BotHarness) -> None:
     members = await team(bot)
     report = await file_urgent(bot, members.reporter)
@@ -351,3 +357,76 @@ async def test_whoever_attends_can_show_the_report(bot: BotHarness) -> None:
 
     await bot.tg.send(OFFICER, "/show R-0001")  # alerted, but not attending
     assert bot.last(OFFICER).plain == texts.ONLY_OWN_TO_SEE
+
+
+# ---- what a copy says, and whose name ------------------------------------------------------
+# The first step of the ladder: the group and the coordinators (the admin is one too).
+ESCALATED_TO = (COORDINATORS_CHAT, ADMIN.telegram_id, COORDINATOR.telegram_id)
+
+
+async def test_a_sensitive_category_never_puts_its_description_in_an_alert(
+    bot: BotHarness,
+) -> None:
+    """Group copy, on-duty broadcast, escalation and the pressed copy: category, place,
+    time and reference, and where to read the rest; /show gives it to those allowed."""
+    members = await team(bot)
+    safeguarding = await bot.store.categories.by_slug("safeguarding")
+    assert safeguarding is not None and safeguarding.sensitive
+    secret = "Girl about 13 <Amy> getting into a car with two older men"
+    await bot.store.reports.file(
+        ReportIn(
+            category_id=safeguarding.id or 0,
+            place_text="Bus station",
+            description=secret,
+            urgent=True,
+        ),
+        reporter=members.reporter,
+        group_chat_id=bot.settings.coordinators_chat_id,
+    )
+    await drain(bot)
+    bot.clock.advance(minutes=5)
+    assert await escalate_overdue(bot.app.services) == 1
+    await drain(bot)
+    first_copy = delivered(bot, COORDINATORS_CHAT)[0]
+    await bot.tg.press(COORDINATOR, first_copy, "Acknowledge")
+    await bot.tg.press(OFFICER, alert_copy(bot, OFFICER.telegram_id), "Attending")
+    await drain(bot)
+
+    copies = [m for chat in {*ALERTED, *ESCALATED_TO} for m in delivered(bot, chat)]
+    assert len(copies) == len(ALERTED) + len(ESCALATED_TO)
+    for copy in copies:
+        assert "Safeguarding concern · R-0001" in copy.plain and "Bus station" in copy.plain
+        assert "🔒 Details: /show R-0001" in copy.plain
+        assert "Amy" not in copy.plain and "older men" not in copy.plain
+    await bot.tg.send(COORDINATOR, "/show R-0001")
+    assert "Amy" in bot.last(COORDINATOR).plain
+
+
+async def test_attending_and_acknowledged_by_are_names_they_joined_with_not_telegram_s(
+    bot: BotHarness,
+) -> None:
+    """A display name anyone can change in Telegram must not let a member pass for another
+    on an alert; the name is the one stored when they joined, or as an admin set it."""
+    members = await team(bot)
+    await file_urgent(bot, members.reporter)
+    await drain(bot)
+    posing_officer = Person(OFFICER.telegram_id, "Cora", "Coordinator", username="cora_c")
+    posing_coordinator = Person(COORDINATOR.telegram_id, "Alex", "Admin")
+
+    await bot.tg.press(posing_officer, alert_copy(bot, OFFICER.telegram_id), "Attending")
+    await bot.tg.press(posing_coordinator, alert_copy(bot, COORDINATOR.telegram_id), "Acknowledge")
+    await drain(bot)
+
+    for chat_id in ALERTED:
+        copy = alert_copy(bot, chat_id).plain
+        assert "Acknowledged by Cora Coordinator at 21:00" in copy and "by Alex" not in copy
+        assert "Attending: Olly Officer" in copy and "Attending: Cora" not in copy
+    stored = await bot.store.members.by_telegram_id(OFFICER.telegram_id)
+    assert stored is not None and stored.name == "Olly Officer"
+    assert stored.username == "cora_c"  # the @username is kept up to date (/audit finds it)
+    admin = await bot.store.members.by_telegram_id(ADMIN.telegram_id)
+    assert admin is not None
+    renamed = await bot.store.members.rename(stored.id or 0, "  PC  Olly   Owens ", by=admin)
+    assert renamed is not None and renamed.name == "PC Olly Owens"
+    [entry] = await bot.store.audit.recent(action_prefix="member.renamed")
+    assert entry.actor_id == admin.id and entry.subject_member_id == stored.id

@@ -29,7 +29,7 @@ from bot.offline.http_server import LocalServer, start_local_server
 from storage.alerts import ESCALATION_KIND
 from storage.models import ReportIn
 from storage.store import Store
-from tests.e2e_support import (
+from tests.support.e2e import (
     ADMIN,
     COORDINATORS_CHAT,
     ELMER,
@@ -37,7 +37,6 @@ from tests.e2e_support import (
     URGENT_TEXT,
     Chat,
     Database,
-    RunningBot,
     alerts,
     bot_env,
     eventually,
@@ -46,7 +45,7 @@ from tests.e2e_support import (
     seed,
     team,
 )
-from tests.test_e2e_run import TOKEN
+from tests.support.process import TOKEN, RunningBot
 
 pytestmark = pytest.mark.e2e
 

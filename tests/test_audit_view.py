@@ -23,7 +23,7 @@ from storage.db import session_factory
 from storage.models import AuditEntry, Member
 from storage.outreach.contacts import ContactSaved
 from storage.outreach.inputs import ContactIn, PersonIn
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
 OLLY = Person(2002, "Olly", "Officer", username="olly_o")
 OLGA = Person(2005, "Olga", "Officer")
@@ -38,11 +38,12 @@ async def admin_member(bot: BotHarness) -> Member:
 
 
 async def invites(bot: BotHarness, count: int) -> None:
-    """`count` audit rows (invite.created by the admin), a minute apart."""
+    """`count` audit rows (invite.created by the admin), a minute apart (each expiring
+    within minutes, as an inviter may have only 20 open at once)."""
     admin = await admin_member(bot)
     for _ in range(count):
         bot.clock.advance(minutes=1)
-        await bot.store.invites.create(Role.WARDEN, by=admin, ttl=timedelta(hours=1))
+        await bot.store.invites.create(Role.WARDEN, by=admin, ttl=timedelta(minutes=5))
 
 
 async def add_entry(bot: BotHarness, action: str, **fields: object) -> None:
@@ -138,6 +139,7 @@ async def test_several_matching_members_are_offered_as_buttons(bot: BotHarness) 
     assert lines(bot) == ["Fri 27 Nov 21:00 Olga Officer joined with invite #2 — officer"]
 
 
+@pytest.mark.pg_smoke
 async def test_audit_by_action_person_records_show_numbers_never_aliases(
     bot: BotHarness,
 ) -> None:
@@ -213,7 +215,7 @@ async def test_a_page_of_the_longest_rows_fits_one_message(bot: BotHarness) -> N
             subject="s" * 64,
             detail="d" * 200,
         )
-    await bot.store.members.refresh_profile(member, long_name, None)
+    await bot.store.members.rename(member.id or 0, long_name, by=member)
 
     await bot.tg.send(ADMIN, f"/audit {long_name}")
 
@@ -283,8 +285,6 @@ async def test_tcag_audit_command(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if bot.store.dialect != "sqlite":
-        pytest.skip("the command line is exercised on the SQLite file")
     await invites(bot, 1)
     monkeypatch.setenv("DATABASE_URL", str(bot.store.engine.url))
     monkeypatch.chdir(tmp_path)  # no .env

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,17 +29,21 @@ import storage.models  # noqa: F401  (every table, for the row snapshots)
 from bot import texts
 from bot.domain import callbacks
 from bot.domain.callbacks import PREFIX_PERMISSIONS
-from bot.domain.callbacks.reports import AlertAction, AlertResponse
+from bot.domain.callbacks.members import MemberAction, MemberPress, MemberSetRole
+from bot.domain.callbacks.reports import AlertAction, AlertResponse, ShowMore
+from bot.domain.callbacks.survey import SurveyAction, SurveyPress
 from bot.domain.clock import ManualClock
 from bot.domain.commands import BY_NAME, COMMANDS
 from bot.domain.roles import Permission, Role, Status, permissions_for
 from bot.offline.bot_api import ApiCall, SentMessage
-from bot.offline.chat import Person
+from bot.offline.chat import Person, group_chat
 from bot.texts import alerts as alert_texts
 from storage.db import create_engine
 from storage.models import Member, ReportIn
+from storage.outreach import ContactIn, ContactSaved, PersonIn
 from storage.store import Store
-from tests.conftest import ADMIN, START, BotHarness, make_settings
+from tests.support.databases import TestDatabases
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, START, BotHarness, make_settings
 
 # ---- DESIGN.md's Roles table -----------------------------------------------------------
 NON_MEMBERS = ("stranger", "pending", "suspended", "rejected")
@@ -82,9 +85,9 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     "contact": _O, "person": _O, "people": _O, "referrals": _O,
     # coordinators: acknowledge/close incidents, digests and stats, briefing notes, exports
     "open": _C, "close": _C, "brief": _C, "digest": _C, "stats": _C, "export": _C,
-    "quarter": _C,
-    # "an admin or coordinator creates an invite"
-    "invite": _I,
+    "quarter": _C, "survey": _C, "action": _C,
+    # "an admin or coordinator creates an invite" (and withdraws the ones still open)
+    "invite": _I, "invites": _I,
     # admins: members, categories ("admins can add, rename, retire"), hotspots, shifts,
     # the audit log, erasure of a person on request
     "members": _A, "categories": _A, "hotspots": _A, "shifts": _A, "audit": _A, "erase": _A,
@@ -94,7 +97,9 @@ EXPECTED_PREFIXES: dict[str, Permission] = {
     callbacks.INCIDENT: _M,  # "every member on duty … get the alert with buttons Acknowledge"
     callbacks.ROUGH_SLEEPER: _M, callbacks.DUTY: _M,
     callbacks.OUTREACH: _O, callbacks.PERSON: _O, callbacks.REFERRAL: _O,
-    callbacks.STATS: _C,
+    callbacks.STATS: _C, callbacks.CLOSE: _C,
+    callbacks.SHOW: _M,  # /show's next page: "the reporter; coordinators and admins"
+    callbacks.SURVEY: Permission.PUBLIC,  # the public survey: anyone may answer
     callbacks.INVITE: _I,
     callbacks.ACCESS: _A, callbacks.MEMBERS: _A, callbacks.CATEGORIES: _A,
     callbacks.HOTSPOTS: _A, callbacks.ERASE: _A, callbacks.SHIFTS: _A, callbacks.AUDIT: _A,
@@ -120,6 +125,9 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.DUTY: callbacks.duty_location(1),
     callbacks.AUDIT: callbacks.audit_page(0),
     callbacks.STATS: callbacks.stats_period("7d"),
+    callbacks.SHOW: ShowMore(1, 1).pack(),
+    callbacks.SURVEY: SurveyPress(SurveyAction.DAY, 1, 0, 0, 0, 1, "AbCdEfGh").pack(),
+    callbacks.CLOSE: callbacks.close_code(1, "moved_on"),
 }
 _GATE_ANSWERS = {texts.NOT_A_MEMBER, texts.NOT_ALLOWED_BUTTON, texts.STALE_BUTTON}
 
@@ -236,19 +244,18 @@ def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
 
 
 @pytest.fixture
-async def matrix() -> AsyncIterator[Matrix]:
+async def matrix(databases: TestDatabases, tmp_path: Path) -> AsyncIterator[Matrix]:
     """SQLite only: the whole matrix on both databases adds nothing the gate does not do
     the same way on each (test_matrix_row_on_both_databases samples a row on both)."""
-    with tempfile.TemporaryDirectory() as folder:
-        clock = ManualClock(START)
-        engine = create_engine(f"sqlite+aiosqlite:///{Path(folder) / 'm.db'}")
-        event.listen(engine.sync_engine, "connect", _no_fsync)
-        store = Store(engine, clock)
-        await store.upgrade()
-        harness = await _harness(store, clock)
-        yield Matrix(harness)
-        await harness.stop()
-        await store.close()
+    clock = ManualClock(START)
+    engine = create_engine(databases.sqlite_copy(tmp_path / "m.db"))
+    event.listen(engine.sync_engine, "connect", _no_fsync)
+    store = Store(engine, clock)
+    await store.categories.seed_defaults()  # as Store.upgrade() does
+    harness = await _harness(store, clock)
+    yield Matrix(harness)
+    await harness.stop()
+    await store.close()
 
 
 # ---- the rules are complete and agree with DESIGN.md ---------------------------------------
@@ -270,13 +277,22 @@ def test_each_command_and_prefix_needs_what_design_md_says() -> None:
     assert PREFIX_PERMISSIONS == EXPECTED_PREFIXES
 
 
-@pytest.mark.parametrize("standing", STANDINGS)
+@pytest.mark.parametrize("standing", [s for s in STANDINGS if s != "stranger"])
 def test_bot_roles_grants_what_design_md_says(standing: str) -> None:
-    if standing == "stranger":
-        return  # no member row: the gate refuses before any permission is read
     role, status, is_admin = _STANDING[standing]
     granted = permissions_for(role, is_admin=is_admin, status=status)
     assert granted == {p for p in Permission if allowed(p, standing)}
+
+
+def test_a_stranger_may_only_start_like_every_non_member() -> None:
+    """A stranger has no member row, so bot.roles has nothing to read: the gate treats
+    them as a non-member. The table gives them /start and nothing else, which is what
+    bot.roles grants any member who is not active, whatever their role or flag."""
+    assert {p for p in Permission if allowed(p, "stranger")} == {Permission.PUBLIC}
+    for role, is_admin in itertools.product(Role, (False, True)):
+        for status in (s for s in Status if s is not Status.ACTIVE):
+            granted = permissions_for(role, is_admin=is_admin, status=status)
+            assert granted == {Permission.PUBLIC}, (role, is_admin, status)
 
 
 # ---- the matrix ------------------------------------------------------------------------------
@@ -336,6 +352,36 @@ async def test_button_prefixes_by_standing(matrix: Matrix, standing: str) -> Non
         await check_press(matrix, standing, prefix)
 
 
+async def test_non_members_in_the_coordinators_group_get_the_fixed_reply_or_nothing(
+    matrix: Matrix,
+) -> None:
+    """In the group the matrix's private-chat cells do not cover: a button pressed by a
+    non-member gets the fixed reply (a private answer to the presser); anything they say,
+    commands included, gets nothing at all: the group's 20 messages a minute are the
+    members' (issue 11)."""
+    group = group_chat(COORDINATORS_CHAT)
+    await matrix.bot.app.bot.send_message(COORDINATORS_CHAT, "Menu")
+    in_the_group = matrix.bot.api.last_to(COORDINATORS_CHAT)
+    for standing in NON_MEMBERS:
+        person = await matrix.person(standing)
+        before = await matrix.rows()
+        for spec in COMMANDS:
+            calls = await matrix.bot.tg.send(person, f"/{spec.name}", chat=group)
+            where = f"/{spec.name} by {standing} in the group"
+            assert calls == [], where
+        for prefix in PREFIX_PERMISSIONS:
+            calls = await matrix.bot.tg.press_data(person, in_the_group, SAMPLE_PRESS[prefix])
+            where = f"{SAMPLE_PRESS[prefix]} pressed by {standing} in the group"
+            assert [c.method for c in calls] == ["answerCallbackQuery"], where
+            assert calls[0].params.get("text") == texts.NOT_A_MEMBER, where
+            assert calls[0].params.get("show_alert") is True, where
+        for chatter in ("hello all", "3 lads drinking by the fountain"):
+            assert await matrix.bot.tg.send(person, chatter, chat=group) == [], standing
+        assert await matrix.rows() == before, f"{standing}: rows written"
+
+
+@pytest.mark.app
+@pytest.mark.pg_smoke
 @pytest.mark.parametrize("standing", ["stranger", "warden"])
 async def test_matrix_row_on_both_databases(
     store: Store, clock: ManualClock, standing: str
@@ -350,6 +396,178 @@ async def test_matrix_row_on_both_databases(
             await check_press(matrix, standing, prefix)
     finally:
         await harness.stop()
+
+
+# ---- issue 11: the coordinators' group takes alert and /stats buttons only ------------------
+GROUP_FAMILIES = frozenset({callbacks.INCIDENT, callbacks.STATS})
+
+
+async def check_group_press(matrix: Matrix, standing: str, prefix: str) -> None:
+    """Every family pressed in the coordinators' group, whatever the data says."""
+    person = await matrix.person(standing)
+    await matrix.bot.app.bot.send_message(COORDINATORS_CHAT, "Alert")
+    message = matrix.bot.api.last_to(COORDINATORS_CHAT)
+    before = await matrix.rows()
+    calls = await matrix.bot.tg.press_data(person, message, SAMPLE_PRESS[prefix])
+    where = f"{SAMPLE_PRESS[prefix]} pressed in the group by {standing}"
+    answers = [c.params for c in calls if c.method == "answerCallbackQuery"]
+    assert len(answers) == 1, f"{where}: answered {len(answers)} times"
+    answer = str(answers[0].get("text") or "")
+    if standing in NON_MEMBERS:
+        expected: str | None = texts.NOT_A_MEMBER
+    elif prefix not in GROUP_FAMILIES:
+        expected = texts.BUTTON_PRIVATE_ONLY
+    elif not allowed(EXPECTED_PREFIXES[prefix], standing):
+        expected = texts.NOT_ALLOWED_BUTTON
+    else:
+        expected = None
+    if expected is None:
+        assert answer not in {*_GATE_ANSWERS, texts.BUTTON_PRIVATE_ONLY}, where
+        return
+    assert answer == expected and answers[0].get("show_alert") is True, where
+    assert [c.method for c in calls] == ["answerCallbackQuery"], f"{where}: more than that"
+    assert matrix.bot.api.sent_to(COORDINATORS_CHAT)[-1] == message, f"{where}: group message"
+    assert await matrix.rows() == before, f"{where}: rows written"
+
+
+@pytest.mark.parametrize("standing", STANDINGS)
+async def test_group_presses_of_every_family_by_standing(matrix: Matrix, standing: str) -> None:
+    for prefix in PREFIX_PERMISSIONS:
+        await check_group_press(matrix, standing, prefix)
+
+
+# ---- issue 11: access ends when the role ends, at every step of every flow -------------------
+OTTO = Person(3001, "Otto", "Outreach")
+
+
+async def _outreach_with_johnny(bot: BotHarness) -> int:
+    await bot.member(OTTO, Role.OUTREACH)
+    worker = await bot.store.members.by_telegram_id(OTTO.telegram_id)
+    assert worker is not None
+    saved = await bot.store.contacts.log_contact(
+        ContactIn(new_person=PersonIn(alias="Johnny", appearance="red hat"), place_text="Park"),
+        worker=worker,
+    )
+    assert isinstance(saved, ContactSaved) and saved.person is not None
+    return saved.person.id or 0
+
+
+async def _demote(bot: BotHarness, person: Person, *, via_members: bool = True) -> None:
+    """The admin changes the role with /members (or another process does, behind the
+    bot's back: then only each step's own check stands in the way)."""
+    member = await bot.store.members.by_telegram_id(person.telegram_id)
+    admin = await bot.store.members.by_telegram_id(ADMIN.telegram_id)
+    assert member is not None and admin is not None
+    if not via_members:
+        await bot.store.members.change_role(member.id or 0, Role.OFFICER, by=admin)
+        return
+    await bot.app.bot.send_message(ADMIN.telegram_id, "Members")
+    await bot.tg.press_data(
+        ADMIN, bot.last(ADMIN), MemberSetRole(member.id or 0, Role.OFFICER).pack()
+    )
+
+
+async def _person_rows_seen(bot: BotHarness) -> int:
+    listed = await bot.store.audit.recent(action_prefix="person.")
+    return len(listed)
+
+
+@pytest.mark.parametrize("via_members", [True, False])
+async def test_demoted_mid_search_lists_nobody(bot: BotHarness, via_members: bool) -> None:
+    await _outreach_with_johnny(bot)
+    await bot.tg.send(OTTO, "/contact")
+    assert "Who did you meet?" in bot.last(OTTO).plain
+    seen = await _person_rows_seen(bot)
+
+    await _demote(bot, OTTO, via_members=via_members)
+    if via_members:  # told at once, with the new role
+        told = bot.last(OTTO).plain
+        assert "Police officer" in told and texts.FLOWS_ENDED_ROLE_CHANGED in told
+        assert not bot.app.user_data.get(OTTO.telegram_id)  # the drafts went at once
+    calls = await bot.tg.send(OTTO, "Johnny")
+
+    assert "Johnny" not in " ".join(str(c.params) for c in calls)
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    assert await _person_rows_seen(bot) == seen  # nobody was listed
+    await bot.tg.send(OTTO, "Johnny")  # the flow is over: now a quick report's text
+    assert "Johnny · 26" not in bot.last(OTTO).plain
+
+
+@pytest.mark.parametrize("via_members", [True, False])
+async def test_demoted_mid_edit_changes_no_detail(bot: BotHarness, via_members: bool) -> None:
+    pid = await _outreach_with_johnny(bot)
+    await bot.tg.send(OTTO, "/person Johnny")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Edit")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Alias")
+
+    await _demote(bot, OTTO, via_members=via_members)
+    await bot.tg.send(OTTO, "Johnny Renamed")
+
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    person = (await bot.store.people.lookup(pid)).person
+    assert person is not None and person.alias == "Johnny"
+    assert await bot.store.audit.recent(action_prefix="person.edited") == []
+
+
+@pytest.mark.parametrize("via_members", [True, False])
+async def test_demoted_mid_merge_search_lists_nobody(bot: BotHarness, via_members: bool) -> None:
+    await _outreach_with_johnny(bot)
+    worker = await bot.store.members.by_telegram_id(OTTO.telegram_id)
+    assert worker is not None
+    await bot.store.contacts.log_contact(
+        ContactIn(new_person=PersonIn(alias="Jonny")), worker=worker
+    )
+    await bot.tg.send(OTTO, "/person Johnny")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Merge")
+    seen = await _person_rows_seen(bot)
+
+    await _demote(bot, OTTO, via_members=via_members)
+    calls = await bot.tg.send(OTTO, "jonny")
+
+    assert "Jonny" not in " ".join(str(c.params) for c in calls)
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    assert await _person_rows_seen(bot) == seen
+
+
+async def test_suspended_mid_flow_and_reinstated_comes_back_to_nothing(bot: BotHarness) -> None:
+    await _outreach_with_johnny(bot)
+    await bot.tg.send(OTTO, "/contact")
+    member = await bot.store.members.by_telegram_id(OTTO.telegram_id)
+    assert member is not None
+    await bot.app.bot.send_message(ADMIN.telegram_id, "Members")
+    menu = bot.last(ADMIN)
+    await bot.tg.press_data(ADMIN, menu, MemberPress(MemberAction.SUSPEND, member.id or 0).pack())
+    assert texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(OTTO).plain
+    assert await bot.store.bot_state.get_all("user_data") == {}  # gone from the database too
+    await bot.tg.send(OTTO, "Johnny")
+    assert bot.last(OTTO).plain == texts.NOT_A_MEMBER
+
+    await bot.tg.press_data(ADMIN, menu, MemberPress(MemberAction.REINSTATE, member.id or 0).pack())
+    seen = await _person_rows_seen(bot)
+    await bot.tg.send(OTTO, "Johnny")
+    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED  # the old search is over
+    assert await _person_rows_seen(bot) == seen
+
+
+async def test_a_report_in_progress_ends_when_the_role_changes(bot: BotHarness) -> None:
+    warden = Person(2003, "Wendy", "Warden")
+    await bot.member(warden, Role.WARDEN)
+    await bot.tg.send(warden, "/report")
+    assert bot.app.user_data.get(warden.telegram_id)  # a draft
+    await _demote(bot, warden)
+    assert texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(warden).plain
+    await bot.tg.press(warden, bot.api.sent_to(warden.telegram_id)[-2], "Street drinking")
+    assert bot.api.callback_answers()[-1]["text"] in {
+        texts.STEP_NO_LONGER_ALLOWED,
+        texts.REPORT_OLD_BUTTON,
+    }
+    assert await bot.store.reports.by_reporter(await _member_id(bot, warden)) == []
+
+
+async def _member_id(bot: BotHarness, person: Person) -> int:
+    member = await bot.store.members.by_telegram_id(person.telegram_id)
+    assert member is not None
+    return member.id or 0
 
 
 # ---- forged alert presses: only from a copy received, and the right roles -----------------

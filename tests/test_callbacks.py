@@ -38,6 +38,7 @@ from bot.domain.callbacks.members import (
     MEMBER_BUTTONS,
     AccessApprove,
     AccessReject,
+    InviteRevoke,
     InviteRole,
     MemberAction,
     MemberPress,
@@ -50,6 +51,7 @@ from bot.domain.callbacks.reports import (
     PEOPLE_SKIP,
     AlertAction,
     AlertResponse,
+    CloseCode,
     QuickAction,
     QuickCancel,
     QuickChange,
@@ -64,6 +66,7 @@ from bot.domain.callbacks.reports import (
     ReportHotspot,
     ReportPeople,
     ReportUrgent,
+    ShowMore,
     draft_press,
 )
 from bot.domain.callbacks.shorthand import FAMILIES
@@ -102,7 +105,9 @@ from bot.domain.callbacks.street_outreach import (
     SightingPress,
     SightingWhen,
 )
+from bot.domain.callbacks.survey import SurveyAction, SurveyPress
 from bot.domain.callbacks.wire import MAX_INT_ARG, Button, Family
+from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import AckKind
 from bot.domain.outreach import Action, AgeBand, Flag, Need, PersonField, SleepingSite
 from bot.domain.report_draft import DraftField
@@ -112,6 +117,8 @@ D = "abc123"  # a draft id
 
 # Every button the bot sends, and its data as it went over the wire before the codecs.
 WIRE: list[tuple[Button, str]] = [
+    (CloseCode(42, CloseOutcome.MOVED_ON), "cls:o:42:moved_on"),
+    (CloseCode(7, CloseOutcome.NO_FURTHER_ACTION), "cls:o:7:nfa"),
     (AccessApprove(7, Role.WARDEN), "acc:ok:7:warden"),
     (AccessReject(7), "acc:no:7"),
     (MembersPage(2), "mem:list:2"),
@@ -120,7 +127,9 @@ WIRE: list[tuple[Button, str]] = [
     (MemberSetRole(7, Role.COORDINATOR), "mem:set:7:coordinator"),
     (MemberPress(MemberAction.SUSPEND, 7), "mem:sus:7"),
     (MemberPress(MemberAction.REINSTATE, 7), "mem:rei:7"),
+    (MemberPress(MemberAction.RENAME, 7), "mem:ren:7"),
     (InviteRole(Role.OUTREACH), "inv:new:outreach"),
+    (InviteRevoke(12), "inv:rev:12"),
     (MenuPress(MenuAction.REPORT), "menu:report"),
     (MenuPress(MenuAction.HELP), "menu:help"),
     (ReportCategory(D, 4), "rep:cat:abc123:4"),
@@ -145,6 +154,7 @@ WIRE: list[tuple[Button, str]] = [
     (CategoryAdd(), "cat:add"),
     (CategoryPress(CategoryAction.KEYWORDS, 3), "cat:kw:3"),
     (CategoryPress(CategoryAction.RESTORE, 3), "cat:res:3"),
+    (CategoryPress(CategoryAction.SENSITIVE, 3), "cat:sen:3"),
     (HotspotsPage(0), "hot:list:0"),
     (HotspotPress(HotspotAction.REMOVE_CONFIRMED, 5), "hot:rmok:5"),
     (ContactNew(), "out:new"),
@@ -188,6 +198,8 @@ WIRE: list[tuple[Button, str]] = [
     (AuditMemberPage(7), "aud:m:7:0"),
     (AuditActionPage("member.", 2), "aud:a:member.:2"),
     (StatsPeriod("quarter"), "sta:p:quarter"),
+    (ShowMore(42, 2), "shw:more:42:2"),
+    (SurveyPress(SurveyAction.TOGGLE, 3, 1, 2, 5, 1, "AbCdEfGh"), "sv:t:3:1:2:5:1:AbCdEfGh"),
 ]
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.clock import ManualClock
+from bot.domain.csv_export import reports_csv
 from bot.domain.quick_report import DEFAULT_CATEGORIES
 from bot.domain.roles import Role
 from storage.catalog import HotspotIn
@@ -19,6 +23,41 @@ async def test_defaults_are_seeded_once_in_order(store: Store) -> None:
     assert await store.categories.seed_defaults() == 0
     urgent = {c.slug for c in await store.categories.active() if c.urgent}
     assert urgent == {"weapon", "violence", "safeguarding"}
+
+
+async def test_safeguarding_and_rough_sleeping_are_sensitive_and_admins_mark_others(
+    store: Store, clock: ManualClock
+) -> None:
+    sensitive = {c.slug for c in await store.categories.all() if c.sensitive}
+    assert sensitive == {"safeguarding", "rough_sleeping"}  # welfare too, once it is added
+    begging = await store.categories.by_slug("begging")
+    assert begging is not None and begging.id is not None
+    marked = await store.categories.update(begging.id, sensitive=True)
+    assert marked is not None and marked.sensitive
+    again = await store.categories.get(begging.id)
+    assert again is not None and again.sensitive
+
+    # Exports carry the mark, and leave the free text of a sensitive report out.
+    reporter = await store.members.ensure_admin(7, "Rita", role=Role.OFFICER)
+    safeguarding = await store.categories.by_slug("safeguarding")
+    drinking = await store.categories.by_slug("street_drinking")
+    assert safeguarding is not None and drinking is not None
+    for category in (safeguarding, drinking):
+        report = await store.reports.file(
+            ReportIn(category_id=category.id or 0, description=f"SECRET about {category.slug}"),
+            reporter=reporter,
+            group_chat_id=None,
+        )
+        await store.reports.close(report.id or 0, by=reporter, outcome="SECRET outcome")
+    lines = await store.exports.report_lines(clock.now(), clock.now() + timedelta(minutes=1))
+    assert [(line.category, line.sensitive) for line in lines] == [
+        ("Safeguarding concern", True),
+        ("Street drinking", False),
+    ]
+    content = reports_csv(lines, ZoneInfo("Europe/London")).decode("utf-8-sig")
+    assert "SECRET about street_drinking" in content
+    assert "SECRET about safeguarding" not in content
+    assert content.count("SECRET outcome") == 1
 
 
 async def test_add_refuses_a_taken_name_or_slug(store: Store) -> None:

@@ -6,7 +6,7 @@ from bot import texts
 from bot.domain.roles import Role
 from bot.offline.chat import Person
 from storage.models import Category
-from tests.conftest import ADMIN, BotHarness
+from tests.support.harness import ADMIN, BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 SECOND_ADMIN = Person(1002, "Bea", "Admin")
@@ -47,9 +47,11 @@ async def test_card_shows_name_keywords_urgency_and_status(bot: BotHarness) -> N
         "✏️ Rename",
         "🔑 Keywords",
         "⚠️ Urgent by default: turn off",
+        "🔒 Sensitive: turn on",
         "🗄 Retire",
         "◀ All categories",
     ]
+    assert "Sensitive: no" in card.plain
 
 
 async def test_add_with_the_command(bot: BotHarness) -> None:
@@ -152,6 +154,21 @@ async def test_toggle_urgent_by_default(bot: BotHarness) -> None:
 
     await bot.tg.press(ADMIN, card, "Urgent by default: turn off")
     assert not (await category(bot, "Gang or group activity")).urgent
+
+
+async def test_mark_a_category_sensitive(bot: BotHarness) -> None:
+    await open_card(bot, "Safeguarding concern")
+    assert "🔒 Sensitive: yes" in bot.last(ADMIN).plain  # by default
+    await bot.tg.send(ADMIN, "/categories")
+    await bot.tg.press(ADMIN, bot.last(ADMIN), "Begging")
+    await bot.tg.press(ADMIN, bot.last(ADMIN), "🔒 Sensitive: turn on")
+
+    assert (await category(bot, "Begging")).sensitive
+    card = bot.last(ADMIN)
+    assert "🔒 Sensitive: yes (alerts and exports leave what happened out)" in card.plain
+    assert bot.api.callback_answers()[-1]["text"] == "Sensitive: yes: Begging"
+    await bot.tg.press(ADMIN, card, "🔒 Sensitive: turn off")
+    assert not (await category(bot, "Begging")).sensitive
 
 
 async def test_retire_and_restore(bot: BotHarness) -> None:

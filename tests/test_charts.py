@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import matplotlib
+import pytest
 from matplotlib import image
 
 from bot import texts
@@ -17,6 +19,7 @@ from bot.domain.figures import (
     HourCount,
     hour_starts,
 )
+from bot.summaries import charts
 from bot.summaries.charts import PNG_SIGNATURE, stacked_bars
 from bot.summaries.content import (
     daily_chart,
@@ -177,17 +180,79 @@ def test_png_has_no_software_or_date_metadata() -> None:
     assert b"tIME" not in png
 
 
-def test_names_with_dollars_and_backslashes_do_not_start_maths() -> None:
+def as_typed(chart: ChartData, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The chart with every name drawn as plain text, by matplotlib itself: no escaping,
+    maths mode off. What a chart of escaped names must look like, pixel for pixel."""
+    with monkeypatch.context() as patch, matplotlib.rc_context({"text.parse_math": False}):
+        patch.setattr(charts, "_plain", lambda text: text)
+        return stacked_bars(chart)
+
+
+def same_pixels(png: bytes, other: bytes) -> bool:
+    """Whether two charts are the same image (a plain bool: a diff of the bytes is no use)."""
+    return bool((decode(png) == decode(other)).all())
+
+
+def test_names_with_dollars_are_drawn_as_typed_not_as_maths(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    odd = sample(
+        title="Shift $late$ on £5 $ days",
+        series=(("Cost $5 $^_{}$", (1, 0, 0, 0, 0, 0, 0)), ("$x$ & $y$", (0, 1, 0, 0, 0, 0, 0))),
+        labels=("$1", "2$", "$3$", "23", "00", "01", "02"),
+    )
+    png = stacked_bars(odd)
+    assert decode(png).shape == (450, 800, 4)
+    assert same_pixels(png, as_typed(odd, monkeypatch)), "not drawn as typed"
+    with monkeypatch.context() as patch:  # the comparison can fail: maths looks different
+        patch.setattr(charts, "_plain", lambda text: text)
+        assert not same_pixels(stacked_bars(odd), png), "maths drawn like plain text"
+
+
+def test_names_with_backslashes_draw_without_maths() -> None:
     odd = sample(
         title="Shift $late$ \\ x",
         series=(("Cost $5 \\frac{1}{2}", (1, 0, 0, 0, 0, 0, 0)), ("^_{}", (0, 1, 0, 0, 0, 0, 0))),
     )
-    decode(stacked_bars(odd))
+    pixels = decode(stacked_bars(odd))
+    assert pixels.shape == (450, 800, 4)
+    assert len({tuple(p) for p in pixels.reshape(-1, 4)[::97].tolist()}) > 5
 
 
-def test_an_empty_period_still_draws() -> None:
-    decode(stacked_bars(sample(series=())))
-    decode(stacked_bars(sample(labels=(), series=())))
+def test_names_with_backslashes_are_drawn_as_typed(monkeypatch: pytest.MonkeyPatch) -> None:
+    odd = sample(title="Shift \\ late", series=(("Cost \\frac{1}{2}", (1, 0, 0, 0, 0, 0, 0)),))
+    assert same_pixels(stacked_bars(odd), as_typed(odd, monkeypatch)), "not drawn as typed"
+
+
+def _middle_of_the_axes(pixels: Any) -> Any:
+    """A band across the middle of the plot area (axes from x 8 % to 76 %, y 14 % to 90 %),
+    where an empty period's message is written and nothing else is drawn."""
+    return pixels[200:232, 200:470, :3]
+
+
+def test_an_empty_period_says_so_in_the_middle_of_the_chart() -> None:
+    empty = decode(stacked_bars(sample(series=())))
+    assert empty.shape == (450, 800, 4)
+    middle = _middle_of_the_axes(empty)
+    assert _grey_writing(middle) > 100  # the message, in grey
+    # The axes are drawn too: the left spine is a dark column down the plot area.
+    assert (empty[60:380, 62:67, :3].max(axis=2) < 0.3).any(axis=1).all()
+    no_labels = decode(stacked_bars(sample(labels=(), series=())))
+    assert no_labels.shape == (450, 800, 4)
+    assert (_middle_of_the_axes(no_labels) == middle).all()  # the same message, in the same place
+
+
+def _grey_writing(pixels: Any) -> int:
+    """How many dark, colourless pixels: the message's grey text, not a coloured bar."""
+    darkest, palest = pixels.max(axis=2), pixels.min(axis=2)
+    return int(((darkest < 0.7) & (darkest - palest < 0.05)).sum())
+
+
+def test_only_a_period_without_incidents_gets_the_message() -> None:
+    zeros = decode(stacked_bars(sample(series=(("Street drinking", (0,) * 7),))))
+    assert _grey_writing(_middle_of_the_axes(zeros)) > 100  # series of zeros: nothing happened
+    busy = decode(stacked_bars(sample()))
+    assert _grey_writing(_middle_of_the_axes(busy)) == 0
 
 
 def test_many_bars_and_many_categories() -> None:

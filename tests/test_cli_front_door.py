@@ -26,7 +26,7 @@ from bot.offline.bot_api import LocalBotAPI
 from bot.offline.http_server import LocalServer, start_local_server
 from storage import db
 from storage.store import Store
-from tests.conftest import make_settings
+from tests.support.harness import make_settings
 
 TOKEN = "123456:" + "abcdefghijklmnopqrstuvwxyzABCD"
 _OWN_SETTINGS = ("TELEGRAM_", "TCAG_", "DATABASE_URL")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Settings, SettingsError, load_settings, masked_url
 
 
 def settings(**env: str) -> Settings:
@@ -50,6 +50,8 @@ def test_admin_ids_are_comma_separated() -> None:
         ("TCAG_ADMIN_IDS", "12,abc"),
         ("TELEGRAM_API_BASE_URL", "ftp://x"),
         ("TCAG_INVITE_TTL_HOURS", "0"),
+        ("TCAG_MEMBER_UPDATES_PER_MINUTE", "0"),
+        ("TCAG_MAX_NOTES_PER_REPORT", "0"),
     ],
 )
 def test_bad_values_name_the_setting_in_one_line(name: str, value: str) -> None:
@@ -57,3 +59,35 @@ def test_bad_values_name_the_setting_in_one_line(name: str, value: str) -> None:
         settings(**{name: value})
     message = str(raised.value)
     assert message.startswith(f"Setting {name}:") and "\n" not in message
+
+
+def test_a_webhook_secret_is_at_least_32_characters() -> None:
+    url = "https://bot.example.org/telegram"
+    for short in ("s3cret", "x" * 31):
+        with pytest.raises(SettingsError) as raised:
+            settings(TCAG_WEBHOOK_URL=url, TCAG_WEBHOOK_SECRET=short)
+        assert str(raised.value).startswith("Setting TCAG_WEBHOOK_SECRET: must be 32 to 256")
+    ok = settings(TCAG_WEBHOOK_URL=url, TCAG_WEBHOOK_SECRET="x" * 32)
+    assert ok.webhook_secret_value == "x" * 32
+
+
+def test_limits_have_sensible_defaults() -> None:
+    defaults = settings()
+    assert (defaults.max_notes_per_report, defaults.max_photos_per_report) == (20, 10)
+    assert defaults.member_updates_per_minute == 30 and defaults.log_sql is False
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "postgresql+asyncpg://tcag:pw1@db/tcag?password=pw2&sslkey=/k&target_session_attrs=any",
+            "postgresql+asyncpg://tcag:***@db/tcag?password=***&sslkey=***&target_session_attrs=any",
+        ),
+        ("postgresql+asyncpg://db/tcag?PASSWD=pw", "postgresql+asyncpg://db/tcag?PASSWD=***"),
+        ("sqlite+aiosqlite:///data/tcag.db", "sqlite+aiosqlite:///data/tcag.db"),
+        ("::::", "(not a database URL)"),
+    ],
+)
+def test_a_database_url_is_shown_without_its_passwords(url: str, shown: str) -> None:
+    assert masked_url(url) == shown

@@ -16,7 +16,7 @@ from bot.offline.console import (
     run_console,
 )
 from bot.texts import NOT_A_MEMBER
-from tests.conftest import make_settings
+from tests.support.harness import make_settings
 
 Step = str | Callable[["Script"], str]
 

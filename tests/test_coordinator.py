@@ -15,8 +15,8 @@ from bot.domain.shift_windows import ShiftPattern
 from bot.offline.bot_api import ApiCall
 from bot.offline.chat import Person, group_chat
 from storage.notes import MAX_NOTE_LENGTH
-from tests.conftest import COORDINATORS_CHAT, BotHarness
-from tests.coordinator_data import DESCRIPTION, FORMULA_PLACE, seed_quarter
+from tests.support.coordinator_data import DESCRIPTION, FORMULA_PLACE, seed_quarter
+from tests.support.harness import COORDINATORS_CHAT, BotHarness
 
 COORDINATOR = Person(3001, "Cara", "Coord")
 OFFICER = Person(2002, "Olly", "Officer")
@@ -119,6 +119,7 @@ async def test_digest_without_shift_patterns_says_so(bot: BotHarness) -> None:
     )
 
 
+@pytest.mark.pg_smoke
 async def test_digest_of_the_shift_in_progress_comes_with_its_chart(bot: BotHarness) -> None:
     await coordinator(bot)
     await bot.store.shifts.add(ShiftPattern("Friday late", frozenset({4}), time(20), time(3)))
@@ -161,6 +162,7 @@ async def test_stats_without_a_period_offers_buttons(bot: BotHarness) -> None:
     assert next(iter(photo.files.values())).startswith(b"\x89PNG")
 
 
+@pytest.mark.pg_smoke
 async def test_stats_counts_the_quarters_reports(bot: BotHarness) -> None:
     await coordinator(bot)
     await seed_quarter(bot.store, bot.clock)
@@ -197,6 +199,7 @@ async def test_a_forged_stats_button_changes_nothing(bot: BotHarness) -> None:
 
 
 # ---- /export --------------------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_export_sends_both_csv_files_and_is_audited(bot: BotHarness) -> None:
     await coordinator(bot)
     await seed_quarter(bot.store, bot.clock)
@@ -293,7 +296,7 @@ async def test_quarter_sends_the_pdf_and_is_audited(bot: BotHarness) -> None:
         "📑 Quarterly partnership report: Q3 2026 (July–September)."
     )
     reader = PdfReader(io.BytesIO(document.files["document"]))
-    assert len(reader.pages) == 4
+    assert len(reader.pages) == 10  # the meeting pack (tests/test_meeting_pack.py)
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Top hotspots" in text and "Elmer Square 3 1 43%" in text
     shown = bot.last(COORDINATOR)

@@ -36,25 +36,23 @@ from bot.offline.chat import Person
 from bot.offline.http_server import LocalServer, start_local_server
 from storage.persistence import CONVERSATION, DEFAULT_UPDATE_INTERVAL, USER_DATA
 from storage.store import Store
-from tests.e2e_support import (
-    ADMIN,
-    COORDINATORS_CHAT,
+from tests.support.databases import TestDatabases
+from tests.support.e2e import (
     REPORTER,
     URGENT_TEXT,
     Chat,
     Database,
-    RunningBot,
     alerts,
     bot_env,
     eventually,
     killed,
     no_traceback,
-    postgres_database,
     seed,
     sigkill,
     team,
 )
-from tests.test_e2e_run import TOKEN
+from tests.support.harness import ADMIN, COORDINATORS_CHAT
+from tests.support.process import TOKEN, RunningBot
 
 pytestmark = pytest.mark.e2e
 
@@ -101,12 +99,14 @@ async def server() -> AsyncIterator[LocalServer]:
 
 
 @pytest.fixture
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, databases: TestDatabases
+) -> AsyncIterator[str]:
     """An SQLite file, or (parametrized "postgresql") a new PostgreSQL database."""
     if getattr(request, "param", "sqlite") == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path}/crash.db"
         return
-    async with postgres_database() as url:
+    async with databases.empty_postgres() as url:
         yield url
 
 

@@ -12,6 +12,7 @@ import pytest
 from bot.domain.csv_export import (
     OUTREACH_HEADER,
     REPORT_HEADER,
+    WITHHELD,
     OutreachDay,
     ReportLine,
     file_name,
@@ -42,6 +43,17 @@ def read(content: bytes) -> list[list[str]]:
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
         ("\t=cmd", "'\t=cmd"),
         ("\r=cmd", "'\r=cmd"),
+        # Spreadsheets trim blanks first, and read full-width and small forms as formulas.
+        (" =1+1", "' =1+1"),
+        ("  \u00a0\u3000@SUM(A1)", "'  \u00a0\u3000@SUM(A1)"),
+        ("\n-2+3", "'\n-2+3"),
+        ("\u200b=cmd", "'\u200b=cmd"),
+        ("\uff1dHYPERLINK(1)", "'\uff1dHYPERLINK(1)"),  # ＝
+        ("\uff0b44 7700", "'\uff0b44 7700"),  # ＋
+        ("\uff0d3", "'\uff0d3"),  # －
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),  # ＠
+        ("\ufe66cmd", "'\ufe66cmd"),  # ﹦ (small)
+        (" \uff1d1", "' \uff1d1"),
     ],
 )
 def test_cells_a_spreadsheet_would_run_get_a_leading_apostrophe(cell: str, written: str) -> None:
@@ -52,8 +64,9 @@ def test_cells_a_spreadsheet_would_run_get_a_leading_apostrophe(cell: str, writt
     ("cell", "written"),
     [
         ("3 lads by the fountain", "3 lads by the fountain"),
-        ("a=b+c", "a=b+c"),  # only the first character matters
-        (" =1+1", " =1+1"),
+        ("a=b+c", "a=b+c"),  # only the first character that is not blank matters
+        ("   ", "   "),
+        ("x \uff1d y", "x \uff1d y"),
         ("'=already quoted", "'=already quoted"),
         ("", ""),
         (None, ""),
@@ -144,6 +157,23 @@ def test_reports_csv_has_local_times_minutes_to_acknowledge_and_no_live_formulas
     for row in rows:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_a_sensitive_category_goes_without_description_and_outcome() -> None:
+    rows = read(
+        reports_csv(
+            [
+                _line(category="Safeguarding concern", sensitive=True, outcome="=taken home"),
+                _line(category="Safeguarding concern", sensitive=True, description=None),
+            ],
+            LONDON,
+        )
+    )
+    first = dict(zip(REPORT_HEADER, rows[1], strict=True))
+    second = dict(zip(REPORT_HEADER, rows[2], strict=True))
+    assert (first["description"], first["outcome"]) == (WITHHELD, WITHHELD)
+    assert (second["description"], second["outcome"]) == ("", "")
+    assert first["category"] == "Safeguarding concern" and first["reference"] == "R-0042"
 
 
 def test_outreach_csv_is_counts_per_day() -> None:

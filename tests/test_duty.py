@@ -21,8 +21,8 @@ from handlers import duty as duty_handlers
 from storage.models import DutySession, Member, OutboxMessage
 from storage.shifts import DUTY_NOTICE, ENDED_AUTO, ENDED_OFF, DutyHours
 from storage.store import Store
-from tests.alerting import drain, file_urgent
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.alerting import drain, file_urgent
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
 LONDON = ZoneInfo("Europe/London")
 FRI, SAT = 4, 5
@@ -204,6 +204,7 @@ def on_duty_reply(bot: BotHarness, person: Person) -> str:
     return replies[-1]
 
 
+@pytest.mark.pg_smoke
 async def test_on_starts_duty_and_sends_the_briefing(bot: BotHarness) -> None:
     await team(bot)
     await bot.store.shifts.add(FRIDAY_LATE)
@@ -485,6 +486,7 @@ async def test_the_job_is_scheduled_every_5_minutes(bot: BotHarness) -> None:
 
 
 # ---- urgent alerts go to the members on duty -----------------------------------------------
+@pytest.mark.pg_smoke
 async def test_urgent_alerts_reach_exactly_the_members_on_duty(bot: BotHarness) -> None:
     await team(bot)
     await bot.member(OUTREACH, Role.OUTREACH)

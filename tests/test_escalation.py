@@ -13,7 +13,7 @@ from bot.domain.escalation import EscalationLadder, escalation_plan, nearest_mem
 from bot.domain.escalation import OnDutyPosition as Position
 from bot.jobs.escalation import ESCALATION_JOB, escalate_overdue
 from storage.alerts import ESCALATION_KIND
-from tests.alerting import (
+from tests.support.alerting import (
     COORDINATOR,
     OFFICER,
     OUTREACH,
@@ -26,7 +26,7 @@ from tests.alerting import (
     file_urgent,
     team,
 )
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness, make_settings
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness, make_settings
 
 FIRST = "Not yet acknowledged after 5 minutes"
 SECOND = "Not yet acknowledged after 10 minutes"

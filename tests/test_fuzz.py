@@ -60,21 +60,13 @@ from storage.db import create_engine
 from storage.models import ReportIn
 from storage.outreach.inputs import ContactIn, PersonIn, SightingIn
 from storage.store import Store
-from tests.conftest import (
-    ADMIN,
-    COORDINATORS_CHAT,
-    START,
-    TEST_DATABASE_URL,
-    BotHarness,
-    _postgres_answers,
-    make_settings,
-)
-from tests.fuzz_updates import ACTOR_KINDS, ELMER, FOCUS, Batch, Step, batch
+from tests.support.databases import IN_CI, TestDatabases, require_postgres
+from tests.support.fuzz_updates import ACTOR_KINDS, ELMER, FOCUS, Batch, Step, batch
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, START, BotHarness, make_settings
 
 FUZZ_UPDATES = int(os.environ.get("TCAG_FUZZ_UPDATES", "1500"))
 BATCH = 100  # updates per Hypothesis example: enough for flows to get somewhere
-IN_CI = os.environ.get("CI") == "true"
-# A smaller run on PostgreSQL, whose SQL differs (types, limits); each example migrates.
+# A smaller run on PostgreSQL, whose SQL differs (types, limits).
 POSTGRES_UPDATES = int(os.environ.get("TCAG_FUZZ_PG_UPDATES", "500"))
 
 OTHER_GROUP = -100_999_000
@@ -655,6 +647,7 @@ def _fast_sqlite(url: str) -> Any:
 @dataclass
 class Database:
     kind: str
+    databases: TestDatabases
     template: Path | None = None  # SQLite: a seeded file, copied for each example
 
     async def open(self, clock: ManualClock, tmp: Path) -> tuple[Store, Any]:
@@ -663,26 +656,16 @@ class Database:
             assert self.template is not None
             shutil.copyfile(self.template, path)
             return Store(_fast_sqlite(f"sqlite+aiosqlite:///{path}"), clock), path
-        schema = f"fz_{uuid.uuid4().hex[:12]}"
-        admin_engine = create_engine(TEST_DATABASE_URL)
-        async with admin_engine.begin() as connection:
-            await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        await admin_engine.dispose()
-        engine = create_engine(
-            TEST_DATABASE_URL, connect_args={"server_settings": {"search_path": schema}}
-        )
-        store = Store(engine, clock)
-        await store.upgrade()
-        return store, schema
+        url = await self.databases.postgres_copy()  # migrated; seeded with the bot below
+        store = Store(create_engine(url), clock)
+        await store.categories.seed_defaults()
+        return store, url
 
     async def drop(self, where: Any) -> None:
         if self.kind == "sqlite":
             _remove_sqlite(where)
             return
-        admin_engine = create_engine(TEST_DATABASE_URL)
-        async with admin_engine.begin() as connection:
-            await connection.execute(text(f'DROP SCHEMA "{where}" CASCADE'))
-        await admin_engine.dispose()
+        self.databases.release(where)
 
 
 def _remove_sqlite(path: Path) -> None:
@@ -698,7 +681,7 @@ def _settings() -> Settings:
 async def _seeded_sqlite(path: Path) -> None:
     clock = ManualClock(START)
     store = Store(_fast_sqlite(f"sqlite+aiosqlite:///{path}"), clock)
-    await store.upgrade()
+    await store.categories.seed_defaults()  # a copy of the migrated template, as Store.upgrade
     bot = BotHarness(store, clock, _settings())
     await bot.start()
     await seed(bot)
@@ -751,14 +734,15 @@ batches = batch(BATCH)
 
 
 @pytest.fixture(scope="module")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory, databases: TestDatabases) -> Path:
     path = tmp_path_factory.mktemp("fuzz") / "template.db"
+    databases.sqlite_copy(path)
     asyncio.run(_seeded_sqlite(path))
     return path
 
 
-def test_fuzz_sqlite(sqlite_template: Path, tmp_path: Path) -> None:
-    database = Database("sqlite", sqlite_template)
+def test_fuzz_sqlite(sqlite_template: Path, databases: TestDatabases, tmp_path: Path) -> None:
+    database = Database("sqlite", databases, sqlite_template)
     examples = max(1, math.ceil(FUZZ_UPDATES / BATCH))
     counted: list[int] = []
 
@@ -775,12 +759,9 @@ def test_fuzz_sqlite(sqlite_template: Path, tmp_path: Path) -> None:
     assert total >= FUZZ_UPDATES
 
 
-def test_fuzz_postgresql(tmp_path: Path) -> None:
-    if not _postgres_answers():
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required in CI but does not answer at {TEST_DATABASE_URL}")
-        pytest.skip(f"PostgreSQL does not answer at {TEST_DATABASE_URL}")
-    database = Database("postgresql")
+def test_fuzz_postgresql(databases: TestDatabases, tmp_path: Path) -> None:
+    require_postgres()
+    database = Database("postgresql", databases)
 
     @fuzz_settings(max(1, math.ceil(POSTGRES_UPDATES / BATCH)))
     @given(batches)
@@ -843,6 +824,7 @@ async def test_button_of_an_inline_message_is_answered_as_stale(
         "cat:show:99999999999999999999",
     ],
 )
+@pytest.mark.pg_smoke
 async def test_forged_twenty_digit_ids_reach_no_database(
     bot: BotHarness, errors: list[str], data: str
 ) -> None:
@@ -867,6 +849,7 @@ async def test_audit_echoes_no_more_than_a_line_of_what_was_typed(
     assert errors == []
 
 
+@pytest.mark.pg_smoke
 async def test_text_with_a_nul_character_is_stored_without_it(
     bot: BotHarness, errors: list[str]
 ) -> None:

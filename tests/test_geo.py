@@ -90,7 +90,13 @@ def test_places_can_be_any_iterable() -> None:
     [(90.0, 180.0), (-90.0, -180.0), (0, 0), (52.6296, -1.1324)],
 )
 def test_valid_points_pass(lat: float, lon: float) -> None:
-    validate_point(lat, lon)
+    assert validate_point(lat, lon) is None
+    # ...and are usable as places: a point is 0 m from itself and ~100 m from a point
+    # 100 m north or south of it (south at the North Pole), on the poles and the antimeridian.
+    here = Place(7, "Here", lat, lon, 50.0)
+    assert nearest_place((here,), lat, lon) == (here, 0.0)
+    other_lat = metres_north(lat, -100 if lat > 0 else 100)
+    assert distance_to_nearest((here,), other_lat, lon) == pytest.approx(100, abs=0.5)
 
 
 @pytest.mark.parametrize(

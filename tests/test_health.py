@@ -10,21 +10,24 @@ from pathlib import Path
 import pytest
 
 from bot.cli.health import (
+    EXIT_DATABASE,
     EXIT_OUTBOX_STUCK,
     EXIT_TOKEN,
     HEALTH_LOG_JOB,
+    VERSION,
     gather_health,
     log_health,
     run_check,
     schedule_health_log,
 )
+from bot.cli.runner import StartupError, check_connection, open_store
 from bot.domain.clock import ManualClock
 from bot.domain.outbox_types import OutboxStatus
 from bot.domain.schedule_plan import RunKind
 from bot.offline.bot_api import LocalBotAPI
 from bot.offline.http_server import LocalServer, start_local_server
 from storage.store import Store
-from tests.conftest import COORDINATORS_CHAT, BotHarness, make_settings
+from tests.support.harness import COORDINATORS_CHAT, BotHarness, make_settings
 
 TOKEN = "123456:" + "abcdefghijklmnopqrstuvwxyzABCD"
 
@@ -42,17 +45,12 @@ async def test_a_fresh_database_is_healthy(store: Store, clock: ManualClock) -> 
     assert health.last_run is None
     assert health.as_dict() == {
         "status": "ok",
-        "checked_at": "2026-11-27T21:00:00+00:00",
+        "version": VERSION,
         "database": True,
         "schema_current": True,
-        "outbox": {
-            "pending": 0,
-            "oldest_pending_age_s": None,
-            "undeliverable": 0,
-            "stuck": False,
-        },
-        "last_scheduled_run": None,
+        "outbox": {"pending": 0, "undeliverable": 0, "stuck": False},
     }
+    assert VERSION == "0.1.0"  # the installed package's
 
 
 async def test_backlog_age_undeliverable_and_the_last_run(store: Store, clock: ManualClock) -> None:
@@ -74,11 +72,11 @@ async def test_backlog_age_undeliverable_and_the_last_run(store: Store, clock: M
     assert (health.pending, health.oldest_pending_age_s, health.undeliverable) == (2, 600, 1)
     assert health.healthy and not health.outbox_stuck  # exactly 10 minutes: not yet
     body = health.as_dict()
-    assert body["last_scheduled_run"] == {
-        "kind": "briefing",
-        "key": "Friday late@2026-11-27",
-        "at": "2026-11-27T21:02:00+00:00",
-    }
+    # /healthz is for anyone who reaches the port: counts, never a shift's name or time.
+    assert body["outbox"] == {"pending": 2, "undeliverable": 1, "stuck": False}
+    assert "Friday" not in str(body) and "2026" not in str(body) and "21:" not in str(body)
+    assert health.last_run is not None and health.last_run.key == "Friday late@2026-11-27"
+    assert health.last_run.at.isoformat() == "2026-11-27T21:02:00+00:00"
     assert "outbox 2 pending, oldest 600 s, 1 undeliverable" in health.line()
 
     clock.advance(seconds=1)
@@ -193,3 +191,27 @@ async def test_check_exits_7_when_the_outbox_is_stuck(server: LocalServer, tmp_p
     # A bad token is reported with its own code, which comes first.
     no_token = make_settings(DATABASE_URL=url)
     assert await run_check(no_token, said.append) == EXIT_TOKEN
+
+
+async def test_check_and_run_never_show_a_database_password() -> None:
+    """A password in the user part or as a query parameter of DATABASE_URL is masked in
+    what `tcag check` prints and in `tcag run`'s one-line refusal."""
+    url = "postgresql+asyncpg://tcag:hunter2-user@127.0.0.1:1/tcag?password=hunter2-query"
+    settings = make_settings(DATABASE_URL=url)
+    said: list[str] = []
+
+    assert await run_check(settings, said.append) == EXIT_DATABASE
+
+    assert said[0].startswith("✓ settings: database postgresql+asyncpg://tcag:***@127.0.0.1:1/")
+    assert said[0].startswith(
+        "✓ settings: database postgresql+asyncpg://tcag:***@127.0.0.1:1/tcag?password=***"
+    )
+    store = open_store(settings)
+    try:
+        with pytest.raises(StartupError) as refused:
+            await check_connection(settings, store)
+    finally:
+        await store.close()
+    for text in (*said, str(refused.value)):
+        assert "hunter2" not in text, text
+    assert "tcag:***@127.0.0.1:1" in str(refused.value)

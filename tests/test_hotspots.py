@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot import texts
 from bot.domain.roles import Role
 from bot.offline.chat import Person
 from storage.catalog import HotspotIn
 from storage.models import Hotspot
-from tests.conftest import ADMIN, BotHarness
+from tests.support.harness import ADMIN, BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 SECOND_ADMIN = Person(1002, "Bea", "Admin")
@@ -34,6 +36,7 @@ async def test_empty_list_offers_to_add(bot: BotHarness) -> None:
     assert [b["text"] for b in shown.inline_buttons] == ["➕ Add a hotspot"]
 
 
+@pytest.mark.pg_smoke
 async def test_add_by_location_then_name(bot: BotHarness) -> None:
     await bot.tg.send(ADMIN, "/hotspots")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Add a hotspot")

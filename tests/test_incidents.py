@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlmodel import col, select
 
 from bot.domain.incidents import AckKind, ReportStatus
@@ -14,7 +15,7 @@ from bot.texts.split import MESSAGE_LIMIT
 from storage import db
 from storage.catalog import HotspotIn
 from storage.models import Member, OutboxMessage, Report, ReportIn
-from tests.conftest import ADMIN, BotHarness
+from tests.support.harness import ADMIN, BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
@@ -142,8 +143,10 @@ async def test_reporter_sees_own_report_in_full_with_photos(bot: BotHarness) -> 
     )
     ref = f"R-{report.id:04d}"
 
-    await bot.tg.send(OFFICER, f"/show {ref}")
-    text = bot.api.sent_to(OFFICER.telegram_id)[-3].plain
+    calls = await bot.tg.send(OFFICER, f"/show {ref}")
+    assert [c.method for c in calls] == ["sendMessage"]  # one message; the rest on its pages
+    shown = bot.last(OFFICER)
+    text = shown.plain
     assert text.split("\n") == [
         ref,
         "Filed: Fri 27 Nov 21:00 by Olly Officer",
@@ -157,9 +160,14 @@ async def test_reporter_sees_own_report_in_full_with_photos(bot: BotHarness) -> 
         "• Fri 27 Nov 21:10: They moved to <Kings St>",
         "Status: open",
     ]
+    await bot.tg.press(OFFICER, shown, "More ▶")
+    first_photo = bot.last(OFFICER)
+    await bot.tg.press(OFFICER, first_photo, "More ▶")
     photos = [m for m in bot.api.sent_to(OFFICER.telegram_id) if m.kind == "photo"]
     assert [p.file_name for p in photos] == ["ph-1", "ph-2"]
     assert [p.caption for p in photos] == [f"{ref}: photo 1 of 2", f"{ref}: photo 2 of 2"]
+    assert photos[-1].inline_buttons == []  # the last page
+    assert shown.inline_buttons == []  # a page's button goes once pressed
 
 
 async def test_show_urgent_report_at_coordinates_outside_the_area(bot: BotHarness) -> None:
@@ -311,7 +319,8 @@ async def test_photo_replying_to_a_confirmation_is_added_to_that_report(bot: Bot
     assert [n.text for n in view.notes] == ["The glass they smashed"]
 
     await bot.tg.send(OFFICER, f"/show {ref}")
-    assert "Attachments: 1 photo" in bot.api.sent_to(OFFICER.telegram_id)[-2].plain
+    assert "Attachments: 1 photo" in bot.last(OFFICER).plain
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "More ▶")
     assert bot.last(OFFICER).kind == "photo" and bot.last(OFFICER).file_name == "large-id"
 
 
@@ -345,6 +354,7 @@ async def test_photo_reply_is_checked_like_an_update(bot: BotHarness) -> None:
 
 
 # ---- /close --------------------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_coordinator_closes_with_outcome_and_the_reporter_is_told(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await bot.member(COORDINATOR, Role.COORDINATOR)
@@ -354,7 +364,9 @@ async def test_coordinator_closes_with_outcome_and_the_reporter_is_told(bot: Bot
     bot.clock.advance(minutes=20)
 
     await bot.tg.send(COORDINATOR, f"/close {ref} Police attended, <knife> recovered")
-    assert bot.last(COORDINATOR).plain == f"{ref} closed: Police attended, <knife> recovered"
+    closed = bot.last(COORDINATOR)
+    assert closed.plain.split("\n")[0] == f"{ref} closed: Police attended, <knife> recovered"
+    assert "Arrest" in [b["text"] for b in closed.inline_buttons]  # the code is asked next
     stored = await bot.store.reports.get(report.id or 0)
     assert stored is not None and stored.status is ReportStatus.CLOSED
     assert stored.outcome == "Police attended, <knife> recovered"
@@ -373,7 +385,8 @@ async def test_closing_ones_own_report_sends_no_notice(bot: BotHarness) -> None:
     await bot.member(COORDINATOR, Role.COORDINATOR)
     report = await file_report(bot, COORDINATOR, "other", place_text="Town hall")
     await bot.tg.send(COORDINATOR, f"/close {report.id} Nothing further")
-    assert bot.last(COORDINATOR).plain == f"R-{report.id:04d} closed: Nothing further"
+    first_line = bot.last(COORDINATOR).plain.split("\n")[0]
+    assert first_line == f"R-{report.id:04d} closed: Nothing further"
     assert await notices(bot) == []
 
 
@@ -383,11 +396,14 @@ async def test_close_bad_input_and_already_closed(bot: BotHarness) -> None:
     report = await file_report(bot, OFFICER, "asb", place_text="Library steps")
     ref = f"R-{report.id:04d}"
     usage = "Please give a reference and the outcome, like /close R-12 Group moved on."
-    missing = f"Please add the outcome after the reference, like /close {ref} Group moved on."
+    choose = (
+        f"How did {ref} end? Choose the outcome. (To add your own words too: "
+        f"/close {ref} what happened.)"
+    )
     cases = {
         "/close": usage,
         "/close banana done": usage,
-        f"/close {ref}": missing,
+        f"/close {ref}": choose,  # offers the outcome buttons, closes nothing yet
         f"/close {ref} " + "y" * 4001: (
             "That's too long: please keep it to 4000 characters (yours has 4001). "
             "Nothing was stored."
@@ -481,3 +497,69 @@ async def test_a_long_open_list_is_split_under_telegrams_limit(bot: BotHarness) 
     seen = "\n".join(m.plain for m in messages)
     assert [r for r in refs if r in seen] == refs
     assert seen.index(refs[0]) < seen.index(refs[-1])
+
+
+# ---- issue 11: nobody can stall /show ---------------------------------------------------------
+async def test_updates_and_photos_are_capped_per_report(bot: BotHarness) -> None:
+    await bot.member(OFFICER, Role.OFFICER)
+    report = await file_report(bot, OFFICER, "asb", place_text="Library steps")
+    ref = f"R-{report.id:04d}"
+    limit = bot.settings.max_notes_per_report
+    for number in range(limit):
+        await bot.tg.send(OFFICER, f"/update {ref} update {number}")
+    assert bot.last(OFFICER).plain == f"Added to {ref}."
+    await bot.tg.send(OFFICER, f"/update {ref} one too many")
+    assert bot.last(OFFICER).plain == (
+        f"{ref} has {limit} updates already, the most one report takes. "
+        "Ask a coordinator if something new happened."
+    )
+    bot.clock.advance(minutes=1)  # (an update a second is not a flood; 30 in no time is)
+    stored = await confirmation(bot, OFFICER, f"Report {ref} stored at 21:00.")
+    for _ in range(bot.settings.max_photos_per_report):
+        await send_photo_reply(bot, OFFICER, stored)
+    await send_photo_reply(bot, OFFICER, stored)
+    assert bot.last(OFFICER).plain == (
+        f"{ref} has {bot.settings.max_photos_per_report} photos already, the most one report takes."
+    )
+    view = await bot.store.reports.view(report.id or 0, with_details=True)
+    assert view is not None and len(view.notes) == limit
+    assert len(view.attachments) == bot.settings.max_photos_per_report
+
+
+async def test_show_of_a_huge_report_is_one_message_a_press(bot: BotHarness) -> None:
+    """150 updates of 4,000 characters and 60 photos (filed before the caps): /show sends
+    one message; each "More" one more, and only to those who may see the report."""
+    await bot.member(OFFICER, Role.OFFICER)
+    await bot.member(WARDEN, Role.WARDEN)
+    officer = await member_of(bot, OFFICER)
+    report = await file_report(bot, OFFICER, "asb", place_text="Library steps")
+    for number in range(150):
+        await bot.store.reports.add_note(
+            report.id or 0, author=officer, text=f"update {number} " + "x" * 3990
+        )
+    for number in range(60):
+        await bot.store.reports.add_attachment(
+            report.id or 0, by=officer, kind="photo", file_id=f"ph-{number}"
+        )
+    ref = f"R-{report.id:04d}"
+
+    calls = await bot.tg.send(OFFICER, f"/show {ref}")
+    assert [c.method for c in calls] == ["sendMessage"]
+    first = bot.last(OFFICER)
+    assert "Updates (150):" in first.plain and "Attachments: 60 photos" in first.plain
+    assert len(first.plain) <= 4096
+    # Someone else's press of the same button gets nothing.
+    refused = await bot.tg.press_data(WARDEN, first, first.button("More ▶")["callback_data"])
+    assert [c.method for c in refused] == ["answerCallbackQuery"]
+    assert bot.api.callback_answers()[-1]["text"] == "You can only see your own reports."
+
+    pressed = await bot.tg.press(OFFICER, first, "More ▶")
+    assert [c.method for c in pressed] == [
+        "answerCallbackQuery",
+        "editMessageReplyMarkup",
+        "sendMessage",
+    ]
+    second = bot.last(OFFICER)
+    assert second.plain.startswith(f"{ref}, continued (2 of ")
+    assert "update 0 x" in second.plain and len(second.plain) <= 4096
+    assert second.button("More ▶")

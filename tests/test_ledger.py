@@ -11,7 +11,7 @@ from bot.domain.schedule_plan import RunKind, RunStatus
 from bot.jobs.scheduler import last_scheduled_run
 from storage.ledger import OutgoingMessage, outbox_key
 from storage.store import Store
-from tests.conftest import COORDINATORS_CHAT
+from tests.support.harness import COORDINATORS_CHAT
 
 DUE = datetime(2026, 11, 27, 19, 45, tzinfo=UTC)
 KEY = "Friday late@2026-11-27T20:00"

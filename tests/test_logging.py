@@ -16,8 +16,8 @@ from bot.config import load_settings
 from bot.domain.roles import Role
 from bot.offline.bot_api import Fault
 from bot.offline.chat import Person
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
-from tests.reporting import OFFICER, officer, seed_elmer
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.reporting import OFFICER, officer, seed_elmer
 
 REPORT_MARKER = "MARKER-REPORT-TEXT-123"
 NOTE_MARKER = "MARKER-CONTACT-NOTE-456"
@@ -160,3 +160,43 @@ async def test_error_messages_quoting_user_input_stay_out_of_error_logs(
     assert any("ValueError" in r.getMessage() for r in errors)
     assert not any("MARKER-SECRET-42" in r.getMessage() for r in errors)
     assert not any(r.exc_text and "MARKER-SECRET-42" in r.exc_text for r in errors)
+
+
+_SQL_PROBE = """
+import asyncio, sys
+from bot.cli.logs import configure_logging
+from bot.domain.clock import SystemClock
+from storage.store import Store
+
+configure_logging("DEBUG", sql=sys.argv[2] == "sql")
+logging = __import__("logging")
+logging.getLogger("bot.probe").debug("our own DEBUG line")
+
+async def main() -> None:
+    store = Store.from_url(sys.argv[1], SystemClock())
+    await store.upgrade()
+    member, _ = await store.members.request_access(5, "MARKER-SQL-PARAM", None)
+    await store.close()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("sql", [False, True])
+def test_debug_logs_no_sql_unless_sql_logging_is_turned_on(tmp_path, sql: bool) -> None:  # type: ignore[no-untyped-def]
+    """TCAG_LOG_LEVEL=DEBUG is our loggers' level only: the database driver and SQLAlchemy
+    stay at WARNING (their DEBUG lines carry every parameter); TCAG_LOG_SQL turns SQL on."""
+    import subprocess
+    import sys
+
+    url = f"sqlite+aiosqlite:///{tmp_path}/probe.db"
+    done = subprocess.run(
+        [sys.executable, "-c", _SQL_PROBE, url, "sql" if sql else "quiet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "our own DEBUG line" in done.stderr
+    assert ("MARKER-SQL-PARAM" in done.stderr) is sql, done.stderr[-2000:]
+    assert ("INSERT INTO members" in done.stderr) is sql

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from bot.domain.clock import ManualClock
 from storage.notes import MAX_NOTE_LENGTH
 from storage.store import Store
-from tests.digest_data import at, people
+from tests.support.digest_data import at, people
 
 
 async def test_notes_are_listed_oldest_first_until_cleared(

@@ -22,7 +22,7 @@ from bot.jobs.update_order import ChatOrderedProcessor
 from bot.offline.bot_api import ApiCall, Fault, LocalBotAPI, LocalRequest, SentMessage
 from storage.alerts import Outcome, Pressed
 from storage.outbox import LEASE
-from tests.alerting import (
+from tests.support.alerting import (
     ALERTED,
     COORDINATOR,
     DESCRIPTION,
@@ -36,7 +36,7 @@ from tests.alerting import (
     file_urgent,
     team,
 )
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness, make_settings
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness, make_settings
 
 
 def sends_to(bot: BotHarness, chat_id: int) -> int:
@@ -431,6 +431,7 @@ async def test_stored_photo_from_a_file_and_document_by_file_id(
 
 
 # ---- the sender itself ------------------------------------------------------------------
+@pytest.mark.app
 async def test_one_send_budget_for_the_application_and_the_sender(store, clock) -> None:  # type: ignore[no-untyped-def]
     settings = make_settings(TCAG_SEND_RATE_PER_SECOND="25", TCAG_GROUP_BULK_PER_MINUTE="12")
     application = build_application(

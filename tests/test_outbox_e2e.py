@@ -15,9 +15,9 @@ from bot.offline.bot_api import LocalBotAPI
 from bot.offline.http_server import LocalServer, start_local_server
 from storage.models import ReportIn
 from storage.store import Store
-from tests.alerting import OFFICER, REPORTER
-from tests.conftest import ADMIN, COORDINATORS_CHAT
-from tests.test_e2e_run import TOKEN, RunningBot, tcag_env
+from tests.support.alerting import OFFICER, REPORTER
+from tests.support.harness import ADMIN, COORDINATORS_CHAT
+from tests.support.process import TOKEN, RunningBot, tcag_env
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,7 @@ from bot.offline.chat import Person, group_chat
 from storage.catalog import HotspotIn
 from storage.models import OutboxMessage, OutreachContact, PersonRecord, Referral, ReportIn
 from storage.outreach import ContactIn, ContactSaved, PersonIn
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
 OTTO = Person(3001, "Otto", "Outreach")
 OONA = Person(3002, "Oona", "Outreach")
@@ -64,6 +64,7 @@ def labels(bot: BotHarness, person: Person) -> list[str]:
 
 
 # ---- the contact flow ---------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_contact_with_a_new_person_step_by_step(bot: BotHarness) -> None:
     await outreach_worker(bot)
     await bot.store.hotspots.upsert(HotspotIn("Elmer Square", 52.6, -1.1))
@@ -362,6 +363,7 @@ async def test_edit_details_flags_consent_and_legal_name(bot: BotHarness) -> Non
 
 
 # ---- merges --------------------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_merge_two_records_keeps_every_contact(bot: BotHarness) -> None:
     await outreach_worker(bot)
     johnny = await known_person(bot, "Johnny", notes="one")
@@ -438,6 +440,7 @@ async def test_admins_are_refused_person_details_and_the_group_gets_nothing(
 
 
 # ---- referrals ----------------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_rough_sleeper_seen_then_outreach_logs_the_contact(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await outreach_worker(bot)
@@ -564,6 +567,7 @@ async def test_rough_sleeper_seen_bad_input(bot: BotHarness) -> None:
 
 
 # ---- erasure ------------------------------------------------------------------------------
+@pytest.mark.pg_smoke
 async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await outreach_worker(bot)
@@ -629,6 +633,33 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     assert "it was erased" in bot.last(ADMIN).plain
 
 
+async def test_erase_clears_other_workers_drafts_in_memory_and_stored(bot: BotHarness) -> None:
+    """A colleague half-way through logging a contact with the person: the draft that
+    names them goes from the running bot's memory and from the database at once."""
+    await outreach_worker(bot)
+    await outreach_worker(bot, OONA)
+    quillon = await known_person(bot, "Quillon Vantablack", appearance="Tangerinecoat")
+    await bot.tg.send(OONA, "/contact")
+    await bot.tg.send(OONA, "Quillon")
+    await bot.tg.press(OONA, bot.last(OONA), "1. Quillon Vantablack")
+    assert "Where did you meet?" in bot.last(OONA).plain
+    await bot.tg.send(OTTO, "/report")  # a draft of Otto's that names nobody stays
+    await bot.app.update_persistence()
+    assert "Quillon" in str(await bot.store.bot_state.get_all("user_data"))
+
+    await bot.tg.send(ADMIN, "/erase Quillon")
+    await bot.tg.press(ADMIN, bot.last(ADMIN), "Erase Quillon Vantablack")
+    await bot.app.update_persistence()
+
+    assert "Quillon" not in str(dict(bot.app.user_data))
+    assert str(quillon.id) not in str(bot.app.user_data.get(OONA.telegram_id) or {})
+    stored = await bot.store.bot_state.get_all("user_data")
+    assert "Quillon" not in str(stored) and str(OTTO.telegram_id) in stored
+    await bot.tg.send(OONA, "By the library")  # her next step: the draft is gone
+    assert "Quillon" not in bot.last(OONA).plain
+    assert await bot.store.contacts.contact_count(quillon.id or 0) == 0
+
+
 async def test_erase_is_for_admins_and_can_be_cancelled(bot: BotHarness) -> None:
     await outreach_worker(bot)
     await known_person(bot, "Johnny")
@@ -643,8 +674,6 @@ async def test_erase_is_for_admins_and_can_be_cancelled(bot: BotHarness) -> None
 
 
 async def test_cli_erases_a_person(bot: BotHarness, tmp_path, monkeypatch, capsys) -> None:
-    if bot.store.dialect != "sqlite":
-        pytest.skip("the command line is exercised on the SQLite file")
     await outreach_worker(bot)
     johnny = await known_person(bot, "Johnny", notes="secret")
     url = str(bot.store.engine.url)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import String, Text, select
+from sqlalchemy import select
+from sqlalchemy import update as sa_update
 from sqlmodel import SQLModel
 
 from bot.domain.clock import ManualClock
+from bot.domain.outbox_types import OutboxStatus
 from bot.domain.outreach import (
     Action,
     AgeBand,
@@ -21,7 +24,15 @@ from bot.domain.outreach import (
 )
 from bot.domain.roles import Role
 from storage.catalog import HotspotIn
-from storage.models import Member, OutboxMessage, OutreachContact, PersonRecord, ReportIn
+from storage.models import (
+    Member,
+    OutboxMessage,
+    OutreachContact,
+    PersonRecord,
+    Report,
+    ReportAttachment,
+    ReportIn,
+)
 from storage.outreach.contacts import ContactSaved
 from storage.outreach.inputs import (
     ContactIn,
@@ -201,34 +212,76 @@ async def test_merge_keeps_every_contact_and_shows_in_timeline(
     assert len(merged) == 1 and merged[0].subject == f"person:{keep.id}"
 
 
+async def _words_left(store: Store, words: set[str]) -> list[tuple[str, str, str]]:
+    """(table, column, word) for every word still found in any column of any table, read
+    whatever its type (SQLModel's AutoString is neither String nor Text), case ignored."""
+    found: list[tuple[str, str, str]] = []
+    async with store.engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            for column in table.columns:
+                values = (await connection.execute(select(column))).scalars().all()
+                for value in values:
+                    text = str(value if value is not None else "").casefold()
+                    found += [(table.name, column.name, w) for w in words if w.casefold() in text]
+    return found
+
+
 async def test_erase_leaves_no_text_about_the_person(store: Store, clock: ManualClock) -> None:
+    """Every word of the person's alias, legal name, appearance and notes, and their
+    report's photo ids, is gone from every column of every table; the counts stay."""
     otto = await worker(store)
     patrol = await worker(store, 31, Role.WARDEN)
+    coordinator = await worker(store, 32, Role.COORDINATOR)
     keep = (
         await new_contact(
-            store, otto, "Zanzibar Zed", notes="ZEDNOTE met by the bins", appearance="ZEDLOOK"
+            store,
+            otto,
+            "Zanzibar Quillon",
+            notes="Vorpalnote Brambleweft",
+            appearance="Tangerinecoat Ochrebeanie",
         )
     ).person
-    other = (await new_contact(store, otto, "Zanzibar Z", notes="ZEDNOTE2")).person
+    other = (await new_contact(store, otto, "Quillonish Zanzi", notes="Wafflestomp")).person
     assert keep is not None and other is not None
+    await store.people.edit(keep.id or 0, PersonField.CONSENT, True, by=otto)
+    await store.people.edit(
+        keep.id or 0, PersonField.LEGAL_NAME, "Oswaldo Pemberton-Quaxley", by=otto
+    )
     await store.people.merge(keep.id or 0, other.id or 0, by=otto)
     sighting = await store.referrals.add_sighting(
-        SightingIn(place_text="ZEDPLACE", seen_at=clock.now(), appearance="ZEDSIGHTING"),
+        SightingIn(place_text="Pemberton Yard", seen_at=clock.now(), appearance="Tangerinecoat"),
         reporter=patrol,
     )
     rough = await store.categories.by_slug("rough_sleeping")
     assert rough is not None
     report = await store.reports.file(
-        ReportIn(category_id=rough.id or 0, description="ZEDREPORT in a doorway"),
+        ReportIn(
+            category_id=rough.id or 0,
+            description="Zanzibar Quillon in a doorway",
+            place_text="Quaxley Lane",
+            lat=51.5,
+            lon=-0.12,
+            urgent=True,
+            attachments=[("photo", "Photofileidone")],
+        ),
         reporter=patrol,
-        group_chat_id=None,
+        group_chat_id=-100,
+    )
+    report_id = report.id or 0
+    await store.reports.add_note(report_id, author=patrol, text="Quillon moved to Brambleweft")
+    await store.reports.add_attachment(report_id, by=patrol, kind="photo", file_id="Photofiletwo")
+    await store.reports.close(
+        report_id,
+        by=coordinator,
+        outcome="Oswaldo taken to the shelter",
+        reporter_notice="R-0001 closed: Oswaldo taken to the shelter",
     )
     queue, _ = await store.referrals.open_referrals()
-    from_report = next(v for v in queue if v.referral.source_report_id == report.id)
+    from_report = next(v for v in queue if v.referral.source_report_id == report_id)
     await store.contacts.log_contact(
-        ContactIn(person_id=keep.id, referral_id=sighting.id, notes="ZEDNOTE3"),
+        ContactIn(person_id=keep.id, referral_id=sighting.id, notes="Ochrebeanie again"),
         worker=otto,
-        reporter_notice="Outreach found them.",
+        reporter_notice="Outreach found Quillon by the Tangerinecoat shop.",
     )
     await store.contacts.log_contact(
         ContactIn(person_id=keep.id, referral_id=from_report.referral.id), worker=otto
@@ -236,6 +289,31 @@ async def test_erase_leaves_no_text_about_the_person(store: Store, clock: Manual
     await store.contacts.log_contact(
         ContactIn(place_text="Park", notes="someone else"), worker=otto
     )
+    async with store.engine.begin() as connection:  # one of the notices went out already
+        await connection.execute(
+            sa_update(OutboxMessage)
+            .where(OutboxMessage.dedupe_key == f"referral:{sighting.id}")
+            .values(status=OutboxStatus.SENT, message_id=7)
+        )
+    # Half-written flows of other members, as PTB's persistence stores them.
+    drafts = {
+        "777": {
+            "outreach.contact": {"draft_id": "a1", "person_id": keep.id, "who": "Zanzibar Quillon"},
+            "report.draft": {"draft_id": "b2", "description": "cans by the fountain"},
+        },
+        "778": {"outreach.flags": {str(keep.id): ["nrpf"]}},
+        "779": {"outreach.contact": {"draft_id": "c3", "who": "Someone Else"}},
+        "780": {"report.draft": {"draft_id": "d4", "description": "saw quillon again"}},
+    }
+    for key, data in drafts.items():
+        await store.bot_state.put("user_data", key, json.dumps(data))
+    words = {
+        *["Zanzibar", "Quillon", "Quillonish", "Zanzi", "Oswaldo", "Pemberton", "Quaxley"],
+        *["Tangerinecoat", "Ochrebeanie", "Vorpalnote", "Brambleweft", "Wafflestomp"],
+        "Photofileidone",
+        "Photofiletwo",
+    }
+    assert {w for _, _, w in await _words_left(store, words)} == words  # the scan sees them
     before = await store.outreach_stats.counts(
         clock.now() - timedelta(days=1), clock.now() + timedelta(1)
     )
@@ -243,18 +321,12 @@ async def test_erase_leaves_no_text_about_the_person(store: Store, clock: Manual
     erased = await store.erasure.erase(keep.id or 0, by=None, via="cli")
 
     assert erased is not None and erased.records == 2 and erased.contacts_anonymised == 4
-    markers = ("Zanzibar", "ZED")
-    async with store.engine.connect() as connection:
-        for table in SQLModel.metadata.sorted_tables:
-            for column in table.columns:
-                if not isinstance(getattr(column.type, "impl", column.type), String | Text):
-                    continue
-                values = (await connection.execute(select(column))).scalars().all()
-                for value in values:
-                    assert not any(m in str(value or "") for m in markers), (
-                        table.name,
-                        column.name,
-                    )
+    assert (erased.reports_cleared, erased.photos_dropped, erased.drafts_cleared) == (1, 2, 3)
+    assert await _words_left(store, words) == []
+    assert json.loads((await store.bot_state.get_all("user_data"))["777"]) == {
+        "report.draft": {"draft_id": "b2", "description": "cans by the fountain"}
+    }
+    assert set(await store.bot_state.get_all("user_data")) == {"777", "779"}
     after = await store.outreach_stats.counts(
         clock.now() - timedelta(days=1), clock.now() + timedelta(1)
     )
@@ -264,9 +336,26 @@ async def test_erase_leaves_no_text_about_the_person(store: Store, clock: Manual
     assert await store.erasure.erase(keep.id or 0, by=None, via="cli") is None
     audit = await store.audit.recent(action_prefix="person.erased")
     assert len(audit) == 1 and audit[0].subject == f"person:{keep.id}"
+    assert "cannot be recalled" in (audit[0].detail or "")
     async with store.engine.connect() as connection:
         kept = (await connection.execute(select(OutreachContact.needs))).scalars().all()
+        photos = (await connection.execute(select(ReportAttachment.file_id))).scalars().all()
+        pending = (
+            await connection.execute(
+                select(OutboxMessage.purpose).where(OutboxMessage.status == OutboxStatus.PENDING)
+            )
+        ).scalars()
+        sent_notice = (
+            await connection.execute(
+                select(OutboxMessage.text).where(OutboxMessage.status == OutboxStatus.SENT)
+            )
+        ).scalars()
+        closed = (await connection.execute(select(Report.status, Report.category_id))).one()
     assert "accom|food" in kept  # anonymous counts of needs stay
+    assert photos == [None, None]  # the rows stay, counted; the file ids go
+    assert sorted(pending) == ["alert"]  # the close notice is not sent; the alert has no text
+    assert list(sent_notice) == [None]
+    assert tuple(closed) == ("closed", rough.id)  # the report stays for the counts
 
 
 async def test_erased_person_cannot_get_a_contact(store: Store) -> None:

@@ -57,7 +57,8 @@ async def test_conversations_round_trip_by_name_and_end(store: Store) -> None:
 
 async def test_what_the_bot_does_not_keep(store: Store) -> None:
     keeper = persistence(store)
-    assert keeper.store_data.user_data and not keeper.store_data.chat_data
+    # Chat data is asked for (so PTB forgets the chats it has seen) and never kept.
+    assert keeper.store_data.user_data and keeper.store_data.chat_data
     assert not keeper.store_data.bot_data and not keeper.store_data.callback_data
     assert keeper.update_interval == 2.0
     await keeper.update_chat_data(1, {"a": 1})
@@ -75,6 +76,18 @@ async def test_unreadable_rows_are_skipped(store: Store) -> None:
     await store.bot_state.put("conversation", "report:[1,1]", "{broken")
     assert await persistence(store).get_user_data() == {}
     assert await persistence(store).get_conversations("report") == {}
+
+
+async def test_a_user_with_nothing_to_keep_leaves_no_row_and_no_entry(store: Store) -> None:
+    keeper = persistence(store)
+    for _ in range(3):
+        await keeper.update_user_data(11, {})  # a stranger's update, say
+    await keeper.drop_user_data(12)
+    assert await store.bot_state.get_all("user_data") == {}
+    assert keeper._stored == {}
+    await keeper.update_user_data(11, {"a": 1})
+    await keeper.update_user_data(11, {})
+    assert await store.bot_state.get_all("user_data") == {} and keeper._stored == {}
 
 
 async def test_unchanged_user_data_is_not_written_again(store: Store) -> None:

@@ -21,12 +21,13 @@ from bot.domain.periods import Quarter
 from bot.summaries.quarterly import HEADINGS, build_report, render_pdf
 from bot.summaries.quarterly_content import NOT_ACKNOWLEDGED, gather
 from storage.store import Store
-from tests.conftest import make_settings
-from tests.coordinator_data import DESCRIPTION, seed_quarter
+from tests.support.coordinator_data import DESCRIPTION, seed_quarter
+from tests.support.harness import make_settings
 
 LONDON = ZoneInfo("Europe/London")
 Q3 = Quarter(2026, 3)
 AFTER_Q3 = datetime(2026, 10, 5, 12, tzinfo=UTC)
+PACK_PAGES = 10  # summary, definitions, months, categories, hotspots, map, night, outcomes...
 
 
 def pdf_text(pdf: bytes) -> tuple[int, str, list[str]]:
@@ -102,7 +103,7 @@ async def test_the_pdf_parses_with_its_headings_figures_and_charts(
 
     assert pdf.startswith(b"%PDF-")
     pages, text, by_page = pdf_text(pdf)
-    assert pages == 4
+    assert pages == PACK_PAGES
     flat = squashed(text)
     assert "Quarterly partnership report: Q3 2026 (July–September)" in flat
     assert "01 July 2026 to 30 September 2026 (Europe/London)" in flat
@@ -126,7 +127,9 @@ async def test_the_pdf_parses_with_its_headings_figures_and_charts(
     for private in ("Big Johnny", "private notes", "green sleeping bag", DESCRIPTION[:20]):
         assert private not in text
     reader = PdfReader(io.BytesIO(pdf))
-    assert [len(page.images) for page in reader.pages] == [1, 1, 2, 1]
+    # Charts: months, categories, hotspots, the map, the night profile with acknowledgements,
+    # outreach; the summary, definitions, outcomes and CCTV/survey pages have none.
+    assert [len(page.images) for page in reader.pages] == [0, 0, 1, 1, 1, 1, 2, 0, 1, 0]
     assert reader.metadata is not None and "Q3 2026" in str(reader.metadata.title)
 
 
@@ -134,7 +137,7 @@ async def test_a_quarter_without_data_still_makes_a_report(store: Store) -> None
     figures = await gather(store, Quarter(2026, 1), tz=LONDON, now=AFTER_Q3, ack_target_minutes=5)
     pages, text, _ = pdf_text(render_pdf(figures))
     flat = squashed(text)
-    assert pages == 4
+    assert pages == PACK_PAGES
     assert "Reports filed 0: none either quarter" in flat
     assert "No reports in this quarter" in flat
 
@@ -177,7 +180,7 @@ async def test_tcag_report_writes_the_pdf(tmp_path: Path, clock: ManualClock) ->
 
     assert code == 0
     pages, text, _ = pdf_text(out.read_bytes())
-    assert pages == 4
+    assert pages == PACK_PAGES
     assert "Reports filed 7" in squashed(text)
 
 
@@ -207,4 +210,4 @@ def test_tcag_report_of_a_past_quarter_names_the_file_after_it(
     assert main(["report", "--quarter", "2020Q2"]) == 0
     written = tmp_path / "partnership-report-2020Q2.pdf"
     assert "Wrote partnership-report-2020Q2.pdf" in capsys.readouterr().out
-    assert pdf_text(written.read_bytes())[0] == 4
+    assert pdf_text(written.read_bytes())[0] == PACK_PAGES

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot import texts
 from bot.domain.incidents import ReportSource
 from bot.domain.roles import Role
 from storage.catalog import HotspotIn
 from storage.models import Report
-from tests.conftest import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
-from tests.reporting import (
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
+from tests.support.reporting import (
     NEAR_ELMER,
     OFFICER,
     WARDEN,
@@ -31,6 +33,7 @@ async def reports(bot: BotHarness) -> list[Report]:
     return [view.report for view in await bot.store.reports.by_reporter(member.id)]
 
 
+@pytest.mark.pg_smoke
 async def test_message_is_proposed_with_category_and_place_and_confirm_stores_it(
     bot: BotHarness,
 ) -> None:

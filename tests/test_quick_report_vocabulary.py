@@ -5,8 +5,8 @@ from __future__ import annotations
 from handlers.reports.draft import VOCABULARY_REREAD
 from storage.catalog import HotspotIn
 from storage.store import Store
-from tests.conftest import BotHarness
-from tests.reporting import OFFICER, category, officer, seed_elmer
+from tests.support.harness import BotHarness
+from tests.support.reporting import OFFICER, category, officer, seed_elmer
 
 MESSAGE = "lads drinking outside the Corn Exchange"
 CORN_EXCHANGE = HotspotIn(name="Corn Exchange", lat=51.5080, lon=-0.1270)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot import texts
 from bot.domain.incidents import ReportSource
 from bot.domain.roles import Role
 from bot.jobs.draft_expiry import expire_drafts
 from bot.offline.chat import Person, group_chat
 from storage.models import Report
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
-from tests.reporting import (
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.reporting import (
     FAR_AWAY,
     NEAR_ELMER,
     OFFICER,
@@ -51,6 +53,7 @@ async def to_summary(bot: BotHarness, category_label: str = "Street drinking") -
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Not urgent")
 
 
+@pytest.mark.pg_smoke
 async def test_guided_report_goes_through_every_step_and_is_stored(bot: BotHarness) -> None:
     hotspot = await seed_elmer(bot.store)
     await officer(bot)
@@ -483,6 +486,7 @@ async def test_each_answer_keeps_the_draft_alive(bot: BotHarness) -> None:
     assert "How many people" in bot.last(OFFICER).plain
 
 
+@pytest.mark.pg_smoke
 async def test_draft_survives_a_restart_of_the_bot(bot: BotHarness) -> None:
     await seed_elmer(bot.store)
     await officer(bot)

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
 
 from bot import texts
 from bot.config import SettingsError, WeeklyAt, load_settings, parse_weekly_at
@@ -41,7 +40,7 @@ from bot.texts.split import CAPTION_LIMIT, MESSAGE_LIMIT, units
 from storage.db import create_engine
 from storage.ledger import OutgoingMessage
 from storage.store import Store
-from tests.conftest import COORDINATORS_CHAT, BotHarness, make_settings
+from tests.support.harness import COORDINATORS_CHAT, BotHarness, make_settings
 
 LONDON = ZoneInfo("Europe/London")
 LEAD = timedelta(minutes=15)
@@ -735,15 +734,8 @@ async def test_the_catch_up_at_start_and_each_job_send_what_is_due_then_plan_the
 # ---- two instances on one database ----------------------------------------------------------
 @pytest.fixture
 async def second_store(store: Store, clock: ManualClock) -> AsyncIterator[Store]:
-    """Another engine (another "process") on the same database or PostgreSQL schema."""
-    url = store.engine.url.render_as_string(hide_password=False)
-    if store.dialect == "postgresql":
-        async with store.engine.connect() as connection:
-            schema = (await connection.execute(text("select current_schema()"))).scalar_one()
-        engine = create_engine(url, connect_args={"server_settings": {"search_path": schema}})
-    else:
-        engine = create_engine(url)
-    other = Store(engine, clock)
+    """Another engine (another "process") on the same database."""
+    other = Store(create_engine(store.engine.url.render_as_string(hide_password=False)), clock)
     yield other
     await other.close()
 

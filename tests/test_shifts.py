@@ -18,7 +18,7 @@ from bot.offline.chat import Person
 from storage.models import ShiftPatternRow
 from storage.shifts import ShiftProblem, StoredShift
 from storage.store import Store
-from tests.conftest import ADMIN, BotHarness
+from tests.support.harness import ADMIN, BotHarness
 
 LONDON = ZoneInfo("Europe/London")
 OFFICER = Person(2002, "Olly", "Officer")
@@ -190,6 +190,7 @@ async def test_empty_list_offers_to_add(bot: BotHarness) -> None:
     assert labels(bot) == ["➕ Add a shift"]
 
 
+@pytest.mark.pg_smoke
 async def test_add_in_one_line(bot: BotHarness, reschedules: list[Any]) -> None:
     await bot.tg.send(ADMIN, "/shifts add Friday late | fri,sat | 20:00 | 03:00")
 

@@ -21,8 +21,7 @@ from bot.domain.figures import (
     hour_starts,
 )
 from storage.store import Store
-from tests.conftest import make_settings
-from tests.digest_data import (
+from tests.support.digest_data import (
     SHIFT,
     SHIFT_END,
     SHIFT_START,
@@ -34,6 +33,7 @@ from tests.digest_data import (
     seed_reports,
     services,
 )
+from tests.support.harness import make_settings
 
 LONDON = ZoneInfo("Europe/London")
 

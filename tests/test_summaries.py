@@ -30,8 +30,7 @@ from bot.summaries.compose import Composed
 from storage.catalog import HotspotIn
 from storage.outreach.inputs import ContactIn, SightingIn
 from storage.store import Store
-from tests.conftest import make_settings
-from tests.digest_data import (
+from tests.support.digest_data import (
     SECRET,
     SHIFT,
     SHIFT_END,
@@ -43,6 +42,7 @@ from tests.digest_data import (
     seed_night,
     services,
 )
+from tests.support.harness import make_settings
 
 
 @pytest.fixture
@@ -381,7 +381,7 @@ async def test_names_are_escaped_everywhere(
     await store.categories.rename(begging.id or 0, "Begging <i>& $pitch$")
     odd, _ = await store.hotspots.upsert(HotspotIn(name="Bar <b>", lat=51.5, lon=-0.12))
     report = await file(store, clock, crew.olly, "begging", at(27, 21), odd, urgent=True)
-    await store.members.refresh_profile(crew.cara, "Cara <script>", None)
+    await store.members.rename(crew.cara.id or 0, "Cara <script>", by=crew.cara)
     clock.set(at(27, 21, 1))
     await store.reports.acknowledge(report.id or 0, by=crew.cara, kind=AckKind.ACKNOWLEDGED)
     svc = services(store, clock, settings)

@@ -21,14 +21,11 @@ from bot.domain.outbox_types import OutboxStatus
 from bot.offline.bot_api import Fault, LocalBotAPI
 from bot.offline.chat import Person
 from bot.offline.http_server import LocalServer, start_local_server
-from tests.e2e_support import (
-    ADMIN,
-    COORDINATORS_CHAT,
+from tests.support.e2e import (
     REPORTER,
     URGENT_TEXT,
     Chat,
     Database,
-    RunningBot,
     alerts,
     bot_env,
     eventually,
@@ -37,7 +34,8 @@ from tests.e2e_support import (
     seed,
     team,
 )
-from tests.test_e2e_run import TOKEN
+from tests.support.harness import ADMIN, COORDINATORS_CHAT
+from tests.support.process import TOKEN, RunningBot
 
 pytestmark = pytest.mark.e2e
 

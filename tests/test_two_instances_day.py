@@ -3,7 +3,7 @@ goes out exactly once.
 
 `tcag run` uses the real clock, so this runs in process: two Applications from
 build_application, each with its own Store (its own engine and connection pool) over the same
-PostgreSQL schema, its own ManualClock and its own local Bot API. The clocks move in
+PostgreSQL database, its own ManualClock and its own local Bot API. The clocks move in
 lock-step through a Saturday and into Sunday night (three shift patterns: an early shift
 every day, a late one crossing midnight, a weekend day shift; and the weekly summary); at
 each tick both instances call bot.scheduler.run_due at the same moment, then both outbox
@@ -15,8 +15,6 @@ minutes in between could only repeat what the hourly ticks show (nothing due, no
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,7 +22,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
 
 from bot.app import build_application
 from bot.context import OpsApplication
@@ -37,13 +34,8 @@ from bot.offline.bot_api import LocalBotAPI, LocalRequest
 from storage.db import create_engine
 from storage.models import ReportIn
 from storage.store import Store
-from tests.conftest import (
-    ADMIN,
-    COORDINATORS_CHAT,
-    TEST_DATABASE_URL,
-    _postgres_answers,
-    make_settings,
-)
+from tests.support.databases import TestDatabases
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, make_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -82,35 +74,24 @@ class Instance:
 
 
 @pytest.fixture
-async def schema() -> AsyncIterator[str]:
-    """A fresh PostgreSQL schema, dropped afterwards; skipped without PostgreSQL (not in CI)."""
-    if not _postgres_answers():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI but does not answer at {TEST_DATABASE_URL}")
-        pytest.skip(f"PostgreSQL does not answer at {TEST_DATABASE_URL}")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(TEST_DATABASE_URL)
-    async with admin.begin() as connection:
-        await connection.execute(text(f'CREATE SCHEMA "{name}"'))
+async def database(databases: TestDatabases) -> AsyncIterator[str]:
+    """A migrated PostgreSQL database of this test's own: its URL. Skipped without
+    PostgreSQL (failed in CI)."""
+    url = await databases.postgres_copy()
     try:
-        yield name
+        yield url
     finally:
-        async with admin.begin() as connection:
-            await connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        await admin.dispose()
+        databases.release(url)
 
 
 @pytest.fixture
-async def instances(schema: str) -> AsyncIterator[tuple[Instance, Instance]]:
-    """Two instances, each with its own engine, clock and Bot API, on one schema."""
+async def instances(database: str) -> AsyncIterator[tuple[Instance, Instance]]:
+    """Two instances, each with its own engine, clock and Bot API, on one database."""
     settings = make_settings(TCAG_WEEKLY_SUMMARY_AT=WEEKLY_AT)
     built: list[Instance] = []
     for name in ("instance-a", "instance-b"):
         clock = ManualClock(DAY_START)
-        engine = create_engine(
-            TEST_DATABASE_URL, connect_args={"server_settings": {"search_path": schema}}
-        )
-        store = Store(engine, clock)
+        store = Store(create_engine(database), clock)
         if not built:
             await store.upgrade()
         api = LocalBotAPI()

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,16 @@ HEALTH_LOG_EVERY = timedelta(minutes=5)
 HEALTH_LOG_JOB = "health-log"
 
 
+def _version() -> str:
+    try:
+        return version("tcag")
+    except PackageNotFoundError:  # run from a source tree without installing
+        return "unknown"
+
+
+VERSION = _version()
+
+
 @dataclass(frozen=True)
 class LastRun:
     """The newest row of the schedule ledger: a briefing, digest or summary claimed."""
@@ -73,22 +84,19 @@ class Health:
         return self.database and self.schema_current and not self.outbox_stuck
 
     def as_dict(self) -> dict[str, Any]:
-        """The /healthz body. Counts and times only: nothing about anyone."""
-        run = self.last_run
+        """The /healthz body: status, version and counts only. Anyone who can reach the
+        port reads it, so no shift names or times (when patrols are out is not public);
+        `tcag check` and the health log line say more to the operator."""
         return {
             "status": "ok" if self.healthy else "unhealthy",
-            "checked_at": self.checked_at.isoformat(),
+            "version": VERSION,
             "database": self.database,
             "schema_current": self.schema_current,
             "outbox": {
                 "pending": self.pending,
-                "oldest_pending_age_s": self.oldest_pending_age_s,
                 "undeliverable": self.undeliverable,
                 "stuck": self.outbox_stuck,
             },
-            "last_scheduled_run": (
-                {"kind": run.kind, "key": run.key, "at": run.at.isoformat()} if run else None
-            ),
         }
 
     def line(self) -> str:
@@ -219,7 +227,7 @@ async def run_check(settings: Settings, say: Callable[[str], None]) -> int:
     Nothing is created: a SQLite file that does not exist is reported, not made.
     """
     report = CheckReport(say)
-    where = settings.database_url.split("@")[-1]  # never the user or password
+    where = settings.database_url_shown  # never the password
     report.passed(f"settings: database {where}, time zone {settings.timezone}")
     health = await _check_database(settings, report)
     await _check_telegram(settings, report)

@@ -3,7 +3,11 @@
 `TCAG_LOG_FORMAT=json` writes one JSON object per line (time, level, logger, message and,
 for errors, the exception text) for a log collector; `text` (the default) is for people.
 Whatever the format and level, no line carries message text or personal details: the code
-logs ids only (tests/test_logging.py holds it to that at INFO and above).
+logs ids only (tests/test_logging.py holds it to that at INFO and above). TCAG_LOG_LEVEL is
+the level of our own loggers; every other library (python-telegram-bot, httpx, the
+database drivers, SQLAlchemy) logs at WARNING whatever it says, because at DEBUG a driver
+logs each SQL statement with its parameters, report text and person details included.
+Only TCAG_LOG_SQL turns SQL logging on (SQLAlchemy's statements and parameters, at INFO).
 """
 
 from __future__ import annotations
@@ -29,10 +33,21 @@ def make_formatter(log_format: str = "text") -> logging.Formatter:
     return json_formatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
 
 
-def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
+# The packages whose log lines are ours (ids and counts only): these follow TCAG_LOG_LEVEL.
+OUR_LOGGERS = ("bot", "handlers", "storage", "bench")
+THIRD_PARTY_LEVEL = logging.WARNING
+SQL_LOGGER = "sqlalchemy.engine"
+
+
+def configure_logging(level: str = "INFO", log_format: str = "text", *, sql: bool = False) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(make_formatter(log_format))
-    logging.basicConfig(level=level, handlers=[handler])
+    # The root (every library) at WARNING at most; our own loggers at the chosen level.
+    root_level = max(logging.getLevelName(level), THIRD_PARTY_LEVEL)
+    logging.basicConfig(level=root_level, handlers=[handler])
+    for name in OUR_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+    logging.getLogger(SQL_LOGGER).setLevel(logging.INFO if sql else THIRD_PARTY_LEVEL)
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

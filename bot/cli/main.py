@@ -14,6 +14,7 @@ from bot.cli.logs import configure_logging
 from bot.cli.purge import add_parser as purge_parser
 from bot.cli.report import add_parsers as report_parsers
 from bot.cli.shifts import add_parsers as shifts_parsers
+from bot.cli.survey import add_parsers as survey_parsers
 from bot.cli.usage import with_examples
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.roles import Role
@@ -52,7 +53,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(NO_TOKEN_HELP)
         # Exactly as `tcag console`: its logging (warnings only), not the bot's INFO lines.
         return cmd_console(argparse.Namespace(database=None))
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, sql=settings.log_sql)
     try:
         asyncio.run(run_bot(settings))
     except StartupError as error:
@@ -159,7 +160,20 @@ def cmd_person_erase(args: argparse.Namespace) -> int:
             await store.close()
         if erased is None:
             return None
-        return f"Erased person {person_id}: {erased.contacts_anonymised} contacts kept as counts."
+        said = [
+            f"Erased person {person_id}: {erased.contacts_anonymised} contacts kept as counts, "
+            f"{erased.reports_cleared} reports and {erased.drafts_cleared} stored drafts cleared."
+        ]
+        if erased.photos_dropped:
+            said.append(
+                f"{erased.photos_dropped} photo ids dropped; copies already delivered to chats "
+                "cannot be recalled."
+            )
+        said.append(
+            "A running bot may still hold a draft naming them in memory (it can no longer be "
+            "saved); /erase in the bot clears those too."
+        )
+        return "\n".join(said)
 
     try:
         described = asyncio.run(find())
@@ -219,6 +233,14 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def cmd_shifts(args: argparse.Namespace) -> int:
     from bot.cli.shifts import run
+
+    settings = _settings()
+    configure_logging("WARNING")
+    return run(settings, args)
+
+
+def cmd_survey(args: argparse.Namespace) -> int:
+    from bot.cli.survey import run
 
     settings = _settings()
     configure_logging("WARNING")
@@ -318,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_parser(commands, cmd_audit)  # tcag audit --since …
     report_parsers(commands, cmd_report)  # tcag report --quarter 2026Q3 --out report.pdf
     purge_parser(commands, cmd_purge)  # tcag purge [--dry-run]
+    survey_parsers(commands, cmd_survey)  # tcag survey poster
     return parser
 
 

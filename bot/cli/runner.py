@@ -7,7 +7,6 @@ import logging
 import signal
 from collections.abc import Callable
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -34,8 +33,7 @@ class StartupError(Exception):
 
 
 def _unreachable(settings: Settings, error: Exception) -> StartupError:
-    # The URL may carry a password: never print it.
-    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    where = settings.database_url_shown  # the URL may carry a password: never print it
     reason = str(getattr(error, "orig", None) or error).splitlines()[0]
     return StartupError(f"Database unreachable ({where}): {reason}; check DATABASE_URL", 3)
 

@@ -15,6 +15,8 @@ class AuditAction(StrEnum):
     ADMIN_GRANTED = "member.admin_granted"
     INVITE_CREATED = "invite.created"
     INVITE_USED = "invite.used"
+    INVITE_REVOKED = "invite.revoked"
+    RENAMED = "member.renamed"
     # outreach: every look at a person record, and every change to one (no details kept)
     PERSON_VIEWED = "person.viewed"
     PEOPLE_LISTED = "person.listed"
@@ -26,3 +28,6 @@ class AuditAction(StrEnum):
     REPORT_GENERATED = "report.generated"
     # retention: a purge of data past its period (counts per kind, never what was in it)
     RETENTION_PURGED = "retention.purged"
+    # the public survey: rounds opened and closed (a close destroys the round's key)
+    SURVEY_OPENED = "survey.opened"
+    SURVEY_CLOSED = "survey.closed"

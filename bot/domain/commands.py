@@ -41,7 +41,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("referrals", "Open rough sleeper referrals", Permission.OUTREACH),
     CommandSpec("open", "Open urgent incidents", Permission.COORDINATE),
     CommandSpec(
-        "close", "Close an incident with its outcome", Permission.COORDINATE, usage="/close R-12 …"
+        "close",
+        "Close an incident with its outcome",
+        Permission.COORDINATE,
+        usage="/close R-12 [what happened]",
     ),
     # Coordinators' outputs: briefings, digests and stats are counts, so the group may ask;
     # exports and the quarterly report are files to keep private.
@@ -59,7 +62,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "stats",
         "Reports by category and hotspot, with a chart",
         Permission.COORDINATE,
-        usage="/stats 7d|30d|quarter",
+        usage="/stats 7d|30d|quarter [hotspot or category]",
         private_only=False,
     ),
     CommandSpec(
@@ -74,9 +77,24 @@ COMMANDS: tuple[CommandSpec, ...] = (
         Permission.COORDINATE,
         usage="/quarter 2026Q3",
     ),
+    # The pack's actions table: counts-free, but owners and plans stay out of the group.
+    CommandSpec(
+        "action",
+        "Partnership actions: add, mark done, list open",
+        Permission.COORDINATE,
+        usage="/action [add <owner> <due date> <text> | done 3]",
+    ),
+    CommandSpec(
+        "survey",
+        "Public survey: live results (admins: open, close)",
+        Permission.COORDINATE,
+        usage="/survey [open | close]",
+        private_only=False,
+    ),
     CommandSpec(
         "invite", "Invite someone to join", Permission.INVITE, usage="/invite officer|warden|…"
     ),
+    CommandSpec("invites", "Your open invites: withdraw one", Permission.INVITE),
     CommandSpec("members", "Members, roles and access", Permission.ADMIN),
     CommandSpec("categories", "Report categories", Permission.ADMIN),
     CommandSpec("hotspots", "Hotspots: named places", Permission.ADMIN),

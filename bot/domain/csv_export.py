@@ -2,21 +2,44 @@
 
 Pure domain. Every cell is neutralised against formula injection: a spreadsheet treats a
 cell starting with =, +, -, @, a tab or a carriage return as a formula (OWASP's "CSV
-injection"), so such a cell gets a leading apostrophe and is shown as the text it is.
+injection"), also after blanks (spreadsheets trim them) and in their full-width or small
+forms (＝, ＋, －, ＠, ﹦, ...: some spreadsheets read them as the ASCII ones), so such a
+cell gets a leading apostrophe and is shown as the text it is.
 Files are UTF-8 with a byte-order mark, so spreadsheet programs read accents and "£" right.
+
+A sensitive category's reports go without their description and outcome
+(bot.domain.incidents.description_shown): an export leaves the bot.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.incidents import description_shown
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Blanks a spreadsheet may skip before reading a formula, besides Unicode white space.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+WITHHELD = "(withheld: sensitive category)"
 ENCODING = "utf-8-sig"
+
+
+def _runs_as_formula(text: str) -> bool:
+    if text.startswith(FORMULA_STARTS):
+        return True
+    rest = text.lstrip()
+    while rest and rest[0] in _INVISIBLE:
+        rest = rest[1:].lstrip()
+    if not rest:
+        return False
+    # NFKC folds the full-width and small forms (＝ ﹢ －) into the ASCII characters.
+    return unicodedata.normalize("NFKC", rest[0]).startswith(FORMULA_STARTS)
 
 
 def neutralise(value: object) -> str:
@@ -26,7 +49,7 @@ def neutralise(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if _runs_as_formula(text):
         return "'" + text
     return text
 
@@ -67,6 +90,13 @@ class ReportLine:
     closed_at: datetime | None
     outcome: str | None
     description: str | None
+    sensitive: bool = False  # its category is: no description, no outcome
+
+    def shown(self, text: str | None) -> str | None:
+        """A free text of this report as exported: withheld for a sensitive category."""
+        if text is None or description_shown(sensitive=self.sensitive):
+            return text
+        return WITHHELD
 
     @property
     def minutes_to_acknowledge(self) -> int | None:
@@ -120,8 +150,8 @@ def reports_csv(lines: Iterable[ReportLine], tz: ZoneInfo) -> bytes:
                 line.ack_kind,
                 _when(line.escalated_at, tz),
                 _when(line.closed_at, tz),
-                line.outcome,
-                line.description,
+                line.shown(line.outcome),
+                line.shown(line.description),
             )
             for line in lines
         ),

@@ -27,6 +27,20 @@ class ReportSource(StrEnum):
 
 PEOPLE_COUNTS: tuple[str, ...] = ("1", "2-3", "4-9", "10+")
 
+# Categories whose reports are about someone's safety or health: new databases mark them
+# sensitive (storage migration 0006 marks existing ones); admins can mark any other.
+SENSITIVE_BY_DEFAULT = frozenset({"safeguarding", "rough_sleeping", "welfare"})
+
+
+def description_shown(*, sensitive: bool) -> bool:
+    """Whether a copy that goes beyond the people allowed to /show a report (the group's
+    alert, the on-duty broadcast, an escalation, a CSV export) may carry its description.
+
+    A sensitive category's never does: category, place, time and reference only, and
+    those allowed read the rest with /show.
+    """
+    return not sensitive
+
 
 def reference(report_id: int) -> str:
     """R-0042: short enough to say over the radio."""

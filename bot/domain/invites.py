@@ -6,6 +6,10 @@ import hashlib
 import re
 import secrets
 
+# An inviter may have this many invites open (not used, revoked or expired) at once: a
+# leaked or careless account cannot mint links without end.
+MAX_OPEN_INVITES = 20
+
 # Telegram allows A-Z, a-z, 0-9, _ and - in a start payload, up to 64 characters.
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 

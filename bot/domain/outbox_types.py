@@ -40,3 +40,15 @@ def send_level(purpose: str) -> Level:
     if purpose in ONE_MEMBER_PURPOSES:
         return Level.REPLY
     return Level.BULK  # briefings, digests, weekly summaries, exports
+
+
+# Dedupe keys of the notices that carry a report's or a referral's free text (an outcome,
+# a reply): an erasure finds them by these.
+def closed_notice_key(report_id: int) -> str:
+    """The notice telling a reporter their report was closed, with its outcome."""
+    return f"{NOTICE}:closed:{report_id}"
+
+
+def referral_notice_key(referral_id: int) -> str:
+    """The notice telling a referral's reporter how it ended."""
+    return f"referral:{referral_id}"

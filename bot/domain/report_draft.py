@@ -195,9 +195,10 @@ class ReportDraft:
     def set_description(self, text: str) -> None:
         self.description = text.strip() or None
 
-    def attach(self, kind: str, file_id: str) -> bool:
-        """False when the draft already holds as many attachments as a report may."""
-        if len(self.attachments) >= MAX_ATTACHMENTS:
+    def attach(self, kind: str, file_id: str, *, limit: int = MAX_ATTACHMENTS) -> bool:
+        """False when the draft already holds as many attachments as a report may
+        (TCAG_MAX_PHOTOS_PER_REPORT)."""
+        if len(self.attachments) >= limit:
             return False
         self.attachments.append((kind, file_id))
         return True

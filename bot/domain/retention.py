@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Protocol
 
 MAX_RETENTION_DAYS = 36_500  # a hundred years: "for ever" is 0 (bot.config checks it too)
-ANONYMISED_ALIAS_PREFIX = "erased #"  # an anonymised person's alias: "erased #12"
+ANONYMISED_ALIAS_PREFIX = "erased #"  # what an anonymised record shows as its alias: "erased #12"
 
 
 class DataKind(StrEnum):

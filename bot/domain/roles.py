@@ -58,8 +58,9 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 _ADMIN_PERMISSIONS = frozenset({Permission.MEMBER, Permission.INVITE, Permission.ADMIN})
 
-# Coordinators may bring in patrol and outreach staff, never other coordinators.
-_INVITABLE_BY_COORDINATOR = frozenset({Role.OFFICER, Role.WARDEN, Role.OUTREACH})
+# Coordinators may bring in patrol staff. Outreach workers open person records, so only an
+# admin invites them; nobody but an admin invites a coordinator.
+_INVITABLE_BY_COORDINATOR = frozenset({Role.OFFICER, Role.WARDEN})
 
 
 def permissions_for(role: Role, *, is_admin: bool, status: Status) -> frozenset[Permission]:
@@ -75,7 +76,17 @@ def may(permission: Permission, role: Role, *, is_admin: bool, status: Status) -
     return permission in permissions_for(role, is_admin=is_admin, status=status)
 
 
-def may_invite(role_to_invite: Role, inviter_role: Role, *, inviter_is_admin: bool) -> bool:
+def may_invite(
+    role_to_invite: Role,
+    inviter_role: Role,
+    *,
+    inviter_is_admin: bool,
+    inviter_status: Status = Status.ACTIVE,
+) -> bool:
+    """Asked when an invite is made and again when it is used: the inviter must still be
+    active and still allowed to bring in that role."""
+    if inviter_status is not Status.ACTIVE:
+        return False
     if inviter_is_admin:
         return True
     return inviter_role is Role.COORDINATOR and role_to_invite in _INVITABLE_BY_COORDINATOR

@@ -19,7 +19,7 @@ from telegram import InlineKeyboardMarkup
 from bot import texts
 from bot.config import Settings
 from bot.domain.escalation import EscalationLadder, nearest_members
-from bot.domain.incidents import AckKind, ReportStatus, reference
+from bot.domain.incidents import AckKind, ReportStatus, description_shown, reference
 from bot.keyboards import alerts as alert_keyboards
 from bot.texts import alerts as alert_texts
 from storage.alerts import may_acknowledge
@@ -59,6 +59,9 @@ def alert_message(
     report = view.report
     report_id = report.id or 0
     reporter = view.reporter
+    # Every copy goes beyond those allowed to /show it: a sensitive category's never says
+    # what happened (bot.domain.incidents.description_shown).
+    shown = description_shown(sensitive=view.category.sensitive)
     facts = alert_texts.alert_facts(
         reference=reference(report_id),
         category=view.category.name,
@@ -67,7 +70,8 @@ def alert_message(
         people_count=report.people_count,
         reporter=reporter.name if reporter is not None else None,
         reporter_role=reporter.role if reporter is not None else None,
-        description=report.description,
+        description=report.description if shown else None,
+        withheld=not shown,
     )
     acknowledged = report.acknowledged_at is not None
     if acknowledged:

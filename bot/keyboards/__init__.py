@@ -15,6 +15,7 @@ from bot.keyboards.access import (
     main_menu,
     member_actions,
     member_list,
+    open_invites,
     role_choice,
 )
 from bot.keyboards.alerts import (
@@ -96,6 +97,7 @@ from bot.keyboards.reports import (
     report_people,
     report_summary,
     report_urgent,
+    show_more,
 )
 from bot.keyboards.shifts import (
     shift_actions,
@@ -146,6 +148,7 @@ __all__ = [
     "member_list",
     "merge_confirm",
     "merge_hits",
+    "open_invites",
     "pager",
     "pairs",
     "person_actions",
@@ -172,6 +175,7 @@ __all__ = [
     "shift_actions",
     "shift_confirm_remove",
     "shift_list",
+    "show_more",
     "stats_periods",
     "ticked",
 ]

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.callbacks.members import (
     AccessApprove,
     AccessReject,
+    InviteRevoke,
     InviteRole,
     MemberAction,
     MemberPress,
@@ -24,7 +25,7 @@ from bot.domain.callbacks.street_outreach import (
 )
 from bot.domain.roles import Permission, Role, Status
 from bot.keyboards.common import MemberLike
-from bot.texts.access import member_button
+from bot.texts.access import MEMBER_RENAME_BUTTON, invite_button_label, member_button
 
 MEMBERS_PER_PAGE = 12
 
@@ -70,6 +71,21 @@ def invite_roles(roles: list[Role]) -> InlineKeyboardMarkup:
     )
 
 
+def open_invites(invites: Sequence[tuple[int, Role]]) -> InlineKeyboardMarkup:
+    """One "Withdraw" button per open invite, numbered as /invites lists them."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    invite_button_label(number, role),
+                    callback_data=InviteRevoke(invite_id).pack(),
+                )
+            ]
+            for number, (invite_id, role) in enumerate(invites, start=1)
+        ]
+    )
+
+
 def member_list(members: Sequence[MemberLike], page: int, pages: int) -> InlineKeyboardMarkup:
     rows = [
         [
@@ -100,7 +116,11 @@ def member_actions(member: MemberLike) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     "Change role", callback_data=MemberPress(MemberAction.ROLES, member_id).pack()
-                )
+                ),
+                InlineKeyboardButton(
+                    MEMBER_RENAME_BUTTON,
+                    callback_data=MemberPress(MemberAction.RENAME, member_id).pack(),
+                ),
             ]
         )
         if member.status is Status.ACTIVE:

@@ -17,7 +17,7 @@ from bot.domain.callbacks.catalog import (
     HotspotsPage,
 )
 from bot.keyboards.common import CategoryLike, HotspotLike, pager
-from bot.texts.catalog import category_button
+from bot.texts.catalog import category_button, sensitive_toggle
 
 CATALOG_PER_PAGE = 20
 
@@ -60,6 +60,7 @@ def category_actions(category: CategoryLike) -> InlineKeyboardMarkup:
                 button("🔑 Keywords", CategoryAction.KEYWORDS),
             ],
             [button(urgent, CategoryAction.URGENT)],
+            [button(sensitive_toggle(category.sensitive), CategoryAction.SENSITIVE)],
             [retire],
             [InlineKeyboardButton("◀ All categories", callback_data=CategoriesPage(0).pack())],
         ]

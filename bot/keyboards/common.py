@@ -32,6 +32,9 @@ class CategoryLike(Named, Protocol):
     def urgent(self) -> bool: ...
 
     @property
+    def sensitive(self) -> bool: ...
+
+    @property
     def retired_at(self) -> datetime | None: ...
 
 

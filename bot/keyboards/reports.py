@@ -22,10 +22,12 @@ from bot.domain.callbacks.reports import (
     ReportHotspot,
     ReportPeople,
     ReportUrgent,
+    ShowMore,
 )
 from bot.domain.callbacks.wire import Button
 from bot.domain.report_draft import DraftField
 from bot.keyboards.common import CategoryLike, HotspotLike, pairs
+from bot.texts.incidents import SHOW_MORE
 
 SHARE_LOCATION = "📍 Share location"
 TYPE_A_PLACE = "⌨️ Type a place"
@@ -141,4 +143,11 @@ def quick_proposal(draft_id: str) -> InlineKeyboardMarkup:
             ],
             [_report("✖️ Cancel", QuickCancel(draft_id))],
         ]
+    )
+
+
+def show_more(report_id: int, page: int) -> InlineKeyboardMarkup:
+    """/show's next page of one report."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(SHOW_MORE, callback_data=ShowMore(report_id, page).pack())]]
     )

@@ -24,7 +24,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.app import build_application
-from bot.config import Settings
+from bot.config import Settings, masked_url
 from bot.context import OpsApplication
 from bot.domain.clock import SystemClock
 from bot.offline.bot_api import LocalBotAPI, LocalRequest
@@ -261,7 +261,7 @@ async def run_console(
         try:
             await store.upgrade()
         except OSError as error:
-            out(f"tcag console: database unreachable ({url}): {error}")
+            out(f"tcag console: database unreachable ({masked_url(url)}): {error}")
             return 3
         api = LocalBotAPI()
         application = build_application(

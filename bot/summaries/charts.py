@@ -46,7 +46,7 @@ _PALETTE = (
 
 def _plain(text: str) -> str:
     """Names are admins' free text: a "$" would start matplotlib's maths mode."""
-    return text.replace("\\", "\\\\").replace("$", r"\$")
+    return text.replace("$", r"\$")
 
 
 def stacked_bars(chart: ChartData) -> bytes:

@@ -33,6 +33,7 @@ from bot.domain.figures import (
 )
 from bot.domain.outreach import referral_age
 from bot.domain.shift_windows import ShiftOccurrence, to_utc
+from bot.domain.stats_scope import StatsScope
 from bot.summaries import charts
 from bot.summaries.content import (
     TOP_HOTSPOTS,
@@ -44,6 +45,7 @@ from bot.summaries.content import (
     render_weekly,
     weeks_chart,
 )
+from bot.texts.summaries import stats_scoped_label
 
 if TYPE_CHECKING:
     from bot.context import Services
@@ -182,21 +184,31 @@ async def weekly(services: Services, *, week_start: datetime, late: bool = False
     return await _with_chart(render_weekly(content, tz), chart)
 
 
-async def stats(services: Services, *, start: datetime, end: datetime, label: str) -> Composed:
-    """On demand (/stats 7d|30d|quarter): counts by category and hotspot, a chart by day."""
+async def stats(
+    services: Services,
+    *,
+    start: datetime,
+    end: datetime,
+    label: str,
+    scope: StatsScope | None = None,
+) -> Composed:
+    """On demand (/stats 7d|30d|quarter [hotspot or category]): counts by category and
+    hotspot, a chart by day; narrowed to one hotspot or category when `scope` names one."""
     store, tz = services.store, services.settings.tz
-    categories = await store.stats.by_category(start, end)
+    if scope is not None:
+        label = stats_scoped_label(label, scope.name)
+    categories = await store.stats.by_category(start, end, scope=scope)
     content = StatsSummary(
         label=label,
         starts_at=start,
         ends_at=end,
         total=sum(c.count for c in categories),
         categories=tuple(categories),
-        hotspots=tuple(await store.stats.by_hotspot(start, end, limit=10)),
-        urgent=AckSummary.of(await store.stats.urgent(start, end)),
+        hotspots=tuple(await store.stats.by_hotspot(start, end, limit=10, scope=scope)),
+        urgent=AckSummary.of(await store.stats.urgent(start, end, scope=scope)),
     )
     chart = daily_chart(
-        await store.stats.by_hour(start, end, tz),
+        await store.stats.by_hour(start, end, tz, scope=scope),
         {c.category_id: c for c in categories},
         start=start,
         end=end,

@@ -15,9 +15,18 @@ from bot.domain.audit import AuditAction
 from bot.domain.csv_export import OutreachDay, file_name, outreach_csv, reports_csv
 from bot.domain.periods import (
     DateRange,
+    PeriodError,
     briefing_occurrence,
     digest_shift,
     parse_stats_period,
+)
+from bot.domain.stats_scope import (
+    Candidate,
+    ScopeKind,
+    ScopeNotFound,
+    StatsScope,
+    match_scope,
+    split_period,
 )
 from bot.summaries import compose as summaries
 from bot.summaries.windows import DEFAULT_BRIEFING_SPAN, briefing_since
@@ -51,9 +60,34 @@ async def digest_now(services: Services, now: datetime) -> summaries.Composed | 
 
 
 async def stats_for(services: Services, period: str, now: datetime) -> summaries.Composed:
-    """/stats 7d|30d|quarter|2026Q2; raises bot.periods.PeriodError for anything else."""
-    chosen = parse_stats_period(period, now=now, tz=services.settings.tz)
-    return await summaries.stats(services, start=chosen.start, end=chosen.end, label=chosen.label)
+    """/stats 7d|30d|quarter|2026Q2, then optionally a hotspot or category to narrow it to;
+    raises bot.periods.PeriodError for a period it does not know and
+    bot.domain.stats_scope.ScopeNotFound for a filter that names nothing."""
+    period_text, wanted = split_period(period)
+    try:
+        chosen = parse_stats_period(period_text, now=now, tz=services.settings.tz)
+    except PeriodError:
+        # "this quarter" and friends: the whole text may be the period after all.
+        chosen, wanted = parse_stats_period(period, now=now, tz=services.settings.tz), ""
+    scope = await _scope(services, wanted) if wanted else None
+    return await summaries.stats(
+        services, start=chosen.start, end=chosen.end, label=chosen.label, scope=scope
+    )
+
+
+async def _scope(services: Services, wanted: str) -> StatsScope:
+    store = services.store
+    candidates = [
+        Candidate(ScopeKind.HOTSPOT, h.id or 0, h.name, h.alias_list)
+        for h in await store.hotspots.active()
+    ] + [
+        Candidate(ScopeKind.CATEGORY, c.id or 0, c.name, (c.slug,))
+        for c in await store.categories.all()
+    ]
+    scope = match_scope(wanted, candidates)
+    if scope is None:
+        raise ScopeNotFound(wanted)
+    return scope
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,9 @@ in the report: counts, categories, places.
 from __future__ import annotations
 
 import asyncio
-import functools
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.pagesizes import A4  # numbers only: these two load nothing heavy
@@ -36,6 +32,17 @@ from bot.summaries.quarterly_charts import (
     chart_reports_by_month,
 )
 from bot.summaries.quarterly_content import TOP_HOTSPOTS, QuarterFigures, gather
+from bot.summaries.quarterly_layout import chart, heading, look, para, table
+from bot.summaries.quarterly_sections import (
+    actions_section,
+    cctv_section,
+    definitions_section,
+    map_section,
+    night_section,
+    outcomes_section,
+    summary_section,
+)
+from bot.summaries.quarterly_survey import survey_section
 from bot.texts.quarterly import (
     PDF_ACK_HEADING,
     PDF_ACKNOWLEDGED,
@@ -73,14 +80,12 @@ from bot.texts.quarterly import (
     pdf_page,
     pdf_percent,
     pdf_period,
+    pdf_subject,
     pdf_title,
     pdf_within,
 )
 
 if TYPE_CHECKING:
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Image, Paragraph, Table, TableStyle
-
     from storage.models import Member
     from storage.store import Store
 
@@ -108,94 +113,21 @@ def headline_rows(figures: QuarterFigures) -> list[tuple[str, str]]:
         referrals_closed=outreach.referrals_closed,
         open_referrals=outreach.open_referrals,
         duty_hours=figures.duty_hours,
+        to_date=figures.pack is not None and figures.pack.to_date,
     )
-
-
-# ---- the document ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Look:
-    """The report's paragraph and table styles, made when the first report is drawn."""
-
-    title: ParagraphStyle
-    heading: ParagraphStyle
-    body: ParagraphStyle
-    small: ParagraphStyle
-    cell: ParagraphStyle
-    table: TableStyle
-
-
-@functools.cache
-def _look() -> _Look:
-    from reportlab.lib import colors
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-    from reportlab.platypus import TableStyle
-
-    styles = getSampleStyleSheet()
-    body = styles["BodyText"]
-    return _Look(
-        title=styles["Title"],
-        heading=styles["Heading2"],
-        body=body,
-        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor="#555555"),
-        cell=ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
-        table=TableStyle(
-            [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0b8c0")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-            ]
-        ),
-    )
-
-
-_CONTENT_WIDTH = A4[0] - 36 * mm
-
-
-def _p(text: str, style: ParagraphStyle | None = None) -> Paragraph:
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(text), style or _look().cell)
-
-
-def _table(rows: Sequence[Sequence[object]], widths: Sequence[float] | None = None) -> Table:
-    from reportlab.platypus import Paragraph, Table
-
-    cells = [
-        [value if isinstance(value, Paragraph) else _p(str(value)) for value in row] for row in rows
-    ]
-    table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(_look().table)
-    return table
-
-
-def _chart(png: bytes, height_mm: float) -> Image:
-    from reportlab.platypus import Image
-
-    image = Image(io.BytesIO(png))
-    scale = (height_mm * mm) / image.imageHeight
-    width = min(_CONTENT_WIDTH, image.imageWidth * scale)
-    image.drawWidth, image.drawHeight = width, image.imageHeight * (width / image.imageWidth)
-    return image
-
-
-def _heading(text: str) -> Paragraph:
-    return _p(text, _look().heading)
 
 
 def _title_block(figures: QuarterFigures) -> list[Any]:
     tz = ZoneInfo(figures.timezone)
     first, last = figures.quarter.first_day, figures.quarter.next.first_day - timedelta(days=1)
-    look = _look()
+    styles = look()
     lines = [
-        _p(pdf_title(figures.quarter.title), look.title),
-        _p(pdf_period(first, last, figures.timezone), look.body),
-        _p(pdf_generated(figures.generated_at.astimezone(tz)), look.small),
+        para(pdf_title(figures.quarter.title), styles.title),
+        para(pdf_period(first, last, figures.timezone), styles.body),
+        para(pdf_generated(figures.generated_at.astimezone(tz)), styles.small),
     ]
     if not figures.complete:
-        lines.append(_p(PDF_NOT_OVER, look.small))
+        lines.append(para(PDF_NOT_OVER, styles.small))
     return lines
 
 
@@ -205,10 +137,14 @@ def _story(figures: QuarterFigures) -> list[Any]:
     months = figures.months
     story: list[Any] = _title_block(figures)
 
-    story += [_heading(PDF_HEADLINE_HEADING)]
-    story.append(_table([PDF_HEADLINE_COLUMNS, *headline_rows(figures)], [55 * mm, None]))
+    pack = figures.pack
+    if pack is not None:
+        story += summary_section(pack)
+    story += [heading(PDF_HEADLINE_HEADING)]
+    story.append(table([PDF_HEADLINE_COLUMNS, *headline_rows(figures)], [55 * mm, None]))
+    story += [PageBreak(), *definitions_section(), PageBreak()]
 
-    story += [_heading(PDF_MONTHS_HEADING)]
+    story += [heading(PDF_MONTHS_HEADING)]
     month_rows: list[list[object]] = [list(PDF_MONTH_COLUMNS)]
     for month in months:
         month_rows.append(
@@ -217,11 +153,11 @@ def _story(figures: QuarterFigures) -> list[Any]:
     month_rows.append(
         [PDF_QUARTER, figures.reports, figures.urgent, pdf_minutes(figures.ack.median_minutes)]
     )
-    story.append(_table(month_rows, [45 * mm, 25 * mm, 25 * mm, 45 * mm]))
-    story += [Spacer(0, 4 * mm), _chart(chart_month_totals(figures), 55)]
+    story.append(table(month_rows, [45 * mm, 25 * mm, 25 * mm, 45 * mm]))
+    story += [Spacer(0, 4 * mm), chart(chart_month_totals(figures), 55)]
     story.append(PageBreak())
 
-    story += [_heading(PDF_CATEGORIES_HEADING)]
+    story += [heading(PDF_CATEGORIES_HEADING)]
     category_rows: list[list[object]] = [
         [PDF_CATEGORY, *(m.short_label for m in months), PDF_QUARTER, PDF_URGENT]
     ]
@@ -240,8 +176,8 @@ def _story(figures: QuarterFigures) -> list[Any]:
         category_rows.append(
             [PDF_ALL_CATEGORIES, *(m.reports for m in months), figures.reports, figures.urgent]
         )
-    story.append(_table(category_rows, [60 * mm] + [20 * mm] * (len(months) + 2)))
-    story += [Spacer(0, 4 * mm), _chart(chart_reports_by_month(figures), 70)]
+    story.append(table(category_rows, [60 * mm] + [20 * mm] * (len(months) + 2)))
+    story += [Spacer(0, 4 * mm), chart(chart_reports_by_month(figures), 70)]
     story.append(PageBreak())
 
     top = [h for h in figures.hotspots if h.hotspot_id is not None][:TOP_HOTSPOTS]
@@ -265,14 +201,16 @@ def _story(figures: QuarterFigures) -> list[Any]:
     story.append(
         KeepTogether(
             [
-                _heading(PDF_HOTSPOTS_HEADING),
-                _table(hotspot_rows, [70 * mm, 25 * mm, 25 * mm, 25 * mm]),
+                heading(PDF_HOTSPOTS_HEADING),
+                table(hotspot_rows, [70 * mm, 25 * mm, 25 * mm, 25 * mm]),
                 Spacer(0, 3 * mm),
-                _chart(chart_hotspots(figures), 62),
+                chart(chart_hotspots(figures), 62),
             ]
         )
     )
 
+    if pack is not None:
+        story += [PageBreak(), *map_section(pack), PageBreak(), *night_section(pack)]
     ack = figures.ack
     ack_rows: list[list[object]] = [
         ["", *(m.short_label for m in months), PDF_QUARTER],
@@ -298,24 +236,27 @@ def _story(figures: QuarterFigures) -> list[Any]:
     story.append(
         KeepTogether(
             [
-                _heading(PDF_ACK_HEADING),
-                _table(ack_rows, [45 * mm] + [25 * mm] * (len(months) + 1)),
+                heading(PDF_ACK_HEADING),
+                table(ack_rows, [45 * mm] + [25 * mm] * (len(months) + 1)),
                 Spacer(0, 3 * mm),
-                _chart(chart_acknowledgements(figures), 50),
+                chart(chart_acknowledgements(figures), 50),
             ]
         )
     )
     story.append(PageBreak())
+    if pack is not None:
+        story += [*outcomes_section(pack), Spacer(0, 4 * mm), *actions_section(pack)]
+        story.append(PageBreak())
 
     outreach = figures.outreach
-    story += [_heading(PDF_OUTREACH_HEADING)]
-    story.append(_p(PDF_OUTREACH_NOTE, _look().small))
+    story += [heading(PDF_OUTREACH_HEADING)]
+    story.append(para(PDF_OUTREACH_NOTE, look().small))
     outreach_rows: list[list[object]] = [["", *(m.short_label for m in months), PDF_QUARTER]]
     # Every measure, in the wording's order; its key names the field of the counts.
     for field, name in PDF_OUTREACH_MEASURES.items():
         by_month = [getattr(m.outreach, field) for m in months]
         outreach_rows.append([name, *by_month, getattr(outreach, field)])
-    story.append(_table(outreach_rows, [55 * mm] + [25 * mm] * (len(months) + 1)))
+    story.append(table(outreach_rows, [55 * mm] + [25 * mm] * (len(months) + 1)))
 
     outcome_rows: list[list[object]] = [list(PDF_OUTCOME_COLUMNS)]
     for outcome, label in PDF_REFERRAL_OUTCOMES.items():
@@ -327,14 +268,22 @@ def _story(figures: QuarterFigures) -> list[Any]:
     story += [
         Spacer(0, 4 * mm),
         Table(
-            [[_table(outcome_rows, [55 * mm, 22 * mm]), _table(action_rows, [60 * mm, 22 * mm])]],
+            [[table(outcome_rows, [55 * mm, 22 * mm]), table(action_rows, [60 * mm, 22 * mm])]],
             hAlign="LEFT",
             style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]),
         ),
         Spacer(0, 4 * mm),
-        _chart(chart_outreach(figures), 60),
+        chart(chart_outreach(figures), 60),
     ]
+    if pack is not None:
+        story += [PageBreak(), *cctv_section(pack)]
+    story += survey_section(figures)
     return story
+
+
+def pdf_date(at: datetime) -> str:
+    """A PDF date string (D:YYYYMMDDHHmmSS+00'00') for an aware instant, in UTC."""
+    return at.astimezone(UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
 def render_pdf(figures: QuarterFigures) -> bytes:
@@ -345,7 +294,12 @@ def render_pdf(figures: QuarterFigures) -> bytes:
     buffer = io.BytesIO()
     footer = pdf_title(figures.quarter.title)
 
+    made = pdf_date(figures.generated_at)
+
     def on_page(canvas: Any, document: Any) -> None:
+        # Invariant mode keeps the bytes reproducible but dates the file 2000-01-01: the
+        # creation date is the injected clock's, the time the figures were gathered.
+        canvas.setDateFormatter(lambda *_: made)
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#666666"))
@@ -362,6 +316,8 @@ def render_pdf(figures: QuarterFigures) -> bytes:
         bottomMargin=18 * mm,
         title=pdf_title(figures.quarter.title),
         author=PDF_AUTHOR,
+        subject=pdf_subject(figures.quarter.title, figures.complete),
+        creator=PDF_AUTHOR,
         invariant=1,
     )
     document.build(_story(figures), onFirstPage=on_page, onLaterPages=on_page)

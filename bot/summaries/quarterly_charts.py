@@ -37,6 +37,21 @@ if TYPE_CHECKING:
 
 CHART_CATEGORIES = 6  # the rest are drawn together (PDF_CHART_OTHER)
 _PALETTE = ("#1b6ca8", "#e07b39", "#3c9d5d", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4ac0d")
+# Printed in black and white the colours are greys alike: each series has a pattern too.
+HATCHES = ("", "////", "....", "xxxx", "\\\\", "++", "oo", "--")
+
+
+def _legend_as_stacked(axes: Any) -> None:
+    """The legend in the order of the stack as it is seen: top series first."""
+    handles, labels = axes.get_legend_handles_labels()
+    axes.legend(
+        handles[::-1],
+        labels[::-1],
+        fontsize=7,
+        frameon=False,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+    )
 
 
 def _png(figure: Figure) -> bytes:
@@ -80,6 +95,9 @@ def chart_month_totals(figures: QuarterFigures) -> bytes:
         0.4,
         label=PDF_URGENT,
         color=_PALETTE[3],
+        hatch=HATCHES[1],
+        edgecolor="black",
+        linewidth=0.4,
     )
     axes.set_xticks(list(xs), labels)
     if not figures.reports:
@@ -102,13 +120,22 @@ def chart_reports_by_month(figures: QuarterFigures) -> bytes:
     if any(other):
         series.append((PDF_CHART_OTHER, other))
     for index, (name, values) in enumerate(series):
-        axes.bar(labels, values, bottom=bottoms, label=name, color=_PALETTE[index % len(_PALETTE)])
+        axes.bar(
+            labels,
+            values,
+            bottom=bottoms,
+            label=name,
+            color=_PALETTE[index % len(_PALETTE)],
+            hatch=HATCHES[index % len(HATCHES)],
+            edgecolor="black",
+            linewidth=0.4,
+        )
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     if not figures.reports:
         _no_data(axes)
     else:
         axes.set_ylabel(PDF_CHART_REPORTS)
-        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        _legend_as_stacked(axes)
     axes.set_title(PDF_CHART_BY_CATEGORY, fontsize=10)
     return _png(figure)
 
@@ -121,7 +148,15 @@ def chart_hotspots(figures: QuarterFigures) -> bytes:
     else:
         names = [h.name or PDF_UNNAMED for h in reversed(top)]
         axes.barh(names, [h.total for h in reversed(top)], color=_PALETTE[0], label=PDF_CHART_ALL)
-        axes.barh(names, [h.urgent for h in reversed(top)], color=_PALETTE[3], label=PDF_URGENT)
+        axes.barh(
+            names,
+            [h.urgent for h in reversed(top)],
+            color=_PALETTE[3],
+            label=PDF_URGENT,
+            hatch=HATCHES[1],
+            edgecolor="black",
+            linewidth=0.4,
+        )
         axes.set_xlabel(PDF_CHART_REPORTS)
         axes.legend(fontsize=7, frameon=False)
         axes.tick_params(axis="y", labelsize=7)
@@ -137,7 +172,9 @@ def chart_acknowledgements(figures: QuarterFigures) -> bytes:
         _no_data(axes, PDF_CHART_NO_URGENT)
     else:
         bar_colors = [_PALETTE[2]] * (len(labels) - 1) + [_PALETTE[3]]
-        axes.bar(labels, values, color=bar_colors)
+        bars = axes.bar(labels, values, color=bar_colors, edgecolor="black", linewidth=0.4)
+        bars[-1].set_hatch(HATCHES[3])  # never acknowledged: marked apart from the bands
+        axes.bar_label(bars, fontsize=7)
         axes.set_ylabel(PDF_URGENT_ALERTS)
         axes.tick_params(axis="x", labelsize=7)
     axes.set_title(PDF_CHART_ACKNOWLEDGEMENTS, fontsize=10)
@@ -164,6 +201,9 @@ def chart_outreach(figures: QuarterFigures) -> bytes:
                 width=width,
                 label=name,
                 color=_PALETTE[index],
+                hatch=HATCHES[index],
+                edgecolor="black",
+                linewidth=0.4,
             )
         axes.set_xticks(range(len(figures.months)), [m.short_label for m in figures.months])
         axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))

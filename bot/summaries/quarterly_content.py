@@ -11,13 +11,15 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain.outreach import Action, ReferralOutcome
 from bot.domain.periods import Quarter
+from bot.domain.survey import RoundResult, trend
+from bot.summaries.quarterly_pack import PackFigures, gather_pack
 from bot.texts.quarterly import (
     PDF_MONTH_FORMAT,
     PDF_MONTH_SHORT_FORMAT,
@@ -128,7 +130,11 @@ class QuarterFigures:
     outreach: OutreachCounts
     referral_outcomes: dict[ReferralOutcome, int]
     actions: dict[Action, int]
+    pack: PackFigures | None = None  # the meeting pack's comparisons, maps, outcomes...
     duty_hours: float | None = None
+    # The public survey: each round up to this quarter, with the change after dark since
+    # the round before (percentage points).
+    survey: list[tuple[RoundResult, int | None]] = field(default_factory=list)
 
     @property
     def reports(self) -> int:
@@ -167,7 +173,9 @@ async def gather(
         )
     urgent_by_category = Counter(i.category for i in urgent)
     urgent_by_hotspot = Counter(i.hotspot for i in urgent)
-    previous_start, previous_end = quarter.previous.bounds(tz)
+    pack = await gather_pack(store, quarter, tz=tz, now=now)
+    # Like with like: a quarter not over is compared with the same days of the one before.
+    previous_start, previous_end = pack.previous.earlier.start, pack.previous.earlier.end
     return QuarterFigures(
         quarter=quarter,
         timezone=str(tz),
@@ -189,5 +197,7 @@ async def gather(
         outreach=await store.outreach_stats.counts(start, end),
         referral_outcomes=await store.quarterly.referral_outcomes(start, end),
         actions=await store.quarterly.contact_actions(start, end),
+        pack=pack,
         duty_hours=(await stats.staff_hours(start, min(end, now))).hours,
+        survey=trend(await store.survey.results(tz, until=quarter)),
     )

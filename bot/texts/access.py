@@ -156,3 +156,67 @@ REINSTATED_FOR_MEMBER = "Your access has been restored. Send /help to see what y
 
 def admin_action_done(what: str, name: str) -> str:
     return f"{esc(what)}: {esc(name)}."
+
+
+# ---- invites checked when used, capped and revocable (/invites) -------------------------
+INVITE_REVOKED = (
+    "That invite link was withdrawn by the person who made it. Please ask for a new one."
+)
+INVITE_WITHDRAWN = (
+    "That invite link is no longer valid: the person who made it can't invite for that role "
+    "any more. Please ask an admin for a new one."
+)
+
+
+def too_many_open_invites(limit: int) -> str:
+    return (
+        f"You have {limit} invites open already. Send /invites to withdraw one you no longer "
+        "need, or wait for one to be used or to expire."
+    )
+
+
+INVITES_NONE = "You have no open invites. /invite makes one."
+
+
+def invites_list(lines: list[str]) -> str:
+    return "✉️ <b>Your open invites</b> (tap one to withdraw it):\n" + "\n".join(lines)
+
+
+def invite_line(number: int, role: Role, made: str, expires: str) -> str:
+    return f"{number}. {esc(role.label)}, made {esc(made)}, expires {esc(expires)}"
+
+
+def invite_button_label(number: int, role: Role) -> str:
+    return f"Withdraw {number}: {role.label}"
+
+
+def invite_revoked_done(role: Role) -> str:
+    return f"Withdrawn: the {esc(role.label)} invite no longer works."
+
+
+INVITE_NOT_OPEN = "That invite is no longer open (used, withdrawn or expired)."
+
+# ---- access ends with the role; names as joined; the flood gate -------------------------
+FLOWS_ENDED_ROLE_CHANGED = (
+    "Your role or access has changed, so what you were doing has been stopped and its "
+    "draft deleted."
+)
+STEP_NO_LONGER_ALLOWED = (
+    "What you were doing has been stopped (your role or access changed) and its draft "
+    "deleted. /help shows what you can do now."
+)
+MEMBER_RENAME_BUTTON = "✏️ Rename"
+MEMBER_ASK_NAME = "Send the name colleagues should see for this member (up to 128 characters)."
+
+
+def member_renamed(name: str) -> str:
+    return f"Renamed: colleagues now see <b>{esc(name)}</b>."
+
+
+def flood_notice(resumes_at: str) -> str:
+    # Plain and short: it may be the only thing this member hears for a minute.
+    return (
+        "You're sending messages faster than I can keep up with, so I'll ignore them until "
+        f"{esc(resumes_at)}. Alert buttons still work. If life is at risk, call 999 or use "
+        "the radio."
+    )

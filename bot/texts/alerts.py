@@ -29,15 +29,22 @@ def alert_facts(
     reporter: str | None,
     reporter_role: Role | None,
     description: str | None,
+    withheld: bool = False,
 ) -> str:
-    """What every copy of an alert says, whoever gets it and whatever its state."""
+    """What every copy of an alert says, whoever gets it and whatever its state.
+
+    `withheld`: a sensitive category's description is never in an alert (the group, the
+    members on duty): those allowed read it with /show.
+    """
     when = f"🕒 {esc(at)}" + (f" · 👥 {esc(_people(people_count))}" if people_count else "")
     if reporter is not None and reporter_role is not None:
         who = f"Reported by {esc(reporter)} ({esc(reporter_role.label)})"
     else:
         who = "Reported by a former member"
     lines = [f"<b>{esc(category)}</b> · {esc(reference)}", f"📍 {esc(place)}", when, who]
-    if description:
+    if withheld:
+        lines.append(f"🔒 Details: /show {esc(reference)}")
+    elif description:
         cut = description[:ALERT_DESCRIPTION_LIMIT]
         more = "…" if len(description) > ALERT_DESCRIPTION_LIMIT else ""
         lines.append(f"“{esc(cut)}{more}”")

@@ -20,6 +20,8 @@ AUDIT_ACTION_WORDS: dict[str, str] = {
     "member.admin_granted": "made an admin:",
     "invite.created": "created",
     "invite.used": "joined with",
+    "invite.revoked": "revoked",
+    "member.renamed": "renamed",
     "person.viewed": "viewed",
     "person.listed": "listed",
     "person.edited": "edited",

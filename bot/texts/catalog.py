@@ -31,7 +31,11 @@ def category_button(name: str, urgent: bool, retired: bool) -> str:
 
 
 def category_card(
-    name: str, keywords: tuple[str, ...], urgent: bool, retired_since: str | None
+    name: str,
+    keywords: tuple[str, ...],
+    urgent: bool,
+    retired_since: str | None,
+    sensitive: bool = False,
 ) -> str:
     words = (
         f"<code>{esc(', '.join(keywords))}</code>"
@@ -43,6 +47,7 @@ def category_card(
         f"<b>{esc(name)}</b>{' ⚠️' if urgent else ''}\n"
         f"Keywords: {words}\n"
         f"Urgent by default: {'yes' if urgent else 'no'}\n"
+        f"{sensitive_label(sensitive)}\n"
         f"Status: {status}"
     )
 
@@ -138,3 +143,23 @@ def hotspot_confirm_remove(name: str) -> str:
 
 def hotspot_removed(name: str) -> str:
     return f"🗑 Removed {name[:60]}."  # a callback answer: plain text
+
+
+# ---- sensitive categories ------------------------------------------------------------------
+def sensitive_label(sensitive: bool) -> str:
+    if sensitive:
+        return "🔒 Sensitive: yes (alerts and exports leave what happened out)"
+    return "Sensitive: no"
+
+
+def sensitive_toggle(sensitive: bool) -> str:
+    return "🔒 Sensitive: turn off" if sensitive else "🔒 Sensitive: turn on"
+
+
+def category_sensitive_set(name: str, sensitive: bool) -> str:
+    if sensitive:
+        return (
+            f"🔒 {esc(name)} is sensitive: alerts say category, place and time only, and "
+            "exports leave its descriptions out."
+        )
+    return f"{esc(name)} is no longer sensitive."

@@ -106,3 +106,6 @@ def change_saved(what: str) -> str:
 LOCATION_NOT_A_POINT = (
     "That location doesn't look right: it isn't a point on the map. Please share it again."
 )
+
+
+BUTTON_PRIVATE_ONLY = "That button works only in a private chat with me."

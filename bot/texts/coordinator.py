@@ -74,8 +74,21 @@ DIGEST_NO_SHIFTS = (
 STATS_USAGE = (
     "Which period? <code>/stats 7d</code>, <code>/stats 30d</code>, "
     "<code>/stats quarter</code> (this quarter so far) or a past quarter like "
-    "<code>/stats 2026Q2</code>."
+    "<code>/stats 2026Q2</code>. Add a hotspot or a category to narrow it: "
+    "<code>/stats 30d Elmer Square</code>."
 )
+
+
+def stats_scope_not_found(given: str, hotspots: list[str], categories: list[str]) -> str:
+    def listed(names: list[str]) -> str:
+        return ", ".join(esc(n) for n in names) or "none yet"
+
+    return (
+        f"“{esc(given)}” is not a hotspot or a category I know (or it fits two equally).\n"
+        f"Hotspots: {listed(hotspots)}.\nCategories: {listed(categories)}."
+    )
+
+
 STATS_LAST_7_DAYS = "Last 7 days"
 STATS_LAST_30_DAYS = "Last 30 days"
 STATS_THIS_QUARTER = "This quarter"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.domain.close_outcomes import CloseOutcome
 from bot.texts.common import esc
 
 MINE_EMPTY = "You haven't filed any reports yet. Send /report to file one."
@@ -26,10 +27,6 @@ def report_not_found(ref: str) -> str:
 
 def update_text_missing(ref: str) -> str:
     return f"Please add what's new after the reference, like /update {esc(ref)} Two more arrived."
-
-
-def close_outcome_missing(ref: str) -> str:
-    return f"Please add the outcome after the reference, like /close {esc(ref)} Group moved on."
 
 
 def text_too_long(length: int, limit: int) -> str:
@@ -145,8 +142,12 @@ def report_details(
     closed_at: str | None,
     closed_by: str | None,
     outcome: str | None,
+    notes_total: int | None = None,
 ) -> str:
-    """One report in full. Every line stands alone, so a long one splits cleanly."""
+    """One report in full. Every line stands alone, so a long one splits cleanly.
+
+    `notes` may be the first of `notes_total` updates (the rest come on /show's pages).
+    """
     outside = " (outside the area)" if outside_area else ""
     lines = [
         f"<b>{esc(ref)}</b>{' 🚨 urgent' if urgent else ''}",
@@ -157,9 +158,12 @@ def report_details(
         f"What happened: {esc(description) if description else 'not described'}",
         f"Attachments: {esc(attachments or 'none')}",
     ]
-    if notes:
-        lines.append(f"<b>Updates</b> ({len(notes)}):")
-        lines.extend(f"• {esc(when)}: {esc(text)}" for when, text in notes)
+    total = len(notes) if notes_total is None else notes_total
+    if total:
+        lines.append(f"<b>Updates</b> ({total}):")
+        lines.extend(update_line(when, text) for when, text in notes)
+        if len(notes) < total:
+            lines.append(f"(more with {SHOW_MORE})")
     if acknowledgement is not None:
         lines.append(f"Response: {acknowledgement}")
     if closed:
@@ -171,8 +175,69 @@ def report_details(
     return "\n".join(lines)
 
 
+def update_line(when: str, text: str) -> str:
+    """One update of a report, as /show lists it."""
+    return f"• {esc(when)}: {esc(text)}"
+
+
 def photo_caption(ref: str, number: int, total: int) -> str:
     return f"{esc(ref)}: photo {number} of {total}"
+
+
+# ---- /close: coded outcomes --------------------------------------------------------------
+CLOSE_OUTCOME_LABELS: dict[CloseOutcome, str] = {
+    CloseOutcome.ADVICE: "Words of advice",
+    CloseOutcome.MOVED_ON: "Moved on",
+    CloseOutcome.ARREST: "Arrest",
+    CloseOutcome.REFERRED: "Referred to another agency",
+    CloseOutcome.NO_FURTHER_ACTION: "No further action",
+    CloseOutcome.UNFOUNDED: "Unfounded",
+    CloseOutcome.OTHER: "Other",
+}
+
+
+def close_choose_outcome(ref: str) -> str:
+    return (
+        f"How did {esc(ref)} end? Choose the outcome. (To add your own words too: "
+        f"/close {esc(ref)} what happened.)"
+    )
+
+
+def closed_choose_code(closed: str, ref: str) -> str:
+    """The closing line, then the question the outcome buttons answer."""
+    return f"{closed}\nWhich outcome fits {esc(ref)}? It goes into the quarterly figures."
+
+
+def report_closed_with_code(ref: str, label: str, outcome: str | None) -> str:
+    words = f": {esc(outcome)}" if outcome and outcome != label else ""
+    return f"{esc(ref)} closed ({esc(label)}){words}"
+
+
+def outcome_code_recorded(ref: str, label: str) -> str:
+    return f"{esc(ref)}: outcome recorded as {esc(label)}."
+
+
+def close_code_not_closed(ref: str) -> str:
+    return f"{esc(ref)} is not closed: close it with /close {esc(ref)} first."
+
+
+# ---- nobody can stall /show: caps per report, and pages -----------------------------------
+def notes_full(ref: str, limit: int) -> str:
+    return (
+        f"{esc(ref)} has {limit} updates already, the most one report takes. "
+        "Ask a coordinator if something new happened."
+    )
+
+
+def photos_full(ref: str, limit: int) -> str:
+    return f"{esc(ref)} has {limit} photos already, the most one report takes."
+
+
+SHOW_MORE = "More ▶"
+
+
+def show_more_heading(ref: str, page: int, pages: int) -> str:
+    return f"<b>{esc(ref)}</b>, continued ({page} of {pages})"
 
 
 def with_attending(acknowledgement: str, attending: Sequence[str]) -> str:

@@ -216,6 +216,11 @@ def hourly_chart_title(shift: str, day: str) -> str:
     return f"Incidents per hour by category: {shift}, {day}"
 
 
+def stats_scoped_label(label: str, scope: str) -> str:
+    """'the last 30 days at Elmer Square' reads oddly for a category: one form for both."""
+    return f"{label}, {scope} only"
+
+
 def daily_chart_title(label: str) -> str:
     return f"Incidents per day by category: {label}"
 

@@ -13,6 +13,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.roles import Permission
 from handlers.conversation import Handler, conversation
 from handlers.outreach import contact, erase, people, person
 from handlers.outreach.shared import cancel, interrupted, use_the_buttons
@@ -22,6 +23,7 @@ from handlers.registry import button, command
 def outreach_conversation() -> ConversationHandler[BotContext]:
     return conversation(
         "outreach",
+        permission=Permission.OUTREACH,
         entry_points=[*contact.entry_points(), *person.entry_points(), *people.entry_points()],
         steps={
             **contact.steps(),

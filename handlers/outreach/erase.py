@@ -1,4 +1,9 @@
-"""/erase <alias> (admins): erase one person on request, after choosing which record."""
+"""/erase <alias> (admins): erase one person on request, after choosing which record.
+
+The store erases every text about them, the stored drafts naming them included; the
+drafts this running bot holds in memory are cleared here by the same rule
+(bot.domain.erasure), so no member's half-written contact still names them.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from telegram import Update
 from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain.callbacks.street_outreach import ERASE_BUTTONS, EraseCancel, EraseConfirm
+from bot.domain.erasure import scrub_drafts
 from bot.domain.outreach import MAX_ALIAS
 from handlers.common import edit_or_reply, query_of, reply
 from storage.outreach import facts
@@ -57,6 +63,15 @@ async def _erase(update: Update, context: BotContext, person_id: int) -> None:
             texts.person_gone(lookup.merged_into.alias if lookup.merged_into is not None else None),
         )
         return
-    log.info("person %s erased by member %s", person_id, context.member.id)
+    in_memory = 0
+    for data in context.application.user_data.values():
+        if scrub_drafts(data, erased.named):
+            in_memory += 1
+    log.info(
+        "person %s erased by member %s; %s drafts in memory cleared",
+        person_id,
+        context.member.id,
+        in_memory,
+    )
     await query.answer()
     await edit_or_reply(update, texts.person_erased(person_id, erased.contacts_anonymised))

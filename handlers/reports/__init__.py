@@ -27,6 +27,7 @@ from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.members import MenuAction, MenuPress
 from bot.domain.report_draft import REPORT_CONVERSATION, Step
+from bot.domain.roles import Permission
 from handlers.conversation import Handler, conversation, on, typed
 from handlers.registry import button, command
 from handlers.reports import guided, quick
@@ -47,6 +48,7 @@ def report_conversation() -> ConversationHandler[BotContext]:
     ]
     return conversation(
         REPORT_CONVERSATION,
+        permission=Permission.MEMBER,
         entry_points=[
             command("report", guided.start_report),
             _report_menu_button(),

@@ -265,7 +265,7 @@ async def what_typed(update: Update, context: BotContext, draft: ReportDraft) ->
 async def _attachment(
     update: Update, context: BotContext, draft: ReportDraft, kind: str, file_id: str
 ) -> State:
-    if not draft.attach(kind, file_id):
+    if not draft.attach(kind, file_id, limit=context.settings.max_photos_per_report):
         await send(update, context, texts.REPORT_TOO_MANY_ATTACHMENTS)
         return draft.step
     caption = message_of(update).caption

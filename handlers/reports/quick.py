@@ -37,7 +37,7 @@ async def _quick(
     proposal = known.matcher.propose(text)
     draft = ReportDraft.quick(context.clock.now(), text)
     for kind, file_id in attachments:
-        draft.attach(kind, file_id)
+        draft.attach(kind, file_id, limit=context.settings.max_photos_per_report)
     if proposal.place is not None:
         draft.set_hotspot(proposal.place.place.id, proposal.place.place.name)
         draft.done.add(Step.LOCATION)

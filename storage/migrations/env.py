@@ -14,7 +14,8 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
-import storage.models  # noqa: F401  (registers the tables)
+import storage.models  # registers the tables (with the survey tables below)
+import storage.survey_models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 

@@ -33,7 +33,6 @@ from bot.domain.outreach import (
     similar_aliases,
     split_slugs,
 )
-from bot.domain.retention import ANONYMISED_ALIAS_PREFIX
 from storage.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import Member, OutreachContact, PersonRecord
@@ -82,8 +81,9 @@ async def find_person(session: AsyncSession, person_id: int) -> Lookup:
 
 
 def not_anonymised() -> ColumnElement[bool]:
-    """Records anonymised by retention ("erased #12") stay for counts, out of searches."""
-    return ~col(PersonRecord.alias).startswith(ANONYMISED_ALIAS_PREFIX)
+    """Records anonymised by retention stay for counts, out of searches (the column, not
+    the alias they show: any alias a worker types is a real person's)."""
+    return col(PersonRecord.anonymised).is_(False)
 
 
 def apply_change(person: PersonRecord, field: PersonField, value: object, *, now: datetime) -> None:

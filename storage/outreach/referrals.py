@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.clock import Clock
-from bot.domain.outbox_types import NOTICE, Priority
+from bot.domain.outbox_types import NOTICE, Priority, referral_notice_key
 from bot.domain.outreach import OPEN_REFERRAL_STATUSES, ReferralOutcome, ReferralStatus
 from bot.domain.roles import Status
 from storage.db import SessionFactory
@@ -122,7 +122,8 @@ async def close_referral(
         if referral is not None and referral.reporter_id
         else None
     )
-    _enqueue_notice(session, now=now, reporter=reporter, text=notice, key=f"referral:{referral_id}")
+    key = referral_notice_key(referral_id)
+    _enqueue_notice(session, now=now, reporter=reporter, text=notice, key=key)
     return True
 
 

@@ -10,7 +10,9 @@ codecs, one module per group of families:
 - catalog: categories (cat) and hotspots (hot);
 - street_outreach: contacts (out), people (per), referrals (ref), "Rough sleeper seen" (rs),
   erasure (era);
-- admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta).
+- reports also: the coded outcome of /close (cls);
+- admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta);
+- survey: the public perception survey (sv), the one family strangers may press.
 
 Handlers read a press with its family (`PERSON_BUTTONS.unpack(query.data)`) and match on
 the typed value; keyboards build with the codecs (`PersonPress(...).pack()`).
@@ -22,13 +24,16 @@ from bot.domain.callbacks.prefixes import (
     ACCESS,
     AUDIT,
     CATEGORIES,
+    CLOSE,
     DUTY,
     ERASE,
+    GROUP_PREFIXES,
     HOTSPOTS,
     INCIDENT,
     INVITE,
     MEMBERS,
     MENU,
+    NEVER_HELD_BACK,
     OUTREACH,
     PERSON,
     PREFIX_PERMISSIONS,
@@ -37,12 +42,15 @@ from bot.domain.callbacks.prefixes import (
     REPORT,
     ROUGH_SLEEPER,
     SHIFTS,
+    SHOW,
     STATS,
+    SURVEY,
 )
 from bot.domain.callbacks.shorthand import (
     audit_action,
     audit_page,
     categories_page,
+    close_code,
     duty_location,
     erase,
     hotspots_page,
@@ -79,8 +87,10 @@ __all__ = [
     "ACCESS",
     "AUDIT",
     "CATEGORIES",
+    "CLOSE",
     "DUTY",
     "ERASE",
+    "GROUP_PREFIXES",
     "HOTSPOTS",
     "INCIDENT",
     "INVITE",
@@ -88,6 +98,7 @@ __all__ = [
     "MAX_INT_ARG",
     "MEMBERS",
     "MENU",
+    "NEVER_HELD_BACK",
     "OUTREACH",
     "PERSON",
     "PREFIX_PERMISSIONS",
@@ -96,12 +107,15 @@ __all__ = [
     "REPORT",
     "ROUGH_SLEEPER",
     "SHIFTS",
+    "SHOW",
     "STATS",
+    "SURVEY",
     "Callback",
     "audit_action",
     "audit_page",
     "build",
     "categories_page",
+    "close_code",
     "duty_location",
     "erase",
     "hotspots_page",

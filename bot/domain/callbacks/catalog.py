@@ -17,6 +17,7 @@ class CategoryAction(StrEnum):
     RENAME = "ren"
     KEYWORDS = "kw"
     URGENT = "urg"  # urgent by default: on or off
+    SENSITIVE = "sen"  # sensitive: on or off (alerts and exports withhold the description)
     RETIRE = "ret"
     RESTORE = "res"
 
@@ -43,6 +44,7 @@ class CategoryPress(
         CategoryAction.RENAME,
         CategoryAction.KEYWORDS,
         CategoryAction.URGENT,
+        CategoryAction.SENSITIVE,
         CategoryAction.RETIRE,
         CategoryAction.RESTORE,
     ),

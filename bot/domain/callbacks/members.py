@@ -42,6 +42,7 @@ class MemberAction(StrEnum):
     SET_ROLE = "set"
     SUSPEND = "sus"
     REINSTATE = "rei"
+    RENAME = "ren"  # the name colleagues see (typed next)
 
 
 class MemberButton(Button):
@@ -56,9 +57,15 @@ class MembersPage(MemberButton, action=MemberAction.LIST):
 @dataclass(frozen=True)
 class MemberPress(
     MemberButton,
-    actions=(MemberAction.CARD, MemberAction.ROLES, MemberAction.SUSPEND, MemberAction.REINSTATE),
+    actions=(
+        MemberAction.CARD,
+        MemberAction.ROLES,
+        MemberAction.SUSPEND,
+        MemberAction.REINSTATE,
+        MemberAction.RENAME,
+    ),
 ):
-    """One member's card, the role choice, suspend or reinstate."""
+    """One member's card, the role choice, suspend, reinstate or rename."""
 
     action: MemberAction
     member_id: int
@@ -75,9 +82,10 @@ MEMBER_BUTTONS = Family[MembersPage | MemberPress | MemberSetRole](
 )
 
 
-# ---- inv:new:<role> --------------------------------------------------------------------------
+# ---- inv:new:<role>, inv:rev:<invite> (/invites: withdraw one) -------------------------------
 class InviteAction(StrEnum):
     NEW = "new"
+    REVOKE = "rev"
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,13 @@ class InviteRole(Button, action=InviteAction.NEW):
     role: Role
 
 
-INVITE_BUTTONS = Family[InviteRole](InviteRole)
+@dataclass(frozen=True)
+class InviteRevoke(Button, action=InviteAction.REVOKE):
+    PREFIX = INVITE
+    invite_id: int
+
+
+INVITE_BUTTONS = Family[InviteRole | InviteRevoke](InviteRole, InviteRevoke)
 
 
 # ---- menu:report / invite / members / help ---------------------------------------------------

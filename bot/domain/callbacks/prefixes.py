@@ -25,6 +25,17 @@ SHIFTS = "shf"  # admins: shift patterns
 DUTY = "dut"  # any member: their duty (add a location)
 AUDIT = "aud"  # admins: pages of the audit log
 STATS = "sta"  # coordinators: /stats period buttons
+SHOW = "shw"  # /show's "More": the next page of a report (who may see it is asked again)
+
+# The only families whose buttons work in the coordinators' group: an alert's and /stats'.
+# Every other family opens or changes something private (people, contacts, referrals,
+# members, the admin screens) and is refused outside a private chat, whatever data is sent.
+GROUP_PREFIXES = frozenset({INCIDENT, STATS})
+# Presses the flood gate never holds back, nor counts: answering an alert, and filing a
+# report (bot.domain.flood).
+NEVER_HELD_BACK = frozenset({INCIDENT, REPORT, QUICK})
+SURVEY = "sv"  # anyone, strangers too: the public perception survey
+CLOSE = "cls"  # coordinators: the coded outcome of /close
 
 PREFIX_PERMISSIONS: dict[str, Permission] = {
     ACCESS: Permission.ADMIN,
@@ -45,4 +56,7 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     DUTY: Permission.MEMBER,
     AUDIT: Permission.ADMIN,
     STATS: Permission.COORDINATE,
+    SHOW: Permission.MEMBER,
+    SURVEY: Permission.PUBLIC,
+    CLOSE: Permission.COORDINATE,
 }

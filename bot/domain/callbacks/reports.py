@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.callbacks.prefixes import INCIDENT, QUICK, REPORT
+from bot.domain.callbacks.prefixes import CLOSE, INCIDENT, QUICK, REPORT, SHOW
 from bot.domain.callbacks.wire import Button, Family
+from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import PEOPLE_COUNTS, AckKind
 from bot.domain.report_draft import DraftField
 
@@ -212,3 +213,44 @@ DraftPress = ReportPress | QuickPress
 def draft_press(data: str | None) -> DraftPress | None:
     """A guided or quick report's button (both carry their draft's id); None if garbled."""
     return REPORT_BUTTONS.unpack(data) or QUICK_BUTTONS.unpack(data)
+
+
+# ---- cls:o:<report>:<code>: the coded outcome chosen at /close -------------------------------
+class CloseAction(StrEnum):
+    OUTCOME = "o"
+
+
+@dataclass(frozen=True)
+class CloseCode(Button, action=CloseAction.OUTCOME):
+    """Closes the report with this code, or (closed already by /close R-12 text) codes it."""
+
+    PREFIX = CLOSE
+    report_id: int
+    code: CloseOutcome
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.report_id <= 0:
+            raise ValueError("report ids are positive")
+
+
+CLOSE_BUTTONS = Family[CloseCode](CloseCode)
+
+
+# ---- shw:more:<report>:<page> (/show, one page at a time) ----------------------------------
+class ShowAction(StrEnum):
+    MORE = "more"
+
+
+@dataclass(frozen=True)
+class ShowMore(Button, action=ShowAction.MORE):
+    PREFIX = SHOW
+    report_id: int
+    page: int
+
+    def __post_init__(self) -> None:
+        if self.report_id <= 0 or self.page <= 0:
+            raise ValueError("a report id and a page after the first")
+
+
+SHOW_BUTTONS = Family[ShowMore](ShowMore)

@@ -7,11 +7,12 @@ codec, so they can only spell a button the bot would understand.
 
 from __future__ import annotations
 
-from bot.domain.callbacks import admin, catalog, members, reports, street_outreach
+from bot.domain.callbacks import admin, catalog, members, reports, street_outreach, survey
 from bot.domain.callbacks.prefixes import (
     ACCESS,
     AUDIT,
     CATEGORIES,
+    CLOSE,
     DUTY,
     ERASE,
     HOTSPOTS,
@@ -26,7 +27,9 @@ from bot.domain.callbacks.prefixes import (
     REPORT,
     ROUGH_SLEEPER,
     SHIFTS,
+    SHOW,
     STATS,
+    SURVEY,
 )
 from bot.domain.callbacks.wire import Button, Family, build
 from bot.domain.roles import Role
@@ -50,6 +53,9 @@ FAMILIES: dict[str, Family[Button]] = {
     DUTY: admin.DUTY_BUTTONS,
     AUDIT: admin.AUDIT_BUTTONS,
     STATS: admin.STATS_BUTTONS,
+    SHOW: reports.SHOW_BUTTONS,
+    SURVEY: survey.SURVEY_BUTTONS,
+    CLOSE: reports.CLOSE_BUTTONS,
 }
 
 
@@ -135,3 +141,7 @@ def audit_action(term: str, page: int = 0) -> str:
 
 def stats_period(period: str) -> str:
     return spell(STATS, "p", period)
+
+
+def close_code(report_id: int, code: str) -> str:
+    return spell(CLOSE, "o", report_id, code)

@@ -10,7 +10,7 @@ from bot.offline.chat import Person
 from storage.catalog import HotspotIn
 from storage.models import Category, Hotspot
 from storage.store import Store
-from tests.conftest import BotHarness
+from tests.support.harness import BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")

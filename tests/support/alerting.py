@@ -9,7 +9,7 @@ from bot.offline.bot_api import SentMessage
 from bot.offline.chat import Person
 from storage.catalog import HotspotIn
 from storage.models import Member, Report, ReportIn
-from tests.conftest import ADMIN, COORDINATORS_CHAT, BotHarness
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")

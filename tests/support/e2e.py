@@ -8,19 +8,13 @@ read what it stored, and wait for conditions with bounded polling (never a fixed
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import time
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import col, select
 
 from bot.domain.clock import SystemClock
@@ -33,8 +27,8 @@ from storage.catalog import HotspotIn
 from storage.db import session_factory
 from storage.models import OutboxMessage, Report
 from storage.store import Store
-from tests.conftest import ADMIN, COORDINATORS_CHAT, TEST_DATABASE_URL, _postgres_answers
-from tests.test_e2e_run import TOKEN, RunningBot, tcag_env
+from tests.support.harness import ADMIN, COORDINATORS_CHAT
+from tests.support.process import TOKEN, RunningBot, tcag_env
 
 T = TypeVar("T")
 
@@ -95,26 +89,6 @@ async def seed(
             )
     finally:
         await store.close()
-
-
-@contextlib.asynccontextmanager
-async def postgres_database() -> AsyncIterator[str]:
-    """A brand-new PostgreSQL database (dropped afterwards): its URL. Skips when PostgreSQL
-    does not answer, except in CI (CI=true), where that fails."""
-    if not _postgres_answers():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI but does not answer at {TEST_DATABASE_URL}")
-        pytest.skip(f"PostgreSQL does not answer at {TEST_DATABASE_URL}")
-    name = f"tcag_e2e_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 class Chat:

@@ -127,7 +127,7 @@ command_args = st.one_of(
             "add Ali <the> & fountain", "clear 1", "clear 99999999999999999999", "clear -1",
             "add Late | Fri,Sat | 20:00 | 02:00", "add X | Mon | 25:00 | 02:00", "Ali",
             "@alex_admin", "member.", "person.", "export", "Olly", "AAAAAAAAAAAAAAAAAAAAAA",
-            "<script>", "&", "R-0001 " + "x" * 4000,
+            "<script>", "&", "R-0001 " + "x" * 4000, "survey", "open", "close",
         ]
     ),
 )  # fmt: skip
@@ -160,13 +160,13 @@ press_step = st.builds(
 # fmt: off
 ACTIONS: dict[str, tuple[str, ...]] = {
     "acc": ("ok", "no"),
-    "mem": ("list", "card", "roles", "set", "sus", "rei"),
-    "inv": ("new",),
+    "mem": ("list", "card", "roles", "set", "sus", "rei", "ren"),
+    "inv": ("new", "rev"),
     "menu": ("help", "invite", "members", "report"),
     "rep": ("cat", "hot", "go", "ppl", "urg", "ok", "edit", "ed", "sum", "x"),
     "qr": ("ok", "cat", "place", "x"),
     "inc": ("ack", "att"),
-    "cat": ("list", "add", "show", "ren", "kw", "urg", "ret", "res"),
+    "cat": ("list", "add", "show", "ren", "kw", "urg", "sen", "ret", "res"),
     "hot": ("list", "add", "show", "ren", "rad", "ali", "rm", "rmok"),
     "out": ("new", "for", "pick", "newp", "anon", "same", "notsame", "age", "skip", "hot",
             "refplace", "site", "need", "needs", "act", "acts", "cons", "save", "x"),
@@ -178,6 +178,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "dut": ("loc",),
     "aud": ("p", "m", "a"),
     "sta": ("p",),
+    "shw": ("more",),
+    "sv": ("d", "n", "t", "o", "f", "a", "g"),
+    "cls": ("o",),
 }
 # fmt: on
 assert set(ACTIONS) == set(PREFIX_PERMISSIONS), "a new callback prefix needs fuzzing actions"
@@ -189,7 +192,7 @@ _arg = st.one_of(
             "99999999999999999999", "-99999999999999999999", "1e3", "0x1", "", " ", "٣",
             "officer", "warden", "outreach", "coordinator", "admin", "u18", "18_25", "safeg",
             "accom", "streetlink", "doorway", "y", "n", "7d", "30d", "quarter", "member.",
-            "export", "age_band", "flags", "consent", "alias", "abc123", "ZZZZZZZZ",
+            "export", "age_band", "flags", "consent", "alias", "abc123", "ZZZZZZZZ", "AbCdEfGh",
             "<b>", "&", "😀", "R-1",
         ]
     ),
