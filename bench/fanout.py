@@ -1,9 +1,10 @@
 """Benchmark: an urgent alert fanned out to 200 members on duty while others keep reporting.
 
 The real Application runs as `tcag run` runs it: started, with its JobQueue, persistence and
-the outbox sender in one event loop, at Telegram's real limits (the sender: 30/s overall with
-bursts of 30, 1/s per private chat, 20/min per group; PTB's AIORateLimiter on replies),
-against the in-process fake Bot API with a small delay per call.
+the outbox sender in one event loop, at Telegram's real limits (one send budget for replies
+and the outbox together: 30 in any second, evenly spaced, replies keeping a third of it while
+alerts go out; about 1/s per private chat, 20/min per group), against the in-process fake
+Bot API with a small delay per call.
 
 200 active officers are on duty. An urgent report is filed through `store.reports.file`
 (then the sender is woken, as the report handler does); its alerts go to the 200 and the
@@ -13,9 +14,10 @@ at a time through `application.process_update` as PTB's update fetcher does. Thi
 for a few reports in turn (--rounds), to time more of the members' messages.
 
 Printed, per round: the alert reached every chat exactly once; the fan-out time against the
-floor the overall limit sets, (n − 30) / 30 s for n messages (target: within 10%). For the
-members' messages that arrived during a fan-out: reply latency, from arrival to the bot's
-last reply, p50/p99 (target: p99 < 250 ms).
+floor the limit sets for everything the bot sent meanwhile, n / 30 s for n messages (the
+alert's copies and the replies to the members typing: they share one budget; target: within
+10%). For the members' messages that arrived during a fan-out: reply latency, from arrival
+to the bot's last reply, p50/p99 (target: p99 < 250 ms).
 
     python -m bench.fanout [--members 200] [--senders 10] [--rate 5] [--rounds 3]
                            [--latency 0.01] [--database URL]
@@ -59,7 +61,12 @@ from storage.store import Store
 
 FLOOR_TOLERANCE = 0.10  # a fan-out may take up to 10% longer than the limit's floor
 P99_TARGET_MS = 250.0
-OVERALL_PER_SECOND = 30.0  # the sender's overall limit; its bucket holds as many (a burst)
+OVERALL_PER_SECOND = 30.0  # the one send budget: 30 in any second, replies and outbox alike
+# What counts against Telegram's limits: every message put in a chat, edits included.
+MESSAGE_METHODS = frozenset({
+    "sendMessage", "sendVenue", "sendPhoto", "sendDocument", "sendVoice", "sendLocation",
+    "editMessageText", "editMessageReplyMarkup", "editMessageCaption",
+})  # fmt: skip
 PAUSE_BETWEEN_ROUNDS = 2.0  # seconds: lets every chat's 1/s limit refill
 MESSAGES = (
     "3 lads drinking by the fountain in Elmer Square",
@@ -82,8 +89,11 @@ class Deliveries:
     first_at: dict[str, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
     counts: Counter[tuple[str, int]] = field(default_factory=Counter)
     all_in: dict[str, asyncio.Event] = field(default_factory=lambda: defaultdict(asyncio.Event))
+    sent_at: list[float] = field(default_factory=list)  # every message the bot sent
 
     def listen(self, call: ApiCall, message: SentMessage | None) -> None:
+        if call.method in MESSAGE_METHODS:
+            self.sent_at.append(time.perf_counter())
         if call.method != "sendMessage" or message is None or ALERT_MARK not in message.plain:
             return
         found = _REFERENCE.search(message.plain)
@@ -184,6 +194,12 @@ class Round:
     strays: int
     rows_sent: int
     rows: int
+    messages: int  # everything the bot sent during the fan-out: copies and replies
+
+    @property
+    def floor_s(self) -> float:
+        """n messages at the limit: n / 30 s."""
+        return self.messages / OVERALL_PER_SECOND
 
 
 async def fan_out(
@@ -230,6 +246,7 @@ async def fan_out(
         strays=deliveries.strays(ref),
         rows_sent=sum(1 for r in rows if r.status is OutboxStatus.SENT),
         rows=len(rows),
+        messages=sum(1 for at in deliveries.sent_at if started <= at <= finished),
     )
 
 
@@ -239,7 +256,7 @@ class FanoutResult:
 
     chats: int  # recipients of each alert (members on duty + the coordinators' group)
     rounds: tuple[Round, ...]
-    floor_s: float  # (n − 30) / 30
+    floor_s: float  # n / 30 for the round furthest from its floor
     slowest_s: float
     replies: int  # members' messages timed during fan-outs
     p50_ms: float
@@ -304,8 +321,6 @@ async def main(
 
 
 def report(results: list[Round], stream: Stream, n: int) -> FanoutResult:
-    floor = (n - OVERALL_PER_SECOND) / OVERALL_PER_SECOND
-    limit = floor * (1 + FLOOR_TOLERANCE)
     print()
     print_table(
         (
@@ -315,7 +330,9 @@ def report(results: list[Round], stream: Stream, n: int) -> FanoutResult:
             "copies",
             "others",
             "rows sent",
+            "messages",
             "fan-out s",
+            "floor s",
             "vs floor",
         ),
         [
@@ -326,13 +343,20 @@ def report(results: list[Round], stream: Stream, n: int) -> FanoutResult:
                 r.copies,
                 r.strays,
                 f"{r.rows_sent}/{r.rows}",
+                r.messages,
                 f"{r.seconds:.2f}",
-                f"{(r.seconds / floor - 1) * 100:+.1f}%",
+                f"{r.floor_s:.2f}",
+                f"{(r.seconds / r.floor_s - 1) * 100:+.1f}%",
             )
             for r in results
         ],
     )
-    print(f"floor: ({n} − 30) / 30 = {floor:.2f} s; within 10%: ≤ {limit:.2f} s")
+    worst = max(results, key=lambda r: r.seconds / r.floor_s)
+    floor, limit = worst.floor_s, worst.floor_s * (1 + FLOOR_TOLERANCE)
+    print(
+        f"floor: every message the bot sent meanwhile (the copies and the replies) at 30 a "
+        f"second; within 10% of it: ≤ {limit:.2f} s for {worst.ref}"
+    )
     print()
     timed = stream.timed
     p50, p99 = percentile(timed, 50) * 1e3, percentile(timed, 99) * 1e3
@@ -344,8 +368,8 @@ def report(results: list[Round], stream: Stream, n: int) -> FanoutResult:
         r.once_each == n and r.copies == n and r.strays == 0 and r.rows_sent == r.rows == n
         for r in results
     )
-    slowest = max(r.seconds for r in results)
-    within = slowest <= limit
+    slowest = worst.seconds
+    within = all(r.seconds <= r.floor_s * (1 + FLOOR_TOLERANCE) for r in results)
     fast = p99 < P99_TARGET_MS
     print()
     print(f"Every alert delivered exactly once to all {n} chats: {'yes' if delivered else 'NO'}")

@@ -2,7 +2,7 @@
 
     python -m bench.run [--quick] [--database URL]
 
-Runs, in this process and in turn, bench/quick_report.py, bench/fanout.py,
+Runs, in this process and in turn, bench/quick_report.py, bench/fanout.py, bench/surge.py,
 bench/digest.py and bench/memory.py (each prints its own tables as it goes; the memory
 benchmark runs `tcag run` as its own process, on SQLite), then one table with a row per
 figure: the value, its baseline (bare PTB echo, PTB echo + one row, the outbox's floor, the
@@ -10,7 +10,8 @@ figure: the value, its baseline (bare PTB echo, PTB echo + one row, the outbox's
 target is missed.
 
 Full sizes by default: 2,000 updates (after 200 warm-up) per application, 200 officers on
-duty in 3 rounds, the digest on 100k and 1M reports, seeded afresh (about 30 s on SQLite).
+duty in 3 rounds, 60 officers' surge of 56 messages a second for 10 s, the digest on 100k
+and 1M reports, seeded afresh (about 30 s on SQLite).
 --quick: 500 updates, 100 officers in 2 rounds, and the digest databases of data/bench (or
 the PostgreSQL schemas) reused when already seeded at full size, else seeded at 100k and
 300k; under a minute with the databases reused (the full run: about two minutes).
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import digest, fanout, memory, quick_report
+from bench import digest, fanout, memory, quick_report, surge
 from bench.common import normalised_url, parser, shown_url
 from storage.db import create_engine
 
@@ -189,6 +190,29 @@ def fanout_rows(f: fanout.FanoutResult) -> list[Row]:
     ]
 
 
+def surge_rows(r: surge.SurgeResult) -> list[Row]:
+    name = f"surge ({r.officers} officers, {r.rate:g}/s)"
+    return [
+        Row(
+            name,
+            "Confirm → group's alert s",
+            f"{r.confirm_to_alert_s:.2f}",
+            "before: 5 s",
+            target=f"≤ {surge.CONFIRM_TARGET_S:.0f} s",
+            met=r.fast,
+        ),
+        Row(
+            name,
+            "peak sends in any second",
+            str(r.peak_per_second),
+            target=f"≤ {surge.PEAK_TARGET}",
+            met=r.within,
+        ),
+        Row(name, f"replies lost (of {r.sent})", str(r.replies_lost), target="0", met=r.lossless),
+        Row(name, "all answered after s", f"{r.drained_s:.1f}"),
+    ]
+
+
 def digest_rows(d: digest.DigestResult) -> list[Row]:
     small, large = d.small, d.large
     big = f"digest ({digest.shown_label(large.label)})"
@@ -277,6 +301,8 @@ async def main(url: str | None, sizes: Sizes) -> bool:
     fanned = await fanout.main(
         url, members=sizes.members, senders=10, rate=5.0, rounds=sizes.rounds, latency=0.01
     )
+    heading("surge")
+    surged = await surge.main(url)
     heading("digest")
     at, reuse = await digest_sizes(url, sizes)
     digested = await digest.run(url, reuse, False, at)
@@ -287,6 +313,7 @@ async def main(url: str | None, sizes: Sizes) -> bool:
     rows = [
         *quick_rows(quick),
         *fanout_rows(fanned),
+        *surge_rows(surged),
         *digest_rows(digested),
         *memory_rows(remembered),
     ]

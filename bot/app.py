@@ -6,16 +6,19 @@ from datetime import timedelta
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.context import BotContext, OpsApplication, Services
 from bot.domain.clock import Clock
 from bot.domain.flood import FloodGate
-from bot.jobs.outbox_sender import OutboxSender, SendRates, sending_bot
+from bot.domain.send_budget import SendRates
+from bot.jobs.outbox_sender import OutboxSender, sending_bot
 from bot.jobs.registry import schedule_jobs
 from bot.jobs.scheduler import start_jobs as start_schedule_jobs
+from bot.jobs.send_budget import BudgetRateLimiter, SendBudget
+from bot.jobs.update_order import ChatOrderedProcessor
 from handlers import all_handlers
 from handlers.errors import ErrorReporter
 from storage.persistence import DatabasePersistence
@@ -41,6 +44,10 @@ def build_application(
         clock=clock,
         flood_gate=FloodGate(settings.member_updates_per_minute),
     )
+    # One send budget for everything the bot sends: the application's replies (through
+    # PTB's rate-limiter hook) and the outbox sender alike. Unpaced when nothing real is on
+    # the other end (tests, console, demo).
+    budget = SendBudget(send_rates(settings) if rate_limit else SendRates.unpaced())
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         ApplicationBuilder()
         .application_class(OpsApplication, kwargs={"services": services})
@@ -56,10 +63,11 @@ def build_application(
         )
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
-        .concurrent_updates(False)
+        # Concurrent across chats, in order within each, urgent updates first.
+        .concurrent_updates(ChatOrderedProcessor(settings.update_concurrency))
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        builder = builder.rate_limiter(BudgetRateLimiter(budget, max_retries=2))
     # Conversation states and drafts survive restarts (table bot_state); the persistent
     # report conversation needs it, so it is always on.
     builder = builder.persistence(DatabasePersistence(store.bot_state))
@@ -71,22 +79,27 @@ def build_application(
         application.add_handler(handler, group=group)
     application.add_error_handler(ErrorReporter())
     schedule_jobs(application)
-    # Its own Bot, without the application's rate limiter: replies never wait behind a
-    # fan-out. Unpaced when nothing real is on the other end (tests, console).
-    rates = (
-        SendRates(overall_per_second=settings.outbox_rate_per_second)
-        if rate_limit
-        else SendRates.unpaced()
-    )
+    # Its own Bot, asking the same budget itself: a flood-controlled chat's rows go back to
+    # the queue rather than wait inside a rate limiter.
+    application.send_budget = budget
     application.outbox_sender = OutboxSender(
         sending_bot(
             application.bot, base_url=settings.base_url, base_file_url=settings.base_file_url
         ),
         services,
-        rates=rates,
+        budget=budget,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
     )
     return application
+
+
+def send_rates(settings: Settings) -> SendRates:
+    """Telegram's limits, shared as the settings say."""
+    return SendRates(
+        overall_per_second=settings.send_rate_per_second,
+        group_bulk_per_minute=settings.group_bulk_per_minute,
+        reply_share=settings.send_reply_share_percent / 100,
+    )
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]

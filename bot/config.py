@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -139,13 +146,45 @@ class Settings(BaseSettings):
     own_location_fresh_minutes: int = Field(
         default=15, ge=1, le=240, validation_alias="TCAG_OWN_LOCATION_FRESH_MINUTES"
     )
-    # Urgent alerts: minutes without acknowledgement before coordinators and admins are
-    # alerted again, and the sender's overall pace (Telegram allows about 30 messages/s).
+    # Urgent alerts climb an escalation ladder while nobody acknowledges them: after the
+    # first step's minutes coordinators (privately) and the group, after the second's admins
+    # and everyone on duty again, then every "repeat" minutes, at most "repeats" times more.
     alert_escalate_minutes: int = Field(
         default=5, ge=1, le=120, validation_alias="TCAG_ALERT_ESCALATE_MINUTES"
     )
-    outbox_rate_per_second: int = Field(
-        default=30, ge=1, le=1000, validation_alias="TCAG_OUTBOX_RATE_PER_SECOND"
+    alert_escalate_second_minutes: int = Field(
+        default=10, ge=2, le=240, validation_alias="TCAG_ALERT_ESCALATE_SECOND_MINUTES"
+    )
+    alert_escalate_repeat_minutes: int = Field(
+        default=10, ge=1, le=240, validation_alias="TCAG_ALERT_ESCALATE_REPEAT_MINUTES"
+    )
+    alert_escalate_repeats: int = Field(
+        default=6, ge=0, le=50, validation_alias="TCAG_ALERT_ESCALATE_REPEATS"
+    )
+    # On-duty members whose duty location is within this many metres of an alert's place
+    # (the closest three) are marked "nearest" in their copy; 0 turns the mark off.
+    alert_nearest_m: int = Field(
+        default=500, ge=0, le=20_000, validation_alias="TCAG_ALERT_NEAREST_M"
+    )
+    # One send budget for everything the bot sends (Telegram allows about 30 messages a
+    # second in all, 20 a minute in a group): replies keep a reserved share of it, and
+    # briefings, digests and other bulk use at most so many of the group's 20 a minute.
+    send_rate_per_second: int = Field(
+        default=30,
+        ge=1,
+        le=1000,
+        validation_alias=AliasChoices("TCAG_SEND_RATE_PER_SECOND", "TCAG_OUTBOX_RATE_PER_SECOND"),
+    )
+    send_reply_share_percent: int = Field(
+        default=33, ge=0, le=90, validation_alias="TCAG_SEND_REPLY_SHARE_PERCENT"
+    )
+    group_bulk_per_minute: int = Field(
+        default=15, ge=1, le=20, validation_alias="TCAG_GROUP_BULK_PER_MINUTE"
+    )
+    # Updates handled at once (across chats; one chat's updates always in order); urgent
+    # ones may go a few over it.
+    update_concurrency: int = Field(
+        default=32, ge=1, le=1024, validation_alias="TCAG_UPDATE_CONCURRENCY"
     )
     # How long a claimed outbox row is left to its sender before another (or this one after
     # a restart) takes it over: a crash between sending and marking sends that one again.
@@ -362,6 +401,14 @@ class Settings(BaseSettings):
             raise ValueError("must be an address to listen on, such as 127.0.0.1")
         return value.strip()
 
+    @field_validator("alert_escalate_second_minutes")
+    @classmethod
+    def _second_step_later(cls, value: int, info: ValidationInfo) -> int:
+        first = info.data.get("alert_escalate_minutes")
+        if isinstance(first, int) and value <= first:
+            raise ValueError(f"must be more than TCAG_ALERT_ESCALATE_MINUTES ({first})")
+        return value
+
     @field_validator("weekly_summary_at")
     @classmethod
     def _weekly_summary_at(cls, value: str) -> str:
@@ -431,6 +478,8 @@ class Settings(BaseSettings):
 def _alias_of(field_name: str) -> str:
     field = Settings.model_fields.get(field_name)
     alias = field.validation_alias if field else None
+    if isinstance(alias, AliasChoices):
+        alias = alias.choices[0]
     return alias if isinstance(alias, str) else field_name.upper()
 
 

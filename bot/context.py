@@ -51,6 +51,7 @@ class OpsApplication(Application):  # type: ignore[type-arg]
         super().__init__(**kwargs)
         self.services = services
         self.outbox_sender: Background | None = None  # set by bot.app
+        self.send_budget: Any = None  # bot.jobs.send_budget.SendBudget, set by bot.app
 
     # The outbox sender runs exactly while the application does (`tcag run`, the console);
     # tests never start the application and call `outbox_sender.drain()` themselves.

@@ -97,12 +97,13 @@ def _acknowledgement(view: ReportView, context: BotContext, *, full: bool = Fals
         return None
     attending = None if report.ack_kind is None else report.ack_kind is AckKind.ATTENDING
     at = report.acknowledged_at
-    return texts.acknowledgement(
+    line = texts.acknowledgement(
         attending,
         view.acknowledged_by.name if view.acknowledged_by else None,
         texts.local_time(at, context.settings.tz) if at else None,
         full=full,
     )
+    return incident_texts.with_attending(line, [m.name for m in view.attending])
 
 
 # ---- /show -------------------------------------------------------------------------------
@@ -118,11 +119,20 @@ async def show(update: Update, context: BotContext) -> None:
         if view is None:
             await reply(update, texts.report_not_found(reference(report_id)))
             return
-    elif view is None or view.report.reporter_id != member.id:
+    elif view is None or not await _may_see(view, member, context):
         # The same answer whether or not it exists: references are not to be probed.
         await reply(update, texts.ONLY_OWN_TO_SEE)
         return
     await _send_page(update, context, view, 0)
+
+
+async def _may_see(view: ReportView, member: Member, context: BotContext) -> bool:
+    """Its reporter, and whoever attended its alert (they were sent to it)."""
+    if view.report.reporter_id == member.id:
+        return True
+    return view.report.urgent and await context.store.alerts.is_attending(
+        view.report.id or 0, member.id or 0
+    )
 
 
 async def show_more(update: Update, context: BotContext) -> None:
@@ -135,7 +145,7 @@ async def show_more(update: Update, context: BotContext) -> None:
         else None
     )
     member = context.member
-    if view is None or not (_sees_all_reports(member) or view.report.reporter_id == member.id):
+    if view is None or not (_sees_all_reports(member) or await _may_see(view, member, context)):
         # As /show says it: whether or not the report exists, references are not probed.
         await query.answer(texts.ONLY_OWN_TO_SEE, show_alert=True)
         return

@@ -34,6 +34,11 @@ class OutgoingMessage:
     attachment_ref: str | None = None
 
 
+# Escalation steps share the ledger (storage.alerts) for its once-only claim; the schedule's
+# own questions (what ran last, which runs were missed) are about these kinds only.
+_SCHEDULE_KINDS = tuple(kind.value for kind in RunKind)
+
+
 def outbox_key(run_id: int, index: int) -> str:
     """The dedupe key of a run's n-th outbox row: ties the rows to their ledger row."""
     return f"sched:{run_id}:{index}"
@@ -93,8 +98,10 @@ class Ledger:
     async def recorded_since(self, since: datetime) -> set[tuple[str, str]]:
         """(kind, key) of every run scheduled at or after `since`."""
         async with self._sessions() as session:
-            query = select(ScheduledRun.kind, ScheduledRun.key).where(
-                col(ScheduledRun.scheduled_at) >= since
+            query = (
+                select(ScheduledRun.kind, ScheduledRun.key)
+                .where(col(ScheduledRun.scheduled_at) >= since)
+                .where(col(ScheduledRun.kind).in_(_SCHEDULE_KINDS))
             )
             return {(kind, key) for kind, key in (await session.exec(query)).all()}
 
@@ -118,6 +125,7 @@ class Ledger:
         async with self._sessions() as session:
             query = (
                 select(ScheduledRun)
+                .where(col(ScheduledRun.kind).in_(_SCHEDULE_KINDS))
                 .order_by(by.desc(), col(ScheduledRun.id).desc())  # type: ignore[attr-defined]
                 .limit(1)
             )
@@ -144,6 +152,7 @@ class Ledger:
         async with self._sessions() as session:
             query = (
                 select(ScheduledRun)
+                .where(col(ScheduledRun.kind).in_(_SCHEDULE_KINDS))
                 .order_by(col(ScheduledRun.scheduled_at).desc(), col(ScheduledRun.id).desc())
                 .limit(limit)
             )
@@ -161,4 +170,9 @@ class Ledger:
 
     async def count(self) -> int:
         async with self._sessions() as session:
-            return int((await session.exec(select(func.count()).select_from(ScheduledRun))).one())
+            query = (
+                select(func.count())
+                .select_from(ScheduledRun)
+                .where(col(ScheduledRun.kind).in_(_SCHEDULE_KINDS))
+            )
+            return int((await session.exec(query)).one())

@@ -231,6 +231,24 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     message_id: int | None = Field(default=None, sa_type=BigInteger)
     last_error: str | None = Field(default=None, max_length=200)
+    # Alert copies: 0 for the alert, n for escalation step n (its edits carry it too, so an
+    # edited escalation keeps its heading).
+    alert_step: int | None = Field(default=None)
+
+
+class AlertAttendance(SQLModel, table=True):
+    """A member going to an urgent incident ("Attending"), until they say they are not."""
+
+    __tablename__ = "alert_attendance"
+    __table_args__ = (
+        UniqueConstraint("report_id", "member_id", name="uq_alert_attendance_report_id_member_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(sa_column=_fk("reports.id", nullable=False, ondelete="CASCADE"))
+    member_id: int = Field(sa_column=_fk("members.id", nullable=False, ondelete="CASCADE"))
+    since: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # None: attending now
 
 
 class BotState(SQLModel, table=True):

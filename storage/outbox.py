@@ -56,6 +56,7 @@ def enqueue(
     attachment_kind: str | None = None,
     attachment_ref: str | None = None,
     dedupe_key: str | None = None,
+    alert_step: int | None = None,
 ) -> OutboxMessage:
     """Add one outgoing message to the caller's transaction."""
     row = OutboxMessage(
@@ -70,6 +71,7 @@ def enqueue(
         attachment_kind=attachment_kind,
         attachment_ref=attachment_ref,
         dedupe_key=dedupe_key,
+        alert_step=alert_step,
         status=OutboxStatus.PENDING,
         next_attempt_at=now,
     )

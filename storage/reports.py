@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
@@ -12,24 +12,23 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain.clock import Clock
 from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import AckKind, ReportStatus
-from bot.domain.outbox_types import (
-    ALERT,
-    ALERT_EDIT,
-    ALERT_PURPOSES,
-    ESCALATION,
-    NOTICE,
-    OutboxStatus,
-    Priority,
-    closed_notice_key,
+from bot.domain.outbox_types import ALERT, NOTICE, Priority, closed_notice_key
+from bot.domain.roles import Status
+from storage.alerts import (
+    AlertState,
+    Pressed,
+    alert_coordinates,
+    attending_members,
+    edit_every_copy,
+    queue_pins,
+    state_of,
 )
-from bot.domain.roles import Role, Status
 from storage.db import SessionFactory
 from storage.models import (
     Category,
     DutySession,
     Hotspot,
     Member,
-    OutboxMessage,
     Report,
     ReportAttachment,
     ReportIn,
@@ -51,6 +50,17 @@ class ReportView:
     closed_by: Member | None = None
     notes: list[ReportNote] = field(default_factory=list)
     attachments: list[ReportAttachment] = field(default_factory=list)
+    attending: list[Member] = field(default_factory=list)  # urgent: who attends now
+
+    @property
+    def alert_state(self) -> AlertState:
+        """What a copy of its alert shows (see storage.alerts)."""
+        return state_of(self.report, tuple(m.id or 0 for m in self.attending))
+
+    @property
+    def coordinates(self) -> tuple[float, float] | None:
+        """Where its map pin goes, if anywhere."""
+        return alert_coordinates(self.report, self.hotspot)
 
     @property
     def place(self) -> str:
@@ -122,8 +132,15 @@ class Reports:
                         purpose=ALERT,
                         priority=Priority.URGENT,
                         report_id=report.id,
+                        alert_step=0,
                         dedupe_key=f"{ALERT}:{report.id}:{chat_id}",
                     )
+                hotspot = (
+                    await session.get(Hotspot, report.hotspot_id) if report.hotspot_id else None
+                )
+                if alert_coordinates(report, hotspot) is not None:
+                    # After every copy's text (a lower priority): the pin never delays an alert.
+                    queue_pins(session, chats, now=now, report_id=report.id or 0)
         return report
 
     async def _alert_chats(
@@ -148,7 +165,11 @@ class Reports:
     async def acknowledge(
         self, report_id: int, *, by: Member, kind: AckKind, pressed: tuple[int, int] | None = None
     ) -> AckOutcome | None:
-        """First press wins; every other sent copy gets an edit queued. None: no such report."""
+        """Record an acknowledgement as it stands (imports, the demo, tests): the first one
+        wins and every other sent copy gets an edit queued. None: no such report.
+
+        Presses from alert copies go through storage.alerts.Alerts, which checks who may.
+        """
         now = self._clock.now()
         async with self._sessions() as session, session.begin():
             result = await session.exec(
@@ -160,119 +181,10 @@ class Reports:
             )
             won = result.rowcount == 1
             if won:
-                copies = await session.exec(
-                    select(OutboxMessage)
-                    .where(OutboxMessage.report_id == report_id)
-                    .where(col(OutboxMessage.purpose).in_(ALERT_PURPOSES))
-                    .where(OutboxMessage.status == OutboxStatus.SENT)
-                    .where(col(OutboxMessage.message_id).is_not(None))
-                )
-                for copy in copies.all():
-                    if pressed == (copy.chat_id, copy.message_id):
-                        continue  # the handler edits the pressed copy itself, at once
-                    enqueue(
-                        session,
-                        now=now,
-                        chat_id=copy.chat_id,
-                        purpose=ALERT_EDIT,
-                        priority=Priority.URGENT,
-                        report_id=report_id,
-                        edit_message_id=copy.message_id,
-                        dedupe_key=f"{ALERT_EDIT}:{copy.id}",
-                    )
+                skip = Pressed(*pressed) if pressed is not None else None
+                await edit_every_copy(session, now=now, report_id=report_id, skip=skip)
         view = await self.view(report_id)
         return AckOutcome(view, won) if view is not None else None
-
-    async def alert_sent(
-        self, row: OutboxMessage, message_id: int, *, shown_acknowledged: bool
-    ) -> bool:
-        """Mark an alert copy sent; True when it also queued that copy's edit.
-
-        A copy sent with buttons whose report was acknowledged meanwhile gets its edit here.
-        Reading the report FOR SHARE waits for an acknowledgement being committed, so either
-        acknowledge() sees this copy as sent (and queues the edit) or this sees the
-        acknowledgement: a press racing with a send never leaves stale buttons behind.
-        """
-        now = self._clock.now()
-        async with self._sessions() as session, session.begin():
-            await session.exec(
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id) == row.id)
-                .values(
-                    status=OutboxStatus.SENT, sent_at=now, message_id=message_id, last_error=None
-                )
-            )
-            if shown_acknowledged or row.report_id is None:
-                return False
-            query = select(Report).where(Report.id == row.report_id).with_for_update(read=True)
-            report = (await session.exec(query)).first()
-            if report is None or report.acknowledged_at is None:
-                return False
-            key = f"{ALERT_EDIT}:{row.id}"  # the key acknowledge() uses for the same copy
-            queued = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
-            if (await session.exec(queued)).first() is not None:
-                return False
-            enqueue(
-                session,
-                now=now,
-                chat_id=row.chat_id,
-                purpose=ALERT_EDIT,
-                priority=Priority.URGENT,
-                report_id=row.report_id,
-                edit_message_id=message_id,
-                dedupe_key=key,
-            )
-        return True
-
-    async def due_for_escalation(self, *, older_than: timedelta) -> list[int]:
-        cutoff = self._clock.now() - older_than
-        async with self._sessions() as session:
-            query = (
-                select(Report.id)
-                .where(Report.status == ReportStatus.OPEN)
-                .where(col(Report.urgent).is_(True))
-                .where(col(Report.acknowledged_at).is_(None))
-                .where(col(Report.escalated_at).is_(None))
-                .where(col(Report.created_at) <= cutoff)
-                .order_by(col(Report.id))
-            )
-            return [i for i in (await session.exec(query)).all() if i is not None]
-
-    async def escalate(self, report_id: int, *, group_chat_id: int | None) -> bool:
-        """Once only: mark escalated and queue it for coordinators, admins and the group."""
-        now = self._clock.now()
-        async with self._sessions() as session, session.begin():
-            result = await session.exec(
-                update(Report)
-                .where(col(Report.id) == report_id)
-                .where(col(Report.acknowledged_at).is_(None))
-                .where(col(Report.escalated_at).is_(None))
-                .values(escalated_at=now)
-            )
-            if result.rowcount != 1:
-                return False
-            query = (
-                select(Member.telegram_id)
-                .where(Member.status == Status.ACTIVE)
-                .where(
-                    (col(Member.role) == Role.COORDINATOR.value) | col(Member.is_admin).is_(True)
-                )
-                .order_by(col(Member.id))
-            )
-            chats = list((await session.exec(query)).all())
-            if group_chat_id is not None:
-                chats.insert(0, group_chat_id)
-            for chat_id in chats:
-                enqueue(
-                    session,
-                    now=now,
-                    chat_id=chat_id,
-                    purpose=ESCALATION,
-                    priority=Priority.URGENT,
-                    report_id=report_id,
-                    dedupe_key=f"{ESCALATION}:{report_id}:{chat_id}",
-                )
-        return True
 
     # ---- after the fact ----------------------------------------------------------------
     async def add_note(
@@ -355,6 +267,8 @@ class Reports:
                 return None
             report = await session.get(Report, report_id)
             assert report is not None
+            if report.urgent:
+                await edit_every_copy(session, now=now, report_id=report_id)  # buttons go
             reporter = await session.get(Member, report.reporter_id)
             if (
                 reporter_notice
@@ -430,7 +344,10 @@ class Reports:
                     )
                 ).all()
             )
-        return ReportView(report, category, hotspot, reporter, acked, closed, notes, attachments)
+        attending = await attending_members(session, report.id or 0) if report.urgent else []
+        return ReportView(
+            report, category, hotspot, reporter, acked, closed, notes, attachments, attending
+        )
 
     async def by_reporter(self, member_id: int, *, limit: int = 10) -> list[ReportView]:
         async with self._sessions() as session:

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.domain.clock import Clock
 from storage import db
 from storage.actions import PartnershipActions
+from storage.alerts import Alerts
 from storage.audit import AuditLog
 from storage.bot_state import BotStates
 from storage.catalog import Categories, Hotspots
@@ -45,6 +46,7 @@ class Store:
         self.hotspots = Hotspots(sessions, clock)
         self.reports = Reports(sessions, clock)
         self.outbox = Outbox(sessions, clock)
+        self.alerts = Alerts(sessions, clock)  # urgent alerts: copies, responses, escalation
         self.bot_state = BotStates(sessions, clock, engine.dialect.name)
         self.people = People(sessions, clock)  # outreach: find, read, edit, merge records
         self.contacts = Contacts(sessions, clock)  # outreach contacts

@@ -1,19 +1,20 @@
-"""Urgent alerts: Acknowledge / Attending, every copy edited, escalation when nobody responds."""
+"""Urgent alerts that bring help: several attend, coordinators acknowledge, every copy shows
+it, the reporter hears of each, map pins and "nearest" marks; presses only from real copies."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import pytest
 
 from bot import texts
 from bot.domain.incidents import AckKind
-from bot.jobs.escalation import ESCALATION_JOB, escalate_overdue
+from bot.jobs.escalation import escalate_overdue
 from bot.offline.chat import Person
+from bot.texts import alerts as alert_texts
 from storage.models import ReportIn
 from tests.support.alerting import (
     ALERTED,
     COORDINATOR,
+    ELMER,
     OFFICER,
     OUTREACH,
     REPORTER,
@@ -22,111 +23,224 @@ from tests.support.alerting import (
     button_labels,
     delivered,
     drain,
+    elmer_square,
     file_urgent,
+    pins,
     team,
 )
-from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness, make_settings
+from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
-ESCALATED = "Not yet acknowledged after 5 minutes"
-# Escalations go to the group, coordinators and admins; patrols already have the alert.
-ESCALATED_TO = (COORDINATORS_CHAT, ADMIN.telegram_id, COORDINATOR.telegram_id)
+ACK, ATTEND, NOT_ATTENDING = "✅ Acknowledge", "🚶 Attending", "↩️ Not attending any more"
 
 
 def last_answer(bot: BotHarness) -> str:
     return str(bot.api.callback_answers()[-1].get("text"))
 
 
+def notices_to_reporter(bot: BotHarness) -> list[str]:
+    """What the reporter was told about their report (their welcome left out)."""
+    return [m.plain for m in bot.api.sent_to(REPORTER.telegram_id) if "R-0001" in m.plain]
+
+
 @pytest.mark.pg_smoke
-async def test_first_press_edits_the_pressed_copy_at_once_and_the_rest_after_drain(
-    bot: BotHarness,
-) -> None:
+async def test_coordinator_acknowledges_and_every_copy_shows_it(bot: BotHarness) -> None:
     members = await team(bot)
     report = await file_urgent(bot, members.reporter)
     await drain(bot)
     wakeup = bot.app.services.outbox_wakeup
     wakeup.clear()
 
-    await bot.tg.press(OFFICER, alert_copy(bot, OFFICER.telegram_id), "Acknowledge")
+    await bot.tg.press(COORDINATOR, alert_copy(bot, COORDINATOR.telegram_id), "Acknowledge")
 
-    assert last_answer(bot) == ("Thanks — you acknowledged R-0001. Everyone alerted can see it.")
-    pressed = alert_copy(bot, OFFICER.telegram_id)
-    assert "✅ Acknowledged by Olly Officer at 21:00" in pressed.plain
+    assert last_answer(bot) == "Thanks — you acknowledged R-0001: it's yours. Escalation stops."
+    pressed = alert_copy(bot, COORDINATOR.telegram_id)
+    assert "✅ Acknowledged by Cora Coordinator at 21:00" in pressed.plain
     assert "Weapon seen · R-0001" in pressed.plain  # the facts stay
-    assert pressed.inline_buttons == [] and pressed.edits == 1
+    assert button_labels(pressed) == [ATTEND] and pressed.edits == 1
     assert wakeup.is_set()
-    others = [chat for chat in ALERTED if chat != OFFICER.telegram_id]
+    others = [chat for chat in ALERTED if chat != COORDINATOR.telegram_id]
     assert all(alert_copy(bot, chat).edits == 0 for chat in others)  # not yet
 
     await drain(bot)
 
     for chat_id in ALERTED:
         copy = alert_copy(bot, chat_id)
-        assert "Acknowledged by Olly Officer at 21:00" in copy.plain, chat_id
-        assert copy.inline_buttons == [] and copy.edits == 1
+        assert "Acknowledged by Cora Coordinator at 21:00" in copy.plain, chat_id
+        assert ACK not in button_labels(copy) and copy.edits == 1
     stored = await bot.store.reports.get(report.id or 0)
-    assert stored is not None and stored.acknowledged_by_id == members.officer.id
+    assert stored is not None and stored.acknowledged_by_id == members.coordinator.id
     assert stored.ack_kind is AckKind.ACKNOWLEDGED
+    assert notices_to_reporter(bot) == [
+        "✅ Cora Coordinator acknowledged your report R-0001 at 21:00 and is coordinating "
+        "the response."
+    ]
 
 
-async def test_attending_from_the_group_shows_who_is_going(bot: BotHarness) -> None:
-    members = await team(bot)
-    report = await file_urgent(bot, members.reporter)
-    await drain(bot)
-
-    await bot.tg.press(COORDINATOR, alert_copy(bot, COORDINATORS_CHAT), "Attending")
-    await drain(bot)
-
-    assert "as attending" in last_answer(bot)
-    for chat_id in ALERTED:
-        assert "Acknowledged by Cora Coordinator at 21:00 (attending)" in (
-            alert_copy(bot, chat_id).plain
-        )
-    stored = await bot.store.reports.get(report.id or 0)
-    assert stored is not None and stored.ack_kind is AckKind.ATTENDING
-
-
-async def test_later_press_is_told_who_acknowledged_and_its_copy_is_fixed(
+async def test_several_attend_each_on_every_copy_and_the_reporter_hears_of_each(
     bot: BotHarness,
 ) -> None:
     members = await team(bot)
     await file_urgent(bot, members.reporter)
     await drain(bot)
-    await bot.tg.press(OFFICER, alert_copy(bot, OFFICER.telegram_id), "Acknowledge")
-    bot.clock.advance(minutes=1)
 
-    # The warden's copy still has its buttons: the edit is queued, not sent yet.
     await bot.tg.press(WARDEN, alert_copy(bot, WARDEN.telegram_id), "Attending")
+    assert last_answer(bot) == "Thanks — you're attending R-0001. Everyone alerted can see it."
+    bot.clock.advance(minutes=1)
+    await bot.tg.press(OFFICER, alert_copy(bot, OFFICER.telegram_id), "Attending")
+    await drain(bot)
 
-    assert last_answer(bot) == "Already acknowledged by Olly Officer at 21:00"
-    warden_copy = alert_copy(bot, WARDEN.telegram_id)
-    assert warden_copy.inline_buttons == [] and warden_copy.edits == 1
-    assert "Acknowledged by Olly Officer at 21:00" in warden_copy.plain
-    await drain(bot)  # its queued edit changes nothing now, and counts as sent
-    assert warden_copy.edits == 1
-    assert (await bot.store.outbox.backlog()).pending == 0
-
-    # Once every copy shows it, a press (an old client) only gets the answer.
-    calls_before = len(bot.api.calls_of("editMessageText"))
-    await bot.tg.press_data(ADMIN, alert_copy(bot, ADMIN.telegram_id), "inc:ack:1")
-    assert last_answer(bot) == "Already acknowledged by Olly Officer at 21:00"
-    assert len(bot.api.calls_of("editMessageText")) == calls_before
+    for chat_id in ALERTED:
+        copy = alert_copy(bot, chat_id)
+        assert "🚶 Attending: Wendy Warden, Olly Officer" in copy.plain, chat_id
+        assert "Urgent incident" in copy.plain  # attending is not acknowledging
+    for person in (WARDEN, OFFICER):
+        assert button_labels(alert_copy(bot, person.telegram_id)) == [NOT_ATTENDING]
+    assert button_labels(alert_copy(bot, COORDINATOR.telegram_id)) == [ACK, ATTEND]
+    assert button_labels(alert_copy(bot, COORDINATORS_CHAT)) == [ACK, ATTEND, NOT_ATTENDING]
+    assert notices_to_reporter(bot) == [
+        "🚶 Wendy Warden is attending your report R-0001.",
+        "🚶 Olly Officer is attending your report R-0001.",
+    ]
+    attending = await bot.store.alerts.attending(1)
+    assert [m.name for m in attending] == ["Wendy Warden", "Olly Officer"]
     stored = await bot.store.reports.get(1)
-    assert stored is not None and stored.acknowledged_by_id == members.officer.id
+    assert stored is not None and stored.acknowledged_at is None  # escalation goes on
+
+    # Pressing again changes nothing and edits nothing.
+    edits = len(bot.api.calls_of("editMessageText"))
+    await bot.tg.press_data(WARDEN, alert_copy(bot, WARDEN.telegram_id), "inc:att:1")
+    assert last_answer(bot) == alert_texts.ALREADY_ATTENDING
+    await drain(bot)
+    assert len(bot.api.calls_of("editMessageText")) == edits
+
+
+async def test_not_attending_any_more_takes_them_off_every_copy(bot: BotHarness) -> None:
+    members = await team(bot)
+    await file_urgent(bot, members.reporter)
+    await drain(bot)
+    await bot.tg.press(WARDEN, alert_copy(bot, WARDEN.telegram_id), "Attending")
+    await bot.tg.press(OFFICER, alert_copy(bot, OFFICER.telegram_id), "Attending")
+    await drain(bot)
+
+    await bot.tg.press(WARDEN, alert_copy(bot, WARDEN.telegram_id), "Not attending")
+    assert last_answer(bot) == "OK — you're no longer attending R-0001."
+    await drain(bot)
+
+    for chat_id in ALERTED:
+        assert "🚶 Attending: Olly Officer" in alert_copy(bot, chat_id).plain, chat_id
+    assert button_labels(alert_copy(bot, WARDEN.telegram_id)) == [ATTEND]
+    assert (
+        notices_to_reporter(bot)[-1] == "↩️ Wendy Warden is no longer attending your report R-0001."
+    )
+
+    # From the group, the last one goes too; the group's undo button goes with them.
+    await bot.tg.press(OFFICER, alert_copy(bot, COORDINATORS_CHAT), "Not attending")
+    await drain(bot)
+    assert "Attending:" not in alert_copy(bot, COORDINATORS_CHAT).plain
+    assert button_labels(alert_copy(bot, COORDINATORS_CHAT)) == [ACK, ATTEND]
+    await bot.tg.press_data(WARDEN, alert_copy(bot, WARDEN.telegram_id), "inc:no:1")
+    assert last_answer(bot) == alert_texts.NOT_ATTENDING_NOW
+
+
+async def test_only_coordinators_and_admins_acknowledge(bot: BotHarness) -> None:
+    members = await team(bot)
+    await file_urgent(bot, members.reporter)
+    await drain(bot)
+    officer_copy = alert_copy(bot, OFFICER.telegram_id)
+    assert ACK not in button_labels(officer_copy)  # never offered to an officer
+
+    # Sent anyway, from the officer's own copy and from the group's: refused.
+    await bot.tg.press_data(OFFICER, officer_copy, "inc:ack:1")
+    assert last_answer(bot) == alert_texts.ALERT_ACK_NOT_ALLOWED
+    await bot.tg.press(WARDEN, alert_copy(bot, COORDINATORS_CHAT), "Acknowledge")
+    assert last_answer(bot) == alert_texts.ALERT_ACK_NOT_ALLOWED
+    stored = await bot.store.reports.get(1)
+    assert stored is not None and stored.acknowledged_at is None
+    assert officer_copy.edits == 0 and alert_copy(bot, COORDINATORS_CHAT).edits == 0
+
+    # An admin (whatever their role) may, from the group; a coordinator after them is told.
+    await bot.tg.press(ADMIN, alert_copy(bot, COORDINATORS_CHAT), "Acknowledge")
+    assert last_answer(bot) == "Thanks — you acknowledged R-0001: it's yours. Escalation stops."
+    await bot.tg.press_data(COORDINATOR, alert_copy(bot, COORDINATOR.telegram_id), "inc:ack:1")
+    assert last_answer(bot) == "Already acknowledged by Alex Admin at 21:00"
+    coordinator_copy = alert_copy(bot, COORDINATOR.telegram_id)
+    assert "Acknowledged by Alex Admin" in coordinator_copy.plain  # its stale copy is fixed
+    assert ACK not in button_labels(coordinator_copy)
+    stored = await bot.store.reports.get(1)
+    assert stored is not None and stored.acknowledged_by_id is not None
+    admin = await bot.store.members.by_telegram_id(ADMIN.telegram_id)
+    assert admin is not None and stored.acknowledged_by_id == admin.id
+
+
+async def test_the_reporter_cannot_respond_to_their_own_alert(bot: BotHarness) -> None:
+    members = await team(bot)
+    # Even a coordinator reporting: no acknowledging one's own alert.
+    admin = await bot.store.members.by_telegram_id(ADMIN.telegram_id)
+    assert admin is not None
+    await bot.store.members.change_role(
+        members.reporter.id or 0, members.coordinator.role, by=admin
+    )
+    await file_urgent(bot, members.reporter)
+    await drain(bot)
+    group_copy = alert_copy(bot, COORDINATORS_CHAT)
+
+    for data in ("inc:ack:1", "inc:att:1"):
+        await bot.tg.press_data(REPORTER, group_copy, data)
+        assert last_answer(bot) == alert_texts.ALERT_OWN_REPORT
+    stored = await bot.store.reports.get(1)
+    assert stored is not None and stored.acknowledged_at is None
+    assert await bot.store.alerts.attending(1) == [] and group_copy.edits == 0
+
+
+async def test_forged_presses_from_other_messages_change_and_show_nothing(
+    bot: BotHarness,
+) -> None:
+    members = await team(bot)
+    await file_urgent(bot, members.reporter)
+    await drain(bot)
+    # A message of the coordinator's own that is not the alert: the bot's menu.
+    await bot.tg.send(COORDINATOR, "/help")
+    menu = bot.last(COORDINATOR)
+    before = menu.plain
+
+    await bot.tg.press_data(COORDINATOR, menu, "inc:ack:1")
+    assert last_answer(bot) == alert_texts.ALERT_NOT_RECEIVED
+    await bot.tg.press_data(COORDINATOR, menu, "inc:att:1")
+    assert last_answer(bot) == alert_texts.ALERT_NOT_RECEIVED
+    assert menu.plain == before and menu.edits == 0  # never rewritten into the alert
+
+    # Outreach was not on duty and got no copy: nothing of theirs carries the alert.
+    await bot.tg.send(OUTREACH, "/help")
+    await bot.tg.press_data(OUTREACH, bot.last(OUTREACH), "inc:att:1")
+    assert last_answer(bot) == alert_texts.ALERT_NOT_RECEIVED
+
+    # Another report's copy does not answer this one.
+    second = await file_urgent(bot, members.reporter, description="Second incident")
+    await drain(bot)
+    second_copy = alert_copy(bot, OFFICER.telegram_id, reference="R-0002")
+    await bot.tg.press_data(OFFICER, second_copy, "inc:att:1")
+    assert last_answer(bot) == alert_texts.ALERT_NOT_RECEIVED
+    assert second.id == 2
+
+    stored = await bot.store.reports.get(1)
+    assert stored is not None and stored.acknowledged_at is None
+    assert await bot.store.alerts.attending(1) == []
+    assert notices_to_reporter(bot) == []
 
 
 async def test_garbled_or_unknown_alert_buttons_change_nothing(bot: BotHarness) -> None:
     members = await team(bot)
     report = await file_urgent(bot, members.reporter)
     await drain(bot)
-    copy = alert_copy(bot, OFFICER.telegram_id)
+    copy = alert_copy(bot, COORDINATOR.telegram_id)
 
-    for data in ("inc:ack:abc", "inc:zzz:1", "inc:ack:999", "inc:ack", "inc:att:-1"):
-        await bot.tg.press_data(OFFICER, copy, data)
-        assert last_answer(bot) == texts.ALERT_UNKNOWN, data
+    for data in ("inc:ack:abc", "inc:zzz:1", "inc:ack:999", "inc:ack", "inc:att:-1", "inc:no:x"):
+        await bot.tg.press_data(COORDINATOR, copy, data)
+        assert last_answer(bot) == alert_texts.ALERT_UNKNOWN, data
 
     stored = await bot.store.reports.get(report.id or 0)
     assert stored is not None and stored.acknowledged_at is None
-    assert copy.edits == 0 and button_labels(copy) == ["✅ Acknowledge", "🚶 Attending"]
+    assert copy.edits == 0 and button_labels(copy) == [ACK, ATTEND]
 
 
 async def test_a_report_that_is_not_urgent_has_no_alert_to_acknowledge(bot: BotHarness) -> None:
@@ -140,99 +254,114 @@ async def test_a_report_that_is_not_urgent_has_no_alert_to_acknowledge(bot: BotH
         group_chat_id=COORDINATORS_CHAT,
     )
     assert calm.id == (urgent.id or 0) + 1
-    await bot.tg.press_data(OFFICER, alert_copy(bot, OFFICER.telegram_id), f"inc:ack:{calm.id}")
-    assert last_answer(bot) == texts.ALERT_UNKNOWN
+    await bot.tg.press_data(
+        COORDINATOR, alert_copy(bot, COORDINATOR.telegram_id), f"inc:ack:{calm.id}"
+    )
+    assert last_answer(bot) == alert_texts.ALERT_UNKNOWN
     stored = await bot.store.reports.get(calm.id or 0)
     assert stored is not None and stored.acknowledged_at is None
 
 
-# ---- escalation -------------------------------------------------------------------------
-async def test_unacknowledged_alert_is_escalated_once_after_five_minutes(
+async def test_closing_the_report_takes_the_buttons_off_every_copy(bot: BotHarness) -> None:
+    members = await team(bot)
+    await file_urgent(bot, members.reporter)
+    await drain(bot)
+    await bot.tg.press(OFFICER, alert_copy(bot, OFFICER.telegram_id), "Attending")
+    await drain(bot)
+
+    await bot.store.reports.close(1, by=members.coordinator, outcome="Dispersed")
+    await drain(bot)
+
+    for chat_id in ALERTED:
+        copy = alert_copy(bot, chat_id)
+        assert copy.inline_buttons == [] and alert_texts.ALERT_CLOSED_LINE in copy.plain, chat_id
+    await bot.tg.press_data(WARDEN, alert_copy(bot, WARDEN.telegram_id), "inc:att:1")
+    assert last_answer(bot) == alert_texts.ALERT_CLOSED
+
+
+# ---- map pins and the nearest -------------------------------------------------------------
+async def test_an_alert_at_a_hotspot_carries_a_map_pin_next_to_its_text(bot: BotHarness) -> None:
+    members = await team(bot)
+    hotspot_id = await elmer_square(bot)
+    await file_urgent(bot, members.reporter, hotspot_id=hotspot_id)
+    await drain(bot)
+
+    for chat_id in ALERTED:
+        sent = bot.api.sent_to(chat_id)
+        [pin] = pins(bot, chat_id)
+        copy = alert_copy(bot, chat_id)
+        assert sent.index(copy) < sent.index(pin), chat_id  # the text (and buttons) first
+        assert pin.venue == {
+            "latitude": ELMER[0],
+            "longitude": ELMER[1],
+            "title": "Elmer Square",
+            "address": "Urgent incident R-0001",
+        }
+        assert "📍 Elmer Square" in copy.plain  # the place in words, always
+    for person in (OUTREACH, REPORTER):
+        assert pins(bot, person.telegram_id) == []
+
+
+async def test_a_shared_location_is_pinned_and_a_place_in_words_alone_is_not(
     bot: BotHarness,
 ) -> None:
     members = await team(bot)
-    await file_urgent(bot, members.reporter)
-    await drain(bot)
-    services = bot.app.services
-
-    bot.clock.advance(minutes=4, seconds=59)
-    assert await escalate_overdue(services) == 0
-    bot.clock.advance(seconds=1)
-    services.outbox_wakeup.clear()
-    assert await escalate_overdue(services) == 1
-    assert services.outbox_wakeup.is_set()
+    await file_urgent(bot, members.reporter)  # "Elmer Square, by the fountain": words only
+    await file_urgent(bot, members.reporter, point=(51.5080, -0.1260), description="Second")
     await drain(bot)
 
-    for chat_id in ESCALATED_TO:
-        escalations = delivered(bot, chat_id, ESCALATED)
-        assert len(escalations) == 1, chat_id
-        assert "Weapon seen · R-0001" in escalations[0].plain
-        assert "Reported by Rita Reporter (Police officer)" in escalations[0].plain
-        assert texts.IF_LIFE_AT_RISK in escalations[0].plain
-        assert button_labels(escalations[0]) == ["✅ Acknowledge", "🚶 Attending"]
-    for person in (OFFICER, WARDEN, OUTREACH, REPORTER):
-        assert delivered(bot, person.telegram_id, ESCALATED) == []
+    [pin] = pins(bot, OFFICER.telegram_id)
+    assert pin.venue is not None and pin.venue["address"] == "Urgent incident R-0002"
+    assert (pin.venue["latitude"], pin.venue["longitude"]) == (51.5080, -0.1260)
 
-    bot.clock.advance(minutes=10)
-    assert await escalate_overdue(services) == 0  # once only
+
+async def test_members_on_duty_near_the_place_are_marked_nearest(bot: BotHarness) -> None:
+    members = await team(bot)
+    hotspot_id = await elmer_square(bot)
+    duty = bot.store.duty
+    for person, (lat, lon) in (
+        (OFFICER, (51.50740, -0.12760)),  # ~22 m north of the square
+        (WARDEN, (51.52500, -0.12760)),  # ~2 km away
+    ):
+        member = await bot.store.members.by_telegram_id(person.telegram_id)
+        assert member is not None
+        session = await duty.current(member.id or 0)
+        assert session is not None
+        await duty.set_location(session.id or 0, member.id or 0, lat, lon)
+
+    await file_urgent(bot, members.reporter, hotspot_id=hotspot_id)
     await drain(bot)
-    assert len(delivered(bot, COORDINATORS_CHAT, ESCALATED)) == 1
+
+    assert "You are among the nearest on duty (about 20 m)" in (
+        alert_copy(bot, OFFICER.telegram_id).plain
+    )
+    for chat_id in ALERTED:
+        if chat_id != OFFICER.telegram_id:
+            assert "nearest" not in alert_copy(bot, chat_id).plain, chat_id
 
 
-async def test_pressing_an_escalation_edits_every_alert_and_escalation(bot: BotHarness) -> None:
+# ---- whoever attends can read the report ---------------------------------------------------
+async def test_whoever_attends_can_show_the_report(bot: BotHarness) -> None:
     members = await team(bot)
     await file_urgent(bot, members.reporter)
     await drain(bot)
-    bot.clock.advance(minutes=5)
-    await escalate_overdue(bot.app.services)
-    await drain(bot)
-    escalation = delivered(bot, COORDINATORS_CHAT, ESCALATED)[0]
 
-    await bot.tg.press(COORDINATOR, escalation, "Acknowledge")
-    await drain(bot)
+    await bot.tg.send(WARDEN, "/show R-0001")
+    assert bot.last(WARDEN).plain == texts.ONLY_OWN_TO_SEE
 
-    copies = [m for chat in ALERTED for m in delivered(bot, chat)]
-    assert len(copies) == len(ALERTED) + len(ESCALATED_TO)
-    for copy in copies:
-        assert "Acknowledged by Cora Coordinator at 21:05" in copy.plain
-        assert copy.inline_buttons == []
-
-
-async def test_acknowledged_alert_is_never_escalated(bot: BotHarness) -> None:
-    members = await team(bot)
-    await file_urgent(bot, members.reporter)
-    await drain(bot)
     await bot.tg.press(WARDEN, alert_copy(bot, WARDEN.telegram_id), "Attending")
-    bot.clock.advance(minutes=30)
-    assert await escalate_overdue(bot.app.services) == 0
-    await drain(bot)
-    assert delivered(bot, COORDINATORS_CHAT, ESCALATED) == []
+    await bot.tg.send(WARDEN, "/show R-0001")
+    shown = bot.last(WARDEN).plain
+    assert "R-0001" in shown and "Two men, one showing a knife" in shown
+    assert "attending: Wendy Warden" in shown
+
+    await bot.tg.send(OFFICER, "/show R-0001")  # alerted, but not attending
+    assert bot.last(OFFICER).plain == texts.ONLY_OWN_TO_SEE
 
 
-async def test_escalation_job_is_scheduled_every_30_seconds(bot: BotHarness) -> None:
-    assert bot.app.job_queue is not None
-    jobs = bot.app.job_queue.get_jobs_by_name(ESCALATION_JOB)
-    assert len(jobs) == 1
-    assert jobs[0].trigger.interval == timedelta(seconds=30)
-
-
-@pytest.mark.app
-async def test_escalation_minutes_come_from_settings(store, clock) -> None:  # type: ignore[no-untyped-def]
-    harness = BotHarness(store, clock, make_settings(TCAG_ALERT_ESCALATE_MINUTES="10"))
-    await harness.start()
-    try:
-        await store.members.ensure_admin(ADMIN.telegram_id, ADMIN.name, ADMIN.username)
-        members = await team(harness)
-        await file_urgent(harness, members.reporter)
-        clock.advance(minutes=9)
-        assert await escalate_overdue(harness.app.services) == 0
-        clock.advance(minutes=1)
-        assert await escalate_overdue(harness.app.services) == 1
-        await drain(harness)
-        escalation = delivered(harness, COORDINATORS_CHAT, "Not yet acknowledged after 10 minutes")
-        assert len(escalation) == 1
-    finally:
-        await harness.stop()
+# ---- what a copy says, and whose name ------------------------------------------------------
+# The first step of the ladder: the group and the coordinators (the admin is one too).
+ESCALATED_TO = (COORDINATORS_CHAT, ADMIN.telegram_id, COORDINATOR.telegram_id)
 
 
 async def test_a_sensitive_category_never_puts_its_description_in_an_alert(
@@ -260,6 +389,7 @@ async def test_a_sensitive_category_never_puts_its_description_in_an_alert(
     await drain(bot)
     first_copy = delivered(bot, COORDINATORS_CHAT)[0]
     await bot.tg.press(COORDINATOR, first_copy, "Acknowledge")
+    await bot.tg.press(OFFICER, alert_copy(bot, OFFICER.telegram_id), "Attending")
     await drain(bot)
 
     copies = [m for chat in {*ALERTED, *ESCALATED_TO} for m in delivered(bot, chat)]
@@ -272,7 +402,7 @@ async def test_a_sensitive_category_never_puts_its_description_in_an_alert(
     assert "Amy" in bot.last(COORDINATOR).plain
 
 
-async def test_acknowledged_by_is_the_name_they_joined_with_not_their_telegram_name(
+async def test_attending_and_acknowledged_by_are_names_they_joined_with_not_telegram_s(
     bot: BotHarness,
 ) -> None:
     """A display name anyone can change in Telegram must not let a member pass for another
@@ -280,14 +410,17 @@ async def test_acknowledged_by_is_the_name_they_joined_with_not_their_telegram_n
     members = await team(bot)
     await file_urgent(bot, members.reporter)
     await drain(bot)
-    posing = Person(OFFICER.telegram_id, "Cora", "Coordinator", username="cora_c")
+    posing_officer = Person(OFFICER.telegram_id, "Cora", "Coordinator", username="cora_c")
+    posing_coordinator = Person(COORDINATOR.telegram_id, "Alex", "Admin")
 
-    await bot.tg.press(posing, alert_copy(bot, OFFICER.telegram_id), "Acknowledge")
+    await bot.tg.press(posing_officer, alert_copy(bot, OFFICER.telegram_id), "Attending")
+    await bot.tg.press(posing_coordinator, alert_copy(bot, COORDINATOR.telegram_id), "Acknowledge")
     await drain(bot)
 
     for chat_id in ALERTED:
         copy = alert_copy(bot, chat_id).plain
-        assert "Acknowledged by Olly Officer at 21:00" in copy and "by Cora" not in copy
+        assert "Acknowledged by Cora Coordinator at 21:00" in copy and "by Alex" not in copy
+        assert "Attending: Olly Officer" in copy and "Attending: Cora" not in copy
     stored = await bot.store.members.by_telegram_id(OFFICER.telegram_id)
     assert stored is not None and stored.name == "Olly Officer"
     assert stored.username == "cora_c"  # the @username is kept up to date (/audit finds it)

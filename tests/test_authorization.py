@@ -30,15 +30,16 @@ from bot import texts
 from bot.domain import callbacks
 from bot.domain.callbacks import PREFIX_PERMISSIONS
 from bot.domain.callbacks.members import MemberAction, MemberPress, MemberSetRole
-from bot.domain.callbacks.reports import ShowMore
+from bot.domain.callbacks.reports import AlertAction, AlertResponse, ShowMore
 from bot.domain.callbacks.survey import SurveyAction, SurveyPress
 from bot.domain.clock import ManualClock
 from bot.domain.commands import BY_NAME, COMMANDS
 from bot.domain.roles import Permission, Role, Status, permissions_for
 from bot.offline.bot_api import ApiCall, SentMessage
 from bot.offline.chat import Person, group_chat
+from bot.texts import alerts as alert_texts
 from storage.db import create_engine
-from storage.models import Member
+from storage.models import Member, ReportIn
 from storage.outreach import ContactIn, ContactSaved, PersonIn
 from storage.store import Store
 from tests.support.databases import TestDatabases
@@ -557,7 +558,7 @@ async def test_a_report_in_progress_ends_when_the_role_changes(bot: BotHarness) 
     assert bot.app.user_data.get(warden.telegram_id)  # a draft
     await _demote(bot, warden)
     assert texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(warden).plain
-    await bot.tg.press(warden, bot.api.sent_to(warden.telegram_id)[-2], "Street drinking")
+    await bot.tg.press(warden, bot.api.sent_to(warden.telegram_id)[-2], "Antisocial behaviour")
     assert bot.api.callback_answers()[-1]["text"] in {
         texts.STEP_NO_LONGER_ALLOWED,
         texts.REPORT_OLD_BUTTON,
@@ -569,3 +570,81 @@ async def _member_id(bot: BotHarness, person: Person) -> int:
     member = await bot.store.members.by_telegram_id(person.telegram_id)
     assert member is not None
     return member.id or 0
+
+
+# ---- forged alert presses: only from a copy received, and the right roles -----------------
+ALERT_ACTIONS = {"ack": AlertAction.ACKNOWLEDGE, "att": AlertAction.ATTENDING}
+# From their own copy: who may acknowledge (take ownership) and who may attend.
+ALERT_EXPECTED: dict[tuple[str, str], str] = {
+    **{(s, "att"): "done" for s in MEMBERS},
+    **{(s, "ack"): "done" for s in ("coordinator", "admin")},
+    **{(s, "ack"): "not allowed" for s in ("officer", "warden", "outreach")},
+}
+
+
+async def _alerted(matrix: Matrix, standing: str) -> tuple[Person, int, SentMessage]:
+    """A member of that standing on duty, a new urgent report, and their copy of its alert."""
+    bot = matrix.bot
+    person = await matrix.person(standing)
+    member = await bot.store.members.by_telegram_id(person.telegram_id)
+    reporter = await bot.store.members.by_telegram_id(ADMIN.telegram_id)
+    weapon = await bot.store.categories.by_slug("weapon")
+    assert member is not None and reporter is not None and weapon is not None
+    await bot.store.duty.start(member.id or 0)
+    report = await bot.store.reports.file(
+        ReportIn(category_id=weapon.id or 0, place_text="Elmer Square", urgent=True),
+        reporter=reporter,
+        group_chat_id=None,
+    )
+    assert bot.app.outbox_sender is not None
+    await bot.app.outbox_sender.drain()
+    await bot.store.duty.end(member.id or 0)
+    [copy] = [m for m in bot.api.sent_to(person.telegram_id) if "Reported by" in m.plain]
+    return person, report.id or 0, copy
+
+
+def _answer(calls: list[ApiCall]) -> str:
+    answers = [c.params for c in calls if c.method == "answerCallbackQuery"]
+    assert len(answers) == 1
+    return str(answers[0].get("text") or "")
+
+
+@pytest.mark.parametrize("standing", MEMBERS)
+async def test_alert_presses_by_standing_from_their_own_copy(matrix: Matrix, standing: str) -> None:
+    for name, action in ALERT_ACTIONS.items():
+        person, report_id, copy = await _alerted(matrix, standing)
+        before = await matrix.rows()
+        data = AlertResponse(action, report_id).pack()
+        answer = _answer(await matrix.bot.tg.press_data(person, copy, data))
+        where = f"{data} by {standing}"
+        if ALERT_EXPECTED[standing, name] == "done":
+            assert answer not in (alert_texts.ALERT_ACK_NOT_ALLOWED, alert_texts.ALERT_NOT_RECEIVED)
+            assert await matrix.rows() != before, f"{where}: nothing recorded"
+        else:
+            assert answer == alert_texts.ALERT_ACK_NOT_ALLOWED, where
+            assert await matrix.rows() == before, f"{where}: rows written"
+            assert copy.edits == 0, where
+
+
+@pytest.mark.parametrize("standing", MEMBERS)
+async def test_forged_alert_presses_from_any_other_message_do_nothing(
+    matrix: Matrix, standing: str
+) -> None:
+    """The button's data sent from a message that is not that report's alert (the menu, or
+    another report's copy): refused, nothing written, and the message is never rewritten."""
+    person, report_id, copy = await _alerted(matrix, standing)
+    menu = await matrix.message_to(person)
+    for action in AlertAction:
+        data = AlertResponse(action, report_id).pack()
+        for message in (menu, copy):
+            forged = data if message is menu else AlertResponse(action, report_id + 1000).pack()
+            before = await matrix.rows()
+            calls = await matrix.bot.tg.press_data(person, message, forged)
+            where = f"{forged} by {standing} from message {message.message_id}"
+            expected = (
+                alert_texts.ALERT_NOT_RECEIVED if message is menu else alert_texts.ALERT_UNKNOWN
+            )
+            assert _answer(calls) == expected, where
+            assert [c.method for c in calls] == ["answerCallbackQuery"], where
+            assert await matrix.rows() == before, f"{where}: rows written"
+    assert menu.edits == 0 and copy.edits == 0

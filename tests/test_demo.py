@@ -50,10 +50,15 @@ def test_demo_plays_the_evening_and_writes_the_digest_chart_and_quarterly_report
     # the group and those on duty (not the reporter), and the acknowledgement edits them all.
     assert said(r"bot → Olly Officer: 🔎 Street drinking at Elmer Square\?")
     assert said(r"Wendy Warden → bot: \[shares a location") and said(r"\[sends a photo\]")
-    alerted = {m.group(1) for line in lines if (m := re.search(r"bot → (.+?): 🚨 Urgent", line))}
+    alerted = {
+        m.group(1) for line in lines if (m := re.search(r"bot → ([^()]+?): 🚨 Urgent", line))
+    }
     assert alerted == {"Coordinators' group", "Olly Officer", "Omar Outreach"}
+    assert said(r"Olly Officer → bot: \[presses 🚶 Attending\]")
+    assert said(r"^21:10  bot → Wendy Warden: 🚶 Olly Officer is attending your report R-\d+")
+    assert said(r"bot → .+: \[map pin: Market Street, Urgent incident R-\d+\]")
     assert said(r"Alex Admin \(Coordinators' group\) → bot: \[presses ✅ Acknowledge\]")
-    acknowledged = said(r"bot → (.+) \(edited\): ✅ Acknowledged by Alex Admin at 21:1\d")
+    acknowledged = said(r"^21:13  bot → (.+) \(edited\): ✅ Acknowledged by Alex Admin at 21:13")
     assert len(acknowledged) == 3
 
     # Rough sleeping becomes a referral; outreach logs the contact, which closes it.

@@ -9,18 +9,22 @@ from pathlib import Path
 
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import AIORateLimiter
 
 from bot import texts
 from bot.app import build_application
 from bot.config import SettingsError, load_settings
 from bot.domain.incidents import AckKind
 from bot.domain.outbox_types import OutboxStatus, Priority
-from bot.jobs.outbox_sender import OutboxSender, SendRates, backoff
+from bot.domain.send_budget import SendRates
+from bot.jobs.outbox_sender import OutboxSender, backoff
+from bot.jobs.send_budget import BudgetRateLimiter
+from bot.jobs.update_order import ChatOrderedProcessor
 from bot.offline.bot_api import ApiCall, Fault, LocalBotAPI, LocalRequest, SentMessage
+from storage.alerts import Outcome, Pressed
 from storage.outbox import LEASE
 from tests.support.alerting import (
     ALERTED,
+    COORDINATOR,
     DESCRIPTION,
     NOT_ALERTED,
     OFFICER,
@@ -52,11 +56,17 @@ async def test_urgent_report_reaches_group_and_each_patrol_once_with_buttons(
 
     assert await drain(bot) == len(ALERTED)
 
+    # Acknowledge is offered where it may be used: the group, the coordinator and the admin.
+    may_acknowledge = {COORDINATORS_CHAT, ADMIN.telegram_id, COORDINATOR.telegram_id}
     for chat_id in ALERTED:
         assert sends_to(bot, chat_id) == 1, chat_id
         copy = alert_copy(bot, chat_id)
-        assert button_labels(copy) == ["✅ Acknowledge", "🚶 Attending"]
-        assert [b["callback_data"] for b in copy.inline_buttons] == ["inc:ack:1", "inc:att:1"]
+        if chat_id in may_acknowledge:
+            assert button_labels(copy) == ["✅ Acknowledge", "🚶 Attending"]
+            assert [b["callback_data"] for b in copy.inline_buttons] == ["inc:ack:1", "inc:att:1"]
+        else:
+            assert button_labels(copy) == ["🚶 Attending"]
+            assert [b["callback_data"] for b in copy.inline_buttons] == ["inc:att:1"]
     for chat_id in NOT_ALERTED:
         assert sends_to(bot, chat_id) == 0
     text = alert_copy(bot, COORDINATORS_CHAT).plain
@@ -91,7 +101,7 @@ async def test_alert_sent_after_the_first_response_goes_out_acknowledged(
     for chat_id in ALERTED:
         copy = alert_copy(bot, chat_id)
         assert "Acknowledged by Cora Coordinator at 21:00" in copy.plain
-        assert copy.inline_buttons == []
+        assert button_labels(copy) == ["🚶 Attending"]  # others may still go; nobody acks
         assert copy.edits == 0
 
 
@@ -110,7 +120,7 @@ async def test_acknowledgement_racing_the_sends_still_edits_every_copy(
         if method == "sendMessage" and not acknowledged:
             acknowledged.append(True)
             await bot.store.reports.acknowledge(
-                report.id or 0, by=members.officer, kind=AckKind.ATTENDING
+                report.id or 0, by=members.coordinator, kind=AckKind.ACKNOWLEDGED
             )
         return await send(method, params, files)
 
@@ -120,8 +130,46 @@ async def test_acknowledgement_racing_the_sends_still_edits_every_copy(
     for chat_id in ALERTED:
         assert sends_to(bot, chat_id) == 1
         copy = alert_copy(bot, chat_id)
-        assert "Acknowledged by Olly Officer at 21:00 (attending)" in copy.plain, chat_id
-        assert copy.inline_buttons == []
+        assert "Acknowledged by Cora Coordinator at 21:00" in copy.plain, chat_id
+        assert "✅ Acknowledge" not in button_labels(copy)
+
+
+async def test_attending_racing_the_sends_still_edits_every_copy(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone attends from the first copy while the others are going out."""
+    members = await team(bot)
+    report = await file_urgent(bot, members.reporter)
+    send = bot.api.call
+    attended: list[bool] = []
+
+    async def attend_after_first_send(
+        method: str, params: dict, files: dict | None = None
+    ) -> object:
+        result = await send(method, params, files)
+        if method == "sendMessage" and not attended:
+            attended.append(True)
+            # The group's copy has just gone out: marked sent (as a quick sender would),
+            # a member attends from it while the other copies are still going out.
+            first = next(r for r in await rows_of(bot, report.id or 0) if r.chat_id == chat)
+            await bot.store.outbox.mark_sent(first.id or 0, result["message_id"])
+            outcome = await bot.store.alerts.attend(
+                report.id or 0,
+                member=members.officer,
+                pressed=Pressed(chat, result["message_id"]),
+            )
+            assert outcome.outcome is Outcome.DONE
+        return result
+
+    chat = COORDINATORS_CHAT
+    monkeypatch.setattr(bot.api, "call", attend_after_first_send)
+    await drain(bot)
+    await drain(bot)
+
+    for chat_id in ALERTED:
+        assert sends_to(bot, chat_id) == 1
+        copy = alert_copy(bot, chat_id)
+        assert "🚶 Attending: Olly Officer" in copy.plain, chat_id
 
 
 async def test_urgent_rows_go_before_normal_ones(bot: BotHarness) -> None:
@@ -165,7 +213,7 @@ async def test_an_edit_that_changes_nothing_counts_as_sent(bot: BotHarness) -> N
 
 # ---- faults -----------------------------------------------------------------------------
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
-async def test_flood_control_pauses_sending_and_delivers_later_exactly_once(
+async def test_flood_control_pauses_that_chat_and_delivers_later_exactly_once(
     bot: BotHarness,
 ) -> None:
     members = await team(bot)
@@ -175,8 +223,10 @@ async def test_flood_control_pauses_sending_and_delivers_later_exactly_once(
     )
     await drain(bot)
     assert sends_to(bot, OFFICER.telegram_id) == 0
+    for chat_id in ALERTED:  # a 429 for one chat delays only that chat
+        assert sends_to(bot, chat_id) == (0 if chat_id == OFFICER.telegram_id else 1), chat_id
 
-    assert await drain(bot) == 0  # paused: Telegram's flood control is per bot
+    assert await drain(bot) == 0  # the officer's row waits the time Telegram said
     bot.clock.advance(seconds=3)
     await drain(bot)
 
@@ -307,20 +357,20 @@ async def test_crash_between_send_and_mark_resends_at_most_once(
 ) -> None:
     members = await team(bot)
     await file_urgent(bot, members.reporter)
-    reports = bot.store.reports
-    mark = reports.alert_sent
+    alerts = bot.store.alerts
+    mark = alerts.copy_sent
     crashed: list[int] = []
 
-    async def crash_once(row, message_id, **kwargs):  # type: ignore[no-untyped-def]
+    async def crash_once(row, message_id, shown):  # type: ignore[no-untyped-def]
         if not crashed:
             crashed.append(row.chat_id)
             raise ConnectionError("database went away")
-        return await mark(row, message_id, **kwargs)
+        return await mark(row, message_id, shown)
 
-    monkeypatch.setattr(reports, "alert_sent", crash_once)
+    monkeypatch.setattr(alerts, "copy_sent", crash_once)
     with pytest.raises(ConnectionError):
         await drain(bot)
-    monkeypatch.setattr(reports, "alert_sent", mark)
+    monkeypatch.setattr(alerts, "copy_sent", mark)
 
     bot.clock.advance(LEASE + timedelta(seconds=1))
     await drain(bot)
@@ -382,29 +432,34 @@ async def test_stored_photo_from_a_file_and_document_by_file_id(
 
 # ---- the sender itself ------------------------------------------------------------------
 @pytest.mark.app
-async def test_sender_has_its_own_bot_without_the_rate_limiter(store, clock) -> None:  # type: ignore[no-untyped-def]
-    settings = make_settings(TCAG_OUTBOX_RATE_PER_SECOND="25")
+async def test_one_send_budget_for_the_application_and_the_sender(store, clock) -> None:  # type: ignore[no-untyped-def]
+    settings = make_settings(TCAG_SEND_RATE_PER_SECOND="25", TCAG_GROUP_BULK_PER_MINUTE="12")
     application = build_application(
         settings, store=store, clock=clock, request=LocalRequest(LocalBotAPI()), rate_limit=True
     )
     sender = application.outbox_sender
-    assert sender is not None
-    assert isinstance(application.bot.rate_limiter, AIORateLimiter)
+    assert isinstance(sender, OutboxSender)
+    limiter = application.bot.rate_limiter
+    assert isinstance(limiter, BudgetRateLimiter)  # not PTB's AIORateLimiter
+    assert limiter.budget is sender.budget is application.send_budget  # one budget
+    # The sender's own Bot has no limiter of its own: it asks the budget itself.
     assert sender.bot is not application.bot and sender.bot.rate_limiter is None
     assert sender.bot.token == application.bot.token
     assert sender.bot.defaults is application.bot.defaults  # HTML parse mode, time zone
     assert sender.bot.request is application.bot.request
-    assert sender.rates == SendRates(overall_per_second=25)
+    assert sender.rates == SendRates(
+        overall_per_second=25, group_bulk_per_minute=12, reply_share=0.33
+    )
+    assert isinstance(application.update_processor, ChatOrderedProcessor)
 
 
 def test_telegram_limits_are_the_default_pace() -> None:
-    sender = OutboxSender(object(), object(), rates=SendRates())  # type: ignore[arg-type]
-    overall = sender.overall_limiter
-    assert (overall.max_rate, overall.time_period) == (30, 1)  # a burst of 30, then 30/s
-    private = sender.limiter_for(OFFICER.telegram_id)
-    assert (private.max_rate, private.time_period) == (1, 1)
-    group = sender.limiter_for(COORDINATORS_CHAT)
-    assert (group.max_rate, group.time_period) == (20, 60)
+    rates = SendRates()
+    assert rates.overall_limit == 30  # in any second, bursts included
+    assert rates.spacing == pytest.approx(1.06 / 30)  # evenly spaced: never a burst
+    assert (rates.group_per_minute, rates.group_bulk_per_minute) == (20, 15)
+    assert rates.private_burst == 3  # 3 in any 3 seconds: one a second, an alert and its pin
+    assert rates.reply_reserve == 10  # a third of the budget is kept for replies
 
 
 async def test_running_sender_sends_when_woken_and_stops_cleanly(bot: BotHarness) -> None:
@@ -433,11 +488,31 @@ async def test_running_sender_sends_when_woken_and_stops_cleanly(bot: BotHarness
 # ---- settings ---------------------------------------------------------------------------
 def test_alert_settings_have_defaults_and_friendly_ranges() -> None:
     settings = load_settings(_env_file=None)
-    assert settings.alert_escalate_minutes == 5 and settings.outbox_rate_per_second == 30
-    for name in ("TCAG_ALERT_ESCALATE_MINUTES", "TCAG_OUTBOX_RATE_PER_SECOND"):
+    assert settings.alert_escalate_minutes == 5 and settings.send_rate_per_second == 30
+    names = (
+        "TCAG_ALERT_ESCALATE_MINUTES",
+        "TCAG_SEND_RATE_PER_SECOND",
+        "TCAG_OUTBOX_RATE_PER_SECOND",  # the older name of the same budget still works
+        "TCAG_GROUP_BULK_PER_MINUTE",
+        "TCAG_ALERT_ESCALATE_REPEAT_MINUTES",
+    )
+    for name in names:
         with pytest.raises(SettingsError) as raised:
             load_settings(_env_file=None, **{name: "0"})
         assert str(raised.value).startswith(f"Setting {name}:")
+    assert (
+        load_settings(_env_file=None, TCAG_OUTBOX_RATE_PER_SECOND="12").send_rate_per_second == 12
+    )
     example = (Path(__file__).parent.parent / ".env.example").read_text()
-    assert "TCAG_ALERT_ESCALATE_MINUTES=5" in example
-    assert "TCAG_OUTBOX_RATE_PER_SECOND=30" in example
+    for line in (
+        "TCAG_ALERT_ESCALATE_MINUTES=5",
+        "TCAG_ALERT_ESCALATE_SECOND_MINUTES=10",
+        "TCAG_ALERT_ESCALATE_REPEAT_MINUTES=10",
+        "TCAG_ALERT_ESCALATE_REPEATS=6",
+        "TCAG_ALERT_NEAREST_M=500",
+        "TCAG_SEND_RATE_PER_SECOND=30",
+        "TCAG_SEND_REPLY_SHARE_PERCENT=33",
+        "TCAG_GROUP_BULK_PER_MINUTE=15",
+        "TCAG_UPDATE_CONCURRENCY=32",
+    ):
+        assert line in example

@@ -75,9 +75,12 @@ async def test_urgent_category_proposal_warns_and_alerts_on_confirm(bot: BotHarn
     [report] = await reports(bot)
     assert report.urgent is True
     rows = await bot.store.outbox.for_report(report.id or 0)
-    assert sorted(r.chat_id for r in rows) == sorted(
-        [COORDINATORS_CHAT, ADMIN.telegram_id, WARDEN.telegram_id]
-    )
+    # Each alert copy, and (at a hotspot) its map pin; nothing else.
+    assert {r.purpose for r in rows} == {"alert", "alert_pin"}
+    for purpose in ("alert", "alert_pin"):
+        assert sorted(r.chat_id for r in rows if r.purpose == purpose) == sorted(
+            [COORDINATORS_CHAT, ADMIN.telegram_id, WARDEN.telegram_id]
+        )
 
 
 async def test_change_place_goes_to_the_location_step_then_the_summary(bot: BotHarness) -> None:

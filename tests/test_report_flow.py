@@ -312,10 +312,13 @@ async def test_urgent_report_alerts_everyone_expected_through_the_outbox(
     [report] = await reports(bot)
     assert report.urgent is True
     rows = await bot.store.outbox.for_report(report.id or 0)
-    assert sorted(r.chat_id for r in rows) == sorted(
+    alerted = sorted(
         [COORDINATORS_CHAT, ADMIN.telegram_id, WARDEN.telegram_id, OUTREACH.telegram_id]
     )
-    assert {r.purpose for r in rows} == {"alert"}
+    assert sorted(r.chat_id for r in rows if r.purpose == "alert") == alerted
+    # At a hotspot: each copy has its map pin, queued after every copy's text.
+    assert sorted(r.chat_id for r in rows if r.purpose == "alert_pin") == alerted
+    assert {r.purpose for r in rows} == {"alert", "alert_pin"}
     assert bot.app.services.outbox_wakeup.is_set()
 
 

@@ -328,7 +328,8 @@ EXPECTED = PurgeCounts(
         DataKind.BRIEFING_NOTES: 1,
         DataKind.DUTY_LOCATIONS: 1,  # Omar's duty, still open, keeps its point
         DataKind.DRAFTS: 1,
-        DataKind.OUTBOX: 4,  # the night's two escalations, a sent and an undeliverable notice
+        # The night's two escalations and their map pins, a sent and an undeliverable notice.
+        DataKind.OUTBOX: 6,
         DataKind.AUDIT: 11,  # everyone joined in January 2020: more than six years before
     }
 )
@@ -490,7 +491,7 @@ async def test_a_period_of_zero_keeps_that_kind_for_ever(store: Store, clock: Ma
         audit_days=0,
     )
     counts = await store.retention.purge(NOW, policy)
-    assert counts == PurgeCounts({DataKind.OUTBOX: 4}), counts.summary()
+    assert counts == PurgeCounts({DataKind.OUTBOX: 6}), counts.summary()
     assert (await store.reports.get(1)) is not None
     assert (await texts_with(store, SECRET)) != []
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
+from bot.domain.send_budget import Level
+
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"
@@ -12,7 +14,8 @@ class OutboxStatus(StrEnum):
 
 
 class Priority(IntEnum):
-    URGENT = 0  # alerts, escalations, their edits
+    URGENT = 0  # alerts and escalations
+    URGENT_FOLLOW_UP = 1  # their map pins and edits: after every fresh alert of a fan-out
     NORMAL = 5  # notices, briefings, digests
     BULK = 9  # exports and reports
 
@@ -24,7 +27,19 @@ ALERT = "alert"
 ESCALATION = "escalation"
 ALERT_EDIT = "alert_edit"
 NOTICE = "notice"  # a one-off message to one member
+ALERT_PIN = "alert_pin"  # the place of an alert copy as a map pin (a venue), next to it
 ALERT_PURPOSES = (ALERT, ESCALATION)
+URGENT_PURPOSES = frozenset({ALERT, ESCALATION, ALERT_EDIT, ALERT_PIN})
+ONE_MEMBER_PURPOSES = frozenset({NOTICE})
+
+
+def send_level(purpose: str) -> Level:
+    """Where an outbox row stands in the one send budget: alerts first, bulk last."""
+    if purpose in URGENT_PURPOSES:
+        return Level.URGENT
+    if purpose in ONE_MEMBER_PURPOSES:
+        return Level.REPLY
+    return Level.BULK  # briefings, digests, weekly summaries, exports
 
 
 # Dedupe keys of the notices that carry a report's or a referral's free text (an outcome,

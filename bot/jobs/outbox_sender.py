@@ -5,9 +5,10 @@ this task claims the due ones, sends them through Telegram at the pace Telegram 
 records the outcome of each:
 
 - sent: marked sent with its message id (an alert copy that went out with buttons while its
-  report was being acknowledged gets its edit queued, see Reports.alert_sent);
-- flood control (429): the whole sender pauses for the time Telegram says (its limits are per
-  bot), and the row is retried afterwards without counting as a failed attempt;
+  report was being answered gets its edit queued, see storage.alerts.Alerts.copy_sent);
+- flood control (429): only that chat waits for the time Telegram says (its other rows and
+  the application's replies to it wait too; every other chat carries on), and the row is
+  retried afterwards without counting as a failed attempt;
 - network errors, timeouts, 5xx: retried with exponential backoff (2 s, 4 s, … up to 5 min);
 - blocked (403): marked undeliverable, and for an alert the admins are told who missed it;
 - refused (400): marked undeliverable with Telegram's reason ("message is not modified" for
@@ -19,17 +20,20 @@ message a second time after the lease runs out (TCAG_OUTBOX_LEASE_SECONDS, 60 s 
 at least once, never silently lost.
 
 Alerts, escalations and their edits are rendered at send time from the report's current
-state (bot.alert_messages), so a copy sent after the first response already shows it. Other
-rows are sent as stored: `text` (HTML, split above 4096 characters), `reply_markup` as
-JSON (`json.dumps(markup.to_dict())`), `attachment_kind` photo or document with
+state and for their recipient (bot.jobs.alert_messages), so a copy sent after a response
+already shows it; an alert's map pin (`alert_pin`) is a venue message sent after the copy.
+Other rows are sent as stored: `text` (HTML, split above 4096 characters), `reply_markup`
+as JSON (`json.dumps(markup.to_dict())`), `attachment_kind` photo or document with
 `attachment_ref` a file path, a Telegram file id or "b64:<base64 bytes>" (a chart the
-scheduler drew; `text` is its caption when it fits),
-`edit_message_id` to edit an earlier message instead.
+scheduler drew; `text` is its caption when it fits), `edit_message_id` to edit an earlier
+message instead.
 
-The sender has its own Bot without PTB's AIORateLimiter (same token, server, connection
-pool and Defaults), so a large fan-out never queues members' replies behind it, and paces
-itself with aiolimiter: overall (TCAG_OUTBOX_RATE_PER_SECOND, bursts of as many), one
-message a second per private chat, 20 a minute per group.
+Every send takes its turn in the bot's one send budget (bot.jobs.send_budget), shared with
+the application's replies: alerts, escalations, their pins and edits as urgent, notices to
+one member as replies, briefings and digests as bulk. The sender has its own Bot without a
+rate limiter of its own (same token, server, connection pool and Defaults) and asks the
+budget itself, so a flood-controlled chat's rows go back to the queue instead of holding a
+lease while they wait.
 """
 
 from __future__ import annotations
@@ -39,14 +43,11 @@ import base64
 import contextlib
 import json
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from aiolimiter import AsyncLimiter
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import (
     BadRequest,
@@ -57,15 +58,27 @@ from telegram.error import (
     TelegramError,
 )
 from telegram.ext import ExtBot
-from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
 from bot.context import Services
+from bot.domain.escalation import nearest_members
 from bot.domain.incidents import reference
-from bot.domain.outbox_types import ALERT, ALERT_EDIT, ALERT_PURPOSES, ESCALATION, NOTICE
-from bot.jobs.alert_messages import alert_message
+from bot.domain.outbox_types import (
+    ALERT,
+    ALERT_EDIT,
+    ALERT_PIN,
+    ALERT_PURPOSES,
+    ESCALATION,
+    NOTICE,
+    send_level,
+)
+from bot.domain.send_budget import Level, SendRates
+from bot.jobs.alert_messages import Recipient, alert_message, ladder_of
+from bot.jobs.send_budget import SendBudget, retry_seconds
+from bot.texts import alerts as alert_texts
 from bot.texts.split import CAPTION_LIMIT, split_message, units
-from storage.models import OutboxMessage
+from storage.alerts import AlertState
+from storage.models import Member, OutboxMessage
 from storage.outbox import LEASE, FollowUp, Outbox
 from storage.reports import ReportView
 
@@ -76,26 +89,15 @@ T = TypeVar("T")
 RENDERED = (ALERT, ESCALATION, ALERT_EDIT)
 MAX_BACKOFF = timedelta(minutes=5)
 MIN_PAUSE = timedelta(seconds=1)
+# A row whose chat cannot take it for longer than this (its group's minute is full, or
+# Telegram paused it) goes back to the queue until then, rather than hold its lease.
+MAX_WAIT_IN_BATCH = 5.0
 # A chat gets at most this many rows per claimed batch; the rest go back to the queue at
 # once. It bounds how long one batch can wait on a chat's limit (a group allows 20 a
 # minute), so no claimed row waits anywhere near its 60 s lease.
 ROWS_PER_CHAT_PER_BATCH = 4
 # attachment_ref "b64:<base64>" carries the file itself (a chart the scheduler drew).
 INLINE_ATTACHMENT = "b64:"
-
-
-@dataclass(frozen=True)
-class SendRates:
-    """Telegram's limits: ~30 messages/s per bot, 1/s per private chat, 20/min per group."""
-
-    overall_per_second: float = 30.0
-    private_chat_per_second: float = 1.0
-    group_per_minute: float = 20.0
-
-    @classmethod
-    def unpaced(cls) -> SendRates:
-        """For the local Bot API (tests, console): nothing to protect, nothing to wait for."""
-        return cls(overall_per_second=1e6, private_chat_per_second=1e6, group_per_minute=6e7)
 
 
 class _Undeliverable(Exception):
@@ -124,13 +126,6 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2 ** min(max(attempts, 1), 16)), MAX_BACKOFF)
 
 
-def _retry_seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22 warns about the int form; both are handled
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 def _read_attachment(ref: str, kind: str = "photo") -> InputFile | str:
     """Inline bytes ("b64:…") or a file on disk are uploaded; anything else is a file id."""
     if ref.startswith(INLINE_ATTACHMENT):  # checked first: base64 has "/" and is long
@@ -150,22 +145,56 @@ def _read_attachment(ref: str, kind: str = "photo") -> InputFile | str:
 
 
 class _Batch:
-    """What one claimed batch shares: each report's view, read once."""
+    """What one claimed batch shares, each read once: reports' views, the members the
+    batch's alert copies go to, and who on duty is nearest each report."""
 
-    def __init__(self, sender: OutboxSender) -> None:
+    def __init__(self, sender: OutboxSender, rows: list[OutboxMessage]) -> None:
         self._sender = sender
         self._views: dict[int, ReportView | None] = {}
+        self._nearest: dict[int, dict[int, float]] = {}
+        self._members: dict[int, Member] | None = None
+        self._alert_chats = {r.chat_id for r in rows if r.purpose in RENDERED}
         # The batch's chats ask at once: without the lock each would read the view itself
         # (100 reads at a time, queueing members' replies behind them for the pool).
         self._reading = asyncio.Lock()
+
+    @property
+    def _store(self):  # type: ignore[no-untyped-def]
+        return self._sender.services.store
 
     async def view(self, report_id: int | None) -> ReportView | None:
         if report_id is None:
             return None
         async with self._reading:
             if report_id not in self._views:
-                self._views[report_id] = await self._sender.services.store.reports.view(report_id)
+                self._views[report_id] = await self._store.reports.view(report_id)
         return self._views[report_id]
+
+    async def recipient(self, chat_id: int, view: ReportView) -> Recipient:
+        """Whom this copy is for: their buttons, and whether they are among the nearest."""
+        if chat_id < 0:
+            return Recipient(chat_id)
+        async with self._reading:
+            if self._members is None:
+                self._members = await self._store.alerts.members_by_chat(self._alert_chats)
+            member = self._members.get(chat_id)
+            report_id = view.report.id or 0
+            if report_id not in self._nearest:
+                self._nearest[report_id] = await self._nearest_to(view)
+        if member is None:
+            return Recipient(chat_id)
+        return Recipient(chat_id, member, self._nearest[report_id].get(member.id or 0))
+
+    async def _nearest_to(self, view: ReportView) -> dict[int, float]:
+        within = self._sender.services.settings.alert_nearest_m
+        point = view.coordinates
+        if not within or point is None:
+            return {}
+        positions = await self._store.alerts.on_duty_positions()
+        reporter_id = view.report.reporter_id
+        return nearest_members(
+            (p for p in positions if p.member_id != reporter_id), *point, within_m=within
+        )
 
 
 class OutboxSender:
@@ -174,6 +203,7 @@ class OutboxSender:
         bot: Bot,
         services: Services,
         *,
+        budget: SendBudget | None = None,
         rates: SendRates | None = None,
         batch_size: int = 100,
         concurrency: int = 16,
@@ -183,17 +213,18 @@ class OutboxSender:
     ) -> None:
         self.bot = bot
         self.services = services
-        self.rates = rates or SendRates()
+        self.budget = budget or SendBudget(rates or SendRates())
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._stop_timeout = stop_timeout
         self._lease = lease
-        self._overall = AsyncLimiter(self.rates.overall_per_second, 1)
-        self._chat_limiters: dict[int, AsyncLimiter] = {}
         self._in_flight = asyncio.Semaphore(concurrency)
-        self._paused_until: datetime | None = None
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+
+    @property
+    def rates(self) -> SendRates:
+        return self.budget.rates
 
     @property
     def _outbox(self) -> Outbox:
@@ -240,8 +271,6 @@ class OutboxSender:
     async def _seconds_to_next(self) -> float:
         now = self.services.clock.now()
         wait = self._poll_seconds
-        if self._paused_until is not None and self._paused_until > now:
-            return max(0.1, (self._paused_until - now).total_seconds())
         try:
             due = await self._outbox.next_due_at()
         except Exception:
@@ -255,14 +284,10 @@ class OutboxSender:
         return max(0.1, wait)
 
     # ---- sending -------------------------------------------------------------------
-    def paused(self) -> bool:
-        """Telegram asked us to wait (flood control): nothing is sent until then."""
-        return self._paused_until is not None and self.services.clock.now() < self._paused_until
-
     async def drain(self) -> int:
         """Send everything due now; the number of rows delivered."""
         delivered = 0
-        while not self._stopping and not self.paused():
+        while not self._stopping:
             rows = await self._outbox.claim_due(limit=self._batch_size, lease=self._lease)
             if not rows:
                 break
@@ -273,7 +298,7 @@ class OutboxSender:
         by_chat: dict[int, list[OutboxMessage]] = {}
         for row in rows:  # claimed most urgent first; each chat keeps that order
             by_chat.setdefault(row.chat_id, []).append(row)
-        batch = _Batch(self)
+        batch = _Batch(self, rows)
         results = await asyncio.gather(
             *(self._send_chat(chat_rows, batch) for chat_rows in by_chat.values()),
             return_exceptions=True,
@@ -286,10 +311,21 @@ class OutboxSender:
     async def _send_chat(self, rows: list[OutboxMessage], batch: _Batch) -> int:
         delivered = 0
         for index, row in enumerate(rows):
-            if self._stopping or self.paused() or index >= ROWS_PER_CHAT_PER_BATCH:
-                at = self._paused_until if self.paused() else None
+            wait = self.budget.ready_in(row.chat_id, send_level(row.purpose))
+            paused = self.budget.paused_for(row.chat_id)
+            if paused > 0:
+                # Telegram paused this chat (a 429): its rows go back together, in their
+                # order, rather than a later one overtaking the refused one.
+                wait = max(wait, paused)
+            if (
+                self._stopping
+                or index >= ROWS_PER_CHAT_PER_BATCH
+                or wait > MAX_WAIT_IN_BATCH
+                or paused > 0
+            ):
+                at = self.services.clock.now() + timedelta(seconds=wait)
                 for later in rows[index:]:
-                    await self._outbox.release(later.id or 0, at or self.services.clock.now())
+                    await self._outbox.release(later.id or 0, at)
                 break
             if await self._send_row(row, batch):
                 delivered += 1
@@ -298,16 +334,19 @@ class OutboxSender:
     async def _send_row(self, row: OutboxMessage, batch: _Batch) -> bool:
         row_id = row.id or 0
         try:
-            message_id, shown_acknowledged = await self._deliver(row, batch)
+            message_id, shown = await self._deliver(row, batch)
         except RetryAfter as error:
-            pause = max(timedelta(seconds=_retry_seconds(error)), MIN_PAUSE)
-            until = self.services.clock.now() + pause
-            if self._paused_until is None or until > self._paused_until:
-                self._paused_until = until
+            # Only this chat waits: the budget holds its sends (the application's too).
+            pause = max(timedelta(seconds=retry_seconds(error)), MIN_PAUSE)
+            self.budget.pause_chat(row.chat_id, pause.total_seconds())
             log.warning(
-                "outbox: flood control, pausing %.0f s (row %s)", pause.total_seconds(), row_id
+                "outbox: flood control for one chat, pausing it %.0f s (row %s)",
+                pause.total_seconds(),
+                row_id,
             )
-            await self._outbox.release(row_id, until, "flood control (429)")
+            await self._outbox.release(
+                row_id, self.services.clock.now() + pause, "flood control (429)"
+            )
             return False
         except Forbidden:
             log.warning(
@@ -345,10 +384,8 @@ class OutboxSender:
             )
             await self._retry_later(row, type(error).__name__)
             return False
-        if row.purpose in (ALERT, ESCALATION):
-            await self.services.store.reports.alert_sent(
-                row, message_id, shown_acknowledged=shown_acknowledged
-            )
+        if row.purpose in (ALERT, ESCALATION) and shown is not None:
+            await self.services.store.alerts.copy_sent(row, message_id, shown)
         else:
             await self._outbox.mark_sent(row_id, message_id)
         return True
@@ -360,13 +397,17 @@ class OutboxSender:
         )
         await self._outbox.retry_later(row.id or 0, delay, reason)
 
-    async def _deliver(self, row: OutboxMessage, batch: _Batch) -> tuple[int, bool]:
-        """Send one row; (message id, whether it went out in its acknowledged form)."""
+    async def _deliver(self, row: OutboxMessage, batch: _Batch) -> tuple[int, AlertState | None]:
+        """Send one row; (message id, the alert's state it showed, for alert copies)."""
         if row.purpose in RENDERED:
             return await self._deliver_alert(row, batch)
-        return await self._deliver_stored(row), True
+        if row.purpose == ALERT_PIN:
+            return await self._deliver_pin(row, batch), None
+        return await self._deliver_stored(row), None
 
-    async def _deliver_alert(self, row: OutboxMessage, batch: _Batch) -> tuple[int, bool]:
+    async def _deliver_alert(
+        self, row: OutboxMessage, batch: _Batch
+    ) -> tuple[int, AlertState | None]:
         view = await batch.view(row.report_id)
         if view is None:
             raise _Undeliverable("report no longer exists")
@@ -374,8 +415,9 @@ class OutboxSender:
         message = alert_message(
             view,
             tz=settings.tz,
-            escalate_minutes=settings.alert_escalate_minutes,
-            escalation=row.purpose == ESCALATION,
+            ladder=ladder_of(settings),
+            step=row.alert_step or 0,
+            recipient=await batch.recipient(row.chat_id, view),
         )
         bot, chat_id = self.bot, row.chat_id
         if row.purpose == ALERT_EDIT:
@@ -390,15 +432,41 @@ class OutboxSender:
                     message_id=message_id,
                     reply_markup=message.markup,
                 ),
+                Level.URGENT,
             )
-            return message_id, True
+            return message_id, None
         sent = await self._paced(
-            chat_id, lambda: bot.send_message(chat_id, message.text, reply_markup=message.markup)
+            chat_id,
+            lambda: bot.send_message(chat_id, message.text, reply_markup=message.markup),
+            Level.URGENT,
         )
-        return sent.message_id, message.acknowledged
+        return sent.message_id, view.alert_state
+
+    async def _deliver_pin(self, row: OutboxMessage, batch: _Batch) -> int:
+        """The alert's place as a map pin (a venue: the place's name on it), after the copy."""
+        view = await batch.view(row.report_id)
+        if view is None:
+            raise _Undeliverable("report no longer exists")
+        point = view.coordinates
+        if point is None:
+            raise _Undeliverable("the alert's place has no coordinates")
+        bot, chat_id = self.bot, row.chat_id
+        sent = await self._paced(
+            chat_id,
+            lambda: bot.send_venue(
+                chat_id,
+                latitude=point[0],
+                longitude=point[1],
+                title=alert_texts.pin_title(view.place),
+                address=alert_texts.pin_address(reference(view.report.id or 0)),
+            ),
+            Level.URGENT,
+        )
+        return sent.message_id
 
     async def _deliver_stored(self, row: OutboxMessage) -> int:
         bot, chat_id, text = self.bot, row.chat_id, row.text or ""
+        level = send_level(row.purpose)
         markup = (
             InlineKeyboardMarkup.de_json(json.loads(row.reply_markup), bot)
             if row.reply_markup
@@ -411,6 +479,7 @@ class OutboxSender:
                 lambda: bot.edit_message_text(
                     text, chat_id=chat_id, message_id=message_id, reply_markup=markup
                 ),
+                level,
             )
             return message_id
         parts = split_message(text)
@@ -420,7 +489,12 @@ class OutboxSender:
                 raise _Undeliverable("attachment without a file")
             caption = parts.pop(0) if len(parts) == 1 and units(parts[0]) <= CAPTION_LIMIT else None
             last = await self._send_attachment(
-                row.attachment_kind, chat_id, row.attachment_ref, caption, None if parts else markup
+                row.attachment_kind,
+                chat_id,
+                row.attachment_ref,
+                caption,
+                None if parts else markup,
+                level,
             )
         elif not parts:
             raise _Undeliverable("nothing to send")
@@ -431,6 +505,7 @@ class OutboxSender:
                 lambda part=part, part_markup=part_markup: bot.send_message(  # type: ignore[misc]
                     chat_id, part, reply_markup=part_markup
                 ),
+                level,
             )
         assert last is not None
         return last.message_id
@@ -442,6 +517,7 @@ class OutboxSender:
         ref: str,
         caption: str | None,
         markup: InlineKeyboardMarkup | None,
+        level: Level,
     ) -> Message:
         content = await asyncio.to_thread(_read_attachment, ref, kind)
         bot = self.bot
@@ -449,44 +525,26 @@ class OutboxSender:
             return await self._paced(
                 chat_id,
                 lambda: bot.send_photo(chat_id, content, caption=caption, reply_markup=markup),
+                level,
             )
         if kind == "document":
             return await self._paced(
                 chat_id,
                 lambda: bot.send_document(chat_id, content, caption=caption, reply_markup=markup),
+                level,
             )
         raise _Undeliverable(f"unknown attachment kind {kind[:16]}")
 
-    async def _paced(self, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
-        """One Bot API call within the chat's and the overall limits."""
-        await self._limiter_for(chat_id).acquire()
-        await self._overall.acquire()
+    async def _paced(self, chat_id: int, call: Callable[[], Awaitable[T]], level: Level) -> T:
+        """One Bot API call, when the bot's one send budget lets it through.
+
+        The budget is asked last, right before the call: a send granted and then held up
+        (here, waiting for a free slot) would reach Telegram later, bunched with the next
+        second's.
+        """
         async with self._in_flight:
+            await self.budget.acquire(chat_id, level)
             return await call()
-
-    def _limiter_for(self, chat_id: int) -> AsyncLimiter:
-        limiter = self._chat_limiters.get(chat_id)
-        if limiter is None:
-            if len(self._chat_limiters) > 5000:  # forget chats whose bucket is empty again
-                self._chat_limiters = {
-                    c: lim
-                    for c, lim in self._chat_limiters.items()
-                    if not lim.has_capacity(lim.max_rate)
-                }
-            if chat_id < 0:
-                limiter = AsyncLimiter(self.rates.group_per_minute, 60)
-            else:
-                limiter = AsyncLimiter(self.rates.private_chat_per_second, 1)
-            self._chat_limiters[chat_id] = limiter
-        return limiter
-
-    def limiter_for(self, chat_id: int) -> AsyncLimiter:
-        """The pace one chat gets (tests read it)."""
-        return self._limiter_for(chat_id)
-
-    @property
-    def overall_limiter(self) -> AsyncLimiter:
-        return self._overall
 
     # ---- telling the admins --------------------------------------------------------
     async def _unreachable_notices(self, row: OutboxMessage) -> list[FollowUp]:

@@ -17,14 +17,17 @@ def every(
     *,
     name: str,
     seconds: float,
+    first: float | None = None,
 ) -> None:
-    """Run `callback` every `seconds` (first after one interval), once per name."""
+    """Run `callback` every `seconds` (first after `first`, else one interval), once per name."""
     queue = application.job_queue
     if queue is None:
         return
     for job in queue.get_jobs_by_name(name):
         job.schedule_removal()
-    queue.run_repeating(callback, interval=seconds, first=seconds, name=name)
+    queue.run_repeating(
+        callback, interval=seconds, first=seconds if first is None else first, name=name
+    )
 
 
 def daily(

@@ -19,7 +19,7 @@ from bot.keyboards.access import (
     role_choice,
 )
 from bot.keyboards.alerts import (
-    alert_buttons,
+    alert_keyboard,
 )
 from bot.keyboards.audit import (
     AUDIT_MEMBER_CHOICES,
@@ -121,7 +121,7 @@ __all__ = [
     "MemberLike",
     "Named",
     "access_request",
-    "alert_buttons",
+    "alert_keyboard",
     "audit_member_choice",
     "audit_pager",
     "category_actions",

@@ -37,7 +37,7 @@ _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
 _ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|lt|gt|amp|quot);")
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _SEND_METHODS = {
-    "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation",
+    "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation", "sendVenue",
     "sendMediaGroup", "copyMessage", "forwardMessage",
 }  # fmt: skip
 
@@ -95,12 +95,13 @@ class SentMessage:
 
     chat_id: int
     message_id: int
-    kind: str  # text, photo, document, voice, location
+    kind: str  # text, photo, document, voice, location, venue
     text: str | None = None
     caption: str | None = None
     reply_markup: dict[str, Any] | None = None
     file_name: str | None = None
     file_bytes: bytes | None = None
+    venue: dict[str, Any] | None = None  # a map pin: latitude, longitude, title, address
     edits: int = 0
     deleted: bool = False
 
@@ -154,6 +155,14 @@ class SentMessage:
                 "file_id": f"doc-{self.chat_id}-{self.message_id}",
                 "file_unique_id": f"udoc{self.message_id}",
                 "file_name": self.file_name or "file",
+            }
+        if self.venue is not None:
+            point = {"latitude": self.venue["latitude"], "longitude": self.venue["longitude"]}
+            message["location"] = point
+            message["venue"] = {
+                "location": point,
+                "title": self.venue["title"],
+                "address": self.venue["address"],
             }
         if self.reply_markup and "inline_keyboard" in self.reply_markup:
             message["reply_markup"] = self.reply_markup
@@ -365,6 +374,22 @@ class LocalBotAPI:
 
     def _send_location(self, params: dict[str, Any], record: ApiCall) -> SentMessage:
         return self._store(params, "location")
+
+    def _send_venue(self, params: dict[str, Any], record: ApiCall) -> SentMessage:
+        venue: dict[str, Any] = {}
+        for name in ("latitude", "longitude"):
+            try:
+                venue[name] = float(params[name])
+            except (KeyError, TypeError, ValueError):
+                raise ApiError(400, f"Bad Request: {name} is required") from None
+        if not -90 <= venue["latitude"] <= 90 or not -180 <= venue["longitude"] <= 180:
+            raise ApiError(400, "Bad Request: wrong coordinates")
+        for name in ("title", "address"):
+            value = str(params.get(name) or "")
+            if not value.strip():
+                raise ApiError(400, f"Bad Request: venue {name} is empty")
+            venue[name] = value
+        return self._store(params, "venue", venue=venue)
 
     def _send_media(self, params: dict[str, Any], record: ApiCall, kind: str) -> SentMessage:
         caption = params.get("caption")

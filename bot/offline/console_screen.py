@@ -14,7 +14,7 @@ from typing import Any
 from bot.offline.bot_api import SentMessage
 
 SEND_METHODS = {
-    "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation",
+    "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation", "sendVenue",
     "sendMediaGroup", "copyMessage", "forwardMessage",
 }  # fmt: skip
 EDIT_METHODS = {"editMessageText", "editMessageCaption", "editMessageReplyMarkup"}
@@ -123,6 +123,9 @@ def body_lines(
     elif message.kind == "location":
         lat, lon = params.get("latitude"), params.get("longitude")
         head = f"[location {lat}, {lon}]" if lat is not None else "[location]"
+    elif message.kind == "venue" and message.venue is not None:
+        venue = message.venue
+        head = f"[map pin {venue['title']} at {venue['latitude']}, {venue['longitude']}]"
     else:
         head = ""
     if head:

@@ -120,6 +120,10 @@ async def play_evening(evening: Evening) -> None:
     if urgent is None:
         raise DemoError("no reference in the reply to the urgent report")
 
+    await evening.until(21, 10)
+    t.heading("An officer attends: every copy says so, and the reporter hears of it")
+    await evening.press(OLLY, "Attending")
+
     await evening.until(21, 13)
     t.heading("The coordinator acknowledges in the group: every copy of the alert says so")
     await evening.press(ALEX, "Acknowledge", in_group=True)

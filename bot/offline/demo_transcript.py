@@ -18,7 +18,9 @@ from bot.offline.demo_script import GROUP_CHAT_ID, GROUP_NAME
 
 Write = Callable[[str], None]
 
-_SHOWN_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation"}
+_SHOWN_METHODS = {
+    "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation", "sendVenue",
+}  # fmt: skip
 _EDIT_METHODS = {"editMessageText", "editMessageCaption", "editMessageReplyMarkup"}
 _INDENT = " " * 7  # under "21:14  "
 
@@ -138,6 +140,8 @@ def _body_lines(message: SentMessage) -> list[str]:
         return [f"[document {message.file_name or 'file'}] {text}".rstrip()]
     if message.kind == "location":
         return ["[location]"]
+    if message.kind == "venue" and message.venue is not None:
+        return [f"[map pin: {message.venue['title']}, {message.venue['address']}]"]
     return text.splitlines() or [""]
 
 

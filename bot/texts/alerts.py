@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.domain.roles import Role
 from bot.texts.common import IF_LIFE_AT_RISK, esc
 
@@ -49,30 +51,6 @@ def alert_facts(
     return "\n".join(lines)
 
 
-def urgent_alert(facts: str) -> str:
-    return f"🚨 <b>Urgent incident</b>\n{facts}\n\n{IF_LIFE_AT_RISK}"
-
-
-def escalated_alert(facts: str, minutes: int) -> str:
-    return f"⚠️ <b>Not yet acknowledged after {minutes} minutes</b>\n{facts}\n\n{IF_LIFE_AT_RISK}"
-
-
-def acknowledged_alert(facts: str, by: str | None, at: str, attending: bool) -> str:
-    how = " (attending)" if attending else ""
-    who = esc(by or "a former member")
-    return f"✅ <b>Acknowledged by {who} at {esc(at)}</b>{how}\n{facts}\n\n{IF_LIFE_AT_RISK}"
-
-
-# Callback answers are plain text (no HTML), at most 200 characters.
-def you_acknowledged(reference: str, attending: bool) -> str:
-    how = " as attending" if attending else ""
-    return f"Thanks — you acknowledged {reference}{how}. Everyone alerted can see it."
-
-
-def already_acknowledged(by: str | None, at: str) -> str:
-    return f"Already acknowledged by {(by or 'a former member')[:100]} at {at}"
-
-
 def member_unreachable(name: str, role: Role, reference: str) -> str:
     # Name and role only: an ops notice never carries the report's text.
     return (
@@ -85,4 +63,99 @@ def group_unreachable(reference: str) -> str:
     return (
         "⚠️ The coordinators' group cannot be reached by the bot (was it removed from the "
         f"group?); alert {esc(reference)} was not delivered there."
+    )
+
+
+# ---- an alert copy: a heading for its state, the facts, who attends, a "nearest" mark for
+# the member it was sent to, and the reminder that the bot is not an emergency service.
+ALERT_HEADING_URGENT = "🚨 <b>Urgent incident</b>"
+ALERT_CLOSED_LINE = "🔒 Closed: no response needed now."
+ATTEND_BUTTON = "🚶 Attending"
+NOT_ATTENDING_BUTTON = "↩️ Not attending any more"
+ACKNOWLEDGE_BUTTON = "✅ Acknowledge"
+
+
+def alert_heading_escalated(minutes: int) -> str:
+    return f"⚠️ <b>Not yet acknowledged after {minutes} minutes</b>"
+
+
+def alert_heading_acknowledged(by: str | None, at: str, *, legacy_attending: bool) -> str:
+    how = " (attending)" if legacy_attending else ""  # acknowledgements before issue 12
+    return f"✅ <b>Acknowledged by {esc(by or 'a former member')} at {esc(at)}</b>{how}"
+
+
+def alert_copy_text(
+    heading: str,
+    facts: str,
+    *,
+    attending: Sequence[str],
+    nearest_m: float | None,
+    closed: bool,
+) -> str:
+    lines = [heading]
+    if nearest_m is not None:
+        lines.append(f"📍 <b>You are among the nearest on duty</b> (about {_metres(nearest_m)})")
+    lines.append(facts)
+    if attending:
+        lines.append("🚶 Attending: " + ", ".join(esc(name[:60]) for name in attending))
+    if closed:
+        lines.append(ALERT_CLOSED_LINE)
+    return "\n".join(lines) + f"\n\n{IF_LIFE_AT_RISK}"
+
+
+def _metres(metres: float) -> str:
+    if metres < 1000:
+        return f"{max(10, round(metres / 10) * 10)} m"
+    return f"{metres / 1000:.1f} km"
+
+
+def pin_title(place: str) -> str:
+    """A venue's title: the place in words (Telegram shows it on the pin)."""
+    return place[:100] or "Alert location"
+
+
+def pin_address(reference: str) -> str:
+    return f"Urgent incident {reference}"
+
+
+# Callback answers: plain text, at most 200 characters.
+def you_attend(reference: str) -> str:
+    return f"Thanks — you're attending {reference}. Everyone alerted can see it."
+
+
+def you_no_longer_attend(reference: str) -> str:
+    return f"OK — you're no longer attending {reference}."
+
+
+def you_acknowledged_it(reference: str) -> str:
+    return f"Thanks — you acknowledged {reference}: it's yours. Escalation stops."
+
+
+ALREADY_ATTENDING = "You're already attending this one."
+NOT_ATTENDING_NOW = "You're not attending this one."
+ALERT_NOT_RECEIVED = "That button only works on the alert as it was sent to you."
+ALERT_OWN_REPORT = "That's your own report: colleagues respond to it, and you'll hear who does."
+ALERT_ACK_NOT_ALLOWED = (
+    "Only coordinators and admins can acknowledge (take ownership). Tap Attending if you're going."
+)
+ALERT_CLOSED = "That incident is closed."
+
+
+def already_acknowledged_by(by: str | None, at: str) -> str:
+    return f"Already acknowledged by {(by or 'a former member')[:100]} at {at}"
+
+
+# Told to the reporter, privately (HTML).
+def reporter_told_attending(reference: str, name: str) -> str:
+    return f"🚶 {esc(name)} is attending your report {esc(reference)}."
+
+
+def reporter_told_not_attending(reference: str, name: str) -> str:
+    return f"↩️ {esc(name)} is no longer attending your report {esc(reference)}."
+
+
+def reporter_told_acknowledged(reference: str, name: str, at: str) -> str:
+    return (
+        f"✅ {esc(name)} acknowledged your report {esc(reference)} at {esc(at)} and is "
+        "coordinating the response."
     )

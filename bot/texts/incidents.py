@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.domain.close_outcomes import CloseOutcome
 from bot.texts.common import esc
 
@@ -236,3 +238,10 @@ SHOW_MORE = "More ▶"
 
 def show_more_heading(ref: str, page: int, pages: int) -> str:
     return f"<b>{esc(ref)}</b>, continued ({page} of {pages})"
+
+
+def with_attending(acknowledgement: str, attending: Sequence[str]) -> str:
+    """/show and /mine: the acknowledgement, then who attends (names as stored)."""
+    if not attending:
+        return acknowledgement
+    return f"{acknowledgement}; attending: " + ", ".join(esc(n[:60]) for n in attending)

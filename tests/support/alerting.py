@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.domain.roles import Role
 from bot.offline.bot_api import SentMessage
 from bot.offline.chat import Person
+from storage.catalog import HotspotIn
 from storage.models import Member, Report, ReportIn
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
@@ -55,14 +56,33 @@ async def team(bot: BotHarness) -> Team:
     return Team(reporter, officer, coordinator)
 
 
+ELMER = (51.50720, -0.12760)
+
+
+async def elmer_square(bot: BotHarness) -> int:
+    """The hotspot of the Friday night's incidents; its id."""
+    hotspot, _ = await bot.store.hotspots.upsert(
+        HotspotIn(name="Elmer Square", lat=ELMER[0], lon=ELMER[1], radius_m=150)
+    )
+    return hotspot.id or 0
+
+
 async def file_urgent(
-    bot: BotHarness, reporter: Member, *, description: str | None = DESCRIPTION
+    bot: BotHarness,
+    reporter: Member,
+    *,
+    description: str | None = DESCRIPTION,
+    hotspot_id: int | None = None,
+    point: tuple[float, float] | None = None,
 ) -> Report:
     categories = await bot.store.categories.active()
     weapon = next(c for c in categories if c.slug == "weapon")
     draft = ReportIn(
         category_id=weapon.id or 0,
-        place_text="Elmer Square, by the fountain",
+        hotspot_id=hotspot_id,
+        place_text=None if hotspot_id else "Elmer Square, by the fountain",
+        lat=point[0] if point else None,
+        lon=point[1] if point else None,
         description=description,
         people_count="2-3",
         urgent=True,
@@ -84,6 +104,11 @@ def alert_copy(bot: BotHarness, chat_id: int, reference: str = "R-0001") -> Sent
     ]
     assert len(copies) == 1, [m.plain for m in copies]
     return copies[0]
+
+
+def pins(bot: BotHarness, chat_id: int) -> list[SentMessage]:
+    """The map pins (venue messages) this chat received."""
+    return [m for m in bot.api.sent_to(chat_id) if m.kind == "venue"]
 
 
 def button_labels(message: SentMessage) -> list[str]:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from bot.config import Settings
 from bot.context import Services
 from bot.domain.clock import ManualClock
+from bot.domain.escalation import EscalationLadder
 from bot.domain.incidents import AckKind
 from bot.domain.outreach import Action, Need
 from bot.domain.roles import Role
@@ -148,7 +149,11 @@ async def seed_reports(store: Store, clock: ManualClock) -> Night:
     await file(store, clock, olly, "street_drinking", at(28, 0, 10), elmer)
     violence = await file(store, clock, olly, "violence", at(28, 2, 59), market, urgent=True)
     clock.set(at(28, 3, 4))
-    await store.reports.escalate(violence.id or 0, group_chat_id=None)
+    first_step = EscalationLadder().step(1)
+    assert first_step is not None
+    await store.alerts.escalate(
+        violence.id or 0, first_step, group_chat_id=None, claimed_by="tests"
+    )
     await file(store, clock, olly, "begging", at(28, 3, 0), elmer)  # at the end: outside
     # The same shift a week before.
     await file(store, clock, olly, "street_drinking", at(20, 21, 0), elmer)

@@ -210,10 +210,11 @@ class KeptDraftPress(Button, actions=tuple(KeptDraftAction)):
 KEPT_DRAFT_BUTTONS = Family[KeptDraftPress](KeptDraftPress)
 
 
-# ---- inc:ack:<report>, inc:att:<report>: an urgent alert -------------------------------------
+# ---- inc:ack:<report>, inc:att:<report>, inc:no:<report>: an urgent alert ----------------
 class AlertAction(StrEnum):
-    ACKNOWLEDGE = "ack"
+    ACKNOWLEDGE = "ack"  # take ownership (coordinators and admins)
     ATTENDING = "att"
+    NOT_ATTENDING = "no"  # "Not attending any more": undoes Attending
 
 
 @dataclass(frozen=True)
@@ -228,10 +229,13 @@ class AlertResponse(Button, actions=tuple(AlertAction)):
             raise ValueError("report ids are positive")
 
     @property
-    def kind(self) -> AckKind:
+    def kind(self) -> AckKind | None:
+        """The response as stored before several could attend; None for the undo."""
         if self.action is AlertAction.ATTENDING:
             return AckKind.ATTENDING
-        return AckKind.ACKNOWLEDGED
+        if self.action is AlertAction.ACKNOWLEDGE:
+            return AckKind.ACKNOWLEDGED
+        return None
 
 
 ALERT_BUTTONS = Family[AlertResponse](AlertResponse)
