@@ -557,7 +557,7 @@ async def test_a_report_in_progress_ends_when_the_role_changes(bot: BotHarness) 
     assert bot.app.user_data.get(warden.telegram_id)  # a draft
     await _demote(bot, warden)
     assert texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(warden).plain
-    await bot.tg.press(warden, bot.api.sent_to(warden.telegram_id)[-2], "Street drinking")
+    await bot.tg.press(warden, bot.api.sent_to(warden.telegram_id)[-2], "Antisocial behaviour")
     assert bot.api.callback_answers()[-1]["text"] in {
         texts.STEP_NO_LONGER_ALLOWED,
         texts.REPORT_OLD_BUTTON,

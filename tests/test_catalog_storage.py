@@ -29,7 +29,7 @@ async def test_safeguarding_and_rough_sleeping_are_sensitive_and_admins_mark_oth
     store: Store, clock: ManualClock
 ) -> None:
     sensitive = {c.slug for c in await store.categories.all() if c.sensitive}
-    assert sensitive == {"safeguarding", "rough_sleeping"}  # welfare too, once it is added
+    assert sensitive == {"safeguarding", "rough_sleeping", "welfare"}
     begging = await store.categories.by_slug("begging")
     assert begging is not None and begging.id is not None
     marked = await store.categories.update(begging.id, sensitive=True)
