@@ -9,11 +9,11 @@ and when a member's own location was taken
   are kept; only keywords this revision moved or dropped from the defaults are removed).
   A new (empty) database gets them whole when seeded at start-up instead. The data is
   frozen here: a migration never imports the code it migrates.
-  Whether welfare is sensitive (categories.sensitive) is not this revision's business.
+  A welfare category added here is sensitive (0006's column): its descriptions stay out
+  of group copies, broadcasts and exports.
 
 Revision ID: 0007
-Revises: 0010 (chained after the newest revision on main so this branch has one head;
-the lead re-chains it when 0006 lands)
+Revises: 0006
 Create Date: 2026-12-07
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0010"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -186,6 +186,10 @@ def _join(keywords: list[str]) -> str:
     return "|".join(dict.fromkeys(k.strip().replace("|", " ") for k in keywords if k.strip()))
 
 
+# New categories that are sensitive, as bot.domain.incidents.SENSITIVE_BY_DEFAULT says.
+SENSITIVE_NEW = frozenset({"welfare"})
+
+
 def upgrade() -> None:
     with op.batch_alter_table("duty_sessions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("located_at", sa.DateTime(timezone=True), nullable=True))
@@ -230,6 +234,11 @@ def upgrade() -> None:
                 created_at=now,
             )
         )
+        if slug in SENSITIVE_NEW:  # 0006 made the column: welfare is about someone's health
+            bind.execute(
+                sa.text("UPDATE categories SET sensitive = :yes WHERE slug = :slug"),
+                {"yes": True, "slug": slug},
+            )
 
 
 def downgrade() -> None:
