@@ -14,6 +14,17 @@ from storage.models import ReportIn
 from storage.store import Store
 
 
+def _before_0007() -> str:
+    from alembic.script import ScriptDirectory
+
+    down = ScriptDirectory.from_config(db.alembic_config()).get_revision("0007").down_revision
+    assert isinstance(down, str)
+    return down
+
+
+_BEFORE_0007 = _before_0007()  # wherever the chain puts it
+
+
 async def _member(store: Store, telegram_id: int = 501) -> int:
     admin = await store.members.ensure_admin(1, "Ada")
     member, _ = await store.members.request_access(telegram_id, "Olly", None)
@@ -108,9 +119,9 @@ async def test_defaults_include_welfare_and_theft(store: Store) -> None:
 
 
 async def test_migration_0007_brings_the_defaults_to_an_existing_database(store: Store) -> None:
-    """One revision down (the defaults as they were), an admin's own touches, and up again."""
+    """Down to before 0007 (the defaults as they were), an admin's own touches, and up."""
     await store.categories.seed_defaults()
-    await db.downgrade(store.engine, "-1")
+    await db.downgrade(store.engine, _BEFORE_0007)
     before = {c.slug: c for c in await Store(store.engine, store.clock).categories.all()}
     assert "welfare" not in before and "theft" not in before
     assert "shoplifting" in before["other"].keyword_list  # where it was before 0007
@@ -122,7 +133,7 @@ async def test_migration_0007_brings_the_defaults_to_an_existing_database(store:
     assert begging is not None
     await catalog.update(begging.id or 0, keywords=[*begging.keyword_list, "tapping people up"])
     await catalog.add("Dog fouling", keywords=["dog mess"], urgent=False)
-    await db.downgrade(store.engine, "-1")
+    await db.downgrade(store.engine, _BEFORE_0007)
     await store.upgrade()
 
     after = {c.slug: c for c in await catalog.all()}
