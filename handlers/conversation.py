@@ -38,9 +38,9 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler, filters
 
-from bot import texts
 from bot.context import BotContext
 from bot.domain.roles import Permission, permissions_for
+from bot.texts import access as access_texts
 from handlers.drafts import DraftSlot, user_data
 from handlers.registry import Callback, Handler, command
 
@@ -124,9 +124,9 @@ async def _stopped(update: Update, context: BotContext) -> State:
     user_data(context).clear()
     query = update.callback_query
     if query is not None:
-        await query.answer(texts.STEP_NO_LONGER_ALLOWED, show_alert=True)
+        await query.answer(access_texts.STEP_NO_LONGER_ALLOWED, show_alert=True)
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(texts.STEP_NO_LONGER_ALLOWED)
+        await update.effective_message.reply_text(access_texts.STEP_NO_LONGER_ALLOWED)
     return END
 
 

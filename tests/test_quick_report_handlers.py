@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import texts
 from bot.domain.incidents import ReportSource
 from bot.domain.roles import Role
+from bot.texts import common as common_texts
+from bot.texts import reports as reports_texts
 from storage.catalog import HotspotIn
 from storage.models import Report
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
@@ -134,7 +135,7 @@ async def test_nothing_recognised_offers_the_categories_then_asks_the_place(
     await officer(bot)
     await bot.tg.send(OFFICER, "something odd going on")
     offer = bot.last(OFFICER)
-    assert offer.plain == texts.QUICK_NOTHING_MATCHED
+    assert offer.plain == reports_texts.QUICK_NOTHING_MATCHED
     assert "More…" in labels(bot, OFFICER)  # "Other" is among every category
     await press_category(bot, OFFICER, offer, "Other")
     assert "Where is it?" in bot.api.sent_to(OFFICER.telegram_id)[-2].plain
@@ -153,7 +154,7 @@ async def test_place_only_recognised_offers_the_categories_then_the_summary(
     await seed_elmer(bot.store)
     await officer(bot)
     await bot.tg.send(OFFICER, "at the fountain again")
-    assert bot.last(OFFICER).plain == texts.QUICK_NOTHING_MATCHED
+    assert bot.last(OFFICER).plain == reports_texts.QUICK_NOTHING_MATCHED
     await press_category(bot, OFFICER, bot.last(OFFICER), "Begging")
     summary = bot.last(OFFICER)
     assert "Category: Begging" in summary.plain and "Place: Elmer Square" in summary.plain
@@ -179,7 +180,7 @@ async def test_cancel_on_the_proposal_saves_nothing(bot: BotHarness) -> None:
     await bot.tg.press(OFFICER, proposal, "Cancel")
     assert bot.last(OFFICER).plain == "Report cancelled. Nothing was saved."
     await bot.tg.press_data(OFFICER, proposal, confirm)
-    assert last_answer(bot) == texts.DRAFT_EXPIRED
+    assert last_answer(bot) == reports_texts.DRAFT_EXPIRED
     assert await reports(bot) == []
 
 
@@ -247,7 +248,7 @@ async def test_overlong_message_is_refused_and_nothing_is_stored(bot: BotHarness
     assert "That message has 4500 characters" in bot.last(OFFICER).plain
     assert "nothing was stored" in bot.last(OFFICER).plain
     await bot.tg.send(OFFICER, "/cancel")
-    assert bot.last(OFFICER).plain == texts.CANCELLED  # no draft was started
+    assert bot.last(OFFICER).plain == common_texts.CANCELLED  # no draft was started
     assert await reports(bot) == []
 
 
@@ -266,7 +267,7 @@ async def test_new_hotspots_are_recognised_at_once(bot: BotHarness) -> None:
 async def test_leftover_type_a_place_button_gets_the_expired_reply(bot: BotHarness) -> None:
     await officer(bot)
     await bot.tg.send(OFFICER, "⌨️ Type a place")
-    assert bot.last(OFFICER).plain == texts.DRAFT_EXPIRED
+    assert bot.last(OFFICER).plain == reports_texts.DRAFT_EXPIRED
     assert bot.last(OFFICER).reply_markup == {"remove_keyboard": True}
 
 
@@ -275,9 +276,9 @@ async def test_other_messages_still_get_the_not_understood_reply(bot: BotHarness
     sticker = {"file_id": "s1", "file_unique_id": "us1", "width": 512, "height": 512,
                "is_animated": False, "is_video": False, "type": "regular"}  # fmt: skip
     await bot.tg.process({"message": bot.tg.message(OFFICER, sticker=sticker)})
-    assert bot.last(OFFICER).plain == texts.NOT_UNDERSTOOD
+    assert bot.last(OFFICER).plain == common_texts.NOT_UNDERSTOOD
 
 
 async def test_strangers_text_is_not_read_as_a_report(bot: BotHarness) -> None:
     await bot.tg.send(STRANGER, MESSAGE)
-    assert bot.last(STRANGER).plain == texts.NOT_A_MEMBER
+    assert bot.last(STRANGER).plain == common_texts.NOT_A_MEMBER

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import texts
 from bot.domain.roles import Role
+from bot.texts import common as common_texts
 from bot.texts import reports as report_texts
 from storage.models import Report
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
@@ -219,7 +219,7 @@ async def test_a_live_tick_never_reaches_a_flow_waiting_for_a_location(bot: BotH
 async def test_other_edits_are_still_not_read(bot: BotHarness) -> None:
     await officer(bot)
     await bot.tg.edit(OFFICER, "fight at the fountain")
-    assert bot.last(OFFICER).plain == texts.EDITS_NOT_READ
+    assert bot.last(OFFICER).plain == common_texts.EDITS_NOT_READ
 
 
 # ---- a message is never swallowed ----------------------------------------------------------

@@ -9,7 +9,6 @@ from telegram import ReplyKeyboardRemove
 from telegram.error import TelegramError
 from telegram.ext import Application, ConversationHandler
 
-from bot import texts
 from bot.context import BotContext, OpsApplication
 from bot.domain.report_draft import (
     DRAFT_KEY,
@@ -20,6 +19,7 @@ from bot.domain.report_draft import (
     kept_to_json,
 )
 from bot.jobs.repeating import every
+from bot.texts import reports as reports_texts
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,9 @@ async def expire_drafts(application: Application) -> int:  # type: ignore[type-a
             conversation._update_state(ConversationHandler.END, (user_id, user_id))
         try:
             await application.bot.send_message(
-                user_id, texts.draft_expired_notice(minutes), reply_markup=ReplyKeyboardRemove()
+                user_id,
+                reports_texts.draft_expired_notice(minutes),
+                reply_markup=ReplyKeyboardRemove(),
             )
         except TelegramError as error:
             log.warning(

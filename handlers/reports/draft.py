@@ -13,7 +13,6 @@ from weakref import WeakKeyDictionary
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain.geo import Place, validate_point
 from bot.domain.incidents import PEOPLE_COUNTS, reference
@@ -28,7 +27,10 @@ from bot.domain.report_draft import (
     kept_to_json,
     picker_categories,
 )
+from bot.keyboards import reports as reports_keyboards
+from bot.texts import common as common_texts
 from bot.texts import reports as report_texts
+from bot.texts import reports as reports_texts
 from handlers.common import Markup, sender
 from handlers.conversation import END, Callback, State, with_draft
 from handlers.drafts import DraftSlot
@@ -182,11 +184,11 @@ async def category_picker(
     if not categories:
         return None
     if every_one:
-        return keyboards.report_categories(draft.id, categories)
+        return reports_keyboards.report_categories(draft.id, categories)
     since = context.clock.now() - CATEGORY_USES_SINCE
     uses = await context.store.categories.uses_by(context.member.id or 0, since=since)
     shown, more = picker_categories(categories, uses, lambda c: c.id or 0)
-    return keyboards.report_categories(draft.id, shown, more=more)
+    return reports_keyboards.report_categories(draft.id, shown, more=more)
 
 
 async def show(
@@ -200,35 +202,48 @@ async def show(
         markup = await category_picker(context, draft)
         if markup is None:
             REPORT_DRAFT.forget(context)
-            await send(update, context, texts.REPORT_NO_CATEGORIES, ReplyKeyboardRemove())
+            await send(update, context, reports_texts.REPORT_NO_CATEGORIES, ReplyKeyboardRemove())
             return END
-        await send(update, context, lead or texts.REPORT_CHOOSE_CATEGORY, markup)
+        await send(update, context, lead or reports_texts.REPORT_CHOOSE_CATEGORY, markup)
     elif step is Step.LOCATION:
-        await send(update, context, texts.REPORT_WHERE, keyboards.report_location())
+        await send(update, context, reports_texts.REPORT_WHERE, reports_keyboards.report_location())
         hotspots = await context.store.hotspots.most_used(HOTSPOT_BUTTONS)
         if hotspots:
-            markup = keyboards.report_hotspots(draft.id, hotspots)
-            await send(update, context, texts.REPORT_PICK_HOTSPOT, markup)
+            markup = reports_keyboards.report_hotspots(draft.id, hotspots)
+            await send(update, context, reports_texts.REPORT_PICK_HOTSPOT, markup)
     elif step is Step.WHAT:
-        text = texts.report_what(has_attachments=bool(draft.attachments), editing=draft.editing)
+        text = reports_texts.report_what(
+            has_attachments=bool(draft.attachments), editing=draft.editing
+        )
         can_go_on = bool(draft.attachments or draft.description)
         await send(
-            update, context, text, keyboards.report_continue(draft.id) if can_go_on else None
+            update,
+            context,
+            text,
+            reports_keyboards.report_continue(draft.id) if can_go_on else None,
         )
     elif step is Step.PEOPLE:
         await send(
-            update, context, texts.REPORT_PEOPLE, keyboards.report_people(draft.id, PEOPLE_COUNTS)
+            update,
+            context,
+            reports_texts.REPORT_PEOPLE,
+            reports_keyboards.report_people(draft.id, PEOPLE_COUNTS),
         )
     elif step is Step.URGENT:
-        text = texts.report_urgent(draft.category_name, draft.urgent)
-        await send(update, context, text, keyboards.report_urgent(draft.id, preset=draft.urgent))
+        text = reports_texts.report_urgent(draft.category_name, draft.urgent)
+        await send(
+            update, context, text, reports_keyboards.report_urgent(draft.id, preset=draft.urgent)
+        )
     elif step is Step.SUMMARY:
         summary = report_texts.report_summary(draft, now)
-        await send(update, context, summary, keyboards.report_summary(draft.id))
+        await send(update, context, summary, reports_keyboards.report_summary(draft.id))
     else:  # Step.PROPOSAL
         proposal = report_texts.quick_proposal(draft, now)
         await send(
-            update, context, proposal, keyboards.quick_proposal(draft.id, urgent=draft.urgent)
+            update,
+            context,
+            proposal,
+            reports_keyboards.quick_proposal(draft.id, urgent=draft.urgent),
         )
     return step
 
@@ -249,7 +264,7 @@ async def file(update: Update, context: BotContext, draft: ReportDraft) -> int:
         "report %s filed by member %s (source %s, urgent %s)",
         report.id, member.id, report.source.value, report.urgent,
     )  # fmt: skip
-    at = texts.local_time(report.created_at, context.settings.tz)
+    at = common_texts.local_time(report.created_at, context.settings.tz)
     stored = report_texts.report_stored(
         reference(report.id or 0), at, urgent=report.urgent, life_at_risk=draft.life_at_risk
     )
@@ -259,13 +274,13 @@ async def file(update: Update, context: BotContext, draft: ReportDraft) -> int:
 
 async def cancel(update: Update, context: BotContext) -> int:
     REPORT_DRAFT.forget(context)
-    await send(update, context, texts.REPORT_CANCELLED, ReplyKeyboardRemove())
+    await send(update, context, reports_texts.REPORT_CANCELLED, ReplyKeyboardRemove())
     return END
 
 
 async def gone(update: Update, context: BotContext) -> int:
     """The flow's timeout: the draft expired (or is unreadable) before this answer."""
-    await send(update, context, texts.DRAFT_EXPIRED, ReplyKeyboardRemove())
+    await send(update, context, reports_texts.DRAFT_EXPIRED, ReplyKeyboardRemove())
     return END
 
 
@@ -300,7 +315,7 @@ def in_step(step: Step, handle: MessageStep) -> Callback:
 
     async def at_step(update: Update, context: BotContext, draft: ReportDraft) -> State:
         if draft.step is not step:
-            await send(update, context, texts.REPORT_USE_BUTTONS)
+            await send(update, context, reports_texts.REPORT_USE_BUTTONS)
             return draft.step
         return await handle(update, context, draft)
 
@@ -314,5 +329,9 @@ async def remind(update: Update, context: BotContext) -> State:
     if draft is None:
         return await gone(update, context)
     typed = draft.step in (Step.LOCATION, Step.WHAT, Step.PEOPLE)
-    await send(update, context, texts.REPORT_TYPE_ANSWER if typed else texts.REPORT_USE_BUTTONS)
+    await send(
+        update,
+        context,
+        reports_texts.REPORT_TYPE_ANSWER if typed else reports_texts.REPORT_USE_BUTTONS,
+    )
     return draft.step

@@ -13,7 +13,6 @@ from typing import Any
 
 from telegram import Update
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain.callbacks.reports import (
     QuickCancel,
@@ -42,6 +41,9 @@ from bot.domain.report_draft import (
     people_band,
     place_too_long,
 )
+from bot.keyboards import reports as reports_keyboards
+from bot.texts import common as common_texts
+from bot.texts import reports as reports_texts
 from handlers.common import message_of, query_of
 from handlers.conversation import END, State
 from handlers.reports import quick
@@ -68,7 +70,7 @@ async def start_report(update: Update, context: BotContext) -> int:
         await update.callback_query.answer()  # the menu stays as it is, for later use
     draft = ReportDraft.guided(context.clock.now())
     draft.begin()
-    return await show(update, context, draft, texts.REPORT_START)
+    return await show(update, context, draft, reports_texts.REPORT_START)
 
 
 # ---- buttons -----------------------------------------------------------------------------
@@ -78,15 +80,15 @@ async def on_press(update: Update, context: BotContext) -> State:
     pressed = draft_press(query.data)
     draft = REPORT_DRAFT.get(context)
     if draft is None:
-        await query.answer(texts.DRAFT_EXPIRED, show_alert=True)
+        await query.answer(reports_texts.DRAFT_EXPIRED, show_alert=True)
         await settle(update)
         return END
     if pressed is None or pressed.draft_id != draft.id:
-        await query.answer(texts.DRAFT_EXPIRED, show_alert=True)
+        await query.answer(reports_texts.DRAFT_EXPIRED, show_alert=True)
         return None  # an older draft's button: the current draft carries on untouched
     press = _PRESSES.get(type(pressed))
     if press is None or (press.steps and draft.step not in press.steps):
-        await query.answer(texts.REPORT_OLD_BUTTON)
+        await query.answer(reports_texts.REPORT_OLD_BUTTON)
         return draft.step
     return await press.handle(update, context, draft, pressed)
 
@@ -97,7 +99,7 @@ async def press_typed(
     """A typed message that named one of the buttons shown: as if it had been pressed."""
     press = _PRESSES.get(type(pressed))
     if press is None or (press.steps and draft.step not in press.steps):
-        await send(update, context, texts.REPORT_OLD_BUTTON)
+        await send(update, context, reports_texts.REPORT_OLD_BUTTON)
         return draft.step
     return await press.handle(update, context, draft, pressed)
 
@@ -108,7 +110,7 @@ async def _pick_category(
     category_id = pressed.category_id
     category = await context.store.categories.get(category_id) if category_id > 0 else None
     if category is None or category.id is None or category.retired_at is not None:
-        await answer(update, context, texts.REPORT_CATEGORY_GONE)
+        await answer(update, context, reports_texts.REPORT_CATEGORY_GONE)
         return draft.step
     await answer(update, context)
     draft.set_category(
@@ -118,7 +120,7 @@ async def _pick_category(
         life_at_risk=category.slug in LIFE_AT_RISK_SLUGS,
     )
     draft.complete()
-    await settle(update, texts.category_chosen(category.name))
+    await settle(update, reports_texts.category_chosen(category.name))
     return await show(update, context, draft)
 
 
@@ -128,7 +130,7 @@ async def _pick_hotspot(
     hotspot_id = pressed.hotspot_id
     hotspot = await context.store.hotspots.get(hotspot_id) if hotspot_id > 0 else None
     if hotspot is None or hotspot.id is None or hotspot.retired_at is not None:
-        await answer(update, context, texts.REPORT_HOTSPOT_GONE)
+        await answer(update, context, reports_texts.REPORT_HOTSPOT_GONE)
         return draft.step
     await answer(update, context)
     draft.set_hotspot(hotspot.id, hotspot.name)
@@ -140,7 +142,7 @@ async def _continue(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportContinue
 ) -> State:
     if not (draft.description or draft.attachments):
-        await answer(update, context, texts.REPORT_NOTHING_TO_CONTINUE)
+        await answer(update, context, reports_texts.REPORT_NOTHING_TO_CONTINUE)
         return draft.step
     await answer(update, context)
     await settle(update)
@@ -154,7 +156,7 @@ async def _pick_people(
     await answer(update, context)
     draft.set_people(pressed.count)
     draft.complete()
-    await settle(update, texts.people_chosen(pressed.count))
+    await settle(update, reports_texts.people_chosen(pressed.count))
     return await show(update, context, draft)
 
 
@@ -164,7 +166,7 @@ async def _pick_urgent(
     await answer(update, context)
     draft.set_urgent(pressed.urgent)
     draft.complete()
-    await settle(update, texts.urgent_chosen(draft.urgent))
+    await settle(update, reports_texts.urgent_chosen(draft.urgent))
     return await show(update, context, draft)
 
 
@@ -181,7 +183,12 @@ async def _edit_menu(
 ) -> State:
     await answer(update, context)
     REPORT_DRAFT.put(context, draft)
-    await replace(update, context, texts.REPORT_EDIT_WHICH, keyboards.report_edit_fields(draft.id))
+    await replace(
+        update,
+        context,
+        reports_texts.REPORT_EDIT_WHICH,
+        reports_keyboards.report_edit_fields(draft.id),
+    )
     return draft.step
 
 
@@ -199,7 +206,12 @@ async def _back_to_summary(
 ) -> State:
     await answer(update, context)
     REPORT_DRAFT.put(context, draft)
-    await replace(update, context, texts.report_summary(draft), keyboards.report_summary(draft.id))
+    await replace(
+        update,
+        context,
+        reports_texts.report_summary(draft),
+        reports_keyboards.report_summary(draft.id),
+    )
     return draft.step
 
 
@@ -212,7 +224,7 @@ async def _more_categories(
     if markup is None:
         return draft.step
     REPORT_DRAFT.put(context, draft)
-    await replace(update, context, texts.REPORT_CHOOSE_CATEGORY, markup)
+    await replace(update, context, reports_texts.REPORT_CHOOSE_CATEGORY, markup)
     return draft.step
 
 
@@ -259,12 +271,12 @@ _PRESSES: dict[type[Button], _Press] = {
 # ---- typed answers, locations, photos ----------------------------------------------------
 async def place_typed(update: Update, context: BotContext, draft: ReportDraft) -> State:
     text = message_of(update).text or ""
-    if text == keyboards.TYPE_A_PLACE or not text.strip():
+    if text == reports_keyboards.TYPE_A_PLACE or not text.strip():
         REPORT_DRAFT.put(context, draft)
-        await send(update, context, texts.REPORT_TYPE_PLACE)
+        await send(update, context, reports_texts.REPORT_TYPE_PLACE)
         return draft.step
     if place_too_long(text):
-        await send(update, context, texts.place_too_long(len(text.strip())))
+        await send(update, context, reports_texts.place_too_long(len(text.strip())))
         return draft.step
     match = (await vocabulary(context)).matcher.match_place(text)
     if match is not None:
@@ -279,7 +291,7 @@ async def location_shared(update: Update, context: BotContext, draft: ReportDraf
     if location is None:
         return draft.step
     if not is_point(location.latitude, location.longitude):
-        await send(update, context, texts.LOCATION_NOT_A_POINT)
+        await send(update, context, common_texts.LOCATION_NOT_A_POINT)
         return draft.step
     await apply_location(context, draft, location.latitude, location.longitude)
     return await location_done(update, context, draft)
@@ -288,7 +300,7 @@ async def location_shared(update: Update, context: BotContext, draft: ReportDraf
 async def what_typed(update: Update, context: BotContext, draft: ReportDraft) -> State:
     text = message_of(update).text or ""
     if description_too_long(text):
-        await send(update, context, texts.description_too_long(len(text)))
+        await send(update, context, reports_texts.description_too_long(len(text)))
         return draft.step
     draft.set_description(text)
     draft.note_urgent_words(text)  # "…one of them is bleeding": urgent, unless chosen
@@ -300,7 +312,7 @@ async def _attachment(
     update: Update, context: BotContext, draft: ReportDraft, kind: str, file_id: str
 ) -> State:
     if not draft.attach(kind, file_id, limit=context.settings.max_photos_per_report):
-        await send(update, context, texts.REPORT_TOO_MANY_ATTACHMENTS)
+        await send(update, context, reports_texts.REPORT_TOO_MANY_ATTACHMENTS)
         return draft.step
     caption = message_of(update).caption
     if caption and caption.strip():  # a caption says what happened
@@ -309,8 +321,8 @@ async def _attachment(
         draft.complete()
         return await show(update, context, draft)
     REPORT_DRAFT.put(context, draft)
-    text = texts.attached(kind, len(draft.attachments))
-    await send(update, context, text, keyboards.report_continue(draft.id))
+    text = reports_texts.attached(kind, len(draft.attachments))
+    await send(update, context, text, reports_keyboards.report_continue(draft.id))
     return draft.step
 
 
@@ -329,7 +341,7 @@ async def voice_sent(update: Update, context: BotContext, draft: ReportDraft) ->
 async def people_typed(update: Update, context: BotContext, draft: ReportDraft) -> State:
     band = people_band(message_of(update).text or "")
     if band is None:
-        await send(update, context, texts.PEOPLE_NOT_A_NUMBER)
+        await send(update, context, reports_texts.PEOPLE_NOT_A_NUMBER)
         return draft.step
     draft.set_people(band)
     draft.complete()

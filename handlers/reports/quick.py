@@ -16,12 +16,14 @@ from datetime import timedelta
 
 from telegram import ReplyKeyboardRemove, Update
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain.callbacks.reports import QuickChange, QuickToggleUrgent
 from bot.domain.duty import fresh_location
 from bot.domain.report_draft import ReportDraft, description_too_long
+from bot.keyboards import reports as reports_keyboards
+from bot.texts import common as common_texts
 from bot.texts import reports as report_texts
+from bot.texts import reports as reports_texts
 from handlers.common import message_of
 from handlers.conversation import END, State
 from handlers.reports.draft import (
@@ -39,11 +41,11 @@ from handlers.reports.draft import (
 
 async def quick_text(update: Update, context: BotContext) -> int:
     text = message_of(update).text or ""
-    if text == keyboards.TYPE_A_PLACE:  # the place keyboard of a draft that has gone
-        await send(update, context, texts.DRAFT_EXPIRED, ReplyKeyboardRemove())
+    if text == reports_keyboards.TYPE_A_PLACE:  # the place keyboard of a draft that has gone
+        await send(update, context, reports_texts.DRAFT_EXPIRED, ReplyKeyboardRemove())
         return END
     if description_too_long(text):
-        await send(update, context, texts.quick_too_long(len(text)))
+        await send(update, context, reports_texts.quick_too_long(len(text)))
         return END
     return await _quick(update, context, text, [])
 
@@ -61,7 +63,7 @@ async def _quick(
     if not draft.has_place:
         await _use_own_location(context, draft)
     draft.begin()
-    return await show(update, context, draft, None if rule else texts.QUICK_NOTHING_MATCHED)
+    return await show(update, context, draft, None if rule else reports_texts.QUICK_NOTHING_MATCHED)
 
 
 async def _use_own_location(context: BotContext, draft: ReportDraft) -> None:
@@ -79,7 +81,7 @@ async def quick_location(update: Update, context: BotContext) -> int:
     if location is None:
         return END
     if not is_point(location.latitude, location.longitude):
-        await send(update, context, texts.LOCATION_NOT_A_POINT)
+        await send(update, context, common_texts.LOCATION_NOT_A_POINT)
         return END
     # A live location's first message: sharing where they are, not reporting a place.
     # (Read through to_dict: the attribute warns of its coming change of type.)
@@ -93,7 +95,7 @@ async def quick_location(update: Update, context: BotContext) -> int:
     draft = ReportDraft.at_location(context.clock.now())
     await apply_location(context, draft, location.latitude, location.longitude)
     draft.begin()
-    return await show(update, context, draft, texts.report_at_place(draft))
+    return await show(update, context, draft, reports_texts.report_at_place(draft))
 
 
 async def quick_photo(update: Update, context: BotContext) -> int:
@@ -104,7 +106,7 @@ async def quick_photo(update: Update, context: BotContext) -> int:
     draft = ReportDraft.guided(context.clock.now())
     draft.attach("photo", file_id)
     draft.begin()
-    return await show(update, context, draft, texts.REPORT_PHOTO_START)
+    return await show(update, context, draft, reports_texts.REPORT_PHOTO_START)
 
 
 async def quick_voice(update: Update, context: BotContext) -> int:
@@ -114,7 +116,7 @@ async def quick_voice(update: Update, context: BotContext) -> int:
     draft = ReportDraft.guided(context.clock.now())
     draft.attach("voice", voice.file_id)
     draft.begin()
-    return await show(update, context, draft, texts.REPORT_VOICE_START)
+    return await show(update, context, draft, reports_texts.REPORT_VOICE_START)
 
 
 async def change(
@@ -136,6 +138,6 @@ async def toggle_urgent(
     REPORT_DRAFT.put(context, draft)
     proposal = report_texts.quick_proposal(draft, context.clock.now())
     await replace(
-        update, context, proposal, keyboards.quick_proposal(draft.id, urgent=draft.urgent)
+        update, context, proposal, reports_keyboards.quick_proposal(draft.id, urgent=draft.urgent)
     )
     return draft.step

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 
 from telegram import Update
 
-from bot import texts
 from bot.context import BotContext
 from bot.domain.callbacks.reports import (
     KEPT_DRAFT_BUTTONS,
@@ -41,6 +40,7 @@ from bot.domain.incidents import PEOPLE_COUNTS
 from bot.domain.report_draft import ReportDraft, Step, TypedAction, keep_aside, typed_during
 from bot.keyboards import reports as report_keys
 from bot.texts import reports as report_texts
+from bot.texts import reports as reports_texts
 from handlers.common import message_of, query_of, reply
 from handlers.conversation import END, State
 from handlers.reports import guided, quick
@@ -111,7 +111,7 @@ async def typed_while_waiting(update: Update, context: BotContext, draft: Report
         return await answer_step(update, context, draft)
     if typed.action is TypedAction.REMIND:
         if draft.step is Step.PEOPLE:
-            await send(update, context, texts.PEOPLE_NOT_A_NUMBER)
+            await send(update, context, reports_texts.PEOPLE_NOT_A_NUMBER)
             return draft.step
         return await remind(update, context)
     return await _report_anew(update, context, draft, text)
