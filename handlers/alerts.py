@@ -24,7 +24,7 @@ from bot.texts import alerts as alert_texts
 from bot.texts import common as common_texts
 from handlers.common import query_of
 from handlers.registry import Handler, button
-from storage.alerts import Outcome, Pressed, Response
+from storage.alert_copies import Outcome, Pressed, Response
 
 log = logging.getLogger(__name__)
 

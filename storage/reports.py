@@ -14,7 +14,7 @@ from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import AckKind, ReportStatus
 from bot.domain.outbox_types import ALERT, NOTICE, Priority, closed_notice_key
 from bot.domain.roles import Status
-from storage.alerts import (
+from storage.alert_copies import (
     AlertState,
     Pressed,
     alert_coordinates,

@@ -26,7 +26,7 @@ from bot.domain.outbox_types import OutboxStatus
 from bot.offline.bot_api import ApiCall, Fault, LocalBotAPI, SentMessage
 from bot.offline.chat import Person
 from bot.offline.http_server import LocalServer, start_local_server
-from storage.alerts import ESCALATION_KIND
+from storage.alert_copies import ESCALATION_KIND
 from storage.models import ReportIn
 from storage.store import Store
 from tests.support.e2e import (

@@ -12,7 +12,7 @@ from bot.domain.escalation import EscalationLadder, escalation_plan, nearest_mem
 from bot.domain.escalation import OnDutyPosition as Position
 from bot.jobs.escalation import ESCALATION_JOB, escalate_overdue
 from bot.texts import common as common_texts
-from storage.alerts import ESCALATION_KIND
+from storage.alert_copies import ESCALATION_KIND
 from tests.support.alerting import (
     COORDINATOR,
     OFFICER,

@@ -21,7 +21,7 @@ from bot.jobs.update_order import ChatOrderedProcessor
 from bot.offline.bot_api import ApiCall, Fault, LocalBotAPI, LocalRequest, SentMessage
 from bot.texts import alerts as alerts_texts
 from bot.texts import common as common_texts
-from storage.alerts import Outcome, Pressed
+from storage.alert_copies import Outcome, Pressed
 from storage.outbox import LEASE
 from tests.support.alerting import (
     ALERTED,

@@ -22,7 +22,7 @@ from bot.domain.incidents import AckKind, ReportStatus, description_shown, refer
 from bot.keyboards import alerts as alert_keyboards
 from bot.texts import alerts as alert_texts
 from bot.texts import common as common_texts
-from storage.alerts import may_acknowledge
+from storage.alert_copies import may_acknowledge
 from storage.models import Member
 from storage.reports import ReportView
 from storage.store import Store

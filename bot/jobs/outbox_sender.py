@@ -77,7 +77,7 @@ from bot.jobs.send_budget import SendBudget, retry_seconds
 from bot.texts import alerts as alert_texts
 from bot.texts import alerts as alerts_texts
 from bot.texts.split import CAPTION_LIMIT, split_message, units
-from storage.alerts import AlertState
+from storage.alert_copies import AlertState
 from storage.models import Member, OutboxMessage
 from storage.outbox import LEASE, FollowUp, Outbox
 from storage.reports import ReportView

@@ -7,12 +7,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 from bot.domain.callbacks.admin import (
     DutyLocation,
 )
-from bot.texts.duty import DUTY_NO_LOCATION, DUTY_SEND_LOCATION
+from bot.texts.duty import DUTY_LOCATION_BUTTON, DUTY_NO_LOCATION, DUTY_SEND_LOCATION
 
 
 def duty_started(session_id: int) -> InlineKeyboardMarkup:
-    from bot.texts import DUTY_LOCATION_BUTTON
-
     return InlineKeyboardMarkup(
         [
             [
