@@ -81,7 +81,7 @@ MESSAGES = (
     "someone sleeping in a doorway near Castle Gardens",
     "fresh graffiti all along Riverside Walk",
 )
-PROPOSAL_BUTTONS = 4  # Confirm, Change category, Change place, Cancel
+PROPOSAL_BUTTONS = 5  # Confirm, Change category, Change place, Urgent on/off, Cancel
 
 
 # ---- the one-row table of baseline (b), kept out of the bot's own metadata ---------------
@@ -250,7 +250,8 @@ async def bench_ops(
                 # Back to no conversation, so the member's next message is a quick report
                 # again (not an answer to the proposal): what /cancel would do, untimed.
                 user_id = payload["message"]["from"]["id"]
-                conversation.end_for((user_id, user_id))
+                # (_update_state: what PTB's own timeout and bot.jobs.draft_expiry use.)
+                conversation._update_state(ConversationHandler.END, (user_id, user_id))
                 user_data[user_id].pop(DRAFT_KEY, None)
 
             payloads = [

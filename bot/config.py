@@ -141,6 +141,11 @@ class Settings(BaseSettings):
     draft_ttl_minutes: int = Field(
         default=30, ge=1, le=24 * 60, validation_alias="TCAG_DRAFT_TTL_MINUTES"
     )
+    # A quick report that names no place takes the member's own location (shared with /on,
+    # or their live location while on duty) when it is at most this old.
+    own_location_fresh_minutes: int = Field(
+        default=15, ge=1, le=240, validation_alias="TCAG_OWN_LOCATION_FRESH_MINUTES"
+    )
     # Urgent alerts climb an escalation ladder while nobody acknowledges them: after the
     # first step's minutes coordinators (privately) and the group, after the second's admins
     # and everyone on duty again, then every "repeat" minutes, at most "repeats" times more.

@@ -29,6 +29,9 @@ FEATURE_GROUP = 0
 def all_handlers() -> list[tuple[int, Handler]]:
     """(group, handler) pairs: the access gate first, features next, fallbacks last."""
     features: list[Handler] = [
+        # A live location's updates (edited messages, the only edits the access gate lets
+        # through) go to this one handler, before anything that could read a location.
+        duty.live_location_handler(),
         # Admin flows awaiting a typed answer or a location come first: while an admin is
         # in one, their /cancel, text and shared location belong to it (no one else's).
         *categories.handlers(),

@@ -21,12 +21,13 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot import texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.commands import BY_NAME
 from bot.domain.flood import Verdict
 from bot.domain.roles import permissions_for
+from bot.texts import access as access_texts
+from bot.texts import common as common_texts
 from handlers.common import display_name, is_private
 from handlers.registry import Handler
 from handlers.survey import typed_place
@@ -84,20 +85,24 @@ async def access_gate(update: Update, context: BotContext) -> None:
     if update.callback_query is not None:
         # No message: a button of an inline message, which this bot never sends.
         if parsed is None or update.callback_query.message is None:
-            await update.callback_query.answer(texts.STALE_BUTTON)
+            await update.callback_query.answer(common_texts.STALE_BUTTON)
             raise ApplicationHandlerStop
         if not in_private and parsed.prefix not in callbacks.GROUP_PREFIXES:
-            await update.callback_query.answer(texts.BUTTON_PRIVATE_ONLY, show_alert=True)
+            await update.callback_query.answer(common_texts.BUTTON_PRIVATE_ONLY, show_alert=True)
             raise ApplicationHandlerStop
         if callbacks.PREFIX_PERMISSIONS[parsed.prefix] not in granted:
-            await update.callback_query.answer(texts.NOT_ALLOWED_BUTTON, show_alert=True)
+            await update.callback_query.answer(common_texts.NOT_ALLOWED_BUTTON, show_alert=True)
             raise ApplicationHandlerStop
         return
 
     if update.edited_message is not None:
-        # A live location arrives as a stream of edits: those are not the member's doing.
-        if in_private and update.edited_message.location is None:
-            await update.edited_message.reply_text(texts.EDITS_NOT_READ)
+        # A live location arrives as a stream of edits: they pass to the one live-location
+        # handler (handlers.duty, first of the features), which takes nothing else; every
+        # other handler takes new messages only. Other edits are not read.
+        if in_private and update.edited_message.location is not None:
+            return
+        if in_private:
+            await update.edited_message.reply_text(common_texts.EDITS_NOT_READ)
         raise ApplicationHandlerStop
 
     if command is not None:
@@ -105,10 +110,10 @@ async def access_gate(update: Update, context: BotContext) -> None:
         if spec is None:
             return  # the unknown-command fallback answers
         if spec.permission not in granted:
-            await _reply(update, texts.NOT_ALLOWED_COMMAND.format(command=spec.name))
+            await _reply(update, common_texts.NOT_ALLOWED_COMMAND.format(command=spec.name))
             raise ApplicationHandlerStop
         if spec.private_only and not in_private:
-            await _reply(update, texts.PRIVATE_ONLY.format(command=spec.name))
+            await _reply(update, common_texts.PRIVATE_ONLY.format(command=spec.name))
             raise ApplicationHandlerStop
         return
 
@@ -144,7 +149,7 @@ async def _hold_back_a_flood(
     query = update.callback_query
     if verdict is Verdict.NOTICE and in_private:  # in the group: silence, its budget is shared
         resumes = context.services.flood_gate.resumes_at(member_id) or context.clock.now()
-        notice = texts.flood_notice(texts.local_time(resumes, context.settings.tz))
+        notice = access_texts.flood_notice(common_texts.local_time(resumes, context.settings.tz))
         if query is not None:
             await query.answer(_plain(notice)[:200], show_alert=True)
         elif update.effective_message is not None:
@@ -161,14 +166,14 @@ def _plain(html_text: str) -> str:
 async def _refuse_stranger(update: Update) -> None:
     if update.callback_query is not None:
         # A private answer to the one who pressed, never a message in a chat.
-        await update.callback_query.answer(texts.NOT_A_MEMBER, show_alert=True)
+        await update.callback_query.answer(common_texts.NOT_A_MEMBER, show_alert=True)
         return
     message = update.effective_message
     if message is None:
         return  # membership changes, reactions...: nothing to answer
     if message.chat.type != ChatType.PRIVATE:
         return  # in the group the bot answers members only: its 20 messages a minute are theirs
-    await message.reply_text(texts.NOT_A_MEMBER)
+    await message.reply_text(common_texts.NOT_A_MEMBER)
 
 
 async def _reply(update: Update, text: str) -> None:

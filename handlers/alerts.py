@@ -15,13 +15,13 @@ import logging
 from telegram import Message, Update
 from telegram.error import BadRequest
 
-from bot import texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.reports import AlertAction, AlertResponse
 from bot.domain.incidents import reference
 from bot.jobs.alert_messages import alert_message, ladder_of, recipient_for
 from bot.texts import alerts as alert_texts
+from bot.texts import common as common_texts
 from handlers.common import query_of
 from handlers.registry import Handler, button
 from storage.alerts import Outcome, Pressed, Response
@@ -64,7 +64,7 @@ async def respond_to_alert(update: Update, context: BotContext) -> None:
         )
         done, unchanged = alert_texts.you_no_longer_attend(ref), alert_texts.NOT_ATTENDING_NOW
     else:
-        at = texts.local_time(context.clock.now(), context.settings.tz)
+        at = common_texts.local_time(context.clock.now(), context.settings.tz)
         response = await alerts.acknowledge(
             report_id,
             member=member,
@@ -99,7 +99,7 @@ async def _answer(
         view = await context.store.reports.view(report_id)
         by = view.acknowledged_by.name if view is not None and view.acknowledged_by else None
         at = view.report.acknowledged_at if view is not None else None
-        shown_at = texts.local_time(at, context.settings.tz) if at is not None else "?"
+        shown_at = common_texts.local_time(at, context.settings.tz) if at is not None else "?"
         await query.answer(alert_texts.already_acknowledged_by(by, shown_at))
         return
     await query.answer(unchanged)

@@ -8,13 +8,15 @@ from functools import partial
 
 from telegram import Update
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.audit_view import ByAction, match_members, read_filter
 from bot.domain.callbacks.admin import AUDIT_BUTTONS, AuditActionPage, AuditMemberPage, AuditPage
 from bot.domain.callbacks.wire import Button
+from bot.keyboards import audit as audit_keyboards
 from bot.summaries.audit_log import audit_words
+from bot.texts import audit as audit_texts
+from bot.texts import common as common_texts
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.registry import Handler, button, command
 from storage.audit import AuditRow
@@ -31,9 +33,13 @@ async def audit_command(update: Update, context: BotContext) -> None:
         return
     matches = match_members(await context.store.members.all(), wanted)
     if not matches:
-        await reply(update, texts.audit_no_match(typed))
+        await reply(update, audit_texts.audit_no_match(typed))
     elif len(matches) > 1:
-        await reply(update, texts.audit_which_member(typed), keyboards.audit_member_choice(matches))
+        await reply(
+            update,
+            audit_texts.audit_which_member(typed),
+            audit_keyboards.audit_member_choice(matches),
+        )
     else:
         await show_audit(update, context, page=0, member_id=matches[0].id)
 
@@ -52,7 +58,7 @@ async def audit_button(update: Update, context: BotContext) -> None:
             await query.answer()
             await show_audit(update, context, page=page, action=term)
         case None:
-            await query.answer(texts.STALE_BUTTON)
+            await query.answer(common_texts.STALE_BUTTON)
 
 
 async def show_audit(
@@ -63,7 +69,7 @@ async def show_audit(
     member_id: int | None = None,
     action: str | None = None,
 ) -> None:
-    per_page = keyboards.AUDIT_PER_PAGE
+    per_page = audit_keyboards.AUDIT_PER_PAGE
     page = max(page, 0)
     rows, total = await context.store.audit.page(
         offset=page * per_page, limit=per_page, member_id=member_id, action=action
@@ -78,20 +84,25 @@ async def show_audit(
     filtered: str | None = None
     if member_id is not None:
         member = await context.store.members.get(member_id)
-        filtered = texts.audit_filter_by_member(member.name if member else f"member #{member_id}")
+        filtered = audit_texts.audit_filter_by_member(
+            member.name if member else f"member #{member_id}"
+        )
         build = partial(AuditMemberPage, member_id)
     elif action is not None:
-        filtered = texts.audit_filter_by_action(action)
+        filtered = audit_texts.audit_filter_by_action(action)
         build = partial(AuditActionPage, action)
     else:
         build = AuditPage
-    text = texts.audit_page(_lines(rows, context), filtered, total, page, pages)
-    await edit_or_reply(update, text, keyboards.audit_pager(page, pages, build))
+    text = audit_texts.audit_page(_lines(rows, context), filtered, total, page, pages)
+    await edit_or_reply(update, text, audit_keyboards.audit_pager(page, pages, build))
 
 
 def _lines(rows: Sequence[AuditRow], context: BotContext) -> list[str]:
     tz = context.settings.tz
-    return [texts.audit_entry(texts.local_datetime(row.at, tz), *audit_words(row)) for row in rows]
+    return [
+        audit_texts.audit_entry(common_texts.local_datetime(row.at, tz), *audit_words(row))
+        for row in rows
+    ]
 
 
 def handlers() -> list[Handler]:

@@ -11,7 +11,6 @@ from enum import IntEnum
 
 from telegram import Update
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks, catalog
 from bot.domain.callbacks.catalog import (
@@ -21,6 +20,9 @@ from bot.domain.callbacks.catalog import (
     CategoryAdd,
     CategoryPress,
 )
+from bot.keyboards import catalog as catalog_keyboards
+from bot.texts import catalog as catalog_texts
+from bot.texts import common as common_texts
 from handlers.common import edit_or_reply, message_of, query_of, reply
 from handlers.conversation import END, Handler, typed
 from handlers.drafts import DraftSlot
@@ -43,14 +45,14 @@ async def show_categories(update: Update, context: BotContext, *, page: int) -> 
     everything = await context.store.categories.all()
     ordered = sorted(everything, key=lambda c: c.retired_at is not None)  # active first
     retired = sum(1 for c in ordered if c.retired_at is not None)
-    per_page = keyboards.CATALOG_PER_PAGE
+    per_page = catalog_keyboards.CATALOG_PER_PAGE
     pages = max(1, math.ceil(len(ordered) / per_page))
     page = min(max(page, 0), pages - 1)
     shown = ordered[page * per_page : (page + 1) * per_page]
     await edit_or_reply(
         update,
-        texts.categories_header(len(ordered) - retired, retired, page, pages),
-        keyboards.category_list(shown, page, pages),
+        catalog_texts.categories_header(len(ordered) - retired, retired, page, pages),
+        catalog_keyboards.category_list(shown, page, pages),
     )
 
 
@@ -58,16 +60,16 @@ async def show_category(
     update: Update, context: BotContext, category: Category, notice: str | None = None
 ) -> None:
     since = (
-        texts.local_datetime(category.retired_at, context.settings.tz)
+        common_texts.local_datetime(category.retired_at, context.settings.tz)
         if category.retired_at
         else None
     )
-    text = texts.category_card(
+    text = catalog_texts.category_card(
         category.name, category.keyword_list, category.urgent, since, category.sensitive
     )
     if notice:
-        text = texts.notice_and(notice, text)
-    await edit_or_reply(update, text, keyboards.category_actions(category))
+        text = common_texts.notice_and(notice, text)
+    await edit_or_reply(update, text, catalog_keyboards.category_actions(category))
 
 
 # ---- /categories [add <name>] ----------------------------------------------------------
@@ -77,10 +79,10 @@ async def categories_command(update: Update, context: BotContext) -> int:
         await show_categories(update, context, page=0)
         return END
     if words[1].casefold() != "add":
-        await reply(update, texts.CATEGORIES_USAGE)
+        await reply(update, catalog_texts.CATEGORIES_USAGE)
         return END
     if len(words) == 2:
-        await reply(update, texts.CATEGORY_ASK_NAME)
+        await reply(update, catalog_texts.CATEGORY_ASK_NAME)
         return CategoryInput.NEW_NAME
     await _add(update, context, words[2], in_flow=False)
     return END
@@ -90,13 +92,15 @@ async def _add(update: Update, context: BotContext, typed_name: str, *, in_flow:
     try:
         name = catalog.category_name(typed_name)
     except ValueError as error:
-        await reply(update, texts.problem(str(error), in_flow=in_flow))
+        await reply(update, common_texts.problem(str(error), in_flow=in_flow))
         return False
     category = await context.store.categories.add(name, keywords=[], urgent=False)
     if category is None:
-        await reply(update, texts.problem(texts.CATEGORY_NAME_TAKEN, in_flow=in_flow))
+        await reply(
+            update, common_texts.problem(catalog_texts.CATEGORY_NAME_TAKEN, in_flow=in_flow)
+        )
         return False
-    await show_category(update, context, category, texts.category_added(category.name))
+    await show_category(update, context, category, catalog_texts.category_added(category.name))
     return True
 
 
@@ -107,19 +111,19 @@ async def ask_for_input(update: Update, context: BotContext) -> int:
     pressed = CATEGORY_BUTTONS.unpack(query.data)
     if isinstance(pressed, CategoryAdd):
         await query.answer()
-        await reply(update, texts.CATEGORY_ASK_NAME)
+        await reply(update, catalog_texts.CATEGORY_ASK_NAME)
         return CategoryInput.NEW_NAME
     category_id = pressed.category_id if isinstance(pressed, CategoryPress) else None
     category = await context.store.categories.get(category_id) if category_id else None
     if category is None or category.id is None or not isinstance(pressed, CategoryPress):
-        await query.answer(texts.CATEGORY_NOT_FOUND)
+        await query.answer(catalog_texts.CATEGORY_NOT_FOUND)
         return END
     await query.answer()
     EDITING.put(context, category.id)
     if pressed.action is CategoryAction.RENAME:
-        await reply(update, texts.category_ask_rename(category.name))
+        await reply(update, catalog_texts.category_ask_rename(category.name))
         return CategoryInput.RENAME
-    await reply(update, texts.category_ask_keywords(category.name, category.keyword_list))
+    await reply(update, catalog_texts.category_ask_keywords(category.name, category.keyword_list))
     return CategoryInput.KEYWORDS
 
 
@@ -133,7 +137,7 @@ async def _editing(update: Update, context: BotContext) -> Category | None:
     category = await context.store.categories.get(category_id) if category_id else None
     if category is None:
         EDITING.forget(context)
-        await reply(update, texts.CATEGORY_NOT_FOUND)
+        await reply(update, catalog_texts.CATEGORY_NOT_FOUND)
     return category
 
 
@@ -144,14 +148,14 @@ async def got_rename(update: Update, context: BotContext) -> int | None:
     try:
         name = catalog.category_name(message_of(update).text or "")
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     renamed = await context.store.categories.rename(category.id or 0, name)
     if renamed is None:
-        await reply(update, texts.problem(texts.CATEGORY_NAME_TAKEN))
+        await reply(update, common_texts.problem(catalog_texts.CATEGORY_NAME_TAKEN))
         return None
     EDITING.forget(context)
-    await show_category(update, context, renamed, texts.change_saved("Renamed"))
+    await show_category(update, context, renamed, common_texts.change_saved("Renamed"))
     return END
 
 
@@ -162,14 +166,14 @@ async def got_keywords(update: Update, context: BotContext) -> int | None:
     try:
         words = catalog.keywords(category.keyword_list, message_of(update).text or "")
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     updated = await context.store.categories.update(category.id or 0, keywords=words)
     EDITING.forget(context)
     if updated is None:
-        await reply(update, texts.CATEGORY_NOT_FOUND)
+        await reply(update, catalog_texts.CATEGORY_NOT_FOUND)
         return END
-    await show_category(update, context, updated, texts.change_saved("Keywords saved"))
+    await show_category(update, context, updated, common_texts.change_saved("Keywords saved"))
     return END
 
 
@@ -192,12 +196,12 @@ async def category_button(update: Update, context: BotContext) -> None:
         await show_categories(update, context, page=pressed.page)
         return
     if not isinstance(pressed, CategoryPress) or pressed.action not in _ACT_AT_ONCE:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(common_texts.STALE_BUTTON)
         return
     store, action = context.store, pressed.action
     category = await store.categories.get(pressed.category_id) if pressed.category_id else None
     if category is None:
-        await query.answer(texts.CATEGORY_NOT_FOUND)
+        await query.answer(catalog_texts.CATEGORY_NOT_FOUND)
         return
     changed: Category | None = category
     done: str | None = None
@@ -209,7 +213,7 @@ async def category_button(update: Update, context: BotContext) -> None:
         done = "Sensitive: " + ("no" if category.sensitive else "yes")
     elif action is CategoryAction.RETIRE and category.retired_at is None:
         if len(await store.categories.active()) <= 1:
-            await query.answer(texts.CATEGORY_LAST_ACTIVE, show_alert=True)
+            await query.answer(catalog_texts.CATEGORY_LAST_ACTIVE, show_alert=True)
             return
         changed = await store.categories.update(category.id or 0, retired=True)
         done = "Retired"
@@ -217,7 +221,7 @@ async def category_button(update: Update, context: BotContext) -> None:
         changed = await store.categories.update(category.id or 0, retired=False)
         done = "Restored"
     if changed is None:
-        await query.answer(texts.CATEGORY_NOT_FOUND)
+        await query.answer(catalog_texts.CATEGORY_NOT_FOUND)
         return
     await query.answer(f"{done}: {changed.name[:60]}" if done else None)
     await show_category(update, context, changed)

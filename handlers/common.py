@@ -20,10 +20,11 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
-from bot import keyboards, texts
 from bot.domain.commands import commands_for
 from bot.domain.geo import validate_point
 from bot.domain.roles import permissions_for
+from bot.keyboards import access as access_keyboards
+from bot.texts import access as access_texts
 from storage.models import Member
 
 log = logging.getLogger(__name__)
@@ -102,8 +103,8 @@ async def send_main_menu(
     granted = permissions_for(member.role, is_admin=member.is_admin, status=member.status)
     await bot.send_message(
         chat_id,
-        text or texts.main_menu(member.name, member.role, member.is_admin),
-        reply_markup=keyboards.main_menu(granted),
+        text or access_texts.main_menu(member.name, member.role, member.is_admin),
+        reply_markup=access_keyboards.main_menu(granted),
     )
 
 

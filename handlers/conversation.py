@@ -38,14 +38,18 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler, filters
 
-from bot import texts
 from bot.context import BotContext
 from bot.domain.roles import Permission, permissions_for
+from bot.texts import access as access_texts
 from handlers.drafts import DraftSlot, user_data
 from handlers.registry import Callback, Handler, command
 
 END = ConversationHandler.END
-TYPED_TEXT = filters.TEXT & ~filters.COMMAND
+# New messages only: an edit is never an answer. A live location arrives as a stream of
+# edited messages; the access gate lets those through to handlers.duty's live-location
+# handler alone, and these filters keep every step from taking one for a location shared.
+NEW_MESSAGE = ~filters.UpdateType.EDITED
+TYPED_TEXT = filters.TEXT & ~filters.COMMAND & NEW_MESSAGE
 
 State = int | None  # a step, END, or None (stay where the conversation is)
 D = TypeVar("D")
@@ -59,8 +63,8 @@ def typed(callback: Callback) -> Handler:
 
 
 def on(message_filter: filters.BaseFilter, callback: Callback) -> Handler:
-    """Any other kind of answer: a location, a photo, a voice note."""
-    return MessageHandler(message_filter, callback)
+    """Any other kind of answer: a location, a photo, a voice note (new messages only)."""
+    return MessageHandler(message_filter & NEW_MESSAGE, callback)
 
 
 def with_draft(slot: DraftSlot[D], gone: Callback, handle: DraftStep[D]) -> Callback:
@@ -120,9 +124,9 @@ async def _stopped(update: Update, context: BotContext) -> State:
     user_data(context).clear()
     query = update.callback_query
     if query is not None:
-        await query.answer(texts.STEP_NO_LONGER_ALLOWED, show_alert=True)
+        await query.answer(access_texts.STEP_NO_LONGER_ALLOWED, show_alert=True)
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(texts.STEP_NO_LONGER_ALLOWED)
+        await update.effective_message.reply_text(access_texts.STEP_NO_LONGER_ALLOWED)
     return END
 
 

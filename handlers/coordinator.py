@@ -12,15 +12,16 @@ import logging
 from telegram import Message, Update
 from telegram.constants import ChatAction
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.admin import StatsPeriod
 from bot.domain.periods import PeriodError, parse_date_range, parse_reportable_quarter
 from bot.domain.stats_scope import ScopeNotFound
+from bot.keyboards import coordinator as coordinator_keyboards
 from bot.summaries import on_demand
 from bot.summaries.compose import Composed
 from bot.summaries.quarterly import build_report, file_name
+from bot.texts import common as common_texts
 from bot.texts import coordinator as coordinator_texts
 from bot.texts.split import CAPTION_LIMIT, split_message
 from handlers.common import message_of, query_of, reply, sender
@@ -66,7 +67,7 @@ async def brief(update: Update, context: BotContext) -> None:
     elif action == "clear":
         await _clear_note(update, context, rest)
     elif action:
-        await reply(update, texts.BRIEF_USAGE)
+        await reply(update, coordinator_texts.BRIEF_USAGE)
     else:
         _, chat = sender(update)
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
@@ -77,25 +78,25 @@ async def brief(update: Update, context: BotContext) -> None:
 
 async def _add_note(update: Update, context: BotContext, text: str) -> None:
     if not text:
-        await reply(update, texts.BRIEF_ADD_EMPTY)
+        await reply(update, coordinator_texts.BRIEF_ADD_EMPTY)
         return
     if len(text) > MAX_NOTE_LENGTH:
-        await reply(update, texts.brief_note_too_long(len(text), MAX_NOTE_LENGTH))
+        await reply(update, coordinator_texts.brief_note_too_long(len(text), MAX_NOTE_LENGTH))
         return
     note = await context.store.notes.add(context.member, text)
-    await reply(update, texts.brief_note_added(note.id or 0))
+    await reply(update, coordinator_texts.brief_note_added(note.id or 0))
 
 
 async def _clear_note(update: Update, context: BotContext, text: str) -> None:
     token = text.strip().removeprefix("#")
     if not (token.isascii() and token.isdigit() and 0 < len(token) <= 9) or int(token) == 0:
-        await reply(update, texts.BRIEF_CLEAR_USAGE)
+        await reply(update, coordinator_texts.BRIEF_CLEAR_USAGE)
         return
     note_id = int(token)
     if await context.store.notes.clear(note_id, context.member):
-        await reply(update, texts.brief_note_cleared(note_id))
+        await reply(update, coordinator_texts.brief_note_cleared(note_id))
     else:
-        await reply(update, texts.brief_note_not_found(note_id))
+        await reply(update, coordinator_texts.brief_note_not_found(note_id))
 
 
 # ---- /digest -----------------------------------------------------------------------------
@@ -104,7 +105,7 @@ async def digest(update: Update, context: BotContext) -> None:
     await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
     composed = await on_demand.digest_now(context.services, context.clock.now())
     if composed is None:
-        await reply(update, texts.DIGEST_NO_SHIFTS)
+        await reply(update, coordinator_texts.DIGEST_NO_SHIFTS)
         return
     await _send_composed(update, context, composed)
 
@@ -113,7 +114,7 @@ async def digest(update: Update, context: BotContext) -> None:
 async def stats(update: Update, context: BotContext) -> None:
     period = " ".join(context.args or []).strip()
     if not period:
-        await reply(update, texts.STATS_USAGE, keyboards.stats_periods())
+        await reply(update, coordinator_texts.STATS_USAGE, coordinator_keyboards.stats_periods())
         return
     await _send_stats(update, context, period)
 
@@ -123,7 +124,7 @@ async def stats_button(update: Update, context: BotContext) -> None:
     query = query_of(update)
     pressed = StatsPeriod.unpack(query.data)
     if pressed is None:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(common_texts.STALE_BUTTON)
         return
     await query.answer()
     await _send_stats(update, context, pressed.period)
@@ -136,8 +137,10 @@ async def _send_stats(update: Update, context: BotContext, period: str) -> None:
     except PeriodError as error:
         await context.bot.send_message(
             chat.id,
-            texts.refused_period(error.problem, error.given, texts.STATS_USAGE),
-            reply_markup=keyboards.stats_periods(),
+            coordinator_texts.refused_period(
+                error.problem, error.given, coordinator_texts.STATS_USAGE
+            ),
+            reply_markup=coordinator_keyboards.stats_periods(),
         )
         return
     except ScopeNotFound as error:
@@ -158,42 +161,54 @@ async def _send_stats(update: Update, context: BotContext, period: str) -> None:
 async def export(update: Update, context: BotContext) -> None:
     args = context.args or []
     if len(args) != 2:
-        await reply(update, texts.EXPORT_USAGE)
+        await reply(update, coordinator_texts.EXPORT_USAGE)
         return
     try:
         period = parse_date_range(args[0], args[1], context.settings.tz)
     except PeriodError as error:
-        await reply(update, texts.refused_period(error.problem, error.given, texts.EXPORT_USAGE))
+        await reply(
+            update,
+            coordinator_texts.refused_period(
+                error.problem, error.given, coordinator_texts.EXPORT_USAGE
+            ),
+        )
         return
     _, chat = sender(update)
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
     made = await on_demand.export(context.services, period, by=context.member)
     first, last = period.first.isoformat(), period.last.isoformat()
     for file, what, unit in (
-        (made.reports, texts.EXPORT_REPORTS, "reports"),
-        (made.outreach, texts.EXPORT_OUTREACH, "days"),
+        (made.reports, coordinator_texts.EXPORT_REPORTS, "reports"),
+        (made.outreach, coordinator_texts.EXPORT_OUTREACH, "days"),
     ):
         await context.bot.send_document(
             chat.id,
             file.content,
             filename=file.name,
-            caption=texts.export_caption(what, first, last, file.rows, unit),
+            caption=coordinator_texts.export_caption(what, first, last, file.rows, unit),
         )
     log.info("export %s..%s sent to member %s", first, last, context.member.id)
-    await reply(update, texts.export_done(first, last, made.reports.rows, made.outreach.rows))
+    await reply(
+        update, coordinator_texts.export_done(first, last, made.reports.rows, made.outreach.rows)
+    )
 
 
 # ---- /quarter ----------------------------------------------------------------------------
 async def quarter(update: Update, context: BotContext) -> None:
     given = " ".join(context.args or []).strip()
     if not given:
-        await reply(update, texts.QUARTER_USAGE)
+        await reply(update, coordinator_texts.QUARTER_USAGE)
         return
     settings, now = context.settings, context.clock.now()
     try:
         chosen = parse_reportable_quarter(given, now=now, tz=settings.tz)
     except PeriodError as error:
-        await reply(update, texts.refused_period(error.problem, error.given, texts.QUARTER_USAGE))
+        await reply(
+            update,
+            coordinator_texts.refused_period(
+                error.problem, error.given, coordinator_texts.QUARTER_USAGE
+            ),
+        )
         return
     _, chat = sender(update)
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
@@ -210,7 +225,7 @@ async def quarter(update: Update, context: BotContext) -> None:
         chat.id,
         pdf,
         filename=file_name(chosen),
-        caption=texts.quarter_caption(chosen.title, figures.complete),
+        caption=coordinator_texts.quarter_caption(chosen.title, figures.complete),
     )
 
 

@@ -10,8 +10,8 @@ import traceback
 from telegram import Update
 from telegram.error import NetworkError, TelegramError
 
-from bot import texts
 from bot.context import BotContext
+from bot.texts import common as common_texts
 from handlers.common import is_private, notify
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,9 @@ class ErrorReporter:
             and is_private(update.effective_chat)
         ):
             with contextlib.suppress(TelegramError):
-                await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
+                await context.bot.send_message(
+                    update.effective_chat.id, common_texts.SOMETHING_WENT_WRONG
+                )
         await self._tell_admins(update, context, error, update_id)
 
     async def _tell_admins(
@@ -81,7 +83,9 @@ class ErrorReporter:
         if now - self._last_sent.get(key, -_REPORT_WINDOW_SECONDS) < _REPORT_WINDOW_SECONDS:
             return
         self._last_sent[key] = now
-        summary = texts.error_report(type(error).__name__, place, update_kind(update), update_id)
+        summary = common_texts.error_report(
+            type(error).__name__, place, update_kind(update), update_id
+        )
         try:
             admins = await context.store.members.active_admins()
             for admin in admins:

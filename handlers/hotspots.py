@@ -13,7 +13,6 @@ from enum import IntEnum
 from telegram import Update
 from telegram.ext import filters
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks, catalog
 from bot.domain.callbacks.catalog import (
@@ -24,6 +23,9 @@ from bot.domain.callbacks.catalog import (
     HotspotsPage,
 )
 from bot.domain.geo import validate_point
+from bot.keyboards import catalog as catalog_keyboards
+from bot.texts import catalog as catalog_texts
+from bot.texts import common as common_texts
 from handlers.common import edit_or_reply, message_of, query_of, reply
 from handlers.conversation import END, Handler, on, typed
 from handlers.drafts import DraftSlot, forget_all
@@ -47,27 +49,27 @@ class HotspotInput(IntEnum):
 # ---- showing ---------------------------------------------------------------------------
 async def show_hotspots(update: Update, context: BotContext, *, page: int) -> None:
     hotspots = await context.store.hotspots.active()
-    per_page = keyboards.CATALOG_PER_PAGE
+    per_page = catalog_keyboards.CATALOG_PER_PAGE
     pages = max(1, math.ceil(len(hotspots) / per_page))
     page = min(max(page, 0), pages - 1)
     shown = hotspots[page * per_page : (page + 1) * per_page]
     summary = [(h.name, h.radius_m, len(h.alias_list)) for h in shown]
     await edit_or_reply(
         update,
-        texts.hotspots_header(summary, len(hotspots), page, pages),
-        keyboards.hotspot_list(shown, page, pages),
+        catalog_texts.hotspots_header(summary, len(hotspots), page, pages),
+        catalog_keyboards.hotspot_list(shown, page, pages),
     )
 
 
 async def show_hotspot(
     update: Update, context: BotContext, hotspot: Hotspot, notice: str | None = None
 ) -> None:
-    text = texts.hotspot_card(
+    text = catalog_texts.hotspot_card(
         hotspot.name, hotspot.lat, hotspot.lon, hotspot.radius_m, hotspot.alias_list
     )
     if notice:
-        text = texts.notice_and(notice, text)
-    await edit_or_reply(update, text, keyboards.hotspot_actions(hotspot))
+        text = common_texts.notice_and(notice, text)
+    await edit_or_reply(update, text, catalog_keyboards.hotspot_actions(hotspot))
 
 
 async def _active(context: BotContext, hotspot_id: int | None) -> Hotspot | None:
@@ -83,7 +85,7 @@ def _forget(context: BotContext) -> None:
 async def hotspots_command(update: Update, context: BotContext) -> int:
     _forget(context)
     if (context.args or [""])[0].casefold() == "add":
-        await reply(update, texts.HOTSPOT_ASK_LOCATION)
+        await reply(update, catalog_texts.HOTSPOT_ASK_LOCATION)
         return HotspotInput.LOCATION
     await show_hotspots(update, context, page=0)
     return END
@@ -97,31 +99,31 @@ async def ask_for_input(update: Update, context: BotContext) -> int:
     _forget(context)
     if isinstance(pressed, HotspotAdd):
         await query.answer()
-        await reply(update, texts.HOTSPOT_ASK_LOCATION)
+        await reply(update, catalog_texts.HOTSPOT_ASK_LOCATION)
         return HotspotInput.LOCATION
     if not isinstance(pressed, HotspotPress):
-        await query.answer(texts.HOTSPOT_NOT_FOUND)
+        await query.answer(catalog_texts.HOTSPOT_NOT_FOUND)
         return END
     hotspot = await _active(context, pressed.hotspot_id)
     if hotspot is None or hotspot.id is None:
-        await query.answer(texts.HOTSPOT_NOT_FOUND)
+        await query.answer(catalog_texts.HOTSPOT_NOT_FOUND)
         return END
     await query.answer()
     EDITING.put(context, hotspot.id)
     if pressed.action is HotspotAction.RENAME:
-        await reply(update, texts.hotspot_ask_rename(hotspot.name))
+        await reply(update, catalog_texts.hotspot_ask_rename(hotspot.name))
         return HotspotInput.RENAME
     if pressed.action is HotspotAction.RADIUS:
-        await reply(update, texts.hotspot_ask_radius(hotspot.name, hotspot.radius_m))
+        await reply(update, catalog_texts.hotspot_ask_radius(hotspot.name, hotspot.radius_m))
         return HotspotInput.RADIUS
-    await reply(update, texts.hotspot_ask_aliases(hotspot.name, hotspot.alias_list))
+    await reply(update, catalog_texts.hotspot_ask_aliases(hotspot.name, hotspot.alias_list))
     return HotspotInput.ALIASES
 
 
 async def got_location(update: Update, context: BotContext) -> int | None:
     location = message_of(update).location
     if location is None:
-        await reply(update, texts.HOTSPOT_NEED_LOCATION)
+        await reply(update, catalog_texts.HOTSPOT_NEED_LOCATION)
         return None
     return await _got_point(update, context, location.latitude, location.longitude)
 
@@ -130,10 +132,10 @@ async def got_typed_point(update: Update, context: BotContext) -> int | None:
     try:
         point = catalog.typed_point(message_of(update).text or "")
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     if point is None:
-        await reply(update, texts.HOTSPOT_NEED_LOCATION)
+        await reply(update, catalog_texts.HOTSPOT_NEED_LOCATION)
         return None
     return await _got_point(update, context, *point)
 
@@ -142,31 +144,31 @@ async def _got_point(update: Update, context: BotContext, lat: float, lon: float
     try:
         validate_point(lat, lon)
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     POINT.put(context, [lat, lon])
-    await reply(update, texts.HOTSPOT_ASK_NAME)
+    await reply(update, catalog_texts.HOTSPOT_ASK_NAME)
     return HotspotInput.NEW_NAME
 
 
 async def need_location(update: Update, context: BotContext) -> None:
-    await reply(update, texts.HOTSPOT_NEED_LOCATION)
+    await reply(update, catalog_texts.HOTSPOT_NEED_LOCATION)
 
 
 async def got_new_name(update: Update, context: BotContext) -> int | None:
     point = POINT.get(context)
     if not point:
-        await reply(update, texts.EDIT_EXPIRED)
+        await reply(update, common_texts.EDIT_EXPIRED)
         return END
     try:
         name = catalog.hotspot_name(message_of(update).text or "")
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     store = context.store
     existing = await store.hotspots.by_name(name)
     if existing is not None and existing.retired_at is None:
-        await reply(update, texts.problem(texts.HOTSPOT_NAME_TAKEN))
+        await reply(update, common_texts.problem(catalog_texts.HOTSPOT_NAME_TAKEN))
         return None
     # A removed hotspot of that name comes back at the new place, keeping its aliases.
     aliases = existing.alias_list if existing is not None else ()
@@ -174,7 +176,7 @@ async def got_new_name(update: Update, context: BotContext) -> int | None:
     hotspot, _ = await store.hotspots.upsert(place)
     _forget(context)
     await show_hotspot(
-        update, context, hotspot, texts.hotspot_added(hotspot.name, hotspot.radius_m)
+        update, context, hotspot, catalog_texts.hotspot_added(hotspot.name, hotspot.radius_m)
     )
     return END
 
@@ -184,7 +186,7 @@ async def _editing(update: Update, context: BotContext) -> Hotspot | None:
     hotspot = await _active(context, EDITING.get(context))
     if hotspot is None:
         _forget(context)
-        await reply(update, texts.HOTSPOT_NOT_FOUND)
+        await reply(update, catalog_texts.HOTSPOT_NOT_FOUND)
     return hotspot
 
 
@@ -195,14 +197,14 @@ async def got_rename(update: Update, context: BotContext) -> int | None:
     try:
         name = catalog.hotspot_name(message_of(update).text or "")
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     renamed = await context.store.hotspots.rename(hotspot.id or 0, name)
     if renamed is None:
-        await reply(update, texts.problem(texts.HOTSPOT_NAME_TAKEN))
+        await reply(update, common_texts.problem(catalog_texts.HOTSPOT_NAME_TAKEN))
         return None
     _forget(context)
-    await show_hotspot(update, context, renamed, texts.change_saved("Renamed"))
+    await show_hotspot(update, context, renamed, common_texts.change_saved("Renamed"))
     return END
 
 
@@ -213,7 +215,7 @@ async def got_radius(update: Update, context: BotContext) -> int | None:
     try:
         radius_m = catalog.radius(message_of(update).text or "")
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     return await _save(update, context, hotspot, radius_m=radius_m)
 
@@ -225,7 +227,7 @@ async def got_aliases(update: Update, context: BotContext) -> int | None:
     try:
         aliases = catalog.aliases(hotspot.alias_list, message_of(update).text or "")
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     return await _save(update, context, hotspot, aliases=aliases)
 
@@ -243,10 +245,10 @@ async def _save(
         hotspot.id or 0, radius_m=radius_m, aliases=aliases
     )
     if updated is None:
-        await reply(update, texts.HOTSPOT_NOT_FOUND)
+        await reply(update, catalog_texts.HOTSPOT_NOT_FOUND)
         return END
     what = "Radius saved" if radius_m is not None else "Aliases saved"
-    await show_hotspot(update, context, updated, texts.change_saved(what))
+    await show_hotspot(update, context, updated, common_texts.change_saved(what))
     return END
 
 
@@ -265,11 +267,11 @@ async def hotspot_button(update: Update, context: BotContext) -> None:
         await show_hotspots(update, context, page=pressed.page)
         return
     if not isinstance(pressed, HotspotPress) or pressed.action not in _ACT_AT_ONCE:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(common_texts.STALE_BUTTON)
         return
     hotspot = await _active(context, pressed.hotspot_id)
     if hotspot is None:
-        await query.answer(texts.HOTSPOT_NOT_FOUND)
+        await query.answer(catalog_texts.HOTSPOT_NOT_FOUND)
         return
     if pressed.action is HotspotAction.SHOW:
         await query.answer()
@@ -278,15 +280,15 @@ async def hotspot_button(update: Update, context: BotContext) -> None:
         await query.answer()
         await edit_or_reply(
             update,
-            texts.hotspot_confirm_remove(hotspot.name),
-            keyboards.hotspot_confirm_remove(hotspot.id or 0),
+            catalog_texts.hotspot_confirm_remove(hotspot.name),
+            catalog_keyboards.hotspot_confirm_remove(hotspot.id or 0),
         )
     else:
         removed = await context.store.hotspots.remove(hotspot.id or 0)
         if removed is None:
-            await query.answer(texts.HOTSPOT_NOT_FOUND)
+            await query.answer(catalog_texts.HOTSPOT_NOT_FOUND)
             return
-        await query.answer(texts.hotspot_removed(removed.name))
+        await query.answer(catalog_texts.hotspot_removed(removed.name))
         await show_hotspots(update, context, page=0)
 
 

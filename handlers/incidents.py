@@ -11,7 +11,6 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import MessageHandler, filters
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.reports import CLOSE_BUTTONS, SHOW_BUTTONS
@@ -19,8 +18,11 @@ from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import MAX_TEXT, AckKind, ReportStatus, parse_reference, reference
 from bot.domain.roles import Permission, permissions_for
 from bot.domain.show_pages import MESSAGE_ROOM, ShowPages, plan_pages
+from bot.keyboards import reports as reports_keyboards
 from bot.keyboards.incidents import close_outcomes
+from bot.texts import common as common_texts
 from bot.texts import incidents as incident_texts
+from bot.texts import incidents as incidents_texts
 from bot.texts.split import split_message
 from handlers.common import edit_or_reply, message_of, query_of, reply, sender
 from handlers.registry import Handler, button, command
@@ -69,24 +71,24 @@ async def mine(update: Update, context: BotContext) -> None:
     member, tz = context.member, context.settings.tz
     views = await context.store.reports.by_reporter(member.id or 0, limit=MINE_LIMIT)
     if not views:
-        await reply(update, texts.MINE_EMPTY)
+        await reply(update, incidents_texts.MINE_EMPTY)
         return
-    lines = [texts.mine_header(len(views))]
+    lines = [incidents_texts.mine_header(len(views))]
     for view in views:
         report = view.report
         lines.append(
-            texts.mine_line(
+            incidents_texts.mine_line(
                 reference(report.id or 0),
-                texts.local_datetime(report.created_at, tz),
+                common_texts.local_datetime(report.created_at, tz),
                 view.category.name,
                 view.place,
                 report.urgent,
-                texts.report_status(
+                incidents_texts.report_status(
                     report.status is ReportStatus.CLOSED, _acknowledgement(view, context)
                 ),
             )
         )
-    lines.append(texts.MINE_HINT)
+    lines.append(incidents_texts.MINE_HINT)
     await _reply_long(update, "\n".join(lines))
 
 
@@ -97,10 +99,10 @@ def _acknowledgement(view: ReportView, context: BotContext, *, full: bool = Fals
         return None
     attending = None if report.ack_kind is None else report.ack_kind is AckKind.ATTENDING
     at = report.acknowledged_at
-    line = texts.acknowledgement(
+    line = incidents_texts.acknowledgement(
         attending,
         view.acknowledged_by.name if view.acknowledged_by else None,
-        texts.local_time(at, context.settings.tz) if at else None,
+        common_texts.local_time(at, context.settings.tz) if at else None,
         full=full,
     )
     return incident_texts.with_attending(line, [m.name for m in view.attending])
@@ -111,17 +113,17 @@ async def show(update: Update, context: BotContext) -> None:
     token, _ = _arguments(message_of(update))
     report_id = _report_id(token)
     if report_id is None:
-        await reply(update, texts.SHOW_USAGE)
+        await reply(update, incidents_texts.SHOW_USAGE)
         return
     member = context.member
     view = await context.store.reports.view(report_id, with_details=True)
     if _sees_all_reports(member):
         if view is None:
-            await reply(update, texts.report_not_found(reference(report_id)))
+            await reply(update, incidents_texts.report_not_found(reference(report_id)))
             return
     elif view is None or not await _may_see(view, member, context):
         # The same answer whether or not it exists: references are not to be probed.
-        await reply(update, texts.ONLY_OWN_TO_SEE)
+        await reply(update, incidents_texts.ONLY_OWN_TO_SEE)
         return
     await _send_page(update, context, view, 0)
 
@@ -147,11 +149,11 @@ async def show_more(update: Update, context: BotContext) -> None:
     member = context.member
     if view is None or not (_sees_all_reports(member) or await _may_see(view, member, context)):
         # As /show says it: whether or not the report exists, references are not probed.
-        await query.answer(texts.ONLY_OWN_TO_SEE, show_alert=True)
+        await query.answer(incidents_texts.ONLY_OWN_TO_SEE, show_alert=True)
         return
     assert pressed is not None
     if pressed.page >= _pages(view, context).count:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(common_texts.STALE_BUTTON)
         return
     await query.answer()
     with contextlib.suppress(TelegramError):  # the pressed page's button has done its work
@@ -165,7 +167,8 @@ async def show_more(update: Update, context: BotContext) -> None:
 def _note_lines(view: ReportView, context: BotContext) -> list[tuple[str, str]]:
     tz = context.settings.tz
     return [
-        (texts.local_datetime(note.created_at, tz), note.text or "(removed)") for note in view.notes
+        (common_texts.local_datetime(note.created_at, tz), note.text or "(removed)")
+        for note in view.notes
     ]
 
 
@@ -177,7 +180,9 @@ def _pages(view: ReportView, context: BotContext) -> ShowPages:
     first = _details(view, context, notes=[], notes_total=len(view.notes))
     return plan_pages(
         first_room=MESSAGE_ROOM - len(first) - _ROOM_FOR_MORE,
-        note_sizes=[len(texts.update_line(*line)) + 1 for line in _note_lines(view, context)],
+        note_sizes=[
+            len(incidents_texts.update_line(*line)) + 1 for line in _note_lines(view, context)
+        ],
         attachments=len(_photos(view)),
     )
 
@@ -190,15 +195,15 @@ async def _send_page(update: Update, context: BotContext, view: ReportView, page
     report_id = view.report.id or 0
     ref = reference(report_id)
     pages = _pages(view, context)
-    more = keyboards.show_more(report_id, page + 1) if page + 1 < pages.count else None
+    more = reports_keyboards.show_more(report_id, page + 1) if page + 1 < pages.count else None
     notes = pages.notes_on(page)
     if notes is not None:
         lines = _note_lines(view, context)[notes[0] : notes[1]]
         if page == 0:
             text = _details(view, context, notes=lines, notes_total=len(view.notes))
         else:
-            heading = texts.show_more_heading(ref, page + 1, pages.count)
-            text = "\n".join([heading, *(texts.update_line(*line) for line in lines)])
+            heading = incidents_texts.show_more_heading(ref, page + 1, pages.count)
+            text = "\n".join([heading, *(incidents_texts.update_line(*line) for line in lines)])
         chunks = split_message(text)
         for chunk in chunks[:-1]:
             await context.bot.send_message(chat.id, chunk)
@@ -208,7 +213,7 @@ async def _send_page(update: Update, context: BotContext, view: ReportView, page
     photos = _photos(view)
     if index is None:
         return
-    caption = texts.photo_caption(ref, index + 1, len(photos))
+    caption = incidents_texts.photo_caption(ref, index + 1, len(photos))
     try:
         await context.bot.send_photo(chat.id, photos[index], caption=caption, reply_markup=more)
     except TelegramError as error:
@@ -226,9 +231,9 @@ def _details(
 ) -> str:
     report, tz = view.report, context.settings.tz
     closed = report.status is ReportStatus.CLOSED
-    return texts.report_details(
+    return incidents_texts.report_details(
         ref=reference(report.id or 0),
-        filed_at=texts.local_datetime(report.created_at, tz),
+        filed_at=common_texts.local_datetime(report.created_at, tz),
         reporter=view.reporter.name if view.reporter else None,
         category=view.category.name,
         place=view.place,
@@ -236,12 +241,12 @@ def _details(
         people_count=report.people_count,
         urgent=report.urgent,
         description=report.description,
-        attachments=texts.attachments_summary([a.kind for a in view.attachments]),
+        attachments=incidents_texts.attachments_summary([a.kind for a in view.attachments]),
         notes=notes,
         notes_total=notes_total,
         acknowledgement=_acknowledgement(view, context, full=True),
         closed=closed,
-        closed_at=texts.local_datetime(report.closed_at, tz) if report.closed_at else None,
+        closed_at=common_texts.local_datetime(report.closed_at, tz) if report.closed_at else None,
         closed_by=view.closed_by.name if view.closed_by else None,
         outcome=report.outcome,
     )
@@ -252,14 +257,14 @@ async def update_report(update: Update, context: BotContext) -> None:
     token, text = _arguments(message_of(update))
     report_id = _report_id(token)
     if report_id is None:
-        await reply(update, texts.UPDATE_USAGE)
+        await reply(update, incidents_texts.UPDATE_USAGE)
         return
     ref = reference(report_id)
     if not text:
-        await reply(update, texts.update_text_missing(ref))
+        await reply(update, incidents_texts.update_text_missing(ref))
         return
     if len(text) > MAX_TEXT:
-        await reply(update, texts.text_too_long(len(text), MAX_TEXT))
+        await reply(update, incidents_texts.text_too_long(len(text), MAX_TEXT))
         return
     report = await _own_open_report(update, context, report_id)
     if report is None:
@@ -268,7 +273,9 @@ async def update_report(update: Update, context: BotContext) -> None:
     added = await context.store.reports.add_note(
         report_id, author=context.member, text=text, limit=limit
     )
-    await reply(update, texts.note_added(ref) if added else texts.notes_full(ref, limit))
+    await reply(
+        update, incidents_texts.note_added(ref) if added else incidents_texts.notes_full(ref, limit)
+    )
 
 
 async def photo_for_report(update: Update, context: BotContext) -> None:
@@ -277,7 +284,7 @@ async def photo_for_report(update: Update, context: BotContext) -> None:
     replied = message.reply_to_message
     found = _references_in((replied.text or replied.caption or "") if replied else "")
     if len(found) != 1 or not message.photo:
-        await reply(update, texts.PHOTO_WHICH_REPORT)
+        await reply(update, incidents_texts.PHOTO_WHICH_REPORT)
         return
     report_id = found.pop()
     report = await _own_open_report(update, context, report_id)
@@ -290,7 +297,7 @@ async def photo_for_report(update: Update, context: BotContext) -> None:
     if not await store.reports.add_attachment(
         report_id, by=member, kind="photo", file_id=largest.file_id, limit=limit
     ):
-        await reply(update, texts.photos_full(ref, limit))
+        await reply(update, incidents_texts.photos_full(ref, limit))
         return
     caption = (message.caption or "").strip()
     if caption:  # what the reporter wrote with the photo is an update too
@@ -300,7 +307,7 @@ async def photo_for_report(update: Update, context: BotContext) -> None:
             text=caption[:MAX_TEXT],
             limit=context.settings.max_notes_per_report,
         )
-    await reply(update, texts.photo_added(ref))
+    await reply(update, incidents_texts.photo_added(ref))
 
 
 async def _own_open_report(update: Update, context: BotContext, report_id: int) -> Report | None:
@@ -308,13 +315,13 @@ async def _own_open_report(update: Update, context: BotContext, report_id: int) 
     member = context.member
     report = await context.store.reports.get(report_id)
     if report is None and _sees_all_reports(member):
-        await reply(update, texts.report_not_found(reference(report_id)))
+        await reply(update, incidents_texts.report_not_found(reference(report_id)))
         return None
     if report is None or report.reporter_id != member.id:
-        await reply(update, texts.ONLY_OWN_TO_UPDATE)
+        await reply(update, incidents_texts.ONLY_OWN_TO_UPDATE)
         return None
     if report.status is not ReportStatus.OPEN:
-        await reply(update, texts.closed_cannot_update(reference(report_id)))
+        await reply(update, incidents_texts.closed_cannot_update(reference(report_id)))
         return None
     return report
 
@@ -336,17 +343,17 @@ async def close(update: Update, context: BotContext) -> None:
     token, outcome = _arguments(message_of(update))
     report_id = _report_id(token)
     if report_id is None:
-        await reply(update, texts.CLOSE_USAGE)
+        await reply(update, incidents_texts.CLOSE_USAGE)
         return
     ref = reference(report_id)
     if len(outcome) > MAX_TEXT:
-        await reply(update, texts.text_too_long(len(outcome), MAX_TEXT))
+        await reply(update, incidents_texts.text_too_long(len(outcome), MAX_TEXT))
         return
     store = context.store
     if not outcome:
         view = await store.reports.view(report_id)
         if view is None:
-            await reply(update, texts.report_not_found(ref))
+            await reply(update, incidents_texts.report_not_found(ref))
         elif view.report.status is not ReportStatus.OPEN:
             await _already_closed(update, context, view)
         else:
@@ -356,7 +363,7 @@ async def close(update: Update, context: BotContext) -> None:
         return
     await reply(
         update,
-        incident_texts.closed_choose_code(texts.report_closed(ref, outcome), ref),
+        incident_texts.closed_choose_code(incidents_texts.report_closed(ref, outcome), ref),
         close_outcomes(report_id),
     )
 
@@ -370,14 +377,14 @@ async def _close(
 ) -> bool:
     """Close with the reporter told; False (after saying why) when it was not open."""
     store, coordinator, ref = context.store, context.member, reference(report_id)
-    notice = texts.report_closed_for_reporter(ref, coordinator.name, outcome)
+    notice = incidents_texts.report_closed_for_reporter(ref, coordinator.name, outcome)
     closed = await store.reports.close(
         report_id, by=coordinator, outcome=outcome, outcome_code=code, reporter_notice=notice
     )
     if closed is None:
         view = await store.reports.view(report_id)
         if view is None:
-            await reply(update, texts.report_not_found(ref))
+            await reply(update, incidents_texts.report_not_found(ref))
         else:
             await _already_closed(update, context, view)
         return False
@@ -390,14 +397,14 @@ async def close_code_button(update: Update, context: BotContext) -> None:
     query = query_of(update)
     pressed = CLOSE_BUTTONS.unpack(query.data)
     if pressed is None:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(common_texts.STALE_BUTTON)
         return
     await query.answer()
     report_id, code = pressed.report_id, pressed.code
     ref, label = reference(report_id), incident_texts.CLOSE_OUTCOME_LABELS[code]
     report = await context.store.reports.get(report_id)
     if report is None:
-        await edit_or_reply(update, texts.report_not_found(ref))
+        await edit_or_reply(update, incidents_texts.report_not_found(ref))
     elif report.status is ReportStatus.OPEN:
         if await _close(update, context, report_id, label, code):
             await edit_or_reply(update, incident_texts.report_closed_with_code(ref, label, None))
@@ -415,9 +422,9 @@ async def _already_closed(update: Update, context: BotContext, view: ReportView)
     at = report.closed_at or report.created_at
     await reply(
         update,
-        texts.report_already_closed(
+        incidents_texts.report_already_closed(
             reference(report.id or 0),
-            texts.local_datetime(at, context.settings.tz),
+            common_texts.local_datetime(at, context.settings.tz),
             view.closed_by.name if view.closed_by else None,
         ),
     )
@@ -427,17 +434,17 @@ async def _already_closed(update: Update, context: BotContext, view: ReportView)
 async def open_incidents(update: Update, context: BotContext) -> None:
     views = await context.store.reports.open_urgent()
     if not views:
-        await reply(update, texts.NO_OPEN_URGENT)
+        await reply(update, incidents_texts.NO_OPEN_URGENT)
         return
     now = context.clock.now()
-    lines = [texts.open_header(len(views))]
+    lines = [incidents_texts.open_header(len(views))]
     for view in views:
         report = view.report
         minutes = max(0, int((now - report.created_at).total_seconds() // 60))
         lines.append(
-            texts.open_line(
+            incidents_texts.open_line(
                 reference(report.id or 0),
-                texts.age(minutes),
+                incidents_texts.age(minutes),
                 view.category.name,
                 view.place,
                 _acknowledgement(view, context) or "",

@@ -10,12 +10,14 @@ from datetime import timedelta
 
 from telegram import Update
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.members import INVITE_BUTTONS, InviteRevoke, InviteRole
 from bot.domain.invites import MAX_OPEN_INVITES, deep_link
 from bot.domain.roles import Role, invitable_roles, may_invite
+from bot.keyboards import access as access_keyboards
+from bot.texts import access as access_texts
+from bot.texts import common as common_texts
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.registry import Handler, button, command
 from storage.invites import NotAllowedToInvite, TooManyOpenInvites
@@ -29,7 +31,7 @@ async def invite_command(update: Update, context: BotContext) -> None:
     allowed = invitable_roles(member.role, inviter_is_admin=member.is_admin)
     role = Role.parse(context.args[0])
     if role is None:
-        await reply(update, texts.invite_unknown_role(context.args[0], allowed))
+        await reply(update, access_texts.invite_unknown_role(context.args[0], allowed))
         return
     await _create(update, context, role)
 
@@ -37,7 +39,9 @@ async def invite_command(update: Update, context: BotContext) -> None:
 async def start_invite(update: Update, context: BotContext) -> None:
     member = context.member
     allowed = invitable_roles(member.role, inviter_is_admin=member.is_admin)
-    await reply(update, texts.invite_choose_role(allowed), keyboards.invite_roles(allowed))
+    await reply(
+        update, access_texts.invite_choose_role(allowed), access_keyboards.invite_roles(allowed)
+    )
 
 
 async def invite_button(update: Update, context: BotContext) -> None:
@@ -49,7 +53,7 @@ async def invite_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     if not isinstance(pressed, InviteRole):
-        await reply(update, texts.STALE_BUTTON)
+        await reply(update, common_texts.STALE_BUTTON)
         return
     await _create(update, context, pressed.role)
 
@@ -58,21 +62,21 @@ async def _create(update: Update, context: BotContext, role: Role) -> None:
     member = context.member
     if not may_invite(role, member.role, inviter_is_admin=member.is_admin):
         allowed = invitable_roles(member.role, inviter_is_admin=member.is_admin)
-        await edit_or_reply(update, texts.invite_role_not_allowed(role, allowed))
+        await edit_or_reply(update, access_texts.invite_role_not_allowed(role, allowed))
         return
     ttl = timedelta(hours=context.settings.invite_ttl_hours)
     try:
         code, invite = await context.store.invites.create(role, by=member, ttl=ttl)
     except NotAllowedToInvite:
         allowed = invitable_roles(member.role, inviter_is_admin=member.is_admin)
-        await edit_or_reply(update, texts.invite_role_not_allowed(role, allowed))
+        await edit_or_reply(update, access_texts.invite_role_not_allowed(role, allowed))
         return
     except TooManyOpenInvites:
-        await edit_or_reply(update, texts.too_many_open_invites(MAX_OPEN_INVITES))
+        await edit_or_reply(update, access_texts.too_many_open_invites(MAX_OPEN_INVITES))
         return
     link = deep_link(context.bot.username, code)
-    expires = texts.local_datetime(invite.expires_at, context.settings.tz)
-    await edit_or_reply(update, texts.invite_created(role, link, expires))
+    expires = common_texts.local_datetime(invite.expires_at, context.settings.tz)
+    await edit_or_reply(update, access_texts.invite_created(role, link, expires))
 
 
 async def invites_command(update: Update, context: BotContext) -> None:
@@ -83,23 +87,23 @@ async def _show_open(update: Update, context: BotContext, notice: str | None = N
     invites = await context.store.invites.open_by(context.member)
     tz = context.settings.tz
     if not invites:
-        text = texts.INVITES_NONE
-        await edit_or_reply(update, texts.notice_and(notice, text) if notice else text)
+        text = access_texts.INVITES_NONE
+        await edit_or_reply(update, common_texts.notice_and(notice, text) if notice else text)
         return
     lines = [
-        texts.invite_line(
+        access_texts.invite_line(
             number,
             invite.role,
-            texts.local_datetime(invite.created_at, tz),
-            texts.local_datetime(invite.expires_at, tz),
+            common_texts.local_datetime(invite.created_at, tz),
+            common_texts.local_datetime(invite.expires_at, tz),
         )
         for number, invite in enumerate(invites, start=1)
     ]
-    text = texts.invites_list(lines)
+    text = access_texts.invites_list(lines)
     await edit_or_reply(
         update,
-        texts.notice_and(notice, text) if notice else text,
-        keyboards.open_invites([(i.id or 0, i.role) for i in invites]),
+        common_texts.notice_and(notice, text) if notice else text,
+        access_keyboards.open_invites([(i.id or 0, i.role) for i in invites]),
     )
 
 
@@ -107,11 +111,11 @@ async def _revoke(update: Update, context: BotContext, invite_id: int) -> None:
     query = query_of(update)
     revoked = await context.store.invites.revoke(invite_id, by=context.member)
     if revoked is None:
-        await query.answer(texts.INVITE_NOT_OPEN, show_alert=True)
+        await query.answer(access_texts.INVITE_NOT_OPEN, show_alert=True)
         await _show_open(update, context)
         return
     await query.answer()
-    await _show_open(update, context, texts.invite_revoked_done(revoked.role))
+    await _show_open(update, context, access_texts.invite_revoked_done(revoked.role))
 
 
 def handlers() -> list[Handler]:

@@ -11,7 +11,6 @@ from enum import IntEnum
 
 from telegram import Update
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.members import (
@@ -23,6 +22,9 @@ from bot.domain.callbacks.members import (
     MemberSetRole,
     MembersPage,
 )
+from bot.keyboards import access as access_keyboards
+from bot.texts import access as access_texts
+from bot.texts import common as common_texts
 from handlers.common import (
     edit_or_reply,
     message_of,
@@ -51,7 +53,7 @@ async def decide_access(update: Update, context: BotContext) -> None:
     query = query_of(update)
     pressed = ACCESS_BUTTONS.unpack(query.data)
     if pressed is None:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(common_texts.STALE_BUTTON)
         return
     member_id = pressed.member_id
     role = pressed.role if isinstance(pressed, AccessApprove) else None
@@ -65,22 +67,26 @@ async def decide_access(update: Update, context: BotContext) -> None:
     if decided is None:
         current = await store.members.get(member_id)
         if current is None:
-            await query.answer(texts.MEMBER_NOT_FOUND)
-            await edit_or_reply(update, texts.MEMBER_NOT_FOUND)
+            await query.answer(access_texts.MEMBER_NOT_FOUND)
+            await edit_or_reply(update, access_texts.MEMBER_NOT_FOUND)
             return
-        await query.answer(texts.access_already_decided(current.name, current.status))
-        await edit_or_reply(update, texts.access_already_decided(current.name, current.status))
+        await query.answer(access_texts.access_already_decided(current.name, current.status))
+        await edit_or_reply(
+            update, access_texts.access_already_decided(current.name, current.status)
+        )
         return
     await query.answer()
-    when = texts.local_time(context.clock.now(), context.settings.tz)
-    await edit_or_reply(update, texts.access_decided(decided.name, outcome, admin.name, when))
+    when = common_texts.local_time(context.clock.now(), context.settings.tz)
+    await edit_or_reply(
+        update, access_texts.access_decided(decided.name, outcome, admin.name, when)
+    )
     if role is not None:
         await set_command_menu(context.bot, decided)
         await send_main_menu(
-            context.bot, decided.telegram_id, decided, texts.welcome(decided.name, role)
+            context.bot, decided.telegram_id, decided, access_texts.welcome(decided.name, role)
         )
     else:
-        await notify(context.bot, decided.telegram_id, texts.you_were_rejected())
+        await notify(context.bot, decided.telegram_id, access_texts.you_were_rejected())
 
 
 async def members_command(update: Update, context: BotContext) -> None:
@@ -89,14 +95,14 @@ async def members_command(update: Update, context: BotContext) -> None:
 
 async def show_members(update: Update, context: BotContext, *, page: int) -> None:
     members = await context.store.members.all()
-    per_page = keyboards.MEMBERS_PER_PAGE
+    per_page = access_keyboards.MEMBERS_PER_PAGE
     pages = max(1, math.ceil(len(members) / per_page))
     page = min(max(page, 0), pages - 1)
     shown = members[page * per_page : (page + 1) * per_page]
     await edit_or_reply(
         update,
-        texts.members_header(len(members), page, pages),
-        keyboards.member_list(shown, page, pages),
+        access_texts.members_header(len(members), page, pages),
+        access_keyboards.member_list(shown, page, pages),
     )
 
 
@@ -105,7 +111,7 @@ async def member_button(update: Update, context: BotContext) -> None:
     query = query_of(update)
     pressed = MEMBER_BUTTONS.unpack(query.data)
     if pressed is None:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(common_texts.STALE_BUTTON)
         return
     if isinstance(pressed, MembersPage):
         await query.answer()
@@ -113,7 +119,7 @@ async def member_button(update: Update, context: BotContext) -> None:
         return
     target = await context.store.members.get(pressed.member_id)
     if target is None:
-        await query.answer(texts.MEMBER_NOT_FOUND)
+        await query.answer(access_texts.MEMBER_NOT_FOUND)
         return
     await _member_action(update, context, pressed, target)
 
@@ -132,7 +138,9 @@ async def _member_action(
             return
         case MemberPress(action=MemberAction.ROLES):
             await query.answer()
-            await edit_or_reply(update, texts.CHOOSE_ROLE, keyboards.role_choice(target))
+            await edit_or_reply(
+                update, access_texts.CHOOSE_ROLE, access_keyboards.role_choice(target)
+            )
             return
         case MemberPress(action=MemberAction.RENAME):
             # The renaming conversation takes this press; reaching here, show the card.
@@ -141,36 +149,36 @@ async def _member_action(
             return
         case MemberSetRole(role=role):
             changed = await store.members.change_role(target_id, role, by=admin)
-            notice = texts.role_changed_for_member(role)
+            notice = access_texts.role_changed_for_member(role)
             done = f"Role changed to {role.label}"
         case MemberPress(action=MemberAction.SUSPEND):
             if target_id == admin.id:
-                await query.answer(texts.CANT_SUSPEND_SELF, show_alert=True)
+                await query.answer(access_texts.CANT_SUSPEND_SELF, show_alert=True)
                 return
             changed = await store.members.suspend(target_id, by=admin)
-            notice, done = texts.SUSPENDED_FOR_MEMBER, "Suspended"
+            notice, done = access_texts.SUSPENDED_FOR_MEMBER, "Suspended"
         case _:  # MemberAction.REINSTATE
             changed = await store.members.reinstate(target_id, by=admin)
-            notice, done = texts.REINSTATED_FOR_MEMBER, "Reinstated"
+            notice, done = access_texts.REINSTATED_FOR_MEMBER, "Reinstated"
     if changed is None:
-        await query.answer(texts.MEMBER_CHANGED_ELSEWHERE, show_alert=True)
+        await query.answer(access_texts.MEMBER_CHANGED_ELSEWHERE, show_alert=True)
         await _show_card(update, context, await store.members.get(target_id) or target)
         return
-    await query.answer(texts.admin_action_done(done, changed.name))
+    await query.answer(access_texts.admin_action_done(done, changed.name))
     await _show_card(update, context, changed)
     await set_command_menu(bot, changed)
     # Access ends with the role: whatever they were doing stops now, drafts and all.
     if await end_flows(context, changed.telegram_id):
-        notice = f"{notice}\n\n{texts.FLOWS_ENDED_ROLE_CHANGED}"
+        notice = f"{notice}\n\n{access_texts.FLOWS_ENDED_ROLE_CHANGED}"
     await notify(bot, changed.telegram_id, notice)
 
 
 async def _show_card(update: Update, context: BotContext, member: Member) -> None:
-    since = texts.local_datetime(member.created_at, context.settings.tz)
-    text = texts.member_card(
+    since = common_texts.local_datetime(member.created_at, context.settings.tz)
+    text = access_texts.member_card(
         member.name, member.username, member.role, member.status, member.is_admin, since
     )
-    await edit_or_reply(update, text, keyboards.member_actions(member))
+    await edit_or_reply(update, text, access_keyboards.member_actions(member))
 
 
 # ---- Rename: the name colleagues see ------------------------------------------------------
@@ -184,11 +192,11 @@ async def ask_name(update: Update, context: BotContext) -> int:
         else None
     )
     if target is None or target.id is None:
-        await query.answer(texts.MEMBER_NOT_FOUND)
+        await query.answer(access_texts.MEMBER_NOT_FOUND)
         return END
     await query.answer()
     RENAMING.put(context, target.id)
-    await reply(update, texts.MEMBER_ASK_NAME)
+    await reply(update, access_texts.MEMBER_ASK_NAME)
     return MemberInput.NAME
 
 
@@ -196,7 +204,7 @@ async def got_name(update: Update, context: BotContext) -> int | None:
     member_id = RENAMING.get(context)
     typed_name = " ".join((message_of(update).text or "").split())
     if not typed_name or len(typed_name) > MAX_NAME:
-        await reply(update, texts.problem(texts.MEMBER_ASK_NAME))
+        await reply(update, common_texts.problem(access_texts.MEMBER_ASK_NAME))
         return None
     renamed = (
         await context.store.members.rename(member_id, typed_name, by=context.member)
@@ -205,19 +213,19 @@ async def got_name(update: Update, context: BotContext) -> int | None:
     )
     RENAMING.forget(context)
     if renamed is None:
-        await reply(update, texts.MEMBER_NOT_FOUND)
+        await reply(update, access_texts.MEMBER_NOT_FOUND)
         return END
-    await reply(update, texts.member_renamed(renamed.name))
+    await reply(update, access_texts.member_renamed(renamed.name))
     await _show_card_message(update, context, renamed)
     return END
 
 
 async def _show_card_message(update: Update, context: BotContext, member: Member) -> None:
-    since = texts.local_datetime(member.created_at, context.settings.tz)
-    text = texts.member_card(
+    since = common_texts.local_datetime(member.created_at, context.settings.tz)
+    text = access_texts.member_card(
         member.name, member.username, member.role, member.status, member.is_admin, since
     )
-    await reply(update, text, keyboards.member_actions(member))
+    await reply(update, text, access_keyboards.member_actions(member))
 
 
 def handlers() -> list[Handler]:

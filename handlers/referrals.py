@@ -17,7 +17,6 @@ from pydantic import ValidationError
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, filters
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.street_outreach import (
@@ -34,6 +33,11 @@ from bot.domain.callbacks.street_outreach import (
 )
 from bot.domain.outreach import MAX_PLACE_TEXT, SightingDraft, draft_expired, referral_age
 from bot.domain.roles import Permission
+from bot.keyboards import referrals as referrals_keyboards
+from bot.texts import common as common_texts
+from bot.texts import outreach as outreach_texts
+from bot.texts import referrals as referrals_texts
+from bot.texts import reports as reports_texts
 from handlers.access import command_name
 from handlers.common import edit_or_reply, message_of, query_of, reply, shared_point
 from handlers.conversation import (
@@ -78,18 +82,18 @@ def _card(view: ReferralView, context: BotContext) -> str:
     closed = None
     if not view.is_open and r.closed_at is not None:
         by = view.closed_by.name if view.closed_by else None
-        closed = texts.referral_closed_line(
-            r.outcome.value if r.outcome else "", by, texts.local_time(r.closed_at, tz)
+        closed = referrals_texts.referral_closed_line(
+            r.outcome.value if r.outcome else "", by, common_texts.local_time(r.closed_at, tz)
         )
-    return texts.referral_card(
+    return referrals_texts.referral_card(
         referral_id=r.id or 0,
-        seen_at=texts.local_datetime(r.seen_at, tz),
-        waiting=texts.out_ago(referral_age(r.created_at, context.clock.now())),
+        seen_at=common_texts.local_datetime(r.seen_at, tz),
+        waiting=referrals_texts.out_ago(referral_age(r.created_at, context.clock.now())),
         place=view.place,
         description=view.description,
         reporter=view.reporter.name if view.reporter else None,
         taken_by=view.taken_by.name if view.taken_by else None,
-        taken_at=texts.local_time(r.taken_at, tz) if r.taken_at else None,
+        taken_at=common_texts.local_time(r.taken_at, tz) if r.taken_at else None,
         closed=closed,
     )
 
@@ -99,14 +103,16 @@ async def referrals_command(update: Update, context: BotContext) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer()
     if not views:
-        await reply(update, texts.REFERRALS_NONE)
+        await reply(update, referrals_texts.REFERRALS_NONE)
         return
-    await reply(update, texts.referrals_header(len(views), total))
+    await reply(update, referrals_texts.referrals_header(len(views), total))
     for view in views:
         await reply(
             update,
             _card(view, context),
-            keyboards.referral_buttons(view.referral.id or 0, taken=view.taken_by is not None),
+            referrals_keyboards.referral_buttons(
+                view.referral.id or 0, taken=view.taken_by is not None
+            ),
         )
 
 
@@ -119,7 +125,7 @@ async def referral_button(update: Update, context: BotContext) -> None:
         case ReferralPress(action=action, referral_id=referral_id):
             await _referral_action(update, context, action, referral_id)
         case None:
-            await query.answer(texts.STALE_BUTTON)
+            await query.answer(common_texts.STALE_BUTTON)
 
 
 async def _referral_action(
@@ -128,44 +134,48 @@ async def _referral_action(
     query = query_of(update)
     view = await context.store.outreach.referral(referral_id) if referral_id else None
     if view is None:
-        await query.answer(texts.REFERRAL_GONE, show_alert=True)
+        await query.answer(referrals_texts.REFERRAL_GONE, show_alert=True)
         return
     if not view.is_open:
-        await query.answer(texts.REFERRAL_ALREADY_CLOSED, show_alert=True)
+        await query.answer(referrals_texts.REFERRAL_ALREADY_CLOSED, show_alert=True)
         await edit_or_reply(update, _card(view, context))
         return
     if action is ReferralAction.TAKE:
         taken = await context.store.outreach.take(referral_id, by=context.member)
         if taken is None:
-            await query.answer(texts.REFERRAL_GONE, show_alert=True)
+            await query.answer(referrals_texts.REFERRAL_GONE, show_alert=True)
             return
         mine = taken.won or (
             taken.view.taken_by is not None and taken.view.taken_by.id == context.member.id
         )
         name = taken.view.taken_by.name if taken.view.taken_by else None
         await query.answer(
-            texts.referral_taken_by_you(referral_id) if mine else texts.referral_already_taken(name)
+            referrals_texts.referral_taken_by_you(referral_id)
+            if mine
+            else referrals_texts.referral_already_taken(name)
         )
         await edit_or_reply(
-            update, _card(taken.view, context), keyboards.referral_buttons(referral_id, taken=True)
+            update,
+            _card(taken.view, context),
+            referrals_keyboards.referral_buttons(referral_id, taken=True),
         )
         return
     if action is ReferralAction.NOT_FOUND:
         tz = context.settings.tz
-        notice = texts.referral_notice(
-            "not_found", referral_id, texts.local_datetime(view.referral.seen_at, tz)
+        notice = referrals_texts.referral_notice(
+            "not_found", referral_id, common_texts.local_datetime(view.referral.seen_at, tz)
         )
         closed = await context.store.outreach.not_found(
             referral_id, by=context.member, reporter_notice=notice
         )
-        await query.answer(None if closed else texts.REFERRAL_ALREADY_CLOSED)
+        await query.answer(None if closed else referrals_texts.REFERRAL_ALREADY_CLOSED)
         if closed:
             context.services.outbox_wakeup.set()
             log.info("referral %s closed as not found by member %s", referral_id, context.member.id)
         after = await context.store.outreach.referral(referral_id)
         await edit_or_reply(update, _card(after or view, context))
         return
-    await query.answer(texts.STALE_BUTTON)
+    await query.answer(common_texts.STALE_BUTTON)
 
 
 # ---- "Rough sleeper seen" (any member) ------------------------------------------------------
@@ -190,19 +200,21 @@ async def _go(
     d = draft.draft_id
     if step is Seen.PLACE:
         text, markup = (
-            texts.RS_WHERE,
-            keyboards.rs_places(d, await context.store.hotspots.most_used()),
+            referrals_texts.RS_WHERE,
+            referrals_keyboards.rs_places(d, await context.store.hotspots.most_used()),
         )
     elif step is Seen.WHEN:
-        text, markup = texts.RS_WHEN, keyboards.rs_when(d)
+        text, markup = referrals_texts.RS_WHEN, referrals_keyboards.rs_when(d)
     elif step is Seen.LOOKS:
-        text, markup = texts.RS_LOOKS, keyboards.rs_skip(d)
+        text, markup = referrals_texts.RS_LOOKS, referrals_keyboards.rs_skip(d)
     else:
         seen_at = context.clock.now() - timedelta(minutes=draft.minutes_ago)
-        text = texts.rs_summary(
-            draft.place or "", texts.local_datetime(seen_at, context.settings.tz), draft.appearance
+        text = referrals_texts.rs_summary(
+            draft.place or "",
+            common_texts.local_datetime(seen_at, context.settings.tz),
+            draft.appearance,
         )
-        markup = keyboards.rs_confirm(d)
+        markup = referrals_keyboards.rs_confirm(d)
     if new:
         await reply(update, text, markup)
     else:
@@ -224,32 +236,32 @@ async def seen_button(update: Update, context: BotContext) -> State:
     query = query_of(update)
     draft = SIGHTING_DRAFT.get(context)
     if draft is None:
-        await query.answer(texts.RS_FINISHED)
+        await query.answer(referrals_texts.RS_FINISHED)
         return END
     pressed = SIGHTING_BUTTONS.unpack(query.data)
     if not isinstance(pressed, SightingStep) or pressed.draft_id != draft.draft_id:
-        await query.answer(texts.RS_OLD_BUTTON)
+        await query.answer(referrals_texts.RS_OLD_BUTTON)
         return None
     if pressed.action is SightingAction.CANCEL:
         await query.answer()
         SIGHTING_DRAFT.forget(context)
-        await edit_or_reply(update, texts.RS_CANCELLED)
+        await edit_or_reply(update, referrals_texts.RS_CANCELLED)
         return END
     if pressed.action not in SEEN_ACTIONS.get(Seen(draft.step), frozenset()):
-        await query.answer(texts.RS_OLD_BUTTON)
+        await query.answer(referrals_texts.RS_OLD_BUTTON)
         return None
     match pressed:
         case SightingHotspot(hotspot_id=hotspot_id):
             hotspot = await context.store.hotspots.get(hotspot_id)
             if hotspot is None or hotspot.retired_at is not None:
-                await query.answer(texts.REPORT_HOTSPOT_GONE, show_alert=True)
+                await query.answer(reports_texts.REPORT_HOTSPOT_GONE, show_alert=True)
                 return None
             draft.at_hotspot(hotspot.id, hotspot.name)
             await query.answer()
             return await _go(update, context, draft, Seen.WHEN)
         case SightingWhen(minutes_ago=minutes_ago):
-            if minutes_ago not in {minutes for _, minutes in keyboards.RS_WHEN_CHOICES}:
-                await query.answer(texts.RS_OLD_BUTTON)
+            if minutes_ago not in {minutes for _, minutes in referrals_keyboards.RS_WHEN_CHOICES}:
+                await query.answer(referrals_texts.RS_OLD_BUTTON)
                 return None
             draft.minutes_ago = minutes_ago
             await query.answer()
@@ -263,7 +275,7 @@ async def seen_button(update: Update, context: BotContext) -> State:
 async def seen_typed_place(update: Update, context: BotContext, draft: SightingDraft) -> int:
     text = (message_of(update).text or "").strip()
     if not text or len(text) > MAX_PLACE_TEXT:
-        await reply(update, texts.out_text_too_long(len(text), MAX_PLACE_TEXT))
+        await reply(update, outreach_texts.out_text_too_long(len(text), MAX_PLACE_TEXT))
         return Seen.PLACE
     draft.at_text(text)
     return await _go(update, context, draft, Seen.WHEN, new=True)
@@ -272,7 +284,7 @@ async def seen_typed_place(update: Update, context: BotContext, draft: SightingD
 async def seen_location(update: Update, context: BotContext, draft: SightingDraft) -> int:
     point = shared_point(update)
     if point is None:
-        await reply(update, texts.OUT_LOCATION_BAD)
+        await reply(update, outreach_texts.OUT_LOCATION_BAD)
         return Seen.PLACE
     draft.at_point(await context.store.hotspots.places(), *point)
     return await _go(update, context, draft, Seen.WHEN, new=True)
@@ -281,7 +293,7 @@ async def seen_location(update: Update, context: BotContext, draft: SightingDraf
 async def seen_typed_looks(update: Update, context: BotContext, draft: SightingDraft) -> int:
     text = (message_of(update).text or "").strip()
     if len(text) > MAX_LOOKS:
-        await reply(update, texts.out_text_too_long(len(text), MAX_LOOKS))
+        await reply(update, outreach_texts.out_text_too_long(len(text), MAX_LOOKS))
         return Seen.LOOKS
     draft.appearance = text or None
     return await _go(update, context, draft, Seen.CONFIRM, new=True)
@@ -299,42 +311,42 @@ async def _send(update: Update, context: BotContext, draft: SightingDraft) -> in
             appearance=draft.appearance,
         )
     except ValidationError:
-        await query.answer(texts.RS_OLD_BUTTON, show_alert=True)
+        await query.answer(referrals_texts.RS_OLD_BUTTON, show_alert=True)
         return END
     referral = await context.store.outreach.add_sighting(sighting, reporter=context.member)
     SIGHTING_DRAFT.forget(context)
     await query.answer()
     log.info("referral %s created by member %s", referral.id, context.member.id)
-    await edit_or_reply(update, texts.rs_sent(referral.id or 0))
+    await edit_or_reply(update, referrals_texts.rs_sent(referral.id or 0))
     return END
 
 
 async def seen_use_buttons(update: Update, context: BotContext) -> None:
-    await reply(update, texts.OUT_USE_BUTTONS)
+    await reply(update, outreach_texts.OUT_USE_BUTTONS)
 
 
 async def _lost(update: Update, context: BotContext) -> int:
     """The timeout: the sighting was left too long (or is unreadable)."""
     SIGHTING_DRAFT.forget(context)
-    await reply(update, texts.OUT_EXPIRED)
+    await reply(update, outreach_texts.OUT_EXPIRED)
     return END
 
 
 async def seen_cancel(update: Update, context: BotContext) -> int:
     SIGHTING_DRAFT.forget(context)
-    await reply(update, texts.RS_CANCELLED)
+    await reply(update, referrals_texts.RS_CANCELLED)
     return END
 
 
 async def seen_interrupted(update: Update, context: BotContext) -> int:
     SIGHTING_DRAFT.forget(context)
     word = command_name(update, context.bot.username) or "help"
-    await reply(update, texts.out_interrupted(word))
+    await reply(update, outreach_texts.out_interrupted(word))
     return END
 
 
 async def stale_seen_button(update: Update, context: BotContext) -> None:
-    await query_of(update).answer(texts.RS_FINISHED)
+    await query_of(update).answer(referrals_texts.RS_FINISHED)
 
 
 def sighting_conversation() -> ConversationHandler[BotContext]:

@@ -20,7 +20,6 @@ from enum import IntEnum
 from telegram import Update
 from telegram.ext import Application
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.admin import (
@@ -39,6 +38,9 @@ from bot.domain.shift_windows import (
     parse_clock,
     parse_weekdays,
 )
+from bot.keyboards import shifts as shifts_keyboards
+from bot.texts import common as common_texts
+from bot.texts import shifts as shifts_texts
 from handlers.common import edit_or_reply, message_of, query_of, reply
 from handlers.conversation import END, Handler, typed
 from handlers.drafts import DraftSlot, forget_all
@@ -83,8 +85,10 @@ async def show_shifts(update: Update, context: BotContext) -> None:
     shifts = await context.store.shifts.active()
     await edit_or_reply(
         update,
-        texts.shifts_header([s.pattern.describe() for s in shifts], context.settings.timezone),
-        keyboards.shift_list([(s.id, s.pattern.describe()) for s in shifts]),
+        shifts_texts.shifts_header(
+            [s.pattern.describe() for s in shifts], context.settings.timezone
+        ),
+        shifts_keyboards.shift_list([(s.id, s.pattern.describe()) for s in shifts]),
     )
 
 
@@ -93,21 +97,21 @@ async def show_shift(
 ) -> None:
     text = shift_card(shift.pattern, context)
     if notice:
-        text = texts.notice_and(notice, text)
-    await edit_or_reply(update, text, keyboards.shift_actions(shift.id))
+        text = common_texts.notice_and(notice, text)
+    await edit_or_reply(update, text, shifts_keyboards.shift_actions(shift.id))
 
 
 def shift_card(pattern: ShiftPattern, context: BotContext) -> str:
     tz, now = context.settings.tz, context.clock.now()
     upcoming = next_occurrence(pattern, tz, now)
-    return texts.shift_card(
+    return shifts_texts.shift_card(
         pattern.name,
         format_weekdays(pattern.weekdays),
         format_clock(pattern.start),
         format_clock(pattern.end),
         crosses_midnight=pattern.crosses_midnight,
-        next_shift=texts.shift_next(
-            texts.local_datetime(upcoming.starts_at, tz),
+        next_shift=shifts_texts.shift_next(
+            common_texts.local_datetime(upcoming.starts_at, tz),
             _end_label(upcoming.starts_at, upcoming.ends_at, context),
             upcoming.duration,
         ),
@@ -118,7 +122,11 @@ def shift_card(pattern: ShiftPattern, context: BotContext) -> str:
 def _end_label(starts_at: datetime, ends_at: datetime, context: BotContext) -> str:
     tz = context.settings.tz
     same_day = starts_at.astimezone(tz).date() == ends_at.astimezone(tz).date()
-    return texts.local_time(ends_at, tz) if same_day else texts.local_datetime(ends_at, tz)
+    return (
+        common_texts.local_time(ends_at, tz)
+        if same_day
+        else common_texts.local_datetime(ends_at, tz)
+    )
 
 
 def _forget(context: BotContext) -> None:
@@ -133,18 +141,18 @@ async def shifts_command(update: Update, context: BotContext) -> int:
         await show_shifts(update, context)
         return END
     if words[1].casefold() != "add":
-        await reply(update, texts.SHIFTS_USAGE)
+        await reply(update, shifts_texts.SHIFTS_USAGE)
         return END
     rest = words[2].strip() if len(words) > 2 else ""
     if not rest:
-        await reply(update, texts.SHIFT_ASK_NAME)
+        await reply(update, shifts_texts.SHIFT_ASK_NAME)
         return ShiftInput.NEW_NAME
     if "|" not in rest:  # just the name: ask for the rest
         return await got_new_name(update, context, typed_name=rest)
     try:
         pattern = parse_shift_line(rest)
     except ValueError as error:
-        await reply(update, texts.problem(str(error), in_flow=False))
+        await reply(update, common_texts.problem(str(error), in_flow=False))
         return END
     await _add(update, context, pattern, in_flow=False)
     return END
@@ -155,12 +163,12 @@ async def _add(
 ) -> bool:
     added = await context.store.shifts.add(pattern)
     if added is None:
-        await reply(update, texts.problem(texts.SHIFT_NAME_TAKEN, in_flow=in_flow))
+        await reply(update, common_texts.problem(shifts_texts.SHIFT_NAME_TAKEN, in_flow=in_flow))
         return False
     _forget(context)
     log.info("shift pattern %s added by member %s", added.id, context.member.id)
     await patterns_changed(context.application)
-    await show_shift(update, context, added, texts.shift_added(added.name))
+    await show_shift(update, context, added, shifts_texts.shift_added(added.name))
     return True
 
 
@@ -176,61 +184,61 @@ async def got_new_name(
     try:
         name = shift_name(text)
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return ShiftInput.NEW_NAME
     if await context.store.shifts.by_name(name) is not None:
-        await reply(update, texts.problem(texts.SHIFT_NAME_TAKEN))
+        await reply(update, common_texts.problem(shifts_texts.SHIFT_NAME_TAKEN))
         return ShiftInput.NEW_NAME
     DRAFT.put(context, {"name": name})
-    await reply(update, texts.shift_ask_days(name))
+    await reply(update, shifts_texts.shift_ask_days(name))
     return ShiftInput.NEW_DAYS
 
 
 async def got_new_days(update: Update, context: BotContext) -> int | None:
     draft = _draft(context)
     if "name" not in draft:
-        await reply(update, texts.EDIT_EXPIRED)
+        await reply(update, common_texts.EDIT_EXPIRED)
         return END
     text = message_of(update).text or ""
     try:
         parse_weekdays(text)
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     draft["days"] = text
     DRAFT.put(context, draft)
-    await reply(update, texts.shift_ask_start(draft["name"]))
+    await reply(update, shifts_texts.shift_ask_start(draft["name"]))
     return ShiftInput.NEW_START
 
 
 async def got_new_start(update: Update, context: BotContext) -> int | None:
     draft = _draft(context)
     if "days" not in draft:
-        await reply(update, texts.EDIT_EXPIRED)
+        await reply(update, common_texts.EDIT_EXPIRED)
         return END
     text = message_of(update).text or ""
     try:
         parse_clock(text)
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     draft["start"] = text
     DRAFT.put(context, draft)
-    await reply(update, texts.shift_ask_end(draft["name"]))
+    await reply(update, shifts_texts.shift_ask_end(draft["name"]))
     return ShiftInput.NEW_END
 
 
 async def got_new_end(update: Update, context: BotContext) -> int | None:
     draft = _draft(context)
     if "start" not in draft:
-        await reply(update, texts.EDIT_EXPIRED)
+        await reply(update, common_texts.EDIT_EXPIRED)
         return END
     try:
         pattern = ShiftPattern.from_text(
             draft["name"], draft["days"], draft["start"], message_of(update).text or ""
         )
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     return END if await _add(update, context, pattern, in_flow=True) else None
 
@@ -251,23 +259,27 @@ async def ask_for_input(update: Update, context: BotContext) -> int:
     _forget(context)
     if isinstance(pressed, ShiftAdd):
         await query.answer()
-        await reply(update, texts.SHIFT_ASK_NAME)
+        await reply(update, shifts_texts.SHIFT_ASK_NAME)
         return ShiftInput.NEW_NAME
     shift_id = pressed.shift_id if isinstance(pressed, ShiftPress) else None
     shift = await context.store.shifts.get(shift_id) if shift_id else None
     if shift is None or not isinstance(pressed, ShiftPress) or pressed.action not in _ASKS:
-        await query.answer(texts.SHIFT_NOT_FOUND)
+        await query.answer(shifts_texts.SHIFT_NOT_FOUND)
         return END
     await query.answer()
     EDITING.put(context, shift.id)
     pattern = shift.pattern
     prompts = {
-        ShiftAction.RENAME: texts.shift_ask_rename(pattern.name),
-        ShiftAction.DAYS: texts.shift_ask_new_days(pattern.name, format_weekdays(pattern.weekdays)),
-        ShiftAction.START: texts.shift_ask_new_time(
+        ShiftAction.RENAME: shifts_texts.shift_ask_rename(pattern.name),
+        ShiftAction.DAYS: shifts_texts.shift_ask_new_days(
+            pattern.name, format_weekdays(pattern.weekdays)
+        ),
+        ShiftAction.START: shifts_texts.shift_ask_new_time(
             pattern.name, "start", format_clock(pattern.start)
         ),
-        ShiftAction.END: texts.shift_ask_new_time(pattern.name, "end", format_clock(pattern.end)),
+        ShiftAction.END: shifts_texts.shift_ask_new_time(
+            pattern.name, "end", format_clock(pattern.end)
+        ),
     }
     await reply(update, prompts[pressed.action])
     return _ASKS[pressed.action]
@@ -278,7 +290,7 @@ async def _editing(update: Update, context: BotContext) -> StoredShift | None:
     shift = await context.store.shifts.get(shift_id) if shift_id is not None else None
     if shift is None:
         _forget(context)
-        await reply(update, texts.SHIFT_NOT_FOUND)
+        await reply(update, shifts_texts.SHIFT_NOT_FOUND)
     return shift
 
 
@@ -298,19 +310,19 @@ async def _change(update: Update, context: BotContext, **changes: object) -> int
                 changes[key] = parse_clock(text)
         pattern = dataclasses.replace(shift.pattern, **changes)  # type: ignore[arg-type]
     except ValueError as error:
-        await reply(update, texts.problem(str(error)))
+        await reply(update, common_texts.problem(str(error)))
         return None
     changed = await context.store.shifts.change(shift.id, pattern)
     if changed is ShiftProblem.NAME_TAKEN:
-        await reply(update, texts.problem(texts.SHIFT_NAME_TAKEN))
+        await reply(update, common_texts.problem(shifts_texts.SHIFT_NAME_TAKEN))
         return None
     _forget(context)
     if not isinstance(changed, StoredShift):
-        await reply(update, texts.SHIFT_NOT_FOUND)
+        await reply(update, shifts_texts.SHIFT_NOT_FOUND)
         return END
     log.info("shift pattern %s changed by member %s", changed.id, context.member.id)
     await patterns_changed(context.application)
-    await show_shift(update, context, changed, texts.change_saved("Saved"))
+    await show_shift(update, context, changed, common_texts.change_saved("Saved"))
     return END
 
 
@@ -343,11 +355,11 @@ async def shift_button(update: Update, context: BotContext) -> None:
         await show_shifts(update, context)
         return
     if not isinstance(pressed, ShiftPress) or pressed.action not in _ACT_AT_ONCE:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(common_texts.STALE_BUTTON)
         return
     shift = await context.store.shifts.get(pressed.shift_id) if pressed.shift_id else None
     if shift is None:
-        await query.answer(texts.SHIFT_NOT_FOUND)
+        await query.answer(shifts_texts.SHIFT_NOT_FOUND)
         await show_shifts(update, context)
         return
     if pressed.action is ShiftAction.SHOW:
@@ -356,16 +368,18 @@ async def shift_button(update: Update, context: BotContext) -> None:
     elif pressed.action is ShiftAction.REMOVE:
         await query.answer()
         await edit_or_reply(
-            update, texts.shift_confirm_remove(shift.name), keyboards.shift_confirm_remove(shift.id)
+            update,
+            shifts_texts.shift_confirm_remove(shift.name),
+            shifts_keyboards.shift_confirm_remove(shift.id),
         )
     else:
         removed = await context.store.shifts.remove(shift.id)
         if removed is None:
-            await query.answer(texts.SHIFT_NOT_FOUND)
+            await query.answer(shifts_texts.SHIFT_NOT_FOUND)
         else:
             log.info("shift pattern %s removed by member %s", shift.id, context.member.id)
             await patterns_changed(context.application)
-            await query.answer(texts.shift_removed(removed))
+            await query.answer(shifts_texts.shift_removed(removed))
         await show_shifts(update, context)
 
 

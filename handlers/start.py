@@ -7,13 +7,15 @@ import logging
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.members import MenuAction, MenuPress
 from bot.domain.commands import commands_for
 from bot.domain.invites import looks_like_code
 from bot.domain.roles import Status
+from bot.keyboards import access as access_keyboards
+from bot.texts import access as access_texts
+from bot.texts import common as common_texts
 from handlers.common import (
     display_name,
     message_of,
@@ -33,13 +35,13 @@ from storage.invites import Redeemed
 log = logging.getLogger(__name__)
 
 _REDEEM_REPLIES = {
-    Redeemed.UNKNOWN: texts.INVITE_UNKNOWN,
-    Redeemed.USED: texts.INVITE_USED,
-    Redeemed.EXPIRED: texts.INVITE_EXPIRED,
-    Redeemed.ALREADY_MEMBER: texts.INVITE_ALREADY_MEMBER,
-    Redeemed.SUSPENDED: texts.INVITE_SUSPENDED,
-    Redeemed.REVOKED: texts.INVITE_REVOKED,
-    Redeemed.WITHDRAWN: texts.INVITE_WITHDRAWN,
+    Redeemed.UNKNOWN: access_texts.INVITE_UNKNOWN,
+    Redeemed.USED: access_texts.INVITE_USED,
+    Redeemed.EXPIRED: access_texts.INVITE_EXPIRED,
+    Redeemed.ALREADY_MEMBER: access_texts.INVITE_ALREADY_MEMBER,
+    Redeemed.SUSPENDED: access_texts.INVITE_SUSPENDED,
+    Redeemed.REVOKED: access_texts.INVITE_REVOKED,
+    Redeemed.WITHDRAWN: access_texts.INVITE_WITHDRAWN,
 }
 
 
@@ -65,30 +67,30 @@ async def _request_access(update: Update, context: BotContext) -> None:
     member, created = await store.members.request_access(user.id, display_name(user), user.username)
     if not created:
         status_reply = {
-            Status.PENDING: texts.REQUEST_STILL_PENDING,
-            Status.REJECTED: texts.REQUEST_WAS_DECLINED,
-            Status.SUSPENDED: texts.SUSPENDED,
+            Status.PENDING: access_texts.REQUEST_STILL_PENDING,
+            Status.REJECTED: access_texts.REQUEST_WAS_DECLINED,
+            Status.SUSPENDED: access_texts.SUSPENDED,
         }
-        await reply(update, status_reply.get(member.status, texts.NOT_A_MEMBER))
+        await reply(update, status_reply.get(member.status, common_texts.NOT_A_MEMBER))
         return
     admins = await store.members.active_admins()
-    text = texts.access_request_for_admins(member.name, member.username, member.telegram_id)
+    text = access_texts.access_request_for_admins(member.name, member.username, member.telegram_id)
     delivered = 0
     for admin in admins:
         if await notify(
-            context.bot, admin.telegram_id, text, keyboards.access_request(member.id or 0)
+            context.bot, admin.telegram_id, text, access_keyboards.access_request(member.id or 0)
         ):
             delivered += 1
     if not delivered:
         log.warning("access request %s recorded but no admin could be told", member.id)
-    template = texts.REQUEST_SENT if delivered else texts.REQUEST_NO_ADMINS
-    await reply(update, template.format(name=texts.esc(member.name)))
+    template = access_texts.REQUEST_SENT if delivered else access_texts.REQUEST_NO_ADMINS
+    await reply(update, template.format(name=common_texts.esc(member.name)))
 
 
 async def _use_invite(update: Update, context: BotContext, code: str) -> None:
     user, chat = sender(update)
     if not looks_like_code(code):
-        await reply(update, texts.INVITE_UNKNOWN)
+        await reply(update, access_texts.INVITE_UNKNOWN)
         return
     redemption = await context.store.invites.redeem(
         code, telegram_id=user.id, name=display_name(user), username=user.username
@@ -98,23 +100,27 @@ async def _use_invite(update: Update, context: BotContext, code: str) -> None:
         await reply(update, _REDEEM_REPLIES[redemption.outcome])
         return
     await set_command_menu(context.bot, member)
-    await send_main_menu(context.bot, chat.id, member, texts.welcome(member.name, member.role))
+    await send_main_menu(
+        context.bot, chat.id, member, access_texts.welcome(member.name, member.role)
+    )
     if redemption.created_by_id is not None:
         inviter = await context.store.members.get(redemption.created_by_id)
         if inviter is not None and inviter.is_active:
             await notify(
-                context.bot, inviter.telegram_id, texts.joined_for_inviter(member.name, member.role)
+                context.bot,
+                inviter.telegram_id,
+                access_texts.joined_for_inviter(member.name, member.role),
             )
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     member = context.member
     specs = commands_for(member.role, is_admin=member.is_admin, status=member.status)
-    await reply(update, texts.help_text([s for s in specs if s.in_menu]))
+    await reply(update, access_texts.help_text([s for s in specs if s.in_menu]))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
-    await reply(update, texts.CANCELLED)
+    await reply(update, common_texts.CANCELLED)
 
 
 async def menu_button(update: Update, context: BotContext) -> None:
@@ -129,17 +135,17 @@ async def menu_button(update: Update, context: BotContext) -> None:
         case MenuAction.MEMBERS:
             await show_members(update, context, page=0)
         case _:  # the Report button is the report conversation's; anything else is stale
-            await reply(update, texts.STALE_BUTTON)
+            await reply(update, common_texts.STALE_BUTTON)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
-    await reply(update, texts.UNKNOWN_COMMAND)
+    await reply(update, common_texts.UNKNOWN_COMMAND)
 
 
 async def not_understood(update: Update, context: BotContext) -> None:
     message = message_of(update)
     if message.chat.type == "private":
-        await reply(update, texts.NOT_UNDERSTOOD)
+        await reply(update, common_texts.NOT_UNDERSTOOD)
 
 
 def handlers() -> list[Handler]:

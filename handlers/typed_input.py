@@ -16,10 +16,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler
 
-from bot import texts
 from bot.context import BotContext
 from bot.domain.callbacks.wire import Button, Family
 from bot.domain.roles import Permission
+from bot.texts import common as common_texts
 from handlers.access import command_name
 from handlers.common import reply
 from handlers.conversation import END, Callback, Handler, S, conversation
@@ -35,7 +35,7 @@ def answer_button(
 
 async def please_type(update: Update, context: BotContext) -> None:
     """A photo, sticker or location where a typed answer is expected: stay and remind."""
-    await reply(update, texts.TYPE_THE_ANSWER)
+    await reply(update, common_texts.TYPE_THE_ANSWER)
 
 
 def input_conversation(
@@ -51,13 +51,13 @@ def input_conversation(
 
     async def cancel(update: Update, context: BotContext) -> int:
         forget_all(context, *drafts)
-        await reply(update, texts.EDIT_CANCELLED)
+        await reply(update, common_texts.EDIT_CANCELLED)
         return END
 
     async def interrupted(update: Update, context: BotContext) -> int:
         forget_all(context, *drafts)
         word = command_name(update, context.bot.username) or "help"
-        await reply(update, texts.edit_interrupted(word))
+        await reply(update, common_texts.edit_interrupted(word))
         return END
 
     async def own_button(update: Update, context: BotContext) -> int:

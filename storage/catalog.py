@@ -6,6 +6,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -97,9 +98,24 @@ class Categories(_Catalog):
     async def rules(self) -> list[CategoryRule]:
         """What the quick-report matcher reads."""
         return [
-            CategoryRule(id=c.id or 0, name=c.name, keywords=c.keyword_list, urgent=c.urgent)
+            CategoryRule(
+                id=c.id or 0, name=c.name, keywords=c.keyword_list, urgent=c.urgent, slug=c.slug
+            )
             for c in await self.active()
         ]
+
+    async def uses_by(self, member_id: int, *, since: datetime) -> dict[int, int]:
+        """How many reports the member filed in each category since then (the guided
+        picker shows their most used first). ix_reports_reporter_id_created_at bounds it."""
+        async with self._sessions() as session:
+            uses = func.count(col(Report.id))
+            query = (
+                select(Report.category_id, uses)
+                .where(Report.reporter_id == member_id)
+                .where(col(Report.created_at) >= since)
+                .group_by(col(Report.category_id))
+            )
+            return {category_id: count for category_id, count in (await session.exec(query))}
 
     async def add(self, name: str, *, keywords: list[str], urgent: bool) -> Category | None:
         """None when a category with that name (or slug) exists already."""

@@ -92,6 +92,8 @@ def head_revisions() -> frozenset[str]:
                 continue
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = {t.id for t in targets if isinstance(t, ast.Name)}
+            if not names & {"revision", "down_revision"}:
+                continue  # a migration's own data need not be a literal
             value = ast.literal_eval(node.value)
             if "revision" in names:
                 revisions.add(value)

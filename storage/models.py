@@ -394,8 +394,11 @@ class DutySession(SQLModel, table=True):
     started_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end_reason: str | None = Field(default=None, max_length=16)  # off, auto
+    # Where the member is: shared with /on, or their live location while on duty. Used only
+    # on their own reports and alerts, and cleared when the duty ends.
     lat: float | None = None
     lon: float | None = None
+    located_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ScheduledRun(SQLModel, table=True):

@@ -17,7 +17,7 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.clock import Clock
-from bot.domain.duty import MAX_DUTY
+from bot.domain.duty import MAX_DUTY, OwnLocation
 from bot.domain.outbox_types import Priority
 from bot.domain.roles import Status
 from bot.domain.shift_windows import ShiftPattern, format_clock, parse_clock
@@ -250,7 +250,10 @@ class Duty:
             existing = (await session.exec(query)).first()
             if existing is not None:
                 return existing, False
-            duty = DutySession(member_id=member_id, started_at=now, lat=lat, lon=lon)
+            located_at = now if lat is not None and lon is not None else None
+            duty = DutySession(
+                member_id=member_id, started_at=now, lat=lat, lon=lon, located_at=located_at
+            )
             session.add(duty)
         return duty, True
 
@@ -267,6 +270,7 @@ class Duty:
             open_sessions = list((await session.exec(query)).all())
             for duty in open_sessions:
                 duty.ended_at, duty.end_reason = max(now, duty.started_at), ENDED_OFF
+                duty.lat = duty.lon = duty.located_at = None  # where they were is theirs only
                 session.add(duty)
         return open_sessions[0] if open_sessions else None
 
@@ -278,9 +282,27 @@ class Duty:
             duty = await session.get(DutySession, session_id)
             if duty is None or duty.member_id != member_id or duty.ended_at is not None:
                 return None
-            duty.lat, duty.lon = lat, lon
+            duty.lat, duty.lon, duty.located_at = lat, lon, self._clock.now()
             session.add(duty)
         return duty
+
+    async def set_live_location(self, member_id: int, lat: float, lon: float) -> bool:
+        """A live location's update, on the member's open duty; False if not on duty."""
+        async with self._sessions() as session, session.begin():
+            result = await session.exec(
+                update(DutySession)
+                .where(col(DutySession.member_id) == member_id)
+                .where(col(DutySession.ended_at).is_(None))
+                .values(lat=lat, lon=lon, located_at=self._clock.now())
+            )
+        return bool(result.rowcount)
+
+    async def own_location(self, member_id: int) -> OwnLocation | None:
+        """Where the member on duty last was (however old: freshness is the caller's rule)."""
+        duty = await self.current(member_id)
+        if duty is None or duty.lat is None or duty.lon is None or duty.located_at is None:
+            return None
+        return OwnLocation(duty.lat, duty.lon, duty.located_at)
 
     async def open_sessions(self) -> list[OnDuty]:
         """Every open session with its member (whatever their status), earliest first."""
@@ -315,7 +337,7 @@ class Duty:
                 update(DutySession)
                 .where(col(DutySession.id) == session_id)
                 .where(col(DutySession.ended_at).is_(None))
-                .values(ended_at=at, end_reason=ENDED_AUTO)
+                .values(ended_at=at, end_reason=ENDED_AUTO, lat=None, lon=None, located_at=None)
             )
             if result.rowcount != 1:
                 return False

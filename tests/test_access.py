@@ -8,16 +8,19 @@ import pytest
 from sqlalchemy import select as select_rows
 from sqlmodel import SQLModel, select
 
-from bot import texts
 from bot.domain.roles import Role, Status
 from bot.offline.chat import Person, group_chat
-from bot.texts import ALERT_UNKNOWN, NOT_A_MEMBER
+from bot.texts import access as access_texts
+from bot.texts.alerts import ALERT_UNKNOWN
+from bot.texts.common import NOT_A_MEMBER
 from storage.models import AuditEntry, Member
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness, make_settings
 
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
-PATROL_COMMANDS = ["help", "report", "mine", "update", "show", "roughsleeper", "on", "off", "duty"]
+PATROL_COMMANDS = [
+    "help", "report", "drafts", "mine", "update", "show", "roughsleeper", "on", "off", "duty",
+]  # fmt: skip
 
 
 async def audit_actions(bot: BotHarness) -> list[str]:
@@ -405,10 +408,10 @@ async def test_invites_lists_open_ones_and_withdraws_one(bot: BotHarness) -> Non
     assert "Withdrawn: the Police officer invite no longer works." in shown.plain
     assert [b["text"] for b in shown.inline_buttons] == ["Withdraw 1: Street warden"]
     await bot.tg.press_data(coordinator, listing, withdraw)  # again: an old button
-    assert bot.api.callback_answers()[-1]["text"] == texts.INVITE_NOT_OPEN
+    assert bot.api.callback_answers()[-1]["text"] == access_texts.INVITE_NOT_OPEN
 
     await bot.tg.send(OFFICER, f"/start {link}")
-    assert bot.last(OFFICER).plain == texts.INVITE_REVOKED
+    assert bot.last(OFFICER).plain == access_texts.INVITE_REVOKED
     assert await bot.store.members.by_telegram_id(OFFICER.telegram_id) is None
     [entry] = await bot.store.audit.recent(action_prefix="invite.revoked")
     assert entry.subject is not None and entry.subject.startswith("invite:")
@@ -425,7 +428,7 @@ async def test_a_link_from_an_inviter_since_suspended_opens_nothing(bot: BotHarn
 
     await bot.tg.send(WARDEN, f"/start {link}")
 
-    assert bot.last(WARDEN).plain == texts.INVITE_WITHDRAWN
+    assert bot.last(WARDEN).plain == access_texts.INVITE_WITHDRAWN
     assert await bot.store.members.by_telegram_id(WARDEN.telegram_id) is None
 
 
@@ -435,7 +438,7 @@ async def test_at_most_twenty_open_invites_each(bot: BotHarness) -> None:
         await bot.tg.send(coordinator, "/invite officer")
         assert "Invite to join as Police officer" in bot.last(coordinator).plain
     await bot.tg.send(coordinator, "/invite officer")
-    assert bot.last(coordinator).plain == texts.too_many_open_invites(20)
+    assert bot.last(coordinator).plain == access_texts.too_many_open_invites(20)
 
 
 async def test_an_admin_renames_a_member_and_a_telegram_name_changes_nothing(
@@ -448,7 +451,7 @@ async def test_an_admin_renames_a_member_and_a_telegram_name_changes_nothing(
     await bot.tg.send(ADMIN, "/members")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Olly Officer")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "✏️ Rename")
-    assert bot.last(ADMIN).plain == texts.MEMBER_ASK_NAME
+    assert bot.last(ADMIN).plain == access_texts.MEMBER_ASK_NAME
     await bot.tg.send(ADMIN, "   ")
     assert "Please try again" in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "PC  Olly Owens")

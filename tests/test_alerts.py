@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot import texts
 from bot.domain.incidents import AckKind
 from bot.jobs.escalation import escalate_overdue
 from bot.offline.chat import Person
 from bot.texts import alerts as alert_texts
+from bot.texts import incidents as incidents_texts
 from storage.models import ReportIn
 from tests.support.alerting import (
     ALERTED,
@@ -347,7 +347,7 @@ async def test_whoever_attends_can_show_the_report(bot: BotHarness) -> None:
     await drain(bot)
 
     await bot.tg.send(WARDEN, "/show R-0001")
-    assert bot.last(WARDEN).plain == texts.ONLY_OWN_TO_SEE
+    assert bot.last(WARDEN).plain == incidents_texts.ONLY_OWN_TO_SEE
 
     await bot.tg.press(WARDEN, alert_copy(bot, WARDEN.telegram_id), "Attending")
     await bot.tg.send(WARDEN, "/show R-0001")
@@ -356,7 +356,7 @@ async def test_whoever_attends_can_show_the_report(bot: BotHarness) -> None:
     assert "attending: Wendy Warden" in shown
 
     await bot.tg.send(OFFICER, "/show R-0001")  # alerted, but not attending
-    assert bot.last(OFFICER).plain == texts.ONLY_OWN_TO_SEE
+    assert bot.last(OFFICER).plain == incidents_texts.ONLY_OWN_TO_SEE
 
 
 # ---- what a copy says, and whose name ------------------------------------------------------

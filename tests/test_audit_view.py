@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts
 from bot.cli.audit import audit_report
 from bot.cli.main import main as tcag
 from bot.domain import callbacks
@@ -19,6 +18,7 @@ from bot.domain.audit_view import ByAction, ByName, ByTelegramId, ByUsername, re
 from bot.domain.outreach import Need
 from bot.domain.roles import Role
 from bot.offline.chat import Person, group_chat
+from bot.texts import common as common_texts
 from storage.db import session_factory
 from storage.models import AuditEntry, Member
 from storage.outreach.contacts import ContactSaved
@@ -229,11 +229,13 @@ async def test_non_admins_are_refused_and_the_group_gets_nothing(bot: BotHarness
     await bot.tg.send(coordinator, "/audit")
     assert "/audit is not available for your role" in bot.last(coordinator).plain
     await bot.tg.press_data(coordinator, bot.last(coordinator), callbacks.audit_page(0))
-    assert bot.api.callback_answers()[-1]["text"] == texts.NOT_ALLOWED_BUTTON
+    assert bot.api.callback_answers()[-1]["text"] == common_texts.NOT_ALLOWED_BUTTON
     assert "Audit log" not in bot.last(coordinator).plain
 
     await bot.tg.send(ADMIN, "/audit", chat=group_chat(COORDINATORS_CHAT))
-    assert bot.api.last_to(COORDINATORS_CHAT).plain == texts.PRIVATE_ONLY.format(command="audit")
+    assert bot.api.last_to(COORDINATORS_CHAT).plain == common_texts.PRIVATE_ONLY.format(
+        command="audit"
+    )
 
 
 async def test_garbled_audit_buttons_change_nothing(bot: BotHarness) -> None:
@@ -241,7 +243,7 @@ async def test_garbled_audit_buttons_change_nothing(bot: BotHarness) -> None:
     shown = bot.last(ADMIN).plain
     for data in ("aud:m:abc:0", "aud:a:BAD TERM:0", "aud:zz:1", "aud:a:member.:x"):
         await bot.tg.press_data(ADMIN, bot.last(ADMIN), data)
-        assert bot.api.callback_answers()[-1]["text"] == texts.STALE_BUTTON
+        assert bot.api.callback_answers()[-1]["text"] == common_texts.STALE_BUTTON
     assert bot.last(ADMIN).plain == shown
     # A page past the end (the log is append-only, but a filter may shrink): the last page.
     await bot.tg.press_data(ADMIN, bot.last(ADMIN), callbacks.audit_page(7))

@@ -26,7 +26,6 @@ from sqlmodel import SQLModel
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 import storage.models  # noqa: F401  (every table, for the row snapshots)
-from bot import texts
 from bot.domain import callbacks
 from bot.domain.callbacks import PREFIX_PERMISSIONS
 from bot.domain.callbacks.members import MemberAction, MemberPress, MemberSetRole
@@ -37,7 +36,10 @@ from bot.domain.commands import BY_NAME, COMMANDS
 from bot.domain.roles import Permission, Role, Status, permissions_for
 from bot.offline.bot_api import ApiCall, SentMessage
 from bot.offline.chat import Person, group_chat
+from bot.texts import access as access_texts
 from bot.texts import alerts as alert_texts
+from bot.texts import common as common_texts
+from bot.texts import reports as reports_texts
 from storage.db import create_engine
 from storage.models import Member, ReportIn
 from storage.outreach import ContactIn, ContactSaved, PersonIn
@@ -78,7 +80,8 @@ _I, _A = Permission.INVITE, Permission.ADMIN
 EXPECTED_COMMANDS: dict[str, Permission] = {
     "start": Permission.PUBLIC,
     # report incidents and sightings, see own reports
-    "help": _M, "cancel": _M, "report": _M, "mine": _M, "update": _M, "show": _M,
+    "help": _M, "cancel": _M, "report": _M, "drafts": _M, "mine": _M, "update": _M,
+    "show": _M,
     # go on/off duty; flag a rough sleeper seen
     "on": _M, "off": _M, "duty": _M, "roughsleeper": _M,
     # outreach: contacts, person records and history, the referral queue
@@ -93,7 +96,7 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     "members": _A, "categories": _A, "hotspots": _A, "shifts": _A, "audit": _A, "erase": _A,
 }  # fmt: skip
 EXPECTED_PREFIXES: dict[str, Permission] = {
-    callbacks.MENU: _M, callbacks.REPORT: _M, callbacks.QUICK: _M,
+    callbacks.MENU: _M, callbacks.REPORT: _M, callbacks.QUICK: _M, callbacks.DRAFTS: _M,
     callbacks.INCIDENT: _M,  # "every member on duty … get the alert with buttons Acknowledge"
     callbacks.ROUGH_SLEEPER: _M, callbacks.DUTY: _M,
     callbacks.OUTREACH: _O, callbacks.PERSON: _O, callbacks.REFERRAL: _O,
@@ -113,6 +116,7 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.MENU: callbacks.menu("help"),
     callbacks.REPORT: callbacks.report_button("cat", "abc123", 1),
     callbacks.QUICK: callbacks.quick_button("ok", "abc123"),
+    callbacks.DRAFTS: callbacks.kept_draft("go", "abc123"),
     callbacks.INCIDENT: callbacks.incident_ack(1),
     callbacks.CATEGORIES: callbacks.categories_page(0),
     callbacks.HOTSPOTS: callbacks.hotspots_page(0),
@@ -129,7 +133,11 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.SURVEY: SurveyPress(SurveyAction.DAY, 1, 0, 0, 0, 1, "AbCdEfGh").pack(),
     callbacks.CLOSE: callbacks.close_code(1, "moved_on"),
 }
-_GATE_ANSWERS = {texts.NOT_A_MEMBER, texts.NOT_ALLOWED_BUTTON, texts.STALE_BUTTON}
+_GATE_ANSWERS = {
+    common_texts.NOT_A_MEMBER,
+    common_texts.NOT_ALLOWED_BUTTON,
+    common_texts.STALE_BUTTON,
+}
 
 
 def allowed(permission: Permission, standing: str) -> bool:
@@ -306,12 +314,14 @@ async def check_command(matrix: Matrix, standing: str, name: str) -> None:
     before = await matrix.rows() if refused else {}
     calls = await matrix.bot.tg.send(person, f"/{name}")
     where = f"/{name} by {standing}"
-    refusal = texts.NOT_A_MEMBER if standing in NON_MEMBERS else None
+    refusal = common_texts.NOT_A_MEMBER if standing in NON_MEMBERS else None
     if refusal is None:
-        refusal = texts.NOT_ALLOWED_COMMAND.format(command=name)
+        refusal = common_texts.NOT_ALLOWED_COMMAND.format(command=name)
     if not refused:
         assert calls, f"{where}: no answer at all"
-        assert refusal not in _sent(calls) and texts.UNKNOWN_COMMAND not in _sent(calls), where
+        assert refusal not in _sent(calls) and common_texts.UNKNOWN_COMMAND not in _sent(calls), (
+            where
+        )
         return
     assert [c.method for c in calls] == ["sendMessage"], f"{where}: more than the refusal"
     assert _sent(calls) == [refusal], where
@@ -333,7 +343,9 @@ async def check_press(matrix: Matrix, standing: str, prefix: str) -> None:
     if not refused:
         assert answer not in _GATE_ANSWERS, f"{where}: refused with {answer!r}"
         return
-    expected = texts.NOT_A_MEMBER if standing in NON_MEMBERS else texts.NOT_ALLOWED_BUTTON
+    expected = (
+        common_texts.NOT_A_MEMBER if standing in NON_MEMBERS else common_texts.NOT_ALLOWED_BUTTON
+    )
     assert answer == expected, where
     assert answers[0].get("show_alert") is True, where
     assert [c.method for c in calls] == ["answerCallbackQuery"], f"{where}: more than the refusal"
@@ -373,7 +385,7 @@ async def test_non_members_in_the_coordinators_group_get_the_fixed_reply_or_noth
             calls = await matrix.bot.tg.press_data(person, in_the_group, SAMPLE_PRESS[prefix])
             where = f"{SAMPLE_PRESS[prefix]} pressed by {standing} in the group"
             assert [c.method for c in calls] == ["answerCallbackQuery"], where
-            assert calls[0].params.get("text") == texts.NOT_A_MEMBER, where
+            assert calls[0].params.get("text") == common_texts.NOT_A_MEMBER, where
             assert calls[0].params.get("show_alert") is True, where
         for chatter in ("hello all", "3 lads drinking by the fountain"):
             assert await matrix.bot.tg.send(person, chatter, chat=group) == [], standing
@@ -414,15 +426,15 @@ async def check_group_press(matrix: Matrix, standing: str, prefix: str) -> None:
     assert len(answers) == 1, f"{where}: answered {len(answers)} times"
     answer = str(answers[0].get("text") or "")
     if standing in NON_MEMBERS:
-        expected: str | None = texts.NOT_A_MEMBER
+        expected: str | None = common_texts.NOT_A_MEMBER
     elif prefix not in GROUP_FAMILIES:
-        expected = texts.BUTTON_PRIVATE_ONLY
+        expected = common_texts.BUTTON_PRIVATE_ONLY
     elif not allowed(EXPECTED_PREFIXES[prefix], standing):
-        expected = texts.NOT_ALLOWED_BUTTON
+        expected = common_texts.NOT_ALLOWED_BUTTON
     else:
         expected = None
     if expected is None:
-        assert answer not in {*_GATE_ANSWERS, texts.BUTTON_PRIVATE_ONLY}, where
+        assert answer not in {*_GATE_ANSWERS, common_texts.BUTTON_PRIVATE_ONLY}, where
         return
     assert answer == expected and answers[0].get("show_alert") is True, where
     assert [c.method for c in calls] == ["answerCallbackQuery"], f"{where}: more than that"
@@ -482,12 +494,12 @@ async def test_demoted_mid_search_lists_nobody(bot: BotHarness, via_members: boo
     await _demote(bot, OTTO, via_members=via_members)
     if via_members:  # told at once, with the new role
         told = bot.last(OTTO).plain
-        assert "Police officer" in told and texts.FLOWS_ENDED_ROLE_CHANGED in told
+        assert "Police officer" in told and access_texts.FLOWS_ENDED_ROLE_CHANGED in told
         assert not bot.app.user_data.get(OTTO.telegram_id)  # the drafts went at once
     calls = await bot.tg.send(OTTO, "Johnny")
 
     assert "Johnny" not in " ".join(str(c.params) for c in calls)
-    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    assert bot.last(OTTO).plain == access_texts.STEP_NO_LONGER_ALLOWED
     assert await _person_rows_seen(bot) == seen  # nobody was listed
     await bot.tg.send(OTTO, "Johnny")  # the flow is over: now a quick report's text
     assert "Johnny · 26" not in bot.last(OTTO).plain
@@ -503,7 +515,7 @@ async def test_demoted_mid_edit_changes_no_detail(bot: BotHarness, via_members: 
     await _demote(bot, OTTO, via_members=via_members)
     await bot.tg.send(OTTO, "Johnny Renamed")
 
-    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    assert bot.last(OTTO).plain == access_texts.STEP_NO_LONGER_ALLOWED
     person = (await bot.store.people.lookup(pid)).person
     assert person is not None and person.alias == "Johnny"
     assert await bot.store.audit.recent(action_prefix="person.edited") == []
@@ -525,7 +537,7 @@ async def test_demoted_mid_merge_search_lists_nobody(bot: BotHarness, via_member
     calls = await bot.tg.send(OTTO, "jonny")
 
     assert "Jonny" not in " ".join(str(c.params) for c in calls)
-    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED
+    assert bot.last(OTTO).plain == access_texts.STEP_NO_LONGER_ALLOWED
     assert await _person_rows_seen(bot) == seen
 
 
@@ -537,15 +549,15 @@ async def test_suspended_mid_flow_and_reinstated_comes_back_to_nothing(bot: BotH
     await bot.app.bot.send_message(ADMIN.telegram_id, "Members")
     menu = bot.last(ADMIN)
     await bot.tg.press_data(ADMIN, menu, MemberPress(MemberAction.SUSPEND, member.id or 0).pack())
-    assert texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(OTTO).plain
+    assert access_texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(OTTO).plain
     assert await bot.store.bot_state.get_all("user_data") == {}  # gone from the database too
     await bot.tg.send(OTTO, "Johnny")
-    assert bot.last(OTTO).plain == texts.NOT_A_MEMBER
+    assert bot.last(OTTO).plain == common_texts.NOT_A_MEMBER
 
     await bot.tg.press_data(ADMIN, menu, MemberPress(MemberAction.REINSTATE, member.id or 0).pack())
     seen = await _person_rows_seen(bot)
     await bot.tg.send(OTTO, "Johnny")
-    assert bot.last(OTTO).plain == texts.STEP_NO_LONGER_ALLOWED  # the old search is over
+    assert bot.last(OTTO).plain == access_texts.STEP_NO_LONGER_ALLOWED  # the old search is over
     assert await _person_rows_seen(bot) == seen
 
 
@@ -555,11 +567,11 @@ async def test_a_report_in_progress_ends_when_the_role_changes(bot: BotHarness) 
     await bot.tg.send(warden, "/report")
     assert bot.app.user_data.get(warden.telegram_id)  # a draft
     await _demote(bot, warden)
-    assert texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(warden).plain
-    await bot.tg.press(warden, bot.api.sent_to(warden.telegram_id)[-2], "Street drinking")
+    assert access_texts.FLOWS_ENDED_ROLE_CHANGED in bot.last(warden).plain
+    await bot.tg.press(warden, bot.api.sent_to(warden.telegram_id)[-2], "Antisocial behaviour")
     assert bot.api.callback_answers()[-1]["text"] in {
-        texts.STEP_NO_LONGER_ALLOWED,
-        texts.REPORT_OLD_BUTTON,
+        access_texts.STEP_NO_LONGER_ALLOWED,
+        reports_texts.REPORT_OLD_BUTTON,
     }
     assert await bot.store.reports.by_reporter(await _member_id(bot, warden)) == []
 

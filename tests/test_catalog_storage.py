@@ -22,14 +22,14 @@ async def test_defaults_are_seeded_once_in_order(store: Store) -> None:
     assert names == [d.name for d in DEFAULT_CATEGORIES]
     assert await store.categories.seed_defaults() == 0
     urgent = {c.slug for c in await store.categories.active() if c.urgent}
-    assert urgent == {"weapon", "violence", "safeguarding"}
+    assert urgent == {"weapon", "violence", "safeguarding", "welfare"}
 
 
 async def test_safeguarding_and_rough_sleeping_are_sensitive_and_admins_mark_others(
     store: Store, clock: ManualClock
 ) -> None:
     sensitive = {c.slug for c in await store.categories.all() if c.sensitive}
-    assert sensitive == {"safeguarding", "rough_sleeping"}  # welfare too, once it is added
+    assert sensitive == {"safeguarding", "rough_sleeping", "welfare"}
     begging = await store.categories.by_slug("begging")
     assert begging is not None and begging.id is not None
     marked = await store.categories.update(begging.id, sensitive=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bot import texts
+from bot.domain.quick_report import DEFAULT_CATEGORIES
 from bot.domain.roles import Role
 from bot.offline.chat import Person
+from bot.texts import catalog as catalog_texts
+from bot.texts import common as common_texts
 from storage.models import Category
 from tests.support.harness import ADMIN, BotHarness
 
@@ -28,7 +30,7 @@ async def test_list_shows_every_category_urgent_ones_marked(bot: BotHarness) -> 
     await bot.tg.send(ADMIN, "/categories")
 
     shown = bot.last(ADMIN)
-    assert "Report categories: 13 active" in shown.plain
+    assert f"Report categories: {len(DEFAULT_CATEGORIES)} active" in shown.plain
     labels = [b["text"] for b in shown.inline_buttons]
     assert "⚠️ Weapon seen" in labels and "⚠️ Violence or assault" in labels
     assert "Begging" in labels and "⚠️ Begging" not in labels
@@ -68,7 +70,7 @@ async def test_add_with_the_command(bot: BotHarness) -> None:
 async def test_add_with_the_button_asks_for_the_name(bot: BotHarness) -> None:
     await bot.tg.send(ADMIN, "/categories")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Add a category")
-    assert bot.last(ADMIN).plain == texts.CATEGORY_ASK_NAME
+    assert bot.last(ADMIN).plain == catalog_texts.CATEGORY_ASK_NAME
 
     await bot.tg.send(ADMIN, "Noise nuisance")
 
@@ -181,7 +183,7 @@ async def test_retire_and_restore(bot: BotHarness) -> None:
     assert "Street drinking" not in [rule.name for rule in await bot.store.categories.rules()]
     await bot.tg.send(ADMIN, "/categories")
     listing = bot.last(ADMIN)
-    assert "12 active, 1 retired" in listing.plain
+    assert f"{len(DEFAULT_CATEGORIES) - 1} active, 1 retired" in listing.plain
     labels = [b["text"] for b in listing.inline_buttons]
     assert labels[-2:] == ["🗄 Street drinking (retired)", "➕ Add a category"]
 
@@ -198,7 +200,7 @@ async def test_the_last_active_category_cannot_be_retired(bot: BotHarness) -> No
     await open_card(bot, everything[0].name)
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Retire")
 
-    assert bot.api.callback_answers()[-1]["text"] == texts.CATEGORY_LAST_ACTIVE
+    assert bot.api.callback_answers()[-1]["text"] == catalog_texts.CATEGORY_LAST_ACTIVE
     assert len(await bot.store.categories.active()) == 1
 
 
@@ -207,7 +209,7 @@ async def test_too_long_and_duplicate_names_are_refused(bot: BotHarness) -> None
     await bot.tg.send(ADMIN, "/categories add " + "x" * 61)
     assert "at most 60 characters; yours has 61" in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "/categories add begging")
-    assert texts.CATEGORY_NAME_TAKEN in bot.last(ADMIN).plain
+    assert catalog_texts.CATEGORY_NAME_TAKEN in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "/categories add x")
     assert "at least 2 characters" in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "/categories remove Begging")
@@ -217,7 +219,7 @@ async def test_too_long_and_duplicate_names_are_refused(bot: BotHarness) -> None
     await open_card(bot, "Begging")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Rename")
     await bot.tg.send(ADMIN, "weapon SEEN")
-    assert texts.CATEGORY_NAME_TAKEN in bot.last(ADMIN).plain
+    assert catalog_texts.CATEGORY_NAME_TAKEN in bot.last(ADMIN).plain
     assert "Please try again, or /cancel." in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "y" * 61)
     assert "at most 60 characters" in bot.last(ADMIN).plain
@@ -229,7 +231,7 @@ async def test_cancel_mid_flow_changes_nothing(bot: BotHarness) -> None:
     await open_card(bot, "Begging")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Rename")
     await bot.tg.send(ADMIN, "/cancel")
-    assert bot.last(ADMIN).plain == texts.EDIT_CANCELLED
+    assert bot.last(ADMIN).plain == common_texts.EDIT_CANCELLED
 
     await bot.tg.send(ADMIN, "Something else entirely")
     assert await category(bot, "Begging")
@@ -240,7 +242,7 @@ async def test_another_command_stops_the_flow(bot: BotHarness) -> None:
     await open_card(bot, "Begging")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Rename")
     await bot.tg.send(ADMIN, "/help")
-    assert bot.last(ADMIN).plain == texts.edit_interrupted("help")
+    assert bot.last(ADMIN).plain == common_texts.edit_interrupted("help")
 
     await bot.tg.send(ADMIN, "Not a new name")
     assert await category(bot, "Begging")
@@ -249,7 +251,7 @@ async def test_another_command_stops_the_flow(bot: BotHarness) -> None:
 async def test_a_location_while_a_name_is_due_gets_a_reminder(bot: BotHarness) -> None:
     await bot.tg.send(ADMIN, "/categories add")
     await bot.tg.share_location(ADMIN, 52.6, -1.1)
-    assert bot.last(ADMIN).plain == texts.TYPE_THE_ANSWER
+    assert bot.last(ADMIN).plain == common_texts.TYPE_THE_ANSWER
     await bot.tg.send(ADMIN, "Graffiti")
     assert "Category added: Graffiti" in bot.last(ADMIN).plain
 
@@ -280,12 +282,12 @@ async def test_pending_input_belongs_to_one_admin(bot: BotHarness) -> None:
 async def test_officers_cannot_use_categories(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await bot.tg.send(OFFICER, "/categories")
-    assert bot.last(OFFICER).plain == texts.NOT_ALLOWED_COMMAND.format(command="categories")
+    assert bot.last(OFFICER).plain == common_texts.NOT_ALLOWED_COMMAND.format(command="categories")
 
     begging = await category(bot, "Begging")
     for data in (f"cat:urg:{begging.id}", f"cat:ret:{begging.id}", f"cat:ren:{begging.id}"):
         await bot.tg.press_data(OFFICER, bot.last(OFFICER), data)
-        assert bot.api.callback_answers()[-1]["text"] == texts.NOT_ALLOWED_BUTTON
+        assert bot.api.callback_answers()[-1]["text"] == common_texts.NOT_ALLOWED_BUTTON
     unchanged = await category(bot, "Begging")
     assert not unchanged.urgent and unchanged.retired_at is None
 
@@ -295,4 +297,8 @@ async def test_buttons_for_a_missing_category_say_so(bot: BotHarness) -> None:
     for data in ("cat:show:9999", "cat:ren:9999", "cat:nonsense:1"):
         await bot.tg.press_data(ADMIN, bot.last(ADMIN), data)
     answers = [a.get("text") for a in bot.api.callback_answers()[-3:]]
-    assert answers == [texts.CATEGORY_NOT_FOUND, texts.CATEGORY_NOT_FOUND, texts.STALE_BUTTON]
+    assert answers == [
+        catalog_texts.CATEGORY_NOT_FOUND,
+        catalog_texts.CATEGORY_NOT_FOUND,
+        common_texts.STALE_BUTTON,
+    ]

@@ -12,7 +12,6 @@ import matplotlib
 import pytest
 from matplotlib import image
 
-from bot import texts
 from bot.domain.figures import (
     CategoryCount,
     ChartData,
@@ -26,6 +25,7 @@ from bot.summaries.content import (
     hourly_chart,
     weeks_chart,
 )
+from bot.texts import summaries as summaries_texts
 
 LONDON = ZoneInfo("Europe/London")
 DRINK = CategoryCount(7, "Street drinking", 0, sort_order=60)
@@ -273,6 +273,8 @@ def test_drawing_runs_in_threads_one_at_a_time() -> None:
 
 def test_hour_labels_are_local_hours() -> None:
     nepal = ZoneInfo("Asia/Kathmandu")  # UTC+05:45: hour_starts gives 14:15 UTC for 20:00
-    assert texts.chart_hour_label(utc(2026, 11, 27, 14, 15), nepal) == "20"
-    assert texts.chart_hour_label(utc(2026, 11, 27, 14, 0), nepal) == "19:45"  # never drawn
-    assert texts.chart_hour_label(utc(2026, 7, 1, 19), LONDON) == "20"  # BST
+    assert summaries_texts.chart_hour_label(utc(2026, 11, 27, 14, 15), nepal) == "20"
+    assert (
+        summaries_texts.chart_hour_label(utc(2026, 11, 27, 14, 0), nepal) == "19:45"
+    )  # never drawn
+    assert summaries_texts.chart_hour_label(utc(2026, 7, 1, 19), LONDON) == "20"  # BST

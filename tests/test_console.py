@@ -15,7 +15,7 @@ from bot.offline.console import (
     parse_location,
     run_console,
 )
-from bot.texts import NOT_A_MEMBER
+from bot.texts.common import NOT_A_MEMBER
 from tests.support.harness import make_settings
 
 Step = str | Callable[["Script"], str]

@@ -292,9 +292,9 @@ async def test_sigkill_in_the_middle_of_a_report_then_restart_continues_the_draf
     try:
         chat.say(REPORTER, "/report")
         [categories] = await first.wait_for(
-            lambda: chat.with_buttons(REPORTER, "Street drinking"), "before the categories"
+            lambda: chat.with_buttons(REPORTER, "Antisocial behaviour"), "before the categories"
         )
-        chat.press(REPORTER, categories, "Street drinking")
+        chat.press(REPORTER, categories, "Antisocial behaviour")
         [hotspots] = await first.wait_for(
             lambda: chat.with_buttons(REPORTER, "Elmer Square"), "before the hotspots"
         )
@@ -321,7 +321,7 @@ async def test_sigkill_in_the_middle_of_a_report_then_restart_continues_the_draf
         [summary] = await second.wait_for(
             lambda: chat.with_buttons(REPORTER, "Confirm"), "before the summary"
         )
-        assert "Category: Street drinking" in summary.plain
+        assert "Category: Antisocial behaviour" in summary.plain
         assert "Place: Elmer Square" in summary.plain
         chat.press(REPORTER, summary, "Confirm")
         await second.wait_for(

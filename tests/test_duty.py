@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot import texts
 from bot.domain.duty import MAX_DUTY, duty_closes, duty_shift, shifts_now
 from bot.domain.roles import Role
 from bot.domain.shift_windows import ShiftPattern
 from bot.jobs.duty_close import CLOSE_STALE_JOB, CLOSE_STALE_SECONDS, close_stale_duty
 from bot.offline.chat import Person, group_chat
 from bot.summaries.compose import Composed
+from bot.texts import common as common_texts
+from bot.texts import duty as duty_texts
 from handlers import duty as duty_handlers
 from storage.models import DutySession, Member, OutboxMessage
 from storage.shifts import DUTY_NOTICE, ENDED_AUTO, ENDED_OFF, DutyHours
@@ -102,6 +103,7 @@ async def test_on_and_off(store: Store) -> None:
     assert (await store.duty.current(olly.id or 0)) == duty
     assert [m.id for m in await store.duty.on_duty()] == [olly.id]
 
+    assert (duty.lat, duty.lon) == (52.6, -1.1)
     store.clock.advance(hours=2)  # type: ignore[attr-defined]
     ended = await store.duty.end(olly.id or 0)
     assert ended is not None and ended.end_reason == ENDED_OFF
@@ -110,7 +112,8 @@ async def test_on_and_off(store: Store) -> None:
     assert await store.duty.current(olly.id or 0) is None
     assert await store.duty.on_duty() == []
     [stored] = await sessions(store)
-    assert (stored.lat, stored.lon, stored.ended_at) == (52.6, -1.1, ended.ended_at)
+    # Where a member was is theirs only: /off forgets it.
+    assert (stored.lat, stored.lon, stored.ended_at) == (None, None, ended.ended_at)
 
 
 async def test_on_duty_lists_active_members_longest_on_first(store: Store) -> None:
@@ -262,7 +265,7 @@ async def test_off_ends_duty_with_its_length(bot: BotHarness) -> None:
     [duty] = await sessions(bot.store)
     assert (duty.ended_at, duty.end_reason) == (bot.clock.now(), "off")
     await bot.tg.send(OFFICER, "/off")
-    assert bot.last(OFFICER).plain == texts.NOT_ON_DUTY
+    assert bot.last(OFFICER).plain == duty_texts.NOT_ON_DUTY
 
 
 async def test_a_briefing_that_fails_does_not_stop_duty(
@@ -387,14 +390,16 @@ async def test_location_button_of_an_ended_duty(bot: BotHarness) -> None:
     on_reply = bot.api.sent_to(OFFICER.telegram_id)[-2]
     await bot.tg.send(OFFICER, "/off")
     await bot.tg.press(OFFICER, on_reply, "Add my location")
-    assert bot.api.callback_answers()[-1]["text"] == texts.DUTY_NOT_OPEN
+    assert bot.api.callback_answers()[-1]["text"] == duty_texts.DUTY_NOT_OPEN
     await bot.tg.press_data(OFFICER, on_reply, "dut:zzz")
-    assert bot.api.callback_answers()[-1]["text"] == texts.STALE_BUTTON
+    assert bot.api.callback_answers()[-1]["text"] == common_texts.STALE_BUTTON
 
 
 async def test_on_and_off_only_in_private(bot: BotHarness) -> None:
     await bot.tg.send(ADMIN, "/on", chat=group_chat(COORDINATORS_CHAT))
-    assert bot.api.last_to(COORDINATORS_CHAT).plain == texts.PRIVATE_ONLY.format(command="on")
+    assert bot.api.last_to(COORDINATORS_CHAT).plain == common_texts.PRIVATE_ONLY.format(
+        command="on"
+    )
     assert await sessions(bot.store) == []
 
 
@@ -444,7 +449,7 @@ async def test_after_downtime_duty_closes_at_its_time_and_the_day_is_named(
     await bot.tg.send(WARDEN, "/on")
     bot.clock.set(london(2026, 11, 27, 9, 0))  # the bot was down for two days
     await bot.tg.send(WARDEN, "/off")  # closes the stale duty first: not on duty now
-    assert bot.last(WARDEN).plain == texts.NOT_ON_DUTY
+    assert bot.last(WARDEN).plain == duty_texts.NOT_ON_DUTY
     [duty] = await sessions(bot.store)
     assert (duty.ended_at, duty.end_reason) == (london(2026, 11, 25, 22, 0), "auto")
     await drain(bot)

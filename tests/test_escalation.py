@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot import texts
 from bot.domain.escalation import EscalationLadder, escalation_plan, nearest_members
 from bot.domain.escalation import OnDutyPosition as Position
 from bot.jobs.escalation import ESCALATION_JOB, escalate_overdue
+from bot.texts import common as common_texts
 from storage.alerts import ESCALATION_KIND
 from tests.support.alerting import (
     COORDINATOR,
@@ -106,7 +106,7 @@ async def test_the_ladder_climbs_step_by_step_each_once(bot: BotHarness) -> None
         [escalation] = delivered(bot, chat_id, FIRST)
         assert "Weapon seen · R-0001" in escalation.plain
         assert "Reported by Rita Reporter (Police officer)" in escalation.plain
-        assert texts.IF_LIFE_AT_RISK in escalation.plain
+        assert common_texts.IF_LIFE_AT_RISK in escalation.plain
         assert button_labels(escalation)[0] == "✅ Acknowledge"
     for person in (OFFICER, WARDEN, OUTREACH, REPORTER):
         assert delivered(bot, person.telegram_id, FIRST) == [], person

@@ -44,7 +44,6 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from sqlalchemy import event, text
 
-from bot import texts
 from bot.config import Settings
 from bot.domain import callbacks
 from bot.domain.clock import ManualClock
@@ -55,6 +54,7 @@ from bot.jobs.duty_close import close_stale_duty
 from bot.jobs.escalation import escalate_overdue
 from bot.offline.bot_api import ApiError, LocalBotAPI, SentMessage
 from bot.offline.chat import Person, group_chat, private_chat
+from bot.texts import common as common_texts
 from storage.catalog import HotspotIn
 from storage.db import create_engine
 from storage.models import ReportIn
@@ -789,11 +789,11 @@ async def test_location_off_the_map_gets_a_reply_not_a_crash(
 ) -> None:
     officer = await bot.member(PEOPLE["officer"], Role.OFFICER)
     await bot.tg.share_location(officer, 602.067, -0.1276)  # a quick report at a place
-    assert bot.last(officer).plain == texts.LOCATION_NOT_A_POINT
+    assert bot.last(officer).plain == common_texts.LOCATION_NOT_A_POINT
     await bot.tg.send(officer, "/report")
-    await bot.tg.press(officer, bot.last(officer), "Street drinking")
+    await bot.tg.press(officer, bot.last(officer), "Antisocial behaviour")
     await bot.tg.share_location(officer, 51.5, 181.5)  # the guided report's location step
-    assert bot.last(officer).plain == texts.LOCATION_NOT_A_POINT
+    assert bot.last(officer).plain == common_texts.LOCATION_NOT_A_POINT
     await bot.tg.share_location(officer, *ELMER)  # a real place goes on to the next step
     assert "What happened?" in bot.last(officer).plain
     assert errors == [] and await _reports_by(bot, officer) == []
@@ -811,7 +811,7 @@ async def test_button_of_an_inline_message_is_answered_as_stale(
         "data": callbacks.report_button("ok", "abc123"),
     }
     await bot.tg.process({"callback_query": query})
-    assert bot.api.callback_answers()[-1]["text"] == texts.STALE_BUTTON
+    assert bot.api.callback_answers()[-1]["text"] == common_texts.STALE_BUTTON
     assert errors == []
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import texts
 from bot.domain.roles import Role
 from bot.offline.chat import Person
+from bot.texts import catalog as catalog_texts
+from bot.texts import common as common_texts
 from storage.catalog import HotspotIn
 from storage.models import Hotspot
 from tests.support.harness import ADMIN, BotHarness
@@ -32,7 +33,7 @@ async def hotspot(bot: BotHarness, name: str) -> Hotspot:
 async def test_empty_list_offers_to_add(bot: BotHarness) -> None:
     await bot.tg.send(ADMIN, "/hotspots")
     shown = bot.last(ADMIN)
-    assert shown.plain == texts.NO_HOTSPOTS
+    assert shown.plain == catalog_texts.NO_HOTSPOTS
     assert [b["text"] for b in shown.inline_buttons] == ["➕ Add a hotspot"]
 
 
@@ -40,9 +41,9 @@ async def test_empty_list_offers_to_add(bot: BotHarness) -> None:
 async def test_add_by_location_then_name(bot: BotHarness) -> None:
     await bot.tg.send(ADMIN, "/hotspots")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Add a hotspot")
-    assert bot.last(ADMIN).plain == texts.HOTSPOT_ASK_LOCATION
+    assert bot.last(ADMIN).plain == catalog_texts.HOTSPOT_ASK_LOCATION
     await bot.tg.share_location(ADMIN, *SQUARE)
-    assert bot.last(ADMIN).plain == texts.HOTSPOT_ASK_NAME
+    assert bot.last(ADMIN).plain == catalog_texts.HOTSPOT_ASK_NAME
     await bot.tg.send(ADMIN, "Elmer Square")
 
     card = bot.last(ADMIN)
@@ -64,13 +65,13 @@ async def test_add_by_location_then_name(bot: BotHarness) -> None:
 
 async def test_add_with_the_command_and_typed_coordinates(bot: BotHarness) -> None:
     await bot.tg.send(ADMIN, "/hotspots add")
-    assert bot.last(ADMIN).plain == texts.HOTSPOT_ASK_LOCATION
+    assert bot.last(ADMIN).plain == catalog_texts.HOTSPOT_ASK_LOCATION
     await bot.tg.send(ADMIN, "by the fountain")
     assert "Please share a location" in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "95.1, -1.1")
     assert "Latitude must be between -90 and 90 degrees; got 95.1." in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "52.6031, -1.0987")
-    assert bot.last(ADMIN).plain == texts.HOTSPOT_ASK_NAME
+    assert bot.last(ADMIN).plain == catalog_texts.HOTSPOT_ASK_NAME
     await bot.tg.send(ADMIN, "Bus Station")
 
     station = await hotspot(bot, "Bus Station")
@@ -139,7 +140,7 @@ async def test_rename_and_duplicate_names(bot: BotHarness) -> None:
     await add_hotspot(bot, "Elmer Square")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Rename")
     await bot.tg.send(ADMIN, "bus station")
-    assert texts.HOTSPOT_NAME_TAKEN in bot.last(ADMIN).plain
+    assert catalog_texts.HOTSPOT_NAME_TAKEN in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "E" * 81)
     assert "at most 80 characters; yours has 81" in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "Elmer Square (fountain end)")
@@ -152,7 +153,7 @@ async def test_rename_and_duplicate_names(bot: BotHarness) -> None:
 async def test_adding_a_taken_name_keeps_asking(bot: BotHarness) -> None:
     await add_hotspot(bot, "Elmer Square")
     await add_hotspot(bot, "ELMER SQUARE", (52.6, -1.1))
-    assert texts.HOTSPOT_NAME_TAKEN in bot.last(ADMIN).plain
+    assert catalog_texts.HOTSPOT_NAME_TAKEN in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "x")
     assert "at least 2 characters" in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "Market Street")
@@ -172,15 +173,15 @@ async def test_remove_asks_then_retires(bot: BotHarness) -> None:
     await bot.tg.press(ADMIN, card, "Remove")
     await bot.tg.press(ADMIN, card, "Yes, remove")
     assert bot.api.callback_answers()[-1]["text"] == "🗑 Removed Elmer Square."
-    assert card.plain == texts.NO_HOTSPOTS
+    assert card.plain == catalog_texts.NO_HOTSPOTS
     removed = await hotspot(bot, "Elmer Square")
     assert removed.retired_at == bot.clock.now()
     assert await bot.store.hotspots.places() == []
 
     await bot.tg.press_data(ADMIN, card, f"hot:show:{removed.id}")
-    assert bot.api.callback_answers()[-1]["text"] == texts.HOTSPOT_NOT_FOUND
+    assert bot.api.callback_answers()[-1]["text"] == catalog_texts.HOTSPOT_NOT_FOUND
     await bot.tg.press_data(ADMIN, card, f"hot:rad:{removed.id}")
-    assert bot.api.callback_answers()[-1]["text"] == texts.HOTSPOT_NOT_FOUND
+    assert bot.api.callback_answers()[-1]["text"] == catalog_texts.HOTSPOT_NOT_FOUND
 
 
 async def test_adding_a_removed_name_brings_it_back_at_the_new_place(bot: BotHarness) -> None:
@@ -200,11 +201,11 @@ async def test_cancel_after_the_location_adds_nothing(bot: BotHarness) -> None:
     await bot.tg.send(ADMIN, "/hotspots add")
     await bot.tg.share_location(ADMIN, *SQUARE)
     await bot.tg.send(ADMIN, "/cancel")
-    assert bot.last(ADMIN).plain == texts.EDIT_CANCELLED
+    assert bot.last(ADMIN).plain == common_texts.EDIT_CANCELLED
 
     await bot.tg.send(ADMIN, "Elmer Square")
     assert await bot.store.hotspots.active() == []
-    assert bot.last(ADMIN).plain != texts.HOTSPOT_ASK_NAME
+    assert bot.last(ADMIN).plain != catalog_texts.HOTSPOT_ASK_NAME
 
 
 async def test_a_photo_or_sticker_while_waiting_for_the_location(bot: BotHarness) -> None:
@@ -222,7 +223,7 @@ async def test_a_photo_or_sticker_while_waiting_for_the_location(bot: BotHarness
     assert "Please share a location" in bot.last(ADMIN).plain
     await bot.tg.share_location(ADMIN, *SQUARE)
     await bot.tg.share_location(ADMIN, *SQUARE)  # a second location where a name is due
-    assert bot.last(ADMIN).plain == texts.TYPE_THE_ANSWER
+    assert bot.last(ADMIN).plain == common_texts.TYPE_THE_ANSWER
 
 
 async def test_only_the_admin_in_the_flow_has_a_location_read_as_a_hotspot(
@@ -235,10 +236,10 @@ async def test_only_the_admin_in_the_flow_has_a_location_read_as_a_hotspot(
     await bot.tg.share_location(SECOND_ADMIN, *SQUARE)
     await bot.tg.share_location(OFFICER, *SQUARE)
     for person in (SECOND_ADMIN, OFFICER):
-        assert bot.last(person).plain != texts.HOTSPOT_ASK_NAME
+        assert bot.last(person).plain != catalog_texts.HOTSPOT_ASK_NAME
 
     await bot.tg.share_location(ADMIN, *SQUARE)
-    assert bot.last(ADMIN).plain == texts.HOTSPOT_ASK_NAME
+    assert bot.last(ADMIN).plain == catalog_texts.HOTSPOT_ASK_NAME
     await bot.tg.send(SECOND_ADMIN, "Hijacked")
     await bot.tg.send(ADMIN, "Elmer Square")
     assert [h.name for h in await bot.store.hotspots.active()] == ["Elmer Square"]
@@ -250,8 +251,8 @@ async def test_officers_cannot_manage_hotspots(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
 
     await bot.tg.send(OFFICER, "/hotspots")
-    assert bot.last(OFFICER).plain == texts.NOT_ALLOWED_COMMAND.format(command="hotspots")
+    assert bot.last(OFFICER).plain == common_texts.NOT_ALLOWED_COMMAND.format(command="hotspots")
     for data in ("hot:add", f"hot:rmok:{square.id}", f"hot:ren:{square.id}"):
         await bot.tg.press_data(OFFICER, bot.last(OFFICER), data)
-        assert bot.api.callback_answers()[-1]["text"] == texts.NOT_ALLOWED_BUTTON
+        assert bot.api.callback_answers()[-1]["text"] == common_texts.NOT_ALLOWED_BUTTON
     assert (await hotspot(bot, "Elmer Square")).retired_at is None

@@ -11,6 +11,7 @@ import pytest
 from bot.cli.main import main
 from bot.domain.catalog import read_places_csv
 from bot.domain.clock import SystemClock
+from bot.domain.quick_report import DEFAULT_CATEGORIES
 from storage.models import Hotspot
 from storage.store import Store
 
@@ -194,6 +195,6 @@ def test_export_leaves_out_removed_hotspots(
 def test_categories_list(database: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["categories", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 13
+    assert len(lines) == len(DEFAULT_CATEGORIES)
     assert any("Weapon seen (urgent by default)" in line for line in lines)
     assert lines[0].split()[0] == "1"

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
 from bot.app import build_application
 from bot.config import SettingsError, load_settings
 from bot.domain.incidents import AckKind
@@ -20,6 +19,8 @@ from bot.jobs.outbox_sender import OutboxSender, backoff
 from bot.jobs.send_budget import BudgetRateLimiter
 from bot.jobs.update_order import ChatOrderedProcessor
 from bot.offline.bot_api import ApiCall, Fault, LocalBotAPI, LocalRequest, SentMessage
+from bot.texts import alerts as alerts_texts
+from bot.texts import common as common_texts
 from storage.alerts import Outcome, Pressed
 from storage.outbox import LEASE
 from tests.support.alerting import (
@@ -75,7 +76,7 @@ async def test_urgent_report_reaches_group_and_each_patrol_once_with_buttons(
     assert "🕒 21:00 · 👥 2-3 people" in text  # local time (GMT in November)
     assert "Reported by Rita Reporter (Police officer)" in text
     assert f"“{DESCRIPTION}”" in text  # escaped on the way, shown as typed
-    assert texts.IF_LIFE_AT_RISK in text
+    assert common_texts.IF_LIFE_AT_RISK in text
     assert all(r.status is OutboxStatus.SENT for r in await rows_of(bot, report.id or 0))
     assert await drain(bot) == 0  # nothing is sent twice
 
@@ -85,8 +86,8 @@ async def test_long_description_is_cut_in_the_alert(bot: BotHarness) -> None:
     await file_urgent(bot, members.reporter, description="a" * 500)
     await drain(bot)
     text = alert_copy(bot, OFFICER.telegram_id).plain
-    assert "“" + "a" * texts.ALERT_DESCRIPTION_LIMIT + "…”" in text
-    assert "a" * (texts.ALERT_DESCRIPTION_LIMIT + 1) not in text
+    assert "“" + "a" * alerts_texts.ALERT_DESCRIPTION_LIMIT + "…”" in text
+    assert "a" * (alerts_texts.ALERT_DESCRIPTION_LIMIT + 1) not in text
 
 
 async def test_alert_sent_after_the_first_response_goes_out_acknowledged(

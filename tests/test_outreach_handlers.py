@@ -8,12 +8,15 @@ import pytest
 from sqlalchemy import String, Text, select
 from sqlmodel import SQLModel
 
-from bot import texts
 from bot.cli.main import main as tcag
 from bot.domain import callbacks
 from bot.domain.outreach import AgeBand, Need, ReferralOutcome, ReferralStatus
 from bot.domain.roles import Role
 from bot.offline.chat import Person, group_chat
+from bot.texts import common as common_texts
+from bot.texts import outreach as outreach_texts
+from bot.texts import people as people_texts
+from bot.texts import referrals as referrals_texts
 from storage.catalog import HotspotIn
 from storage.models import OutboxMessage, OutreachContact, PersonRecord, Referral, ReportIn
 from storage.outreach import ContactIn, ContactSaved, PersonIn
@@ -202,24 +205,24 @@ async def test_contact_flow_bad_input_and_old_buttons(bot: BotHarness) -> None:
     first_anonymous = first.button("Anonymous")["callback_data"]
     await bot.tg.press(OTTO, first, "New person")
     await bot.tg.send(OTTO, "   ")
-    assert bot.last(OTTO).plain == texts.OUT_ALIAS_EMPTY
+    assert bot.last(OTTO).plain == outreach_texts.OUT_ALIAS_EMPTY
     await bot.tg.send(OTTO, "x" * 61)
     assert "61 characters long; the limit is 60" in bot.last(OTTO).plain
     await bot.tg.send(OTTO, "Sam")
     age_question = bot.last(OTTO)
     await bot.tg.send(OTTO, "twenty")  # a button step
-    assert bot.last(OTTO).plain == texts.OUT_USE_BUTTONS
+    assert bot.last(OTTO).plain == outreach_texts.OUT_USE_BUTTONS
     age_button = age_question.button("18–25")["callback_data"]
     await bot.tg.press(OTTO, age_question, "18–25")
     await bot.tg.press_data(OTTO, age_question, age_button)  # pressed twice: an earlier step now
-    assert bot.api.callback_answers()[-1]["text"] == texts.OUT_OLD_BUTTON
+    assert bot.api.callback_answers()[-1]["text"] == outreach_texts.OUT_OLD_BUTTON
     await bot.tg.send(OTTO, "/contact")  # a new contact: the old draft's buttons are stale
     await bot.tg.press_data(OTTO, first, first_anonymous)
-    assert bot.api.callback_answers()[-1]["text"] == texts.OUT_OLD_BUTTON
+    assert bot.api.callback_answers()[-1]["text"] == outreach_texts.OUT_OLD_BUTTON
     await bot.tg.send(OTTO, "/cancel")
-    assert bot.last(OTTO).plain == texts.OUT_CANCELLED
+    assert bot.last(OTTO).plain == outreach_texts.OUT_CANCELLED
     await bot.tg.press_data(OTTO, first, callbacks.outreach("anon", "abc123"))
-    assert bot.api.callback_answers()[-1]["text"] == texts.OUT_FLOW_FINISHED
+    assert bot.api.callback_answers()[-1]["text"] == outreach_texts.OUT_FLOW_FINISHED
     await bot.tg.send(OTTO, "/contact")
     await bot.tg.send(OTTO, "/people")  # another command stops the flow and asks again
     assert "Please send /people again" in bot.last(OTTO).plain
@@ -227,9 +230,9 @@ async def test_contact_flow_bad_input_and_old_buttons(bot: BotHarness) -> None:
     await bot.tg.press(OTTO, bot.last(OTTO), "New person")
     bot.clock.advance(hours=1, minutes=1)  # left unfinished: dropped at the next answer
     await bot.tg.send(OTTO, "Sam")
-    assert bot.last(OTTO).plain == texts.OUT_EXPIRED
+    assert bot.last(OTTO).plain == outreach_texts.OUT_EXPIRED
     await bot.tg.send(OTTO, "Sam")  # no longer in the flow
-    assert bot.last(OTTO).plain != texts.OUT_EXPIRED
+    assert bot.last(OTTO).plain != outreach_texts.OUT_EXPIRED
     assert await rows(bot, PersonRecord) == [] and await rows(bot, OutreachContact) == []
 
 
@@ -280,7 +283,7 @@ async def test_person_lookup_bad_input(bot: BotHarness) -> None:
 async def test_people_lists_recently_seen(bot: BotHarness) -> None:
     await outreach_worker(bot)
     await bot.tg.send(OTTO, "/people")
-    assert bot.last(OTTO).plain == texts.PEOPLE_NONE
+    assert bot.last(OTTO).plain == people_texts.PEOPLE_NONE
     await known_person(bot, "Johnny")
     bot.clock.advance(hours=1)
     await known_person(bot, "Sarah")
@@ -320,7 +323,7 @@ async def test_edit_details_flags_consent_and_legal_name(bot: BotHarness) -> Non
 
     await bot.tg.press(OTTO, bot.last(OTTO), "Alias")
     await bot.tg.send(OTTO, "  ")
-    assert bot.last(OTTO).plain == texts.OUT_ALIAS_EMPTY
+    assert bot.last(OTTO).plain == outreach_texts.OUT_ALIAS_EMPTY
     await bot.tg.send(OTTO, "y" * 61)
     assert "the limit is 60" in bot.last(OTTO).plain
     await bot.tg.send(OTTO, "Johnny B")
@@ -409,7 +412,7 @@ async def test_other_roles_are_refused_person_details(bot: BotHarness, role: Rol
     johnny = await known_person(bot, "Johnny", appearance="red hat")
     for command in ("person Johnny", "people", "contact", "referrals"):
         await bot.tg.send(someone, f"/{command}")
-        assert bot.last(someone).plain == texts.NOT_ALLOWED_COMMAND.format(
+        assert bot.last(someone).plain == common_texts.NOT_ALLOWED_COMMAND.format(
             command=command.split()[0]
         )
     reply_to = bot.last(someone)
@@ -420,7 +423,7 @@ async def test_other_roles_are_refused_person_details(bot: BotHarness, role: Rol
     ):
         await bot.tg.press_data(someone, reply_to, data)
         answer = bot.api.callback_answers()[-1]
-        assert answer["text"] == texts.NOT_ALLOWED_BUTTON and answer["show_alert"]
+        assert answer["text"] == common_texts.NOT_ALLOWED_BUTTON and answer["show_alert"]
     assert all("red hat" not in m.plain for m in bot.api.sent_to(someone.telegram_id))
     assert await bot.store.audit.recent(action_prefix="person.viewed") == []
 
@@ -431,9 +434,9 @@ async def test_admins_are_refused_person_details_and_the_group_gets_nothing(
     await outreach_worker(bot)
     await known_person(bot, "Johnny")
     await bot.tg.send(ADMIN, "/person Johnny")
-    assert bot.last(ADMIN).plain == texts.NOT_ALLOWED_COMMAND.format(command="person")
+    assert bot.last(ADMIN).plain == common_texts.NOT_ALLOWED_COMMAND.format(command="person")
     await bot.tg.send(OTTO, "/person Johnny", chat=group_chat(COORDINATORS_CHAT))
-    assert bot.api.sent_to(COORDINATORS_CHAT)[-1].plain == texts.PRIVATE_ONLY.format(
+    assert bot.api.sent_to(COORDINATORS_CHAT)[-1].plain == common_texts.PRIVATE_ONLY.format(
         command="person"
     )
     assert all("Johnny" not in m.plain for m in bot.api.sent_to(COORDINATORS_CHAT))
@@ -491,9 +494,9 @@ async def test_rough_sleeper_seen_then_outreach_logs_the_contact(bot: BotHarness
     for private in ("Gary", "cough", "51"):
         assert private not in notice.text
     await bot.tg.send(OTTO, "/referrals")
-    assert bot.last(OTTO).plain == texts.REFERRALS_NONE
+    assert bot.last(OTTO).plain == referrals_texts.REFERRALS_NONE
     await bot.tg.press(OTTO, card, "Not found")  # an old button
-    assert bot.api.callback_answers()[-1]["text"] == texts.REFERRAL_ALREADY_CLOSED
+    assert bot.api.callback_answers()[-1]["text"] == referrals_texts.REFERRAL_ALREADY_CLOSED
 
 
 async def test_not_found_closes_and_tells_the_reporter(bot: BotHarness) -> None:
@@ -518,7 +521,7 @@ async def test_not_found_closes_and_tells_the_reporter(bot: BotHarness) -> None:
     assert await bot.app.outbox_sender.drain() == 1  # delivered by the outbox sender
     assert "Update on the rough sleeper you reported (referral #1" in bot.last(WARDEN).plain
     await bot.tg.press(OTTO, card, "Log contact")
-    assert bot.api.callback_answers()[-1]["text"] == texts.REFERRAL_ALREADY_CLOSED
+    assert bot.api.callback_answers()[-1]["text"] == referrals_texts.REFERRAL_ALREADY_CLOSED
 
 
 async def test_rough_sleeping_report_creates_a_referral(bot: BotHarness) -> None:
@@ -558,11 +561,11 @@ async def test_rough_sleeper_seen_bad_input(bot: BotHarness) -> None:
     assert "the limit is 200" in bot.last(OFFICER).plain
     await bot.tg.send(OFFICER, "Market")
     await bot.tg.send(OFFICER, "an hour ago")
-    assert bot.last(OFFICER).plain == texts.OUT_USE_BUTTONS
+    assert bot.last(OFFICER).plain == outreach_texts.OUT_USE_BUTTONS
     await bot.tg.send(OFFICER, "/cancel")
-    assert bot.last(OFFICER).plain == texts.RS_CANCELLED
+    assert bot.last(OFFICER).plain == referrals_texts.RS_CANCELLED
     await bot.tg.press_data(OFFICER, first, callbacks.rough_sleeper("hot", "abc123", 1))
-    assert bot.api.callback_answers()[-1]["text"] == texts.RS_FINISHED
+    assert bot.api.callback_answers()[-1]["text"] == referrals_texts.RS_FINISHED
     assert await rows(bot, Referral) == []
 
 
@@ -664,12 +667,12 @@ async def test_erase_is_for_admins_and_can_be_cancelled(bot: BotHarness) -> None
     await outreach_worker(bot)
     await known_person(bot, "Johnny")
     await bot.tg.send(OTTO, "/erase Johnny")
-    assert bot.last(OTTO).plain == texts.NOT_ALLOWED_COMMAND.format(command="erase")
+    assert bot.last(OTTO).plain == common_texts.NOT_ALLOWED_COMMAND.format(command="erase")
     await bot.tg.send(ADMIN, "/erase Zebedee")
     assert "No one matches" in bot.last(ADMIN).plain
     await bot.tg.send(ADMIN, "/erase Johnny")
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Cancel")
-    assert bot.last(ADMIN).plain == texts.ERASE_CANCELLED
+    assert bot.last(ADMIN).plain == people_texts.ERASE_CANCELLED
     assert len(await rows(bot, PersonRecord)) == 1
 
 
@@ -724,6 +727,6 @@ async def test_menu_entries(bot: BotHarness) -> None:
     menu = bot.last(OTTO)
     assert {"🛏 Rough sleeper seen", "🤝 Log contact", "📋 Referrals"} <= set(labels(bot, OTTO))
     await bot.tg.press(OTTO, menu, "Referrals")
-    assert bot.last(OTTO).plain == texts.REFERRALS_NONE
+    assert bot.last(OTTO).plain == referrals_texts.REFERRALS_NONE
     await bot.tg.press(OTTO, menu, "Log contact")
     assert "Who did you meet?" in bot.last(OTTO).plain

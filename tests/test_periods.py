@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import texts
 from bot.domain.periods import (
     PeriodError,
     PeriodProblem,
@@ -20,6 +19,7 @@ from bot.domain.periods import (
     parse_stats_period,
 )
 from bot.domain.shift_windows import ShiftPattern
+from bot.texts import coordinator as coordinator_texts
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -48,11 +48,11 @@ def test_bad_quarters_are_refused_with_the_reason(text: str, problem: PeriodProb
 
 
 def test_refusals_read_as_friendly_sentences() -> None:
-    assert texts.period_problem(PeriodProblem.QUARTER_NUMBER, "2026Q5") == (
+    assert coordinator_texts.period_problem(PeriodProblem.QUARTER_NUMBER, "2026Q5") == (
         "“2026Q5”: quarters are Q1 to Q4, like 2026Q3."
     )
-    assert "YYYY-MM-DD" in texts.period_problem(PeriodProblem.BAD_DATE, "1/7/26")
-    long = texts.period_problem(PeriodProblem.BAD_QUARTER, "x" * 500)
+    assert "YYYY-MM-DD" in coordinator_texts.period_problem(PeriodProblem.BAD_DATE, "1/7/26")
+    long = coordinator_texts.period_problem(PeriodProblem.BAD_QUARTER, "x" * 500)
     assert len(long) < 120
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import texts
 from bot.domain.incidents import ReportSource
 from bot.domain.roles import Role
+from bot.texts import common as common_texts
+from bot.texts import reports as reports_texts
 from storage.catalog import HotspotIn
 from storage.models import Report
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
@@ -19,6 +20,7 @@ from tests.support.reporting import (
     last_answer,
     officer,
     on_duty,
+    press_category,
     seed_elmer,
     send_photo,
     send_voice,
@@ -46,6 +48,7 @@ async def test_message_is_proposed_with_category_and_place_and_confirm_stores_it
         "✅ Confirm",
         "📂 Change category",
         "📍 Change place",
+        "Urgent: off",
         "✖️ Cancel",
     ]
     await bot.tg.press(OFFICER, proposal, "Confirm")
@@ -67,7 +70,7 @@ async def test_urgent_category_proposal_warns_and_alerts_on_confirm(bot: BotHarn
     await bot.tg.send(OFFICER, "man waving a knife at Elmer Square")
     proposal = bot.last(OFFICER)
     assert proposal.plain.startswith("🔎 Weapon seen at Elmer Square?")
-    assert "This category is urgent" in proposal.plain
+    assert "⚠️ Urgent, because you wrote “knife”: colleagues on duty" in proposal.plain
     await bot.tg.press(OFFICER, proposal, "Confirm")
     assert "Alert sent to colleagues on duty and the coordinators." in bot.last(OFFICER).plain
     [report] = await reports(bot)
@@ -107,7 +110,7 @@ async def test_change_category_goes_to_the_category_step_then_the_summary(
     await bot.tg.send(OFFICER, MESSAGE)
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Change category")
     assert bot.last(OFFICER).plain == "📂 Choose the category:"
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "Drunk and disorderly")
+    await press_category(bot, OFFICER, bot.last(OFFICER), "Drunk and disorderly")
     summary = bot.last(OFFICER)
     assert "Category: Drunk and disorderly" in summary.plain
     assert "Place: Elmer Square" in summary.plain
@@ -132,9 +135,9 @@ async def test_nothing_recognised_offers_the_categories_then_asks_the_place(
     await officer(bot)
     await bot.tg.send(OFFICER, "something odd going on")
     offer = bot.last(OFFICER)
-    assert offer.plain == texts.QUICK_NOTHING_MATCHED
-    assert "Other" in labels(bot, OFFICER)
-    await bot.tg.press(OFFICER, offer, "Other")
+    assert offer.plain == reports_texts.QUICK_NOTHING_MATCHED
+    assert "More…" in labels(bot, OFFICER)  # "Other" is among every category
+    await press_category(bot, OFFICER, offer, "Other")
     assert "Where is it?" in bot.api.sent_to(OFFICER.telegram_id)[-2].plain
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Elmer Square")
     summary = bot.last(OFFICER)
@@ -151,8 +154,8 @@ async def test_place_only_recognised_offers_the_categories_then_the_summary(
     await seed_elmer(bot.store)
     await officer(bot)
     await bot.tg.send(OFFICER, "at the fountain again")
-    assert bot.last(OFFICER).plain == texts.QUICK_NOTHING_MATCHED
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "Begging")
+    assert bot.last(OFFICER).plain == reports_texts.QUICK_NOTHING_MATCHED
+    await press_category(bot, OFFICER, bot.last(OFFICER), "Begging")
     summary = bot.last(OFFICER)
     assert "Category: Begging" in summary.plain and "Place: Elmer Square" in summary.plain
 
@@ -177,7 +180,7 @@ async def test_cancel_on_the_proposal_saves_nothing(bot: BotHarness) -> None:
     await bot.tg.press(OFFICER, proposal, "Cancel")
     assert bot.last(OFFICER).plain == "Report cancelled. Nothing was saved."
     await bot.tg.press_data(OFFICER, proposal, confirm)
-    assert last_answer(bot) == texts.DRAFT_EXPIRED
+    assert last_answer(bot) == reports_texts.DRAFT_EXPIRED
     assert await reports(bot) == []
 
 
@@ -187,7 +190,7 @@ async def test_location_alone_starts_a_report_at_that_place(bot: BotHarness) -> 
     await bot.tg.share_location(OFFICER, *NEAR_ELMER)
     prompt = bot.last(OFFICER)
     assert prompt.plain == "📍 Report at Elmer Square.\nWhat is it about?"
-    await bot.tg.press(OFFICER, prompt, "Begging")
+    await press_category(bot, OFFICER, prompt, "Begging")
     assert "What happened?" in bot.last(OFFICER).plain  # the place is known already
     await bot.tg.send(OFFICER, "Man asking everyone for change")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "1")
@@ -218,7 +221,7 @@ async def test_photo_without_caption_starts_a_guided_report_with_it(bot: BotHarn
     await officer(bot)
     await send_photo(bot, OFFICER, "photo-8")
     assert bot.last(OFFICER).plain.startswith("📷 Got it")
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "Criminal damage")
+    await press_category(bot, OFFICER, bot.last(OFFICER), "Criminal damage")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Elmer Square")
     what = bot.last(OFFICER)
     assert "What happened?" in what.plain and "➡️ Continue" in labels(bot, OFFICER)
@@ -245,7 +248,7 @@ async def test_overlong_message_is_refused_and_nothing_is_stored(bot: BotHarness
     assert "That message has 4500 characters" in bot.last(OFFICER).plain
     assert "nothing was stored" in bot.last(OFFICER).plain
     await bot.tg.send(OFFICER, "/cancel")
-    assert bot.last(OFFICER).plain == texts.CANCELLED  # no draft was started
+    assert bot.last(OFFICER).plain == common_texts.CANCELLED  # no draft was started
     assert await reports(bot) == []
 
 
@@ -264,7 +267,7 @@ async def test_new_hotspots_are_recognised_at_once(bot: BotHarness) -> None:
 async def test_leftover_type_a_place_button_gets_the_expired_reply(bot: BotHarness) -> None:
     await officer(bot)
     await bot.tg.send(OFFICER, "⌨️ Type a place")
-    assert bot.last(OFFICER).plain == texts.DRAFT_EXPIRED
+    assert bot.last(OFFICER).plain == reports_texts.DRAFT_EXPIRED
     assert bot.last(OFFICER).reply_markup == {"remove_keyboard": True}
 
 
@@ -273,9 +276,9 @@ async def test_other_messages_still_get_the_not_understood_reply(bot: BotHarness
     sticker = {"file_id": "s1", "file_unique_id": "us1", "width": 512, "height": 512,
                "is_animated": False, "is_video": False, "type": "regular"}  # fmt: skip
     await bot.tg.process({"message": bot.tg.message(OFFICER, sticker=sticker)})
-    assert bot.last(OFFICER).plain == texts.NOT_UNDERSTOOD
+    assert bot.last(OFFICER).plain == common_texts.NOT_UNDERSTOOD
 
 
 async def test_strangers_text_is_not_read_as_a_report(bot: BotHarness) -> None:
     await bot.tg.send(STRANGER, MESSAGE)
-    assert bot.last(STRANGER).plain == texts.NOT_A_MEMBER
+    assert bot.last(STRANGER).plain == common_texts.NOT_A_MEMBER

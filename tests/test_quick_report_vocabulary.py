@@ -9,6 +9,7 @@ from tests.support.harness import BotHarness
 from tests.support.reporting import OFFICER, category, officer, seed_elmer
 
 MESSAGE = "lads drinking outside the Corn Exchange"
+NOT_A_HOTSPOT = "🔎 Street drinking outside the Corn Exchange?"  # kept as the place text
 CORN_EXCHANGE = HotspotIn(name="Corn Exchange", lat=51.5080, lon=-0.1270)
 
 
@@ -23,7 +24,7 @@ async def propose(bot: BotHarness, text: str = MESSAGE) -> str:
 async def test_changes_made_here_count_at_once(bot: BotHarness) -> None:
     elmer = await seed_elmer(bot.store)
     await officer(bot)
-    assert (await propose(bot)).startswith("🔎 Street drinking?")
+    assert (await propose(bot)).startswith(NOT_A_HOTSPOT)
 
     await bot.store.hotspots.upsert(CORN_EXCHANGE)
     assert (await propose(bot)).startswith("🔎 Street drinking at Corn Exchange?")
@@ -40,12 +41,12 @@ async def test_changes_made_by_another_process_count_after_the_reread_time(
     bot: BotHarness,
 ) -> None:
     await officer(bot)
-    assert (await propose(bot)).startswith("🔎 Street drinking?")
+    assert (await propose(bot)).startswith(NOT_A_HOTSPOT)
 
     # Another process (`tcag hotspots import`): the same database, a store of its own.
     elsewhere = Store(bot.store.engine, bot.clock)
     await elsewhere.hotspots.upsert(CORN_EXCHANGE)
-    assert (await propose(bot)).startswith("🔎 Street drinking?")
+    assert (await propose(bot)).startswith(NOT_A_HOTSPOT)
 
     bot.clock.advance(VOCABULARY_REREAD)
     assert (await propose(bot)).startswith("🔎 Street drinking at Corn Exchange?")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot import texts
 from bot.domain.incidents import ReportSource
+from bot.domain.quick_report import DEFAULT_CATEGORIES
 from bot.domain.roles import Role
 from bot.jobs.draft_expiry import expire_drafts
 from bot.offline.chat import Person, group_chat
+from bot.texts import common as common_texts
+from bot.texts import reports as reports_texts
 from storage.models import Report
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 from tests.support.reporting import (
@@ -22,6 +24,7 @@ from tests.support.reporting import (
     last_answer,
     officer,
     on_duty,
+    press_category,
     seed_elmer,
     send_photo,
     send_voice,
@@ -38,7 +41,7 @@ async def reports(bot: BotHarness) -> list[Report]:
 
 async def to_location_step(bot: BotHarness, category_label: str = "Street drinking") -> None:
     await bot.tg.send(OFFICER, "/report")
-    await bot.tg.press(OFFICER, bot.last(OFFICER), category_label)
+    await press_category(bot, OFFICER, bot.last(OFFICER), category_label)
 
 
 async def to_what_step(bot: BotHarness, category_label: str = "Street drinking") -> None:
@@ -63,7 +66,15 @@ async def test_guided_report_goes_through_every_step_and_is_stored(bot: BotHarne
     assert "New report" in prompt.plain and "What is it about?" in prompt.plain
     rows = prompt.reply_markup["inline_keyboard"]  # type: ignore[index]
     assert all(len(row) <= 2 for row in rows)
-    assert "Street drinking" in labels(bot, OFFICER) and "✖️ Cancel" in labels(bot, OFFICER)
+    # At most six categories (no reports yet: the admins' order), "More…" for the rest.
+    assert labels(bot, OFFICER) == [
+        *[entry.name for entry in DEFAULT_CATEGORIES[:6]],
+        "More…",
+        "✖️ Cancel",
+    ]
+    await bot.tg.press(OFFICER, prompt, "More…")
+    assert bot.last(OFFICER) is prompt  # every category, in place of the few
+    assert labels(bot, OFFICER) == [*[entry.name for entry in DEFAULT_CATEGORIES], "✖️ Cancel"]
 
     await bot.tg.press(OFFICER, prompt, "Street drinking")
     assert prompt.plain == "📂 Category: Street drinking" and prompt.inline_buttons == []
@@ -112,7 +123,7 @@ async def test_guided_report_goes_through_every_step_and_is_stored(bot: BotHarne
     assert report.source is ReportSource.GUIDED and report.outside_area is False
     assert await bot.store.outbox.for_report(report.id or 0) == []
     presses = len([c for c in bot.api.calls if c.method == "answerCallbackQuery"])
-    assert presses == 5  # every press was answered
+    assert presses == 6  # every press (More… too) was answered
 
 
 async def test_main_menu_report_button_starts_a_report(bot: BotHarness) -> None:
@@ -122,7 +133,7 @@ async def test_main_menu_report_button_starts_a_report(bot: BotHarness) -> None:
     assert labels(bot, OFFICER)[0] == "📝 Report"
     await bot.tg.press(OFFICER, menu, "Report")
     assert "New report" in bot.last(OFFICER).plain
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "Begging")
+    await press_category(bot, OFFICER, bot.last(OFFICER), "Begging")
     assert "Where is it?" in bot.api.sent_to(OFFICER.telegram_id)[-1].plain
 
 
@@ -138,7 +149,7 @@ async def test_typed_place_matching_an_alias_uses_the_hotspot(bot: BotHarness) -
     await officer(bot)
     await to_location_step(bot)
     await bot.tg.send(OFFICER, "⌨️ Type a place")
-    assert bot.last(OFFICER).plain == texts.REPORT_TYPE_PLACE
+    assert bot.last(OFFICER).plain == reports_texts.REPORT_TYPE_PLACE
     await bot.tg.send(OFFICER, "by the fountian")  # a typo, still the alias
     assert bot.api.sent_to(OFFICER.telegram_id)[-2].plain == "📍 Place: Elmer Square"
     await bot.tg.send(OFFICER, "Cans everywhere")
@@ -268,7 +279,7 @@ async def test_photo_only_description_goes_on_with_continue(bot: BotHarness) -> 
     spent = hotspots.button("Elmer")["callback_data"]
     await bot.tg.press(OFFICER, hotspots, "Elmer")
     await bot.tg.press_data(OFFICER, hotspots, spent)  # a second tap on a spent button
-    assert last_answer(bot) == texts.REPORT_OLD_BUTTON
+    assert last_answer(bot) == reports_texts.REPORT_OLD_BUTTON
     assert hotspots.inline_buttons == []
     await send_photo(bot, OFFICER, "photo-1")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Continue")
@@ -298,7 +309,7 @@ async def test_urgent_report_alerts_everyone_expected_through_the_outbox(
     stored = bot.last(OFFICER).plain
     assert stored.startswith("✅ Report R-0001 stored at 21:00.")
     assert "Alert sent to colleagues on duty and the coordinators." in stored
-    assert texts.IF_LIFE_AT_RISK in stored
+    assert common_texts.IF_LIFE_AT_RISK in stored
     [report] = await reports(bot)
     assert report.urgent is True
     rows = await bot.store.outbox.for_report(report.id or 0)
@@ -332,7 +343,7 @@ async def test_edit_changes_one_field_and_returns_to_the_summary(bot: BotHarness
     await to_summary(bot)
     summary = bot.last(OFFICER)
     await bot.tg.press(OFFICER, summary, "Edit")
-    assert summary.plain == texts.REPORT_EDIT_WHICH
+    assert summary.plain == reports_texts.REPORT_EDIT_WHICH
     assert [b["text"] for b in summary.inline_buttons] == [
         "📂 Category",
         "📍 Place",
@@ -383,7 +394,7 @@ async def test_cancel_command_at_any_step_saves_nothing(bot: BotHarness) -> None
     assert cancelled.plain == "Report cancelled. Nothing was saved."
     assert cancelled.reply_markup == {"remove_keyboard": True}
     await bot.tg.send(OFFICER, "/cancel")
-    assert bot.last(OFFICER).plain == texts.CANCELLED  # nothing left to cancel
+    assert bot.last(OFFICER).plain == common_texts.CANCELLED  # nothing left to cancel
 
     await to_summary(bot)
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Cancel")
@@ -398,10 +409,10 @@ async def test_a_button_from_an_older_draft_changes_nothing(bot: BotHarness) -> 
     old = bot.last(OFFICER)
     await bot.tg.send(OFFICER, "/report")
     current = bot.last(OFFICER)
-    await bot.tg.press(OFFICER, old, "Begging")
-    assert last_answer(bot) == texts.DRAFT_EXPIRED
+    await bot.tg.press(OFFICER, old, "Antisocial behaviour")
+    assert last_answer(bot) == reports_texts.DRAFT_EXPIRED
     assert bot.last(OFFICER) is current  # nothing sent, the new draft still asks
-    await bot.tg.press(OFFICER, current, "Street drinking")
+    await press_category(bot, OFFICER, current, "Street drinking")
     assert "Where is it?" in bot.api.sent_to(OFFICER.telegram_id)[-2].plain
 
 
@@ -413,7 +424,7 @@ async def test_pressing_confirm_twice_stores_one_report(bot: BotHarness) -> None
     confirm = summary.button("Confirm")["callback_data"]
     await bot.tg.press(OFFICER, summary, "Confirm")
     await bot.tg.press_data(OFFICER, summary, confirm)
-    assert last_answer(bot) == texts.DRAFT_EXPIRED
+    assert last_answer(bot) == reports_texts.DRAFT_EXPIRED
     assert len(await reports(bot)) == 1
 
 
@@ -422,16 +433,16 @@ async def test_garbled_report_button_changes_nothing(bot: BotHarness) -> None:
     await bot.tg.send(OFFICER, "/report")
     prompt = bot.last(OFFICER)
     await bot.tg.press_data(OFFICER, prompt, "rep:cat")
-    assert last_answer(bot) == texts.DRAFT_EXPIRED
+    assert last_answer(bot) == reports_texts.DRAFT_EXPIRED
     await bot.tg.press_data(OFFICER, prompt, "rep:cat:zzzz:99999")
-    assert last_answer(bot) == texts.DRAFT_EXPIRED
-    draft_id = prompt.button("Begging")["callback_data"].split(":")[2]
+    assert last_answer(bot) == reports_texts.DRAFT_EXPIRED
+    draft_id = prompt.button("Antisocial behaviour")["callback_data"].split(":")[2]
     await bot.tg.press_data(OFFICER, prompt, f"rep:cat:{draft_id}:99999")
-    assert last_answer(bot) == texts.REPORT_CATEGORY_GONE
+    assert last_answer(bot) == reports_texts.REPORT_CATEGORY_GONE
     await bot.tg.press_data(OFFICER, prompt, f"rep:ppl:{draft_id}:2-3")
-    assert last_answer(bot) == texts.REPORT_OLD_BUTTON
+    assert last_answer(bot) == reports_texts.REPORT_OLD_BUTTON
     await bot.tg.send(OFFICER, "some text")
-    assert bot.last(OFFICER).plain == texts.REPORT_USE_BUTTONS
+    assert bot.last(OFFICER).plain == reports_texts.REPORT_USE_BUTTONS
 
 
 async def test_abandoned_draft_expires_and_the_reporter_is_told(bot: BotHarness) -> None:
@@ -453,7 +464,7 @@ async def test_abandoned_draft_expires_and_the_reporter_is_told(bot: BotHarness)
     assert await expire_drafts(bot.app) == 0
 
     await bot.tg.press(OFFICER, hotspots, "Elmer Square")
-    assert last_answer(bot) == texts.DRAFT_EXPIRED
+    assert last_answer(bot) == reports_texts.DRAFT_EXPIRED
     # The conversation is over: the next message is a new quick report, not a place.
     await bot.tg.send(OFFICER, "Cans by the fountain")
     assert "Street drinking at Elmer Square?" in bot.last(OFFICER).plain
@@ -468,7 +479,7 @@ async def test_answer_after_the_ttl_before_the_job_ran_gets_the_expired_reply(
     await to_what_step(bot)
     bot.clock.advance(minutes=31)
     await bot.tg.send(OFFICER, "Cans everywhere")
-    assert bot.last(OFFICER).plain == texts.DRAFT_EXPIRED
+    assert bot.last(OFFICER).plain == reports_texts.DRAFT_EXPIRED
     await bot.tg.send(OFFICER, "Cans everywhere")  # conversation ended: a quick report now
     assert "Street drinking" in bot.last(OFFICER).plain
     assert await reports(bot) == []
@@ -519,7 +530,7 @@ async def test_a_button_pressed_after_a_restart_continues_the_draft(bot: BotHarn
     await officer(bot)
     await bot.tg.send(OFFICER, "/report")
     prompt = bot.last(OFFICER)
-    data = prompt.button("Street drinking")["callback_data"]
+    data = prompt.button("Antisocial behaviour")["callback_data"]
     await bot.stop()
 
     again = BotHarness(bot.store, bot.clock, bot.settings)

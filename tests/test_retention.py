@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Column, String, Text, select, update
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from bot.cli.main import main as tcag
 from bot.config import SettingsError, load_settings
@@ -181,6 +181,7 @@ async def seed(store: Store, clock: ManualClock) -> dict[str, int]:
     duty, _ = await store.duty.start(crew.wendy.id or 0, lat=51.501, lon=-0.121)
     clock.set(at(29, 12, 0))
     await store.duty.end(crew.wendy.id or 0)
+    await _closed_keeping_its_point(store, duty.id or 0, 51.501, -0.121)
     omar_duty = await store.duty.current(crew.omar.id or 0)  # open since the shift
     assert omar_duty is not None
     await store.duty.set_location(omar_duty.id or 0, crew.omar.id or 0, 51.502, -0.122)
@@ -238,9 +239,10 @@ async def seed(store: Store, clock: ManualClock) -> dict[str, int]:
         reporter=crew.wendy,
     )
     await store.notes.add(crew.cara, f"{FRESH} note")
-    await store.duty.start(crew.wendy.id or 0, lat=51.503, lon=-0.123)
+    recent, _ = await store.duty.start(crew.wendy.id or 0, lat=51.503, lon=-0.123)
     clock.set(NOW - timedelta(hours=1))
     await store.duty.end(crew.wendy.id or 0)
+    await _closed_keeping_its_point(store, recent.id or 0, 51.503, -0.123)
     await store.bot_state.put("user_data", "2003", f'{{"draft": "{FRESH} half a report"}}')
     fresh = await store.outbox.add(chat_id=2002, purpose="notice", text=f"{FRESH} sent")
     await store.outbox.mark_sent(fresh.id or 0, 78)
@@ -303,6 +305,15 @@ async def figures(store: Store, clock: ManualClock) -> dict[str, object]:
             store, parse_quarter("2026Q4"), tz=LONDON, now=clock.now(), ack_target_minutes=5
         ),
     }
+
+
+async def _closed_keeping_its_point(store: Store, duty_id: int, lat: float, lon: float) -> None:
+    """A duty closed by an earlier version, which kept the member's point after /off (now
+    /off forgets it): the purge still clears such points once they are old enough."""
+    async with store.engine.begin() as connection:
+        await connection.execute(
+            update(DutySession).where(col(DutySession.id) == duty_id).values(lat=lat, lon=lon)
+        )
 
 
 # ---- the purge ----------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import texts
 from bot.config import SettingsError, WeeklyAt, load_settings, parse_weekly_at
 from bot.context import BotContext, Services
 from bot.domain.clock import ManualClock
@@ -36,6 +35,7 @@ from bot.domain.shift_windows import ShiftOccurrence, ShiftPattern
 from bot.jobs import scheduler
 from bot.jobs.scheduler import Composers, run_due
 from bot.summaries.compose import Composed
+from bot.texts import summaries as summaries_texts
 from bot.texts.split import CAPTION_LIMIT, MESSAGE_LIMIT, units
 from storage.db import create_engine
 from storage.ledger import OutgoingMessage
@@ -380,7 +380,7 @@ async def test_the_briefing_goes_to_the_group_on_time_and_only_once(
     (row,) = await sent_rows(store, RunKind.BRIEFING, FRIDAY)
     assert (row.chat_id, row.purpose, row.attachment_kind) == (COORDINATORS_CHAT, "briefing", None)
     assert (row.text or "").startswith("📋 <b>Briefing: Friday late</b>\n")
-    assert texts.SENT_LATE not in (row.text or "")
+    assert summaries_texts.SENT_LATE not in (row.text or "")
 
     # A second call, a minute later, and again at the same moment: nothing new.
     services.outbox_wakeup.clear()
@@ -408,7 +408,9 @@ async def test_a_digest_missed_within_the_grace_period_is_sent_marked_late(
         Call(RunKind.DIGEST, "Friday late", utc(2026, 11, 27, 20, 0), utc(2026, 11, 28, 3, 0), True)
     ]
     message, chart = await sent_rows(store, RunKind.DIGEST, FRIDAY)
-    assert (message.text or "").startswith("📊 <b>Shift digest: Friday late</b>" + texts.SENT_LATE)
+    assert (message.text or "").startswith(
+        "📊 <b>Shift digest: Friday late</b>" + summaries_texts.SENT_LATE
+    )
     assert chart.attachment_kind == "photo" and is_png(chart)
     assert (chart.text or "").startswith("📊 ")  # the chart's caption
     assert (await run_at(services, utc(2026, 11, 28, 3, 45), composing)).sent == []

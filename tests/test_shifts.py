@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot import texts
 from bot.domain.roles import Role
 from bot.domain.shift_input import parse_shift_line, shift_name
 from bot.domain.shift_windows import ShiftPattern, occurrence_on, occurrences
 from bot.jobs import scheduler
 from bot.offline.chat import Person
+from bot.texts import common as common_texts
+from bot.texts import shifts as shifts_texts
 from storage.models import ShiftPatternRow
 from storage.shifts import ShiftProblem, StoredShift
 from storage.store import Store
@@ -186,7 +187,7 @@ def labels(bot: BotHarness) -> list[str]:
 
 async def test_empty_list_offers_to_add(bot: BotHarness) -> None:
     await bot.tg.send(ADMIN, "/shifts")
-    assert bot.last(ADMIN).plain == texts.SHIFTS_NONE.replace("<b>", "").replace("</b>", "")
+    assert bot.last(ADMIN).plain == shifts_texts.SHIFTS_NONE.replace("<b>", "").replace("</b>", "")
     assert labels(bot) == ["➕ Add a shift"]
 
 
@@ -242,7 +243,7 @@ async def test_bad_days_or_times_are_explained_and_change_nothing(
 async def test_a_taken_name_is_refused(bot: BotHarness) -> None:
     await bot.store.shifts.add(late())
     await bot.tg.send(ADMIN, "/shifts add friday LATE | sat | 21:00 | 02:00")
-    assert bot.last(ADMIN).plain == texts.SHIFT_NAME_TAKEN
+    assert bot.last(ADMIN).plain == shifts_texts.SHIFT_NAME_TAKEN
     assert await bot.store.shifts.patterns() == [late()]
 
 
@@ -289,7 +290,7 @@ async def test_cancel_while_adding_keeps_nothing(bot: BotHarness) -> None:
     await bot.tg.send(ADMIN, "Friday late")
     await bot.tg.send(ADMIN, "fri")
     await bot.tg.send(ADMIN, "/cancel")
-    assert bot.last(ADMIN).plain == texts.EDIT_CANCELLED
+    assert bot.last(ADMIN).plain == common_texts.EDIT_CANCELLED
     assert await bot.store.shifts.patterns() == []
     await bot.tg.send(ADMIN, "20:00")  # no longer read as the start time
     assert await bot.store.shifts.patterns() == []
@@ -324,7 +325,7 @@ async def test_edit_days_times_and_name_from_the_card(
     await bot.store.shifts.add(late("Saturday late", frozenset({SAT})))
     await bot.tg.press(ADMIN, bot.last(ADMIN), "Rename")
     await bot.tg.send(ADMIN, "saturday LATE")
-    assert bot.last(ADMIN).plain.startswith(texts.SHIFT_NAME_TAKEN)
+    assert bot.last(ADMIN).plain.startswith(shifts_texts.SHIFT_NAME_TAKEN)
     await bot.tg.send(ADMIN, "Weekend evening")
     assert "Weekend evening" in bot.last(ADMIN).plain
 
@@ -355,7 +356,7 @@ async def test_remove_after_confirming(bot: BotHarness, reschedules: list[Any]) 
     assert reschedules == [bot.app]
 
     await bot.tg.press_data(ADMIN, confirm, f"shf:rmok:{added.id}")  # a second tap
-    assert bot.api.callback_answers()[-1]["text"] == texts.SHIFT_NOT_FOUND
+    assert bot.api.callback_answers()[-1]["text"] == shifts_texts.SHIFT_NOT_FOUND
     assert reschedules == [bot.app]
 
 
@@ -367,8 +368,8 @@ async def test_garbled_shift_buttons_change_nothing(bot: BotHarness) -> None:
     for data in ("shf:show:abc", "shf:zzz:1", "shf:rmok:999", "shf:days:999", "shf:rm"):
         await bot.tg.press_data(ADMIN, listing, data)
         assert bot.api.callback_answers()[-1]["text"] in (
-            texts.SHIFT_NOT_FOUND,
-            texts.STALE_BUTTON,
+            shifts_texts.SHIFT_NOT_FOUND,
+            common_texts.STALE_BUTTON,
         ), data
     assert await bot.store.shifts.patterns() == [late()]
 
@@ -380,9 +381,9 @@ async def test_only_admins_manage_shifts(bot: BotHarness) -> None:
     listing = bot.last(ADMIN)
 
     await bot.tg.send(OFFICER, "/shifts add Mine | daily | 10:00 | 11:00")
-    assert bot.last(OFFICER).plain == texts.NOT_ALLOWED_COMMAND.format(command="shifts")
+    assert bot.last(OFFICER).plain == common_texts.NOT_ALLOWED_COMMAND.format(command="shifts")
     await bot.tg.press_data(OFFICER, listing, "shf:rmok:1")
-    assert bot.api.callback_answers()[-1]["text"] == texts.NOT_ALLOWED_BUTTON
+    assert bot.api.callback_answers()[-1]["text"] == common_texts.NOT_ALLOWED_BUTTON
     assert await bot.store.shifts.patterns() == [late()]
 
 

@@ -69,7 +69,7 @@ async def test_upgrading_marks_anonymised_people_and_sensitive_categories(
             c.slug for c in (await connection.execute(sa.select(Category))).all() if c.sensitive
         }
     assert marked == {1: True, 2: False, 3: False, 4: False}
-    assert sensitive == {"safeguarding", "rough_sleeping"}
+    assert sensitive == {"safeguarding", "rough_sleeping", "welfare"}  # welfare: added by 0007
 
 
 async def test_times_round_trip_as_aware_utc(store: Store, clock: ManualClock) -> None:

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from matplotlib import image
 
-from bot import texts
 from bot.config import Settings
 from bot.domain.clock import ManualClock
 from bot.domain.figures import (
@@ -27,6 +26,7 @@ from bot.offline.bot_api import check_html
 from bot.summaries import compose as summaries
 from bot.summaries.charts import PNG_SIGNATURE
 from bot.summaries.compose import Composed
+from bot.texts import common as common_texts
 from storage.catalog import HotspotIn
 from storage.outreach.inputs import ContactIn, SightingIn
 from storage.store import Store
@@ -414,7 +414,7 @@ def test_compare_categories_keeps_categories_seen_only_before() -> None:
 
 
 def test_durations_read_at_a_glance() -> None:
-    assert texts.duration(timedelta(seconds=59)) == "under 1 min"
-    assert texts.duration(timedelta(minutes=3, seconds=59)) == "3 min"
-    assert texts.duration(timedelta(hours=1, minutes=5)) == "1 h 05 min"
-    assert texts.duration(timedelta(days=3, hours=9, minutes=45)) == "3 d 9 h"
+    assert common_texts.duration(timedelta(seconds=59)) == "under 1 min"
+    assert common_texts.duration(timedelta(minutes=3, seconds=59)) == "3 min"
+    assert common_texts.duration(timedelta(hours=1, minutes=5)) == "1 h 05 min"
+    assert common_texts.duration(timedelta(days=3, hours=9, minutes=45)) == "3 d 9 h"

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from bot import texts
 from bot.domain.callbacks.survey import SURVEY_BUTTONS, SurveyAction, SurveyPress
 from bot.offline.bot_api import SentMessage
 from bot.offline.chat import Person
+from bot.texts import common as common_texts
 from bot.texts import survey as wording
 from storage.catalog import HotspotIn
 from storage.store import Store
@@ -198,7 +198,7 @@ async def test_forged_or_copied_buttons_are_refused(survey_bot: BotHarness) -> N
     for junk in ("sv:d:1:0:0:0:9:xxxxxxxx", "sv:f:1:1:1:99999:0:abc", "sv:zz", "sv:d:1"):
         calls = await bot.tg.press_data(alice, sent, junk)
         answers = [c.params.get("text") for c in calls if c.method == "answerCallbackQuery"]
-        assert len(answers) == 1 and answers[0] != texts.NOT_A_MEMBER
+        assert len(answers) == 1 and answers[0] != common_texts.NOT_A_MEMBER
     round_id = (await store.survey.current()).round_id  # type: ignore[union-attr]
     assert await store.survey.answers(round_id) == []
     # A button from a closed round.
@@ -246,9 +246,9 @@ async def test_strangers_get_the_survey_and_nothing_else(survey_bot: BotHarness)
     bot, person = survey_bot, STRANGERS[0]
     await open_round(bot)
     await bot.tg.send(person, "/survey")
-    assert bot.last(person).plain == texts.NOT_A_MEMBER
+    assert bot.last(person).plain == common_texts.NOT_A_MEMBER
     await bot.tg.send(person, "3 lads drinking in Elmer Square")
-    assert bot.last(person).plain == texts.NOT_A_MEMBER
+    assert bot.last(person).plain == common_texts.NOT_A_MEMBER
     # The typed place only when it is awaited; after answering, text is refused again.
     await bot.tg.send(person, "/start survey")
     await bot.tg.press(person, bot.last(person), "Very safe")
@@ -258,7 +258,7 @@ async def test_strangers_get_the_survey_and_nothing_else(survey_bot: BotHarness)
     await bot.tg.send(person, "by the car park " * 10)
     assert "answers are saved" in bot.last(person).plain
     await bot.tg.send(person, "more text")
-    assert bot.last(person).plain == texts.NOT_A_MEMBER
+    assert bot.last(person).plain == common_texts.NOT_A_MEMBER
     [result] = await bot.store.survey.results(bot.settings.tz)
     [saved] = await bot.store.survey.answers(result.round_id)
     assert saved.other_place is not None and len(saved.other_place) <= 60

@@ -51,7 +51,7 @@ async def audit_report(
             at = row.at.astimezone(tz).isoformat(timespec="seconds")
             writer.writerow((at, actor, row.action, verb, subject, detail))
         return out.getvalue()
-    from bot.texts import audit_sentence
+    from bot.texts.audit import audit_sentence
 
     return "".join(
         f"{row.at.astimezone(tz):%Y-%m-%d %H:%M:%S}  {audit_sentence(*audit_words(row))}\n"

@@ -13,7 +13,7 @@ from bot.cli.usage import with_examples
 from bot.config import Settings
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.periods import PeriodError, parse_reportable_quarter
-from bot.texts import period_problem
+from bot.texts.coordinator import period_problem
 
 
 def add_parsers(commands: Any, func: Callable[[argparse.Namespace], int]) -> None:

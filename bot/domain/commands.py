@@ -27,6 +27,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("help", "What I can do for you", Permission.MEMBER, private_only=False),
     CommandSpec("cancel", "Stop what you are doing", Permission.MEMBER, in_menu=False),
     CommandSpec("report", "Report an incident or sighting", Permission.MEMBER),
+    CommandSpec("drafts", "Report drafts kept aside: resume or drop", Permission.MEMBER),
     CommandSpec("mine", "Your last 10 reports", Permission.MEMBER),
     CommandSpec("update", "Add to one of your reports", Permission.MEMBER, usage="/update R-12 …"),
     CommandSpec("show", "One report in full", Permission.MEMBER, usage="/show R-12"),

@@ -81,3 +81,33 @@ def shifts_now(patterns: list[ShiftPattern], tz: ZoneInfo, at: datetime) -> list
         if (occurrence := current_occurrence(pattern, tz, at)) is not None
     ]
     return sorted(running, key=lambda o: (o.starts_at, o.pattern_name))
+
+
+# ---- the member's own location while on duty -----------------------------------------------
+@dataclass(frozen=True)
+class OwnLocation:
+    """Where a member on duty last was: the point shared with /on, or their live location.
+
+    Used only for their own reports and alerts; never shown to anyone else. Cleared when
+    their duty ends.
+    """
+
+    lat: float
+    lon: float
+    at: datetime  # when the point was taken (a live location's last update)
+
+    def is_fresh(self, now: datetime, max_age: timedelta) -> bool:
+        """Taken within max_age of now; a point from the future (clock skew) is fresh."""
+        return now - self.at <= max_age
+
+    def age_minutes(self, now: datetime) -> int:
+        return max(0, int((now - self.at).total_seconds() // 60))
+
+
+def fresh_location(
+    location: OwnLocation | None, now: datetime, max_age: timedelta
+) -> OwnLocation | None:
+    """The location if it is fresh enough to stand for where the member is now."""
+    if location is None or not location.is_fresh(now, max_age):
+        return None
+    return location

@@ -8,22 +8,38 @@ one field from the summary (then the summary comes next, whatever the order).
 Step order of the guided flow: category → location → what happened → people → urgent →
 summary. A quick report fills what the message gave and defaults the rest; a shared
 location alone fills the place and asks the rest.
+
+A message typed while a draft waits for a button is never thrown away (`typed_during`):
+it answers the step when the step takes text or it names a button shown; otherwise the
+draft is kept aside (`KeptDrafts`, at most MAX_KEPT newest first, /drafts) and the message
+becomes a new quick report.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from bot.domain.duty import OwnLocation
 from bot.domain.geo import Place, distance_to_nearest, nearest_place
 from bot.domain.incidents import MAX_TEXT, PEOPLE_COUNTS, ReportSource
+from bot.domain.quick_report import (
+    LIFE_AT_RISK_SLUGS,
+    CategoryRule,
+    Proposal,
+    Urgency,
+    normalise,
+    read_urgency,
+)
 
 DRAFT_KEY = "report_draft"  # in user_data
+KEPT_DRAFTS_KEY = "kept_report_drafts"  # in user_data: drafts kept aside, newest first
+MAX_KEPT = 3
 REPORT_CONVERSATION = "report"  # the persistent ConversationHandler's name
 MAX_PLACE = 200  # a typed place (Report.place_text)
 MAX_ATTACHMENTS = 10
@@ -97,6 +113,13 @@ class ReportDraft:
     people_count: str | None = None
     urgent: bool = False
     urgent_chosen: bool = False  # the member answered "urgent?": a category change keeps it
+    # What the words of a quick report said about urgency (urgency.Urgency), so the
+    # proposal can say why, and a change of category applies the same rule again.
+    urgent_words: tuple[str, ...] = ()
+    not_urgent_words: tuple[str, ...] = ()
+    over_words: tuple[str, ...] = ()
+    life_at_risk: bool = False  # the category may mean a life at risk: "call 999" first
+    own_location_at: datetime | None = None  # the place is the member's own location then
 
     # ---- starting ----------------------------------------------------------------------
     @classmethod
@@ -109,6 +132,41 @@ class ReportDraft:
         draft = cls(id=new_draft_id(), source=ReportSource.QUICK, updated_at=now)
         draft.description = description.strip() or None
         draft.done = {Step.WHAT, Step.PEOPLE, Step.URGENT}
+        return draft
+
+    @classmethod
+    def from_proposal(
+        cls,
+        now: datetime,
+        text: str,
+        proposal: Proposal,
+        rule: CategoryRule | None,
+    ) -> ReportDraft:
+        """A quick report as read: category, hotspot or place text, and urgency in words.
+
+        With no place in the text, `use_own_location` may fill it afterwards.
+        """
+        draft = cls.quick(now, text)
+        urgency = proposal.urgency
+        draft.urgent_words = urgency.words
+        draft.not_urgent_words = urgency.not_urgent
+        draft.over_words = urgency.over
+        draft.urgent = urgency.urgent(False)
+        if proposal.place is not None:
+            place = proposal.place.place
+            draft.set_hotspot(place.id, place.name)
+            draft.done.add(Step.LOCATION)
+        elif proposal.place_text is not None:
+            draft.set_place_text(proposal.place_text.text[:MAX_PLACE])
+            draft.done.add(Step.LOCATION)
+        if rule is not None:
+            draft.set_category(
+                rule.id,
+                rule.name,
+                urgent_default=rule.urgent,
+                life_at_risk=rule.slug in LIFE_AT_RISK_SLUGS,
+            )
+            draft.done.add(Step.CATEGORY)
         return draft
 
     @classmethod
@@ -152,10 +210,25 @@ class ReportDraft:
         return now - self.updated_at > ttl
 
     # ---- answers -------------------------------------------------------------------------
-    def set_category(self, category_id: int, name: str, *, urgent_default: bool) -> None:
+    @property
+    def urgency(self) -> Urgency:
+        return Urgency(self.urgent_words, self.not_urgent_words, self.over_words)
+
+    def set_category(
+        self, category_id: int, name: str, *, urgent_default: bool, life_at_risk: bool = False
+    ) -> None:
         self.category_id, self.category_name = category_id, name
+        self.life_at_risk = life_at_risk
         if not self.urgent_chosen:
-            self.urgent = urgent_default
+            self.urgent = self.urgency.urgent(urgent_default)
+
+    def note_urgent_words(self, text: str) -> None:
+        """Typed text for this draft (what happened) with urgent words makes it urgent,
+        unless the member chose already."""
+        words = read_urgency(normalise(text).split(), text).words
+        self.urgent_words = tuple(dict.fromkeys((*self.urgent_words, *words)))
+        if words and not self.urgent_chosen and not self.not_urgent_words:
+            self.urgent = True
 
     def set_hotspot(
         self, hotspot_id: int, name: str, *, lat: float | None = None, lon: float | None = None
@@ -164,12 +237,14 @@ class ReportDraft:
         self.place_text = None
         self.lat, self.lon = lat, lon
         self.outside_area = False
+        self.own_location_at = None
 
     def set_place_text(self, text: str) -> None:
         self.hotspot_id = self.hotspot_name = None
         self.place_text = text.strip() or None
         self.lat = self.lon = None
         self.outside_area = False
+        self.own_location_at = None
 
     def set_point(self, lat: float, lon: float, *, outside_area: bool) -> None:
         """A shared location near no hotspot."""
@@ -177,6 +252,15 @@ class ReportDraft:
         self.place_text = None
         self.lat, self.lon = lat, lon
         self.outside_area = outside_area
+        self.own_location_at = None
+
+    def use_own_location(
+        self, places: Iterable[Place], location: OwnLocation, *, area_radius_m: float
+    ) -> None:
+        """The member's own fresh location stands for a place the text did not name."""
+        self.locate(places, location.lat, location.lon, area_radius_m=area_radius_m)
+        self.own_location_at = location.at
+        self.done.add(Step.LOCATION)
 
     def locate(
         self, places: Iterable[Place], lat: float, lon: float, *, area_radius_m: float
@@ -210,6 +294,10 @@ class ReportDraft:
 
     def set_urgent(self, urgent: bool) -> None:
         self.urgent, self.urgent_chosen = urgent, True
+
+    def toggle_urgent(self) -> None:
+        """The proposal's one-tap urgent on/off."""
+        self.set_urgent(not self.urgent)
 
     # ---- reading -------------------------------------------------------------------------
     @property
@@ -262,6 +350,13 @@ class ReportDraft:
             "people_count": self.people_count,
             "urgent": self.urgent,
             "urgent_chosen": self.urgent_chosen,
+            "urgent_words": list(self.urgent_words),
+            "not_urgent_words": list(self.not_urgent_words),
+            "over_words": list(self.over_words),
+            "life_at_risk": self.life_at_risk,
+            "own_location_at": (
+                self.own_location_at.isoformat() if self.own_location_at is not None else None
+            ),
         }
 
     @classmethod
@@ -296,6 +391,11 @@ class ReportDraft:
                 people_count=people,
                 urgent=bool(data.get("urgent", False)),
                 urgent_chosen=bool(data.get("urgent_chosen", False)),
+                urgent_words=_str_tuple(data.get("urgent_words", [])),
+                not_urgent_words=_str_tuple(data.get("not_urgent_words", [])),
+                over_words=_str_tuple(data.get("over_words", [])),
+                life_at_risk=bool(data.get("life_at_risk", False)),
+                own_location_at=_opt_aware(data.get("own_location_at")),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -315,6 +415,23 @@ def _opt_float(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError("expected a number")
     return float(value)
+
+
+def _str_tuple(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise TypeError("expected a list of strings")
+    return tuple(value)
+
+
+def _opt_aware(value: object) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError("expected a time")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("expected an aware time")
+    return moment
 
 
 def _opt_str(value: object) -> str | None:
@@ -354,3 +471,99 @@ def people_band(text: str) -> str | None:
     if count <= 9:
         return "4-9"
     return "10+"
+
+
+# ---- a message typed while a draft waits ---------------------------------------------------
+class TypedAction(StrEnum):
+    ANSWER = "answer"  # the step takes text: it is the answer
+    BUTTON = "button"  # it names one of the buttons shown: as if pressed
+    NEW_REPORT = "new_report"  # anything else: the draft is kept aside, the text reported
+    REMIND = "remind"  # a word or two that say nothing ("0", "hmm"): how to answer
+
+
+# Fewer words than this, reading as no report at all, are a fumbled answer, not a report.
+REPORT_MIN_WORDS = 3
+
+
+B = TypeVar("B")
+
+
+@dataclass(frozen=True)
+class Typed(Generic[B]):
+    action: TypedAction
+    button: B | None = None
+
+
+def button_named(text: str, buttons: Mapping[str, B]) -> B | None:
+    """The button whose label (or another name for it) the text is, emoji and case aside."""
+    typed = normalise(text)
+    if not typed:
+        return None
+    return next((b for label, b in buttons.items() if normalise(label) == typed), None)
+
+
+def typed_during(
+    step: Step, text: str, buttons: Mapping[str, B], *, reads_as_report: bool = True
+) -> Typed[B]:
+    """What a typed message means while a draft waits at `step` with `buttons` shown.
+
+    - it names a button shown: that button;
+    - at "what happened": the description (urgent words in it make the draft urgent);
+    - at "where": the place, unless it has urgent words ("man collapsed, not breathing"
+      is a new report, never a place);
+    - at "how many people": a number;
+    - urgent words anywhere else: a new quick report, never held behind a button;
+    - a word or two that read as no report (`reads_as_report`: the matcher found no
+      category and no place) are a fumbled answer: the member is told how to answer;
+    - anything else is a new quick report, and the draft waiting is kept aside.
+    """
+    button = button_named(text, buttons)
+    if button is not None:
+        return Typed(TypedAction.BUTTON, button)
+    urgent = bool(read_urgency(normalise(text).split(), text).words)
+    if step is Step.WHAT:
+        return Typed(TypedAction.ANSWER)
+    if step is Step.LOCATION and not urgent:
+        return Typed(TypedAction.ANSWER)
+    if step is Step.PEOPLE and people_band(text) is not None:
+        return Typed(TypedAction.ANSWER)
+    if not urgent and not reads_as_report and len(normalise(text).split()) < REPORT_MIN_WORDS:
+        return Typed(TypedAction.REMIND)
+    return Typed(TypedAction.NEW_REPORT)
+
+
+# ---- drafts kept aside (/drafts) ------------------------------------------------------------
+def kept_drafts(data: object, now: datetime, ttl: timedelta) -> list[ReportDraft]:
+    """Kept drafts from user data: readable, unexpired, newest first, at most MAX_KEPT."""
+    if not isinstance(data, list):
+        return []
+    drafts = [ReportDraft.from_json(item) for item in data]
+    alive = [d for d in drafts if d is not None and not d.is_expired(now, ttl)]
+    alive.sort(key=lambda d: d.updated_at, reverse=True)
+    return alive[:MAX_KEPT]
+
+
+def keep_aside(kept: list[ReportDraft], draft: ReportDraft, now: datetime) -> list[ReportDraft]:
+    """Kept drafts with `draft` first; the oldest beyond MAX_KEPT is dropped."""
+    draft.touch(now)
+    return [draft, *(d for d in kept if d.id != draft.id)][:MAX_KEPT]
+
+
+def kept_to_json(kept: list[ReportDraft]) -> list[dict[str, Any]]:
+    return [draft.to_json() for draft in kept]
+
+
+# ---- the guided category picker ------------------------------------------------------------
+PICKER_SIZE = 6
+
+C = TypeVar("C")
+
+
+def picker_categories(
+    categories: list[C], uses: Mapping[int, int], category_id: Callable[[C], int]
+) -> tuple[list[C], bool]:
+    """At most PICKER_SIZE categories, the member's most used first (then in list order),
+    and whether more are left for "More…"."""
+    order = {category_id(c): index for index, c in enumerate(categories)}
+    ranked = sorted(categories, key=lambda c: (-uses.get(category_id(c), 0), order[category_id(c)]))
+    return ranked[:PICKER_SIZE], len(ranked) > PICKER_SIZE

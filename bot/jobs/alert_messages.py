@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot import texts
 from bot.config import Settings
 from bot.domain.escalation import EscalationLadder, nearest_members
 from bot.domain.incidents import AckKind, ReportStatus, description_shown, reference
 from bot.keyboards import alerts as alert_keyboards
 from bot.texts import alerts as alert_texts
+from bot.texts import common as common_texts
 from storage.alerts import may_acknowledge
 from storage.models import Member
 from storage.reports import ReportView
@@ -66,7 +66,7 @@ def alert_message(
         reference=reference(report_id),
         category=view.category.name,
         place=view.place,
-        at=texts.local_time(report.created_at, tz),
+        at=common_texts.local_time(report.created_at, tz),
         people_count=report.people_count,
         reporter=reporter.name if reporter is not None else None,
         reporter_role=reporter.role if reporter is not None else None,
@@ -121,7 +121,7 @@ def acknowledged_by(view: ReportView, tz: ZoneInfo) -> tuple[str | None, str]:
     """Who acknowledged (None: a member since removed) and when, in local time."""
     at = view.report.acknowledged_at
     name = view.acknowledged_by.name if view.acknowledged_by is not None else None
-    return name, texts.local_time(at, tz) if at is not None else "?"
+    return name, common_texts.local_time(at, tz) if at is not None else "?"
 
 
 def ladder_of(settings: Settings) -> EscalationLadder:

@@ -9,10 +9,17 @@ from telegram import ReplyKeyboardRemove
 from telegram.error import TelegramError
 from telegram.ext import Application, ConversationHandler
 
-from bot import texts
 from bot.context import BotContext, OpsApplication
-from bot.domain.report_draft import DRAFT_KEY, REPORT_CONVERSATION, ReportDraft
+from bot.domain.report_draft import (
+    DRAFT_KEY,
+    KEPT_DRAFTS_KEY,
+    REPORT_CONVERSATION,
+    ReportDraft,
+    kept_drafts,
+    kept_to_json,
+)
 from bot.jobs.repeating import every
+from bot.texts import reports as reports_texts
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +38,8 @@ def _report_conversation(
 
 
 async def expire_drafts(application: Application) -> int:  # type: ignore[type-arg]
-    """Drop drafts unanswered for longer than the TTL and tell their reporters.
+    """Drop drafts unanswered for longer than the TTL and tell their reporters; drafts
+    kept aside past the TTL are dropped without a word.
 
     Reports are written in private chats, so a member's conversation key is (their id,
     their id). Returns how many drafts expired.
@@ -41,13 +49,25 @@ async def expire_drafts(application: Application) -> int:  # type: ignore[type-a
     minutes = services.settings.draft_ttl_minutes
     now, ttl = services.clock.now(), timedelta(minutes=minutes)
     expired: list[int] = []
+    pruned: list[int] = []
     for user_id, data in application.user_data.items():
+        if KEPT_DRAFTS_KEY in data:
+            # Drafts kept aside (/drafts) expire as quietly as they were kept.
+            alive = kept_to_json(kept_drafts(data[KEPT_DRAFTS_KEY], now, ttl))
+            if alive != data[KEPT_DRAFTS_KEY]:
+                if alive:
+                    data[KEPT_DRAFTS_KEY] = alive
+                else:
+                    del data[KEPT_DRAFTS_KEY]
+                pruned.append(user_id)
         if DRAFT_KEY not in data:
             continue
         draft = ReportDraft.from_json(data[DRAFT_KEY])
         if draft is None or draft.is_expired(now, ttl):
             del data[DRAFT_KEY]
             expired.append(user_id)
+    if pruned:
+        application.mark_data_for_update_persistence(user_ids=pruned)
     if not expired:
         return 0
     application.mark_data_for_update_persistence(user_ids=expired)
@@ -59,7 +79,9 @@ async def expire_drafts(application: Application) -> int:  # type: ignore[type-a
             conversation._update_state(ConversationHandler.END, (user_id, user_id))
         try:
             await application.bot.send_message(
-                user_id, texts.draft_expired_notice(minutes), reply_markup=ReplyKeyboardRemove()
+                user_id,
+                reports_texts.draft_expired_notice(minutes),
+                reply_markup=ReplyKeyboardRemove(),
             )
         except TelegramError as error:
             log.warning(

@@ -6,10 +6,10 @@ import logging
 
 from telegram.ext import Application
 
-from bot import texts
 from bot.context import BotContext, Services
 from bot.domain.duty import duty_closes
 from bot.jobs.repeating import every
+from bot.texts import duty as duty_texts
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,8 @@ async def close_stale_duty(services: Services, *, member_id: int | None = None) 
         closes = duty_closes(patterns, tz, duty.started_at)
         if closes.at > now:
             continue
-        notice = texts.duty_closed_automatically(
-            texts.duty_since(closes.at, now, tz), after_shift=closes.shift is not None
+        notice = duty_texts.duty_closed_automatically(
+            duty_texts.duty_since(closes.at, now, tz), after_shift=closes.shift is not None
         )
         told = member.is_active  # a suspended member hears nothing more from the bot
         if await store.duty.close_automatically(

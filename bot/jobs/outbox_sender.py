@@ -59,7 +59,6 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from bot import texts
 from bot.context import Services
 from bot.domain.escalation import nearest_members
 from bot.domain.incidents import reference
@@ -76,6 +75,7 @@ from bot.domain.send_budget import Level, SendRates
 from bot.jobs.alert_messages import Recipient, alert_message, ladder_of
 from bot.jobs.send_budget import SendBudget, retry_seconds
 from bot.texts import alerts as alert_texts
+from bot.texts import alerts as alerts_texts
 from bot.texts.split import CAPTION_LIMIT, split_message, units
 from storage.alerts import AlertState
 from storage.models import Member, OutboxMessage
@@ -558,12 +558,12 @@ class OutboxSender:
         store = self.services.store
         ref = reference(row.report_id)
         if row.chat_id < 0:
-            text = texts.group_unreachable(ref)
+            text = alerts_texts.group_unreachable(ref)
         else:
             member = await store.members.by_telegram_id(row.chat_id)
             if member is None:
                 return []
-            text = texts.member_unreachable(member.name, member.role, ref)
+            text = alerts_texts.member_unreachable(member.name, member.role, ref)
         return [
             FollowUp(
                 chat_id=admin.telegram_id,

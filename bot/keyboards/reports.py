@@ -8,10 +8,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 
 from bot.domain.callbacks.reports import (
     PEOPLE_SKIP,
+    KeptDraftAction,
+    KeptDraftPress,
     QuickAction,
     QuickCancel,
     QuickChange,
     QuickConfirm,
+    QuickToggleUrgent,
     ReportBackToSummary,
     ReportCancel,
     ReportCategory,
@@ -20,6 +23,7 @@ from bot.domain.callbacks.reports import (
     ReportEdit,
     ReportEditField,
     ReportHotspot,
+    ReportMoreCategories,
     ReportPeople,
     ReportUrgent,
     ShowMore,
@@ -33,18 +37,35 @@ SHARE_LOCATION = "📍 Share location"
 TYPE_A_PLACE = "⌨️ Type a place"
 URGENT = "Urgent ⚠️"
 NOT_URGENT = "Not urgent"
+MORE_CATEGORIES = "More…"
+CONFIRM = "✅ Confirm"
+EDIT = "✏️ Edit"
+CANCEL = "✖️ Cancel"
+CONTINUE = "➡️ Continue"
+SKIP = "Skip"
+CHANGE_CATEGORY = "📂 Change category"
+CHANGE_PLACE = "📍 Change place"
+URGENT_ON = "⚠️ Urgent: on"
+URGENT_OFF = "Urgent: off"
 
 
 def _cancel_row(draft_id: str) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton("✖️ Cancel", callback_data=ReportCancel(draft_id).pack())]
+    return [InlineKeyboardButton(CANCEL, callback_data=ReportCancel(draft_id).pack())]
 
 
-def report_categories(draft_id: str, categories: Sequence[CategoryLike]) -> InlineKeyboardMarkup:
+def report_categories(
+    draft_id: str, categories: Sequence[CategoryLike], *, more: bool = False
+) -> InlineKeyboardMarkup:
+    """The categories to choose from; "More…" shows every category when some are left out."""
     buttons = [
         InlineKeyboardButton(c.name, callback_data=ReportCategory(draft_id, c.id or 0).pack())
         for c in categories
     ]
-    return InlineKeyboardMarkup([*pairs(buttons), _cancel_row(draft_id)])
+    rows = pairs(buttons)
+    if more:
+        more_button = ReportMoreCategories(draft_id).pack()
+        rows.append([InlineKeyboardButton(MORE_CATEGORIES, callback_data=more_button)])
+    return InlineKeyboardMarkup([*rows, _cancel_row(draft_id)])
 
 
 def report_location() -> ReplyKeyboardMarkup:
@@ -72,7 +93,7 @@ def _report(label: str, button: Button) -> InlineKeyboardButton:
 
 def report_continue(draft_id: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_report("➡️ Continue", ReportContinue(draft_id))], _cancel_row(draft_id)]
+        [[_report(CONTINUE, ReportContinue(draft_id))], _cancel_row(draft_id)]
     )
 
 
@@ -81,7 +102,7 @@ def report_people(draft_id: str, bands: tuple[str, ...]) -> InlineKeyboardMarkup
         InlineKeyboardButton(band, callback_data=ReportPeople(draft_id, band).pack())
         for band in bands
     ]
-    skip = InlineKeyboardButton("Skip", callback_data=ReportPeople(draft_id, PEOPLE_SKIP).pack())
+    skip = InlineKeyboardButton(SKIP, callback_data=ReportPeople(draft_id, PEOPLE_SKIP).pack())
     return InlineKeyboardMarkup([counts, [skip], _cancel_row(draft_id)])
 
 
@@ -103,8 +124,8 @@ def report_summary(draft_id: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _report("✅ Confirm", ReportConfirm(draft_id)),
-                _report("✏️ Edit", ReportEdit(draft_id)),
+                _report(CONFIRM, ReportConfirm(draft_id)),
+                _report(EDIT, ReportEdit(draft_id)),
             ],
             _cancel_row(draft_id),
         ]
@@ -131,19 +152,33 @@ def report_edit_fields(draft_id: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([*pairs(buttons), [back]])
 
 
-def quick_proposal(draft_id: str) -> InlineKeyboardMarkup:
+def quick_proposal(draft_id: str, *, urgent: bool = False) -> InlineKeyboardMarkup:
+    """Confirm, change either reading, switch urgent on or off with one tap, or cancel."""
     change_category = QuickChange(draft_id, QuickAction.CHANGE_CATEGORY)
     change_place = QuickChange(draft_id, QuickAction.CHANGE_PLACE)
     return InlineKeyboardMarkup(
         [
-            [_report("✅ Confirm", QuickConfirm(draft_id))],
+            [_report(CONFIRM, QuickConfirm(draft_id))],
             [
-                _report("📂 Change category", change_category),
-                _report("📍 Change place", change_place),
+                _report(CHANGE_CATEGORY, change_category),
+                _report(CHANGE_PLACE, change_place),
             ],
-            [_report("✖️ Cancel", QuickCancel(draft_id))],
+            [_report(URGENT_ON if urgent else URGENT_OFF, QuickToggleUrgent(draft_id))],
+            [_report(CANCEL, QuickCancel(draft_id))],
         ]
     )
+
+
+def kept_drafts(draft_ids: Sequence[str]) -> InlineKeyboardMarkup:
+    """/drafts: Resume or Drop, one row per kept draft, numbered as listed."""
+    rows = [
+        [
+            _report(f"▶️ Resume {number}", KeptDraftPress(KeptDraftAction.RESUME, draft_id)),
+            _report(f"🗑 Drop {number}", KeptDraftPress(KeptDraftAction.DROP, draft_id)),
+        ]
+        for number, draft_id in enumerate(draft_ids, start=1)
+    ]
+    return InlineKeyboardMarkup(rows)
 
 
 def show_more(report_id: int, page: int) -> InlineKeyboardMarkup:

@@ -115,6 +115,23 @@ class LocalTelegram:
         content = {"location": {"latitude": lat, "longitude": lon}}
         return await self.process({"message": self.message(person, **content)})
 
+    async def share_live_location(
+        self, person: Person, lat: float, lon: float, *, live_period: int = 900
+    ) -> tuple[int, list[ApiCall]]:
+        """Start sharing a live location: (the message's id, for its updates; the calls)."""
+        location = {"latitude": lat, "longitude": lon, "live_period": live_period}
+        message = self.message(person, location=location)
+        return message["message_id"], await self.process({"message": message})
+
+    async def move_live_location(
+        self, person: Person, message_id: int, lat: float, lon: float
+    ) -> list[ApiCall]:
+        """A live location's update: Telegram sends it as an edit of the first message."""
+        message = self.message(person, location={"latitude": lat, "longitude": lon})
+        message["message_id"] = message_id
+        message["edit_date"] = int(time.time())
+        return await self.process({"edited_message": message})
+
     async def edit(self, person: Person, text: str) -> list[ApiCall]:
         message = self.message(person, text=text)
         message["edit_date"] = int(time.time())

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.domain.clock import ManualClock
 from bot.offline.bot_api import ApiCall, SentMessage
 from bot.offline.chat import Person
 from bot.offline.demo_script import GROUP_CHAT_ID, GROUP_NAME
+from bot.texts import common as common_texts
 
 Write = Callable[[str], None]
 
@@ -55,11 +55,11 @@ class Transcript:
             self.write(line)
 
     def stamp(self) -> str:
-        return texts.local_time(self.clock.now(), self.tz)
+        return common_texts.local_time(self.clock.now(), self.tz)
 
     def heading(self, text: str, at: datetime | None = None) -> None:
         """A scene's title; `at` when the scene starts later than now (a scheduled run)."""
-        when = texts.local_time(at, self.tz) if at is not None else self.stamp()
+        when = common_texts.local_time(at, self.tz) if at is not None else self.stamp()
         self.emit("", f"── {when}  {text} " + "─" * max(3, 72 - len(text)))
 
     def person(self, person: Person, what: str, *, in_group: bool = False) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot import texts
+from bot.texts import audit as audit_texts
 from storage.audit import AuditRow
 
 
 def audit_words(row: AuditRow) -> tuple[str, str, str, str]:
     """(actor, action in words, subject, detail): also what `tcag audit` prints."""
-    return texts.audit_parts(
+    return audit_texts.audit_parts(
         actor_name=row.actor_name,
         actor_id=row.actor_id,
         action=row.action,

@@ -13,10 +13,10 @@ from __future__ import annotations
 import io
 import threading
 
-from bot import texts
 from bot.domain.figures import (
     ChartData,
 )
+from bot.texts import summaries as summaries_texts
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 100  # 800 × 450 px: readable on a phone, small to send
@@ -97,7 +97,7 @@ def _draw(chart: ChartData) -> bytes:
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     axes.set_title(_plain(chart.title), fontsize=10, loc="left")
     axes.set_xlabel(_plain(chart.x_label))
-    axes.set_ylabel(texts.CHART_COUNT_AXIS)
+    axes.set_ylabel(summaries_texts.CHART_COUNT_AXIS)
     step = -(-len(positions) // 12) if len(positions) > 16 else 1  # about a dozen labels
     axes.set_xticks(positions[::step], [_plain(label) for label in chart.labels[::step]])
     axes.set_xlim(-0.6, max(len(positions), 1) - 0.4)
@@ -109,7 +109,7 @@ def _draw(chart: ChartData) -> bytes:
         axes.text(
             0.5,
             0.5,
-            texts.CHART_NO_INCIDENTS,
+            summaries_texts.CHART_NO_INCIDENTS,
             transform=axes.transAxes,
             ha="center",
             va="center",

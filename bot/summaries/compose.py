@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.domain.figures import (
     AckSummary,
     Briefing,
@@ -45,6 +44,7 @@ from bot.summaries.content import (
     render_weekly,
     weeks_chart,
 )
+from bot.texts import summaries as summaries_texts
 from bot.texts.summaries import stats_scoped_label
 
 if TYPE_CHECKING:
@@ -133,8 +133,8 @@ async def digest(
         staff=await store.stats.staff_hours(start, end),
         late=late,
     )
-    title = texts.hourly_chart_title(
-        occurrence.pattern_name, start.astimezone(tz).strftime(texts.DAY_FORMAT)
+    title = summaries_texts.hourly_chart_title(
+        occurrence.pattern_name, start.astimezone(tz).strftime(summaries_texts.DAY_FORMAT)
     )
     chart = hourly_chart(
         await store.stats.by_hour(start, end, tz),
@@ -179,7 +179,7 @@ async def weekly(services: Services, *, week_start: datetime, late: bool = False
     )
     chart = weeks_chart(
         [(at.astimezone(tz).date(), counts) for at, counts in weeks],
-        title=texts.WEEKLY_CHART_TITLE,
+        title=summaries_texts.WEEKLY_CHART_TITLE,
     )
     return await _with_chart(render_weekly(content, tz), chart)
 
@@ -213,7 +213,7 @@ async def stats(
         start=start,
         end=end,
         tz=tz,
-        title=texts.daily_chart_title(label),
+        title=summaries_texts.daily_chart_title(label),
     )
     return await _with_chart(render_stats(content, tz), chart)
 
@@ -235,7 +235,7 @@ def same_time_last_week(start: datetime, end: datetime, tz: ZoneInfo) -> tuple[d
 
 async def _with_chart(text: str, chart: ChartData) -> Composed:
     png = await asyncio.to_thread(charts.stacked_bars, chart)
-    return Composed(text, png, texts.chart_caption(chart.title))
+    return Composed(text, png, summaries_texts.chart_caption(chart.title))
 
 
 def _outreach(counts: OutreachCounts) -> OutreachFigures:

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.domain.figures import (
     AckSummary,
     Briefing,
@@ -31,6 +30,8 @@ from bot.domain.figures import (
     Weekly,
     hour_starts,
 )
+from bot.texts import common as common_texts
+from bot.texts import summaries as summaries_texts
 
 # Lists are capped so a busy night still reads on a phone; the counts stay complete.
 TOP_HOTSPOTS = 5
@@ -57,12 +58,12 @@ def hourly_chart(
         if slot is None:
             continue
         per_category.setdefault(row.category_id, [0] * len(hours))[slot] += row.count
-    labels = tuple(texts.chart_hour_label(hour, tz) for hour in hours)
+    labels = tuple(summaries_texts.chart_hour_label(hour, tz) for hour in hours)
     series, keys = _series(per_category, categories)
     return ChartData(
         title=title,
         labels=labels,
-        x_label=texts.CHART_HOUR_AXIS,
+        x_label=summaries_texts.CHART_HOUR_AXIS,
         series=series,
         colour_keys=keys,
     )
@@ -91,8 +92,8 @@ def daily_chart(
     series, keys = _series(per_category, categories)
     return ChartData(
         title=title,
-        labels=tuple(texts.chart_day_label(day, many=len(days) > 10) for day in days),
-        x_label=texts.CHART_DAY_AXIS,
+        labels=tuple(summaries_texts.chart_day_label(day, many=len(days) > 10) for day in days),
+        x_label=summaries_texts.CHART_DAY_AXIS,
         series=series,
         colour_keys=keys,
     )
@@ -109,8 +110,8 @@ def weeks_chart(weeks: Sequence[tuple[date, Sequence[CategoryCount]]], *, title:
     series, keys = _series(per_category, categories)
     return ChartData(
         title=title,
-        labels=tuple(texts.chart_week_label(monday) for monday, _ in weeks),
-        x_label=texts.CHART_WEEK_AXIS,
+        labels=tuple(summaries_texts.chart_week_label(monday) for monday, _ in weeks),
+        x_label=summaries_texts.CHART_WEEK_AXIS,
         series=series,
         colour_keys=keys,
     )
@@ -128,7 +129,7 @@ def _series(
     ids = tuple(sorted(per_category, key=order))
     series = tuple(
         (
-            categories[cid].name if cid in categories else texts.UNKNOWN_CATEGORY,
+            categories[cid].name if cid in categories else summaries_texts.UNKNOWN_CATEGORY,
             tuple(per_category[cid]),
         )
         for cid in ids
@@ -139,55 +140,61 @@ def _series(
 # ---- rendering ------------------------------------------------------------------------------
 def render_briefing(briefing: Briefing, tz: ZoneInfo) -> str:
     b = briefing
-    lines = [texts.briefing_heading(b.shift, _span(b.starts_at, b.ends_at, tz), late=b.late)]
-    lines.append(texts.since_line(texts.local_datetime(b.since, tz), b.total))
+    lines = [
+        summaries_texts.briefing_heading(b.shift, _span(b.starts_at, b.ends_at, tz), late=b.late)
+    ]
+    lines.append(summaries_texts.since_line(common_texts.local_datetime(b.since, tz), b.total))
     lines += _category_lines(b.categories)
     lines += _hotspot_lines(b.hotspots)
-    lines += _urgent_section(b.urgent, tz, heading=texts.URGENT_SINCE_HEADING)
+    lines += _urgent_section(b.urgent, tz, heading=summaries_texts.URGENT_SINCE_HEADING)
     if b.still_open:
-        lines.append(texts.still_open_heading(len(b.still_open)))
+        lines.append(summaries_texts.still_open_heading(len(b.still_open)))
         lines += _capped(
             [_urgent_line(i, tz, with_date=True) for i in b.still_open], MAX_STILL_OPEN_LINES
         )
     lines.append("")
-    lines.append(texts.open_referrals_line(b.open_referrals))
+    lines.append(summaries_texts.open_referrals_line(b.open_referrals))
     if b.stale_referrals:
-        lines.append(texts.stale_referrals_heading(len(b.stale_referrals), b.stale_after))
+        lines.append(summaries_texts.stale_referrals_heading(len(b.stale_referrals), b.stale_after))
         lines += _capped(
             [
-                texts.stale_referral_line(texts.duration(r.age), r.hotspot)
+                summaries_texts.stale_referral_line(common_texts.duration(r.age), r.hotspot)
                 for r in b.stale_referrals
             ],
             MAX_STALE_REFERRAL_LINES,
         )
     lines.append("")
     if b.notes:
-        lines.append(texts.NOTES_HEADING)
+        lines.append(summaries_texts.NOTES_HEADING)
         lines += [
-            texts.note_line(n.note_id, n.text, n.author, texts.local_datetime(n.created_at, tz))
+            summaries_texts.note_line(
+                n.note_id, n.text, n.author, common_texts.local_datetime(n.created_at, tz)
+            )
             for n in b.notes
         ]
     else:
-        lines.append(texts.NO_NOTES)
+        lines.append(summaries_texts.NO_NOTES)
     lines.append("")
     if b.on_duty:
-        lines.append(texts.on_duty_heading(len(b.on_duty)))
+        lines.append(summaries_texts.on_duty_heading(len(b.on_duty)))
         lines += [
-            texts.on_duty_line(d.name, d.role.label, texts.local_time(d.since, tz))
+            summaries_texts.on_duty_line(d.name, d.role.label, common_texts.local_time(d.since, tz))
             for d in b.on_duty
         ]
     else:
-        lines.append(texts.NOBODY_ON_DUTY)
+        lines.append(summaries_texts.NOBODY_ON_DUTY)
     return "\n".join(lines).strip()
 
 
 def render_digest(digest: Digest, tz: ZoneInfo) -> str:
     d = digest
-    lines = [texts.digest_heading(d.shift, _span(d.starts_at, d.ends_at, tz), late=d.late)]
-    lines.append(texts.total_line(d.total, d.previous_total, texts.LAST_WEEK))
-    lines += _comparison_lines(d.categories, texts.LAST_WEEK)
+    lines = [
+        summaries_texts.digest_heading(d.shift, _span(d.starts_at, d.ends_at, tz), late=d.late)
+    ]
+    lines.append(summaries_texts.total_line(d.total, d.previous_total, summaries_texts.LAST_WEEK))
+    lines += _comparison_lines(d.categories, summaries_texts.LAST_WEEK)
     lines += _hotspot_lines(d.hotspots)
-    lines += _urgent_section(d.urgent, tz, heading=texts.URGENT_HEADING)
+    lines += _urgent_section(d.urgent, tz, heading=summaries_texts.URGENT_HEADING)
     if d.urgent:
         lines.append(_ack_summary_line(d.acknowledgements))
     lines += _outreach_lines(d.outreach)
@@ -199,12 +206,16 @@ def render_weekly(weekly: Weekly, tz: ZoneInfo) -> str:
     w = weekly
     previous = w.previous_totals
     average = sum(previous) / len(previous) if previous else None
-    lines = [texts.weekly_heading(_span(w.starts_at, w.ends_at, tz, dates_only=True), late=w.late)]
-    lines.append(texts.weekly_total_line(w.total, average, previous))
-    lines += _comparison_lines(w.categories, texts.FOUR_WEEK_AVERAGE)
+    lines = [
+        summaries_texts.weekly_heading(
+            _span(w.starts_at, w.ends_at, tz, dates_only=True), late=w.late
+        )
+    ]
+    lines.append(summaries_texts.weekly_total_line(w.total, average, previous))
+    lines += _comparison_lines(w.categories, summaries_texts.FOUR_WEEK_AVERAGE)
     lines += _hotspot_lines(w.hotspots)
     lines.append("")
-    lines.append(texts.URGENT_HEADING)
+    lines.append(summaries_texts.URGENT_HEADING)
     lines.append(_ack_summary_line(w.urgent))
     lines += _outreach_lines(w.outreach)
     lines += _staff_lines(w.staff)
@@ -214,13 +225,13 @@ def render_weekly(weekly: Weekly, tz: ZoneInfo) -> str:
 def render_stats(summary: StatsSummary, tz: ZoneInfo) -> str:
     s = summary
     lines = [
-        texts.stats_heading(s.label, _span(s.starts_at, s.ends_at, tz, dates_only=True)),
-        texts.total_line(s.total, None, ""),
+        summaries_texts.stats_heading(s.label, _span(s.starts_at, s.ends_at, tz, dates_only=True)),
+        summaries_texts.total_line(s.total, None, ""),
     ]
     lines += _category_lines(s.categories)
     lines += _hotspot_lines(s.hotspots, limit=10)
     lines.append("")
-    lines.append(texts.URGENT_HEADING)
+    lines.append(summaries_texts.URGENT_HEADING)
     lines.append(_ack_summary_line(s.urgent))
     return "\n".join(lines).strip()
 
@@ -234,33 +245,39 @@ def _span(
         # The window is half-open: a week "Mon 00:00 → next Mon 00:00" is Mon to Sun.
         last = (end - timedelta(microseconds=1)).astimezone(tz)
         first = start.astimezone(tz)
-        return texts.date_span(first.strftime(texts.DAY_FORMAT), last.strftime(texts.DAY_FORMAT))
-    return texts.time_span(texts.local_datetime(start, tz), _end_label(start, end, tz))
+        return summaries_texts.date_span(
+            first.strftime(summaries_texts.DAY_FORMAT), last.strftime(summaries_texts.DAY_FORMAT)
+        )
+    return summaries_texts.time_span(
+        common_texts.local_datetime(start, tz), _end_label(start, end, tz)
+    )
 
 
 def _end_label(start: datetime, end: datetime, tz: ZoneInfo) -> str:
     same_day = start.astimezone(tz).date() == end.astimezone(tz).date()
-    return texts.local_time(end, tz) if same_day else texts.local_datetime(end, tz)
+    return common_texts.local_time(end, tz) if same_day else common_texts.local_datetime(end, tz)
 
 
 def _capped(lines: list[str], limit: int) -> list[str]:
     if len(lines) <= limit:
         return lines
-    return [*lines[:limit], texts.and_more(len(lines) - limit)]
+    return [*lines[:limit], summaries_texts.and_more(len(lines) - limit)]
 
 
 def _category_lines(categories: Sequence[CategoryCount]) -> list[str]:
     if not categories:
         return []
     ordered = sorted(categories, key=lambda c: (-c.count, c.sort_order, c.name))
-    return ["", texts.BY_CATEGORY_HEADING] + [texts.count_line(c.name, c.count) for c in ordered]
+    return ["", summaries_texts.BY_CATEGORY_HEADING] + [
+        summaries_texts.count_line(c.name, c.count) for c in ordered
+    ]
 
 
 def _comparison_lines(rows: Sequence[CategoryComparison], against: str) -> list[str]:
     if not rows:
         return []
-    return ["", texts.BY_CATEGORY_HEADING] + [
-        texts.comparison_line(r.name, r.count, r.previous, against) for r in rows
+    return ["", summaries_texts.BY_CATEGORY_HEADING] + [
+        summaries_texts.comparison_line(r.name, r.count, r.previous, against) for r in rows
     ]
 
 
@@ -269,10 +286,12 @@ def _hotspot_lines(hotspots: Sequence[HotspotCount], *, limit: int = TOP_HOTSPOT
     elsewhere = sum(h.count for h in hotspots if h.name is None)
     if not named and not elsewhere:
         return []
-    lines = ["", texts.TOP_HOTSPOTS_HEADING]
-    lines += [texts.count_line(h.name or "", h.count) for h in named[:limit]]
+    lines = ["", summaries_texts.TOP_HOTSPOTS_HEADING]
+    lines += [summaries_texts.count_line(h.name or "", h.count) for h in named[:limit]]
     if elsewhere:
-        lines.append(texts.count_line(texts.NOT_AT_A_HOTSPOT, elsewhere, italic=True))
+        lines.append(
+            summaries_texts.count_line(summaries_texts.NOT_AT_A_HOTSPOT, elsewhere, italic=True)
+        )
     return lines
 
 
@@ -281,23 +300,25 @@ def _urgent_section(
 ) -> list[str]:
     lines = ["", heading]
     if not incidents:
-        return [*lines, texts.NO_URGENT]
+        return [*lines, summaries_texts.NO_URGENT]
     return lines + _capped([_urgent_line(i, tz) for i in incidents], MAX_URGENT_LINES)
 
 
 def _urgent_line(incident: UrgentIncident, tz: ZoneInfo, *, with_date: bool = False) -> str:
     i = incident
     when = (
-        texts.local_datetime(i.created_at, tz) if with_date else texts.local_time(i.created_at, tz)
+        common_texts.local_datetime(i.created_at, tz)
+        if with_date
+        else common_texts.local_time(i.created_at, tz)
     )
     wait = i.time_to_acknowledge
-    return texts.urgent_line(
+    return summaries_texts.urgent_line(
         reference=i.reference,
         at=when,
         category=i.category,
         hotspot=i.hotspot,
         acknowledged_by=i.acknowledged_by,
-        acknowledged_after=texts.duration(wait) if wait is not None else None,
+        acknowledged_after=common_texts.duration(wait) if wait is not None else None,
         attending=i.attending,
         escalated=i.escalated,
         closed=i.is_closed,
@@ -305,19 +326,19 @@ def _urgent_line(incident: UrgentIncident, tz: ZoneInfo, *, with_date: bool = Fa
 
 
 def _ack_summary_line(summary: AckSummary) -> str:
-    return texts.ack_summary(
+    return summaries_texts.ack_summary(
         summary.urgent,
         summary.acknowledged,
-        texts.duration(summary.median) if summary.median is not None else None,
-        texts.duration(summary.longest) if summary.longest is not None else None,
+        common_texts.duration(summary.median) if summary.median is not None else None,
+        common_texts.duration(summary.longest) if summary.longest is not None else None,
     )
 
 
 def _outreach_lines(o: OutreachFigures) -> list[str]:
     return [
         "",
-        texts.OUTREACH_HEADING,
-        texts.outreach_figures(
+        summaries_texts.OUTREACH_HEADING,
+        summaries_texts.outreach_figures(
             contacts=o.contacts,
             anonymous=o.anonymous_contacts,
             new_people=o.new_people,
@@ -330,9 +351,13 @@ def _outreach_lines(o: OutreachFigures) -> list[str]:
 
 
 def _staff_lines(s: StaffHours) -> list[str]:
-    lines = ["", texts.STAFF_HEADING, texts.staff_hours_line(s.hours, s.members)]
+    lines = [
+        "",
+        summaries_texts.STAFF_HEADING,
+        summaries_texts.staff_hours_line(s.hours, s.members),
+    ]
     if s.auto_closed:
-        lines.append(texts.auto_closed_line(s.auto_closed))
+        lines.append(summaries_texts.auto_closed_line(s.auto_closed))
     if s.still_on:
-        lines.append(texts.still_on_duty_line(s.still_on))
+        lines.append(summaries_texts.still_on_duty_line(s.still_on))
     return lines

@@ -68,6 +68,9 @@ def duration(span: timedelta) -> str:
     return f"{days} d {hours} h"
 
 
+COMMAND_MAX = 32  # Telegram's longest command name: a longer "command" is cut when echoed
+
+
 def shorten(text: str, limit: int) -> str:
     """The text cut to `limit` characters with an ellipsis (before escaping)."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -91,7 +94,7 @@ EDIT_EXPIRED = "That change was already finished or stopped. Use the buttons aga
 def edit_interrupted(command: str) -> str:
     return (
         f"I've stopped the change you were making (nothing was saved). "
-        f"Please send /{esc(command)} again."
+        f"Please send /{esc(shorten(command, COMMAND_MAX))} again."
     )
 
 

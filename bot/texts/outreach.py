@@ -17,7 +17,7 @@ from bot.domain.outreach import (
     PersonFacts,
     SleepingSite,
 )
-from bot.texts.common import esc, local_datetime, shorten
+from bot.texts.common import COMMAND_MAX, esc, local_datetime, shorten
 
 
 def person_hit_line(number: int, person: PersonFacts, tz: ZoneInfo) -> str:
@@ -50,7 +50,8 @@ OUT_EXPIRED = (
 
 def out_interrupted(command: str) -> str:
     return (
-        f"I've stopped what you were doing (nothing was saved). Please send /{esc(command)} again."
+        "I've stopped what you were doing (nothing was saved). "
+        f"Please send /{esc(shorten(command, COMMAND_MAX))} again."
     )
 
 

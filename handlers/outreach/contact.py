@@ -11,7 +11,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, filters
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain.callbacks.street_outreach import (
     CONTACT_BUTTONS,
@@ -41,6 +40,10 @@ from bot.domain.outreach import (
     split_slugs,
     toggle,
 )
+from bot.keyboards import outreach as outreach_keyboards
+from bot.texts import outreach as outreach_texts
+from bot.texts import referrals as referrals_texts
+from bot.texts import reports as reports_texts
 from handlers.common import edit_or_reply, query_of, reply, shared_point
 from handlers.conversation import END, Callback, DraftStep, Handler, State, on, typed, with_draft
 from handlers.outreach.contact_draft import go, new_draft, save, search
@@ -101,7 +104,7 @@ async def contact_button(update: Update, context: BotContext) -> int:
         case ContactNew():
             await query.answer()
             return await go(update, context, draft, Step.CHOOSE, new_message=True)
-    await query.answer(texts.OUT_OLD_BUTTON)
+    await query.answer(outreach_texts.OUT_OLD_BUTTON)
     return END
 
 
@@ -112,10 +115,10 @@ async def contact_for_referral(update: Update, context: BotContext) -> int:
     referral_id = pressed.referral_id if pressed is not None else None
     view = await context.store.outreach.referral(referral_id) if referral_id else None
     if view is None or referral_id is None:
-        await query.answer(texts.REFERRAL_GONE, show_alert=True)
+        await query.answer(referrals_texts.REFERRAL_GONE, show_alert=True)
         return END
     if not view.is_open:
-        await query.answer(texts.REFERRAL_ALREADY_CLOSED, show_alert=True)
+        await query.answer(referrals_texts.REFERRAL_ALREADY_CLOSED, show_alert=True)
         return END
     await context.store.outreach.take(referral_id, by=context.member)
     await query.answer()
@@ -130,20 +133,20 @@ async def step_button(update: Update, context: BotContext) -> State:
     draft = CONTACT_DRAFT.get(context)
     if draft is None:
         forget(context)
-        await query.answer(texts.OUT_FLOW_FINISHED)
+        await query.answer(outreach_texts.OUT_FLOW_FINISHED)
         return END
     pressed = CONTACT_BUTTONS.unpack(query.data)
     if not isinstance(pressed, ContactStep) or pressed.draft_id != draft.draft_id:
-        await query.answer(texts.OUT_OLD_BUTTON)
+        await query.answer(outreach_texts.OUT_OLD_BUTTON)
         return None  # stay where we are
     step = Step(draft.step)
     if pressed.action is ContactAction.CANCEL:
         await query.answer()
         forget(context)
-        await edit_or_reply(update, texts.OUT_CANCELLED)
+        await edit_or_reply(update, outreach_texts.OUT_CANCELLED)
         return END
     if pressed.action not in STEP_ACTIONS.get(step, frozenset()):
-        await query.answer(texts.OUT_OLD_BUTTON)
+        await query.answer(outreach_texts.OUT_OLD_BUTTON)
         return None
     return await _answer(update, context, draft, step, pressed)
 
@@ -169,7 +172,7 @@ async def _answer(
         case ContactHotspot(hotspot_id=hotspot_id):
             hotspot = await context.store.hotspots.get(hotspot_id)
             if hotspot is None or hotspot.retired_at is not None:
-                await query.answer(texts.REPORT_HOTSPOT_GONE, show_alert=True)
+                await query.answer(reports_texts.REPORT_HOTSPOT_GONE, show_alert=True)
                 return None
             draft.at_hotspot(hotspot.id, hotspot.name)
             await query.answer()
@@ -193,7 +196,7 @@ async def _answer(
         case ContactPress(action=action):
             await query.answer()
             return await go(update, context, *_simple_step(draft, step, action))
-    await query.answer(texts.OUT_OLD_BUTTON)
+    await query.answer(outreach_texts.OUT_OLD_BUTTON)
     return None
 
 
@@ -229,7 +232,7 @@ async def _referral_place(update: Update, context: BotContext, draft: ContactDra
     query = query_of(update)
     view = await context.store.outreach.referral(draft.referral_id) if draft.referral_id else None
     if view is None:
-        await query.answer(texts.REFERRAL_GONE, show_alert=True)
+        await query.answer(referrals_texts.REFERRAL_GONE, show_alert=True)
         return None
     r = view.referral
     draft.hotspot_id, draft.place_text, draft.lat, draft.lon = (
@@ -245,7 +248,7 @@ async def _referral_place(update: Update, context: BotContext, draft: ContactDra
 
 async def stale_flow_button(update: Update, context: BotContext) -> None:
     """out: buttons when no contact is being logged (finished, cancelled or restarted)."""
-    await query_of(update).answer(texts.OUT_FLOW_FINISHED)
+    await query_of(update).answer(outreach_texts.OUT_FLOW_FINISHED)
 
 
 # ---- typed answers and locations -------------------------------------------------------------
@@ -257,7 +260,7 @@ async def typed_new_alias(update: Update, context: BotContext, draft: ContactDra
     text = typed_text(update)
     problem = alias_problem(text)
     if problem:
-        await reply(update, problem, keyboards.contact_cancel(draft.draft_id))
+        await reply(update, problem, outreach_keyboards.contact_cancel(draft.draft_id))
         return Step.NEW_ALIAS
     alias = clean_alias(text)
     draft.new_alias, draft.who, draft.person_id, draft.anonymous = alias, alias, None, False
@@ -268,8 +271,8 @@ async def typed_new_alias(update: Update, context: BotContext, draft: ContactDra
         CONTACT_DRAFT.put(context, draft)
         await reply(
             update,
-            texts.contact_same_person(alias, people, context.settings.tz),
-            keyboards.contact_same_person(draft.draft_id, people),
+            outreach_texts.contact_same_person(alias, people, context.settings.tz),
+            outreach_keyboards.contact_same_person(draft.draft_id, people),
         )
         return Step.SAME
     return await go(update, context, draft, Step.AGE, new_message=True)
@@ -278,7 +281,7 @@ async def typed_new_alias(update: Update, context: BotContext, draft: ContactDra
 async def typed_appearance(update: Update, context: BotContext, draft: ContactDraft) -> int:
     text = typed_text(update)
     if len(text) > MAX_APPEARANCE:
-        await reply(update, texts.out_text_too_long(len(text), MAX_APPEARANCE))
+        await reply(update, outreach_texts.out_text_too_long(len(text), MAX_APPEARANCE))
         return Step.LOOKS
     draft.appearance = text or None
     return await go(update, context, draft, Step.PLACE, new_message=True)
@@ -287,7 +290,7 @@ async def typed_appearance(update: Update, context: BotContext, draft: ContactDr
 async def typed_place(update: Update, context: BotContext, draft: ContactDraft) -> int:
     text = typed_text(update)
     if not text or len(text) > MAX_PLACE_TEXT:
-        await reply(update, texts.out_text_too_long(len(text), MAX_PLACE_TEXT))
+        await reply(update, outreach_texts.out_text_too_long(len(text), MAX_PLACE_TEXT))
         return Step.PLACE
     draft.at_text(text)
     return await go(update, context, draft, Step.SITE, new_message=True)
@@ -296,7 +299,7 @@ async def typed_place(update: Update, context: BotContext, draft: ContactDraft) 
 async def shared_location(update: Update, context: BotContext, draft: ContactDraft) -> int:
     point = shared_point(update)
     if point is None:
-        await reply(update, texts.OUT_LOCATION_BAD)
+        await reply(update, outreach_texts.OUT_LOCATION_BAD)
         return Step.PLACE
     draft.at_point(await context.store.hotspots.places(), *point)
     return await go(update, context, draft, Step.SITE, new_message=True)
@@ -305,7 +308,7 @@ async def shared_location(update: Update, context: BotContext, draft: ContactDra
 async def typed_notes(update: Update, context: BotContext, draft: ContactDraft) -> int:
     text = typed_text(update)
     if len(text) > MAX_NOTES:
-        await reply(update, texts.out_text_too_long(len(text), MAX_NOTES))
+        await reply(update, outreach_texts.out_text_too_long(len(text), MAX_NOTES))
         return Step.NOTES
     draft.notes = text or None
     return await go(update, context, draft, Step.CONFIRM, new_message=True)

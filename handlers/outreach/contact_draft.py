@@ -13,7 +13,6 @@ from typing import Any
 from pydantic import ValidationError
 from telegram import Update
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain.callbacks.street_outreach import ContactAction
 from bot.domain.outreach import (
@@ -26,6 +25,10 @@ from bot.domain.outreach import (
     SleepingSite,
     split_slugs,
 )
+from bot.keyboards import outreach as outreach_keyboards
+from bot.texts import common as common_texts
+from bot.texts import outreach as outreach_texts
+from bot.texts import referrals as referrals_texts
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.conversation import END, State
 from handlers.outreach.shared import CONTACT_DRAFT, Step, alias_problem, forget, tell_gone
@@ -61,44 +64,46 @@ async def go(
 async def prompt(context: BotContext, draft: ContactDraft, step: Step) -> tuple[str, Any]:
     d, tz, outreach = draft.draft_id, context.settings.tz, context.store.outreach
     if step is Step.CHOOSE:
-        return texts.CONTACT_START, keyboards.contact_choose(d)
+        return outreach_texts.CONTACT_START, outreach_keyboards.contact_choose(d)
     if step is Step.NEW_ALIAS:
-        return texts.CONTACT_ASK_ALIAS, keyboards.contact_cancel(d)
+        return outreach_texts.CONTACT_ASK_ALIAS, outreach_keyboards.contact_cancel(d)
     if step is Step.AGE:
-        return texts.contact_ask_age(draft.who or ""), keyboards.contact_age(d)
+        return outreach_texts.contact_ask_age(draft.who or ""), outreach_keyboards.contact_age(d)
     if step is Step.LOOKS:
-        return texts.CONTACT_ASK_APPEARANCE, keyboards.contact_skip(d)
+        return outreach_texts.CONTACT_ASK_APPEARANCE, outreach_keyboards.contact_skip(d)
     if step is Step.PLACE:
         referral = await outreach.referral(draft.referral_id) if draft.referral_id else None
         hotspots = await context.store.hotspots.most_used()
         return (
-            texts.contact_where(referral.place if referral else None),
-            keyboards.contact_places(d, hotspots, referral_place=referral is not None),
+            outreach_texts.contact_where(referral.place if referral else None),
+            outreach_keyboards.contact_places(d, hotspots, referral_place=referral is not None),
         )
     if step is Step.SITE:
-        return texts.CONTACT_SITE, keyboards.contact_sites(d)
+        return outreach_texts.CONTACT_SITE, outreach_keyboards.contact_sites(d)
     if step is Step.NEEDS:
         chosen = split_slugs("|".join(draft.needs), Need)
-        markup = keyboards.contact_multi(
+        markup = outreach_keyboards.contact_multi(
             d, NEED_LABELS, chosen, toggle=ContactAction.NEED, done=ContactAction.NEEDS_DONE
         )
-        return texts.CONTACT_NEEDS, markup
+        return outreach_texts.CONTACT_NEEDS, markup
     if step is Step.ACTIONS:
         picked = split_slugs("|".join(draft.actions), Action)
-        markup = keyboards.contact_multi(
+        markup = outreach_keyboards.contact_multi(
             d, ACTION_LABELS, picked, toggle=ContactAction.ACTION, done=ContactAction.ACTIONS_DONE
         )
-        return texts.CONTACT_ACTIONS, markup
+        return outreach_texts.CONTACT_ACTIONS, markup
     if step is Step.CONSENT:
         known = await outreach.lookup(draft.person_id) if draft.person_id else None
         person = known.person if known else None
         consent = person.consent_share if person else None
         at = person.consent_at if person else None
-        return texts.contact_consent(draft.who or "", consent, at, tz), keyboards.contact_consent(d)
+        return outreach_texts.contact_consent(
+            draft.who or "", consent, at, tz
+        ), outreach_keyboards.contact_consent(d)
     if step is Step.NOTES:
-        return texts.CONTACT_NOTES, keyboards.contact_skip(d)
+        return outreach_texts.CONTACT_NOTES, outreach_keyboards.contact_skip(d)
     return (
-        texts.contact_summary(
+        outreach_texts.contact_summary(
             who=None if draft.anonymous else draft.who,
             new_person=draft.new_alias is not None,
             place=draft.place or "",
@@ -109,7 +114,7 @@ async def prompt(context: BotContext, draft: ContactDraft, step: Step) -> tuple[
             notes=draft.notes,
             referral_id=draft.referral_id,
         ),
-        keyboards.contact_confirm(d),
+        outreach_keyboards.contact_confirm(d),
     )
 
 
@@ -118,16 +123,16 @@ async def search(update: Update, context: BotContext, draft: ContactDraft, query
     CONTACT_DRAFT.put(context, draft)
     problem = alias_problem(query)
     if problem:
-        await reply(update, problem, keyboards.contact_choose(draft.draft_id))
+        await reply(update, problem, outreach_keyboards.contact_choose(draft.draft_id))
         return Step.CHOOSE
     hits = await context.store.outreach.search(query, viewer=context.member)
     people = [facts(p) for p in hits]
     text = (
-        texts.contact_hits(query, people, context.settings.tz)
+        outreach_texts.contact_hits(query, people, context.settings.tz)
         if people
-        else texts.contact_no_hits(query)
+        else outreach_texts.contact_no_hits(query)
     )
-    await reply(update, text, keyboards.contact_choose(draft.draft_id, people))
+    await reply(update, text, outreach_keyboards.contact_choose(draft.draft_id, people))
     return Step.CHOOSE
 
 
@@ -164,18 +169,18 @@ async def save(update: Update, context: BotContext, draft: ContactDraft) -> Stat
     if draft.referral_id is not None:
         view = await store.outreach.referral(draft.referral_id)
         if view is not None:
-            seen = texts.local_datetime(view.referral.seen_at, tz)
-            notice = texts.referral_notice("contacted", draft.referral_id, seen)
+            seen = common_texts.local_datetime(view.referral.seen_at, tz)
+            notice = referrals_texts.referral_notice("contacted", draft.referral_id, seen)
     try:
         contact = contact_in(draft)
     except ValidationError:
-        await query.answer(texts.OUT_OLD_BUTTON, show_alert=True)
+        await query.answer(outreach_texts.OUT_OLD_BUTTON, show_alert=True)
         return None
     saved = await store.outreach.log_contact(contact, worker=context.member, reporter_notice=notice)
     await query.answer()
     forget(context)
     if not isinstance(saved, ContactSaved):
-        await edit_or_reply(update, texts.OUT_CANCELLED)
+        await edit_or_reply(update, outreach_texts.OUT_CANCELLED)
         await tell_gone(update, saved)
         return END
     if saved.referral_closed:
@@ -190,8 +195,11 @@ async def save(update: Update, context: BotContext, draft: ContactDraft) -> Stat
     who = saved.person.alias if saved.person else None
     await edit_or_reply(
         update,
-        texts.contact_saved(
-            who, texts.local_time(saved.contact.at, tz), draft.referral_id, saved.referral_closed
+        outreach_texts.contact_saved(
+            who,
+            common_texts.local_time(saved.contact.at, tz),
+            draft.referral_id,
+            saved.referral_closed,
         ),
     )
     return END

@@ -11,11 +11,14 @@ import logging
 
 from telegram import Update
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain.callbacks.street_outreach import ERASE_BUTTONS, EraseCancel, EraseConfirm
 from bot.domain.erasure import scrub_drafts
 from bot.domain.outreach import MAX_ALIAS
+from bot.keyboards import people as people_keyboards
+from bot.texts import common as common_texts
+from bot.texts import outreach as outreach_texts
+from bot.texts import people as people_texts
 from handlers.common import edit_or_reply, query_of, reply
 from storage.outreach import facts
 
@@ -25,18 +28,22 @@ log = logging.getLogger(__name__)
 async def erase_command(update: Update, context: BotContext) -> None:
     query = " ".join(context.args or []).strip()
     if not query:
-        await reply(update, texts.ERASE_USAGE)
+        await reply(update, people_texts.ERASE_USAGE)
         return
     if len(query) > MAX_ALIAS:
-        await reply(update, texts.out_alias_too_long(len(query)))
+        await reply(update, outreach_texts.out_alias_too_long(len(query)))
         return
     hits = await context.store.outreach.search(query, viewer=context.member)
     if not hits:
-        await reply(update, texts.person_no_hits(query))
+        await reply(update, people_texts.person_no_hits(query))
         return
     people = [facts(p) for p in hits]
     tz = context.settings.tz
-    await reply(update, texts.erase_choose(query, people, tz), keyboards.erase_choose(people, tz))
+    await reply(
+        update,
+        people_texts.erase_choose(query, people, tz),
+        people_keyboards.erase_choose(people, tz),
+    )
 
 
 async def erase_button(update: Update, context: BotContext) -> None:
@@ -45,11 +52,11 @@ async def erase_button(update: Update, context: BotContext) -> None:
     match ERASE_BUTTONS.unpack(query.data):
         case EraseCancel():
             await query.answer()
-            await edit_or_reply(update, texts.ERASE_CANCELLED)
+            await edit_or_reply(update, people_texts.ERASE_CANCELLED)
         case EraseConfirm(person_id=person_id):
             await _erase(update, context, person_id)
         case None:
-            await query.answer(texts.STALE_BUTTON)
+            await query.answer(common_texts.STALE_BUTTON)
 
 
 async def _erase(update: Update, context: BotContext, person_id: int) -> None:
@@ -60,7 +67,9 @@ async def _erase(update: Update, context: BotContext, person_id: int) -> None:
         await query.answer()
         await edit_or_reply(
             update,
-            texts.person_gone(lookup.merged_into.alias if lookup.merged_into is not None else None),
+            outreach_texts.person_gone(
+                lookup.merged_into.alias if lookup.merged_into is not None else None
+            ),
         )
         return
     in_memory = 0
@@ -74,4 +83,4 @@ async def _erase(update: Update, context: BotContext, person_id: int) -> None:
         in_memory,
     )
     await query.answer()
-    await edit_or_reply(update, texts.person_erased(person_id, erased.contacts_anonymised))
+    await edit_or_reply(update, people_texts.person_erased(person_id, erased.contacts_anonymised))

@@ -7,13 +7,14 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, filters
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain.callbacks.street_outreach import (
     PERSON_BUTTONS,
     PersonAction,
     PersonMerge,
 )
+from bot.keyboards import people as people_keyboards
+from bot.texts import people as people_texts
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.conversation import END, Handler, on, typed
 from handlers.outreach.shared import (
@@ -34,11 +35,13 @@ from storage.outreach import MergeOutcome, facts
 async def people_command(update: Update, context: BotContext) -> None:
     recent = await context.store.outreach.recent(viewer=context.member)
     if not recent:
-        await reply(update, texts.PEOPLE_NONE)
+        await reply(update, people_texts.PEOPLE_NONE)
         return
     people = [facts(p) for p in recent]
     await reply(
-        update, texts.people_recent(people, context.settings.tz), keyboards.person_hits(people)
+        update,
+        people_texts.people_recent(people, context.settings.tz),
+        people_keyboards.person_hits(people),
     )
 
 
@@ -53,7 +56,7 @@ async def ask_merge(update: Update, context: BotContext) -> int:
     await query.answer()
     forget(context)
     MERGE_KEEP.put(context, person.id)
-    await reply(update, texts.merge_ask(person.alias))
+    await reply(update, people_texts.merge_ask(person.alias))
     return Step.MERGE_SEARCH
 
 
@@ -68,7 +71,7 @@ async def typed_merge_search(update: Update, context: BotContext) -> int:
         return Step.MERGE_SEARCH
     hits = await context.store.outreach.search(text, viewer=context.member, exclude=keep_id)
     if not hits:
-        await reply(update, texts.merge_no_hits(text))
+        await reply(update, people_texts.merge_no_hits(text))
         return Step.MERGE_SEARCH
     keep = await found(update, context, keep_id)
     if keep is None:
@@ -77,8 +80,8 @@ async def typed_merge_search(update: Update, context: BotContext) -> int:
     people = [facts(p) for p in hits]
     await reply(
         update,
-        texts.merge_choose(keep.alias, people, context.settings.tz),
-        keyboards.merge_hits(keep_id, people),
+        people_texts.merge_choose(keep.alias, people, context.settings.tz),
+        people_keyboards.merge_hits(keep_id, people),
     )
     forget(context)
     return END
@@ -89,7 +92,7 @@ async def merge_button(update: Update, context: BotContext, pressed: PersonMerge
     query = query_of(update)
     keep_id, other_id = pressed.person_id, pressed.other_id
     if other_id == keep_id:
-        await query.answer(texts.MERGE_SELF, show_alert=True)
+        await query.answer(people_texts.MERGE_SELF, show_alert=True)
         return
     store = context.store
     if pressed.action is PersonAction.MERGE_PICK:
@@ -101,8 +104,8 @@ async def merge_button(update: Update, context: BotContext, pressed: PersonMerge
         moved = await store.outreach.contact_count(other_id)
         await edit_or_reply(
             update,
-            texts.merge_confirm(facts(keep), facts(other), moved, context.settings.tz),
-            keyboards.merge_confirm(keep_id, other_id),
+            people_texts.merge_confirm(facts(keep), facts(other), moved, context.settings.tz),
+            people_keyboards.merge_confirm(keep_id, other_id),
         )
         return
     other_before = await store.outreach.lookup(other_id)
@@ -112,7 +115,7 @@ async def merge_button(update: Update, context: BotContext, pressed: PersonMerge
         return
     alias = other_before.person.alias if other_before.person else ""
     await show_timeline(
-        update, context, keep_id, texts.merged_notice(alias, outcome.moved_contacts)
+        update, context, keep_id, people_texts.merged_notice(alias, outcome.moved_contacts)
     )
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, filters
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.street_outreach import (
@@ -33,6 +32,10 @@ from bot.domain.outreach import (
     split_slugs,
     toggle,
 )
+from bot.keyboards import people as people_keyboards
+from bot.texts import common as common_texts
+from bot.texts import outreach as outreach_texts
+from bot.texts import people as people_texts
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.conversation import END, Handler, on, typed
 from handlers.outreach import people
@@ -67,14 +70,14 @@ TEXT_FIELDS = (
 async def person_command(update: Update, context: BotContext) -> None:
     query = " ".join(context.args or []).strip()
     if not query:
-        await reply(update, texts.PERSON_USAGE)
+        await reply(update, people_texts.PERSON_USAGE)
         return
     if len(query) > MAX_ALIAS:
-        await reply(update, texts.out_alias_too_long(len(query)))
+        await reply(update, outreach_texts.out_alias_too_long(len(query)))
         return
     hits = await context.store.outreach.search(query, viewer=context.member)
     if not hits:
-        await reply(update, texts.person_no_hits(query))
+        await reply(update, people_texts.person_no_hits(query))
         return
     exact = [p for p in hits if alias_key(p.alias) == alias_key(query)]
     if len(exact) == 1:  # the alias as typed: straight to the record
@@ -83,8 +86,8 @@ async def person_command(update: Update, context: BotContext) -> None:
     people_found = [facts(p) for p in hits]
     await reply(
         update,
-        texts.person_choose(query, people_found, context.settings.tz),
-        keyboards.person_hits(people_found),
+        people_texts.person_choose(query, people_found, context.settings.tz),
+        people_keyboards.person_hits(people_found),
     )
 
 
@@ -95,7 +98,7 @@ async def person_button(update: Update, context: BotContext) -> None:
     pressed = PERSON_BUTTONS.unpack(query.data)
     match pressed:
         case None:
-            await query.answer(texts.STALE_BUTTON)
+            await query.answer(common_texts.STALE_BUTTON)
         case PersonPress(action=PersonAction.SHOW, person_id=person_id):
             await show_timeline(update, context, person_id)
         case PersonMerge():
@@ -118,7 +121,9 @@ async def _edit_button(
         case PersonDetail(field=PersonField.AGE_BAND):
             await query.answer()
             await edit_or_reply(
-                update, texts.contact_ask_age(person.alias), keyboards.person_age(person_id)
+                update,
+                outreach_texts.contact_ask_age(person.alias),
+                people_keyboards.person_age(person_id),
             )
         case PersonDetail(field=PersonField.FLAGS):
             await query.answer()
@@ -126,15 +131,17 @@ async def _edit_button(
             _tick_flags(context, person_id, current)
             await edit_or_reply(
                 update,
-                texts.person_ask_flags(person.alias),
-                keyboards.person_flags(person_id, current),
+                people_texts.person_ask_flags(person.alias),
+                people_keyboards.person_flags(person_id, current),
             )
         case PersonDetail(field=PersonField.CONSENT):
             await query.answer()
             await edit_or_reply(
                 update,
-                texts.person_ask_consent(person.alias, person.consent_share, person.consent_at, tz),
-                keyboards.person_consent(person_id),
+                people_texts.person_ask_consent(
+                    person.alias, person.consent_share, person.consent_at, tz
+                ),
+                people_keyboards.person_consent(person_id),
             )
         case PersonFlag(flag=flag):
             chosen = toggle(_ticked_flags(context, person), flag)
@@ -142,8 +149,8 @@ async def _edit_button(
             await query.answer()
             await edit_or_reply(
                 update,
-                texts.person_ask_flags(person.alias),
-                keyboards.person_flags(person_id, chosen),
+                people_texts.person_ask_flags(person.alias),
+                people_keyboards.person_flags(person_id, chosen),
             )
         case PersonPress(action=PersonAction.FLAGS_DONE):
             chosen = _ticked_flags(context, person)
@@ -154,7 +161,7 @@ async def _edit_button(
         case PersonConsent(answer=answer):
             await _save_field(update, context, person_id, PersonField.CONSENT, answer.consent)
         case _:
-            await query.answer(texts.STALE_BUTTON)
+            await query.answer(common_texts.STALE_BUTTON)
 
 
 # ---- flags being ticked, kept until Done -----------------------------------------------------
@@ -182,10 +189,10 @@ def _untick_flags(context: BotContext, person_id: int) -> None:
 
 # ---- saving one detail -----------------------------------------------------------------------
 async def _edit_menu(update: Update, person: PersonRecord, notice: str | None = None) -> None:
-    text = texts.person_edit_menu(person.alias)
+    text = people_texts.person_edit_menu(person.alias)
     if notice:
-        text = texts.notice_and(notice, text)
-    await edit_or_reply(update, text, keyboards.person_edit_menu(facts(person)))
+        text = common_texts.notice_and(notice, text)
+    await edit_or_reply(update, text, people_keyboards.person_edit_menu(facts(person)))
 
 
 async def _save_field(
@@ -195,18 +202,18 @@ async def _save_field(
     try:
         done = await context.store.outreach.edit(person_id, field, value, by=context.member)
     except LegalNameWithoutConsent:
-        await _say(update, texts.PERSON_LEGAL_NAME_NEEDS_CONSENT)
+        await _say(update, people_texts.PERSON_LEGAL_NAME_NEEDS_CONSENT)
         return False
     except (AliasError, ValueError):
-        limit = texts.PERSON_FIELD_LIMITS.get(field.value, MAX_ALIAS)
-        await _say(update, texts.out_text_too_long(len(str(value)), limit))
+        limit = people_texts.PERSON_FIELD_LIMITS.get(field.value, MAX_ALIAS)
+        await _say(update, outreach_texts.out_text_too_long(len(str(value)), limit))
         return False
     if done.person is None:
         await tell_gone(update, done)
         return False
     if update.callback_query is not None:
         await update.callback_query.answer()
-    await _edit_menu(update, done.person, texts.person_edited(field.value))
+    await _edit_menu(update, done.person, people_texts.person_edited(field.value))
     return True
 
 
@@ -223,19 +230,19 @@ async def ask_text_field(update: Update, context: BotContext) -> int:
     query = query_of(update)
     pressed = PersonDetail.unpack(query.data)
     if pressed is None or pressed.field not in TEXT_FIELDS:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(common_texts.STALE_BUTTON)
         return END
     person = await found(update, context, pressed.person_id)
     if person is None:
         return END
     if pressed.field is PersonField.LEGAL_NAME and person.consent_share is not True:
-        await query.answer(texts.PERSON_LEGAL_NAME_NEEDS_CONSENT, show_alert=True)
+        await query.answer(people_texts.PERSON_LEGAL_NAME_NEEDS_CONSENT, show_alert=True)
         return END
     await query.answer()
     forget(context)
     PERSON_EDIT.put(context, DetailEdit(pressed.person_id, pressed.field.value))
     current = getattr(person, pressed.field.value)
-    await reply(update, texts.person_ask_text(pressed.field.value, person.alias, current))
+    await reply(update, people_texts.person_ask_text(pressed.field.value, person.alias, current))
     return Step.EDIT_TEXT
 
 

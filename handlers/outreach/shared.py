@@ -10,9 +10,13 @@ from enum import IntEnum
 
 from telegram import Update
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain.outreach import AliasError, ContactDraft, clean_alias, draft_expired
+from bot.keyboards import people as people_keyboards
+from bot.texts import common as common_texts
+from bot.texts import outreach as outreach_texts
+from bot.texts import people as people_texts
+from bot.texts import referrals as referrals_texts
 from handlers.access import command_name
 from handlers.common import edit_or_reply, message_of, reply
 from handlers.conversation import END
@@ -84,7 +88,11 @@ def alias_problem(text: str) -> str | None:
     try:
         clean_alias(text)
     except AliasError:
-        return texts.OUT_ALIAS_EMPTY if not text.strip() else texts.out_alias_too_long(len(text))
+        return (
+            outreach_texts.OUT_ALIAS_EMPTY
+            if not text.strip()
+            else outreach_texts.out_alias_too_long(len(text))
+        )
     return None
 
 
@@ -102,7 +110,7 @@ async def found(update: Update, context: BotContext, person_id: int | None) -> P
 
 async def tell_gone(update: Update, lookup: Lookup) -> None:
     merged_into = lookup.merged_into.alias if lookup.merged_into is not None else None
-    text = texts.person_gone(merged_into if lookup.gone is Gone.MERGED else None)
+    text = outreach_texts.person_gone(merged_into if lookup.gone is Gone.MERGED else None)
     if update.callback_query is not None:
         await update.callback_query.answer()
     await reply(update, text)
@@ -119,32 +127,32 @@ async def show_timeline(
         (
             r.referral.id or 0,
             r.place,
-            texts.referral_status(
+            referrals_texts.referral_status(
                 r.referral.status.value,
                 r.referral.outcome.value if r.referral.outcome is not None else None,
             ),
         )
         for r in view.referrals
     ]
-    text = texts.person_timeline(
+    text = people_texts.person_timeline(
         facts(view.person), view.timeline, referrals, context.settings.tz, notice
     )
     if update.callback_query is not None:
         await update.callback_query.answer()
-    await edit_or_reply(update, text, keyboards.person_actions(person_id))
+    await edit_or_reply(update, text, people_keyboards.person_actions(person_id))
 
 
 # ---- the conversation's fallbacks and reminders ---------------------------------------------
 async def lost(update: Update, context: BotContext) -> int:
     """The timeout: the draft expired (or is unreadable); the message was not used."""
     forget(context)
-    await reply(update, texts.OUT_EXPIRED)
+    await reply(update, outreach_texts.OUT_EXPIRED)
     return END
 
 
 async def cancel(update: Update, context: BotContext) -> int:
     forget(context)
-    await reply(update, texts.OUT_CANCELLED)
+    await reply(update, outreach_texts.OUT_CANCELLED)
     return END
 
 
@@ -152,14 +160,14 @@ async def interrupted(update: Update, context: BotContext) -> int:
     """Another command stops the flow (nothing saved) and asks for the command again."""
     forget(context)
     word = command_name(update, context.bot.username) or "help"
-    await reply(update, texts.out_interrupted(word))
+    await reply(update, outreach_texts.out_interrupted(word))
     return END
 
 
 async def use_the_buttons(update: Update, context: BotContext) -> None:
     """Text, photos or stickers where a button answer is due: stay and remind."""
-    await reply(update, texts.OUT_USE_BUTTONS)
+    await reply(update, outreach_texts.OUT_USE_BUTTONS)
 
 
 async def please_type(update: Update, context: BotContext) -> None:
-    await reply(update, texts.TYPE_THE_ANSWER)
+    await reply(update, common_texts.TYPE_THE_ANSWER)

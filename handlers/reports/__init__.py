@@ -7,7 +7,12 @@ Ways in (the conversation's entry points):
   proposed with Confirm / Change category / Change place / Cancel; nothing recognised
   offers the category buttons (handlers.reports.quick);
 - a location alone (a report at that place), a photo (with a caption: a quick report with
-  the photo; without: a guided report with the photo), a voice note (like a bare photo).
+  the photo; without: a guided report with the photo), a voice note (like a bare photo);
+- a kept draft's Resume (handlers.reports.waiting, listed by /drafts).
+
+Text typed while a step waits is never thrown away (handlers.reports.waiting): it answers
+the step or names a button shown, or else it is a new quick report and the draft waiting
+is kept aside for /drafts.
 
 These handlers come after every other feature's, just before the fallbacks, so a member
 who is answering another feature's conversation never has their message read as a
@@ -28,10 +33,10 @@ from bot.domain import callbacks
 from bot.domain.callbacks.members import MenuAction, MenuPress
 from bot.domain.report_draft import REPORT_CONVERSATION, Step
 from bot.domain.roles import Permission
-from handlers.conversation import Handler, conversation, on, typed
+from handlers.conversation import Handler, conversation, on, typed, with_draft
 from handlers.registry import button, command
-from handlers.reports import guided, quick
-from handlers.reports.draft import cancel, in_step, remind
+from handlers.reports import guided, quick, waiting
+from handlers.reports.draft import REPORT_DRAFT, cancel, gone, in_step, remind
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -45,7 +50,10 @@ def report_conversation() -> ConversationHandler[BotContext]:
     presses = [
         button(callbacks.REPORT, guided.on_press),
         button(callbacks.QUICK, guided.on_press),
+        button(callbacks.DRAFTS, waiting.kept_draft_press),
     ]
+    # Typed text at any step: the step's answer, a button named, or a new report.
+    typed_text = typed(with_draft(REPORT_DRAFT, gone, waiting.typed_while_waiting))
     return conversation(
         REPORT_CONVERSATION,
         permission=Permission.MEMBER,
@@ -58,19 +66,17 @@ def report_conversation() -> ConversationHandler[BotContext]:
             on(PRIVATE & filters.PHOTO, quick.quick_photo),
             on(PRIVATE & filters.VOICE, quick.quick_voice),
         ],
-        every_step=presses,
+        every_step=[*presses, typed_text],
         steps={
             Step.CATEGORY: [],
             Step.LOCATION: [
                 on(filters.LOCATION, in_step(Step.LOCATION, guided.location_shared)),
-                typed(in_step(Step.LOCATION, guided.place_typed)),
             ],
             Step.WHAT: [
-                typed(in_step(Step.WHAT, guided.what_typed)),
                 on(filters.PHOTO, in_step(Step.WHAT, guided.photo_sent)),
                 on(filters.VOICE, in_step(Step.WHAT, guided.voice_sent)),
             ],
-            Step.PEOPLE: [typed(in_step(Step.PEOPLE, guided.people_typed))],
+            Step.PEOPLE: [],
             Step.URGENT: [],
             Step.SUMMARY: [],
             Step.PROPOSAL: [],
@@ -86,4 +92,6 @@ def report_conversation() -> ConversationHandler[BotContext]:
 
 
 def handlers() -> list[Handler]:
-    return [report_conversation()]
+    # /drafts lists kept drafts whatever the conversation's state; their buttons are the
+    # conversation's own (a resumed draft carries on in it).
+    return [report_conversation(), command("drafts", waiting.drafts_command)]

@@ -1,5 +1,5 @@
-"""What the guided and quick report flows share: the draft's slot, the vocabulary cache,
-asking for the draft's current step, and filing it.
+"""What the guided and quick report flows share: the draft's slot and the drafts kept aside,
+the vocabulary cache, asking for the draft's current step, and filing it.
 """
 
 from __future__ import annotations
@@ -13,13 +13,25 @@ from weakref import WeakKeyDictionary
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain.geo import Place, validate_point
 from bot.domain.incidents import PEOPLE_COUNTS, reference
 from bot.domain.quick_report import CategoryRule, Matcher
-from bot.domain.report_draft import DRAFT_KEY, DraftField, ReportDraft, Step
-from handlers.common import Markup, query_of, sender
+from bot.domain.report_draft import (
+    DRAFT_KEY,
+    KEPT_DRAFTS_KEY,
+    DraftField,
+    ReportDraft,
+    Step,
+    kept_drafts,
+    kept_to_json,
+    picker_categories,
+)
+from bot.keyboards import reports as reports_keyboards
+from bot.texts import common as common_texts
+from bot.texts import reports as report_texts
+from bot.texts import reports as reports_texts
+from handlers.common import Markup, sender
 from handlers.conversation import END, Callback, State, with_draft
 from handlers.drafts import DraftSlot
 from storage.models import ReportIn
@@ -27,6 +39,8 @@ from storage.models import ReportIn
 log = logging.getLogger(__name__)
 
 HOTSPOT_BUTTONS = 8
+# The guided picker puts the categories a member used most in this long first.
+CATEGORY_USES_SINCE = timedelta(days=90)
 
 
 def _ttl(context: BotContext) -> timedelta:
@@ -42,6 +56,20 @@ REPORT_DRAFT = DraftSlot[ReportDraft](
     expired=lambda draft, context: draft.is_expired(context.clock.now(), _ttl(context)),
     touch=ReportDraft.touch,
 )
+# Drafts kept aside when a new report interrupted them (/drafts): at most MAX_KEPT, newest
+# first, each expiring TCAG_DRAFT_TTL_MINUTES after it was kept.
+KEPT_DRAFTS = DraftSlot.of_type(KEPT_DRAFTS_KEY, list)
+
+
+def kept(context: BotContext) -> list[ReportDraft]:
+    return kept_drafts(KEPT_DRAFTS.get(context), context.clock.now(), _ttl(context))
+
+
+def put_kept(context: BotContext, drafts: list[ReportDraft]) -> None:
+    if drafts:
+        KEPT_DRAFTS.put(context, kept_to_json(drafts))
+    else:
+        KEPT_DRAFTS.forget(context)
 
 
 # ---- the quick-report matcher, cached per application ------------------------------------
@@ -121,15 +149,46 @@ async def settle(update: Update, text: str | None = None) -> None:
         log.debug("could not settle a pressed report message: %s", error)
 
 
+async def answer(
+    update: Update, context: BotContext, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Answer a press. A typed message that named a button has no query: it is told in
+    the chat instead (when there is anything to tell)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=alert)
+    elif text:
+        await send(update, context, text)
+
+
 async def replace(
     update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup
 ) -> None:
-    """Show text and buttons in place of the pressed message, or anew if it can't be edited."""
-    query = query_of(update)
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest:
-        await send(update, context, text, markup)
+    """Show text and buttons in place of the pressed message, or anew if it can't be edited
+    (or was a typed answer)."""
+    query = update.callback_query
+    if query is not None:
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+            return
+        except BadRequest:
+            pass
+    await send(update, context, text, markup)
+
+
+async def category_picker(
+    context: BotContext, draft: ReportDraft, *, every_one: bool = False
+) -> InlineKeyboardMarkup | None:
+    """At most PICKER_SIZE categories, the member's most used first, and "More…"; every
+    category once "More…" is pressed. None when there are none at all."""
+    categories = await context.store.categories.active()
+    if not categories:
+        return None
+    if every_one:
+        return reports_keyboards.report_categories(draft.id, categories)
+    since = context.clock.now() - CATEGORY_USES_SINCE
+    uses = await context.store.categories.uses_by(context.member.id or 0, since=since)
+    shown, more = picker_categories(categories, uses, lambda c: c.id or 0)
+    return reports_keyboards.report_categories(draft.id, shown, more=more)
 
 
 async def show(
@@ -138,37 +197,54 @@ async def show(
     """Save the draft and ask for its current step; returns the conversation's new state."""
     REPORT_DRAFT.put(context, draft)
     step = draft.step
+    now = context.clock.now()
     if step is Step.CATEGORY:
-        categories = await context.store.categories.active()
-        if not categories:
+        markup = await category_picker(context, draft)
+        if markup is None:
             REPORT_DRAFT.forget(context)
-            await send(update, context, texts.REPORT_NO_CATEGORIES, ReplyKeyboardRemove())
+            await send(update, context, reports_texts.REPORT_NO_CATEGORIES, ReplyKeyboardRemove())
             return END
-        markup = keyboards.report_categories(draft.id, categories)
-        await send(update, context, lead or texts.REPORT_CHOOSE_CATEGORY, markup)
+        await send(update, context, lead or reports_texts.REPORT_CHOOSE_CATEGORY, markup)
     elif step is Step.LOCATION:
-        await send(update, context, texts.REPORT_WHERE, keyboards.report_location())
+        await send(update, context, reports_texts.REPORT_WHERE, reports_keyboards.report_location())
         hotspots = await context.store.hotspots.most_used(HOTSPOT_BUTTONS)
         if hotspots:
-            markup = keyboards.report_hotspots(draft.id, hotspots)
-            await send(update, context, texts.REPORT_PICK_HOTSPOT, markup)
+            markup = reports_keyboards.report_hotspots(draft.id, hotspots)
+            await send(update, context, reports_texts.REPORT_PICK_HOTSPOT, markup)
     elif step is Step.WHAT:
-        text = texts.report_what(has_attachments=bool(draft.attachments), editing=draft.editing)
+        text = reports_texts.report_what(
+            has_attachments=bool(draft.attachments), editing=draft.editing
+        )
         can_go_on = bool(draft.attachments or draft.description)
         await send(
-            update, context, text, keyboards.report_continue(draft.id) if can_go_on else None
+            update,
+            context,
+            text,
+            reports_keyboards.report_continue(draft.id) if can_go_on else None,
         )
     elif step is Step.PEOPLE:
         await send(
-            update, context, texts.REPORT_PEOPLE, keyboards.report_people(draft.id, PEOPLE_COUNTS)
+            update,
+            context,
+            reports_texts.REPORT_PEOPLE,
+            reports_keyboards.report_people(draft.id, PEOPLE_COUNTS),
         )
     elif step is Step.URGENT:
-        text = texts.report_urgent(draft.category_name, draft.urgent)
-        await send(update, context, text, keyboards.report_urgent(draft.id, preset=draft.urgent))
+        text = reports_texts.report_urgent(draft.category_name, draft.urgent)
+        await send(
+            update, context, text, reports_keyboards.report_urgent(draft.id, preset=draft.urgent)
+        )
     elif step is Step.SUMMARY:
-        await send(update, context, texts.report_summary(draft), keyboards.report_summary(draft.id))
+        summary = report_texts.report_summary(draft, now)
+        await send(update, context, summary, reports_keyboards.report_summary(draft.id))
     else:  # Step.PROPOSAL
-        await send(update, context, texts.quick_proposal(draft), keyboards.quick_proposal(draft.id))
+        proposal = report_texts.quick_proposal(draft, now)
+        await send(
+            update,
+            context,
+            proposal,
+            reports_keyboards.quick_proposal(draft.id, urgent=draft.urgent),
+        )
     return step
 
 
@@ -188,28 +264,31 @@ async def file(update: Update, context: BotContext, draft: ReportDraft) -> int:
         "report %s filed by member %s (source %s, urgent %s)",
         report.id, member.id, report.source.value, report.urgent,
     )  # fmt: skip
-    at = texts.local_time(report.created_at, context.settings.tz)
-    stored = texts.report_stored(reference(report.id or 0), at, urgent=report.urgent)
+    at = common_texts.local_time(report.created_at, context.settings.tz)
+    stored = report_texts.report_stored(
+        reference(report.id or 0), at, urgent=report.urgent, life_at_risk=draft.life_at_risk
+    )
     await send(update, context, stored, ReplyKeyboardRemove())
     return END
 
 
 async def cancel(update: Update, context: BotContext) -> int:
     REPORT_DRAFT.forget(context)
-    await send(update, context, texts.REPORT_CANCELLED, ReplyKeyboardRemove())
+    await send(update, context, reports_texts.REPORT_CANCELLED, ReplyKeyboardRemove())
     return END
 
 
 async def gone(update: Update, context: BotContext) -> int:
     """The flow's timeout: the draft expired (or is unreadable) before this answer."""
-    await send(update, context, texts.DRAFT_EXPIRED, ReplyKeyboardRemove())
+    await send(update, context, reports_texts.DRAFT_EXPIRED, ReplyKeyboardRemove())
     return END
 
 
 # ---- the place, however it was given -----------------------------------------------------
 async def location_done(update: Update, context: BotContext, draft: ReportDraft) -> int:
     draft.complete(Step.LOCATION)
-    await send(update, context, texts.place_chosen(draft), ReplyKeyboardRemove())
+    place = report_texts.place_chosen(draft, context.clock.now())
+    await send(update, context, place, ReplyKeyboardRemove())
     return await show(update, context, draft)
 
 
@@ -236,7 +315,7 @@ def in_step(step: Step, handle: MessageStep) -> Callback:
 
     async def at_step(update: Update, context: BotContext, draft: ReportDraft) -> State:
         if draft.step is not step:
-            await send(update, context, texts.REPORT_USE_BUTTONS)
+            await send(update, context, reports_texts.REPORT_USE_BUTTONS)
             return draft.step
         return await handle(update, context, draft)
 
@@ -250,5 +329,9 @@ async def remind(update: Update, context: BotContext) -> State:
     if draft is None:
         return await gone(update, context)
     typed = draft.step in (Step.LOCATION, Step.WHAT, Step.PEOPLE)
-    await send(update, context, texts.REPORT_TYPE_ANSWER if typed else texts.REPORT_USE_BUTTONS)
+    await send(
+        update,
+        context,
+        reports_texts.REPORT_TYPE_ANSWER if typed else reports_texts.REPORT_USE_BUTTONS,
+    )
     return draft.step

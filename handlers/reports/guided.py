@@ -13,12 +13,12 @@ from typing import Any
 
 from telegram import Update
 
-from bot import keyboards, texts
 from bot.context import BotContext
 from bot.domain.callbacks.reports import (
     QuickCancel,
     QuickChange,
     QuickConfirm,
+    QuickToggleUrgent,
     ReportBackToSummary,
     ReportCancel,
     ReportCategory,
@@ -27,11 +27,13 @@ from bot.domain.callbacks.reports import (
     ReportEdit,
     ReportEditField,
     ReportHotspot,
+    ReportMoreCategories,
     ReportPeople,
     ReportUrgent,
     draft_press,
 )
 from bot.domain.callbacks.wire import Button
+from bot.domain.quick_report import LIFE_AT_RISK_SLUGS
 from bot.domain.report_draft import (
     ReportDraft,
     Step,
@@ -39,13 +41,18 @@ from bot.domain.report_draft import (
     people_band,
     place_too_long,
 )
+from bot.keyboards import reports as reports_keyboards
+from bot.texts import common as common_texts
+from bot.texts import reports as reports_texts
 from handlers.common import message_of, query_of
 from handlers.conversation import END, State
 from handlers.reports import quick
 from handlers.reports.draft import (
     REPORT_DRAFT,
+    answer,
     apply_location,
     cancel,
+    category_picker,
     file,
     is_point,
     location_done,
@@ -63,7 +70,7 @@ async def start_report(update: Update, context: BotContext) -> int:
         await update.callback_query.answer()  # the menu stays as it is, for later use
     draft = ReportDraft.guided(context.clock.now())
     draft.begin()
-    return await show(update, context, draft, texts.REPORT_START)
+    return await show(update, context, draft, reports_texts.REPORT_START)
 
 
 # ---- buttons -----------------------------------------------------------------------------
@@ -73,15 +80,26 @@ async def on_press(update: Update, context: BotContext) -> State:
     pressed = draft_press(query.data)
     draft = REPORT_DRAFT.get(context)
     if draft is None:
-        await query.answer(texts.DRAFT_EXPIRED, show_alert=True)
+        await query.answer(reports_texts.DRAFT_EXPIRED, show_alert=True)
         await settle(update)
         return END
     if pressed is None or pressed.draft_id != draft.id:
-        await query.answer(texts.DRAFT_EXPIRED, show_alert=True)
+        await query.answer(reports_texts.DRAFT_EXPIRED, show_alert=True)
         return None  # an older draft's button: the current draft carries on untouched
     press = _PRESSES.get(type(pressed))
     if press is None or (press.steps and draft.step not in press.steps):
-        await query.answer(texts.REPORT_OLD_BUTTON)
+        await query.answer(reports_texts.REPORT_OLD_BUTTON)
+        return draft.step
+    return await press.handle(update, context, draft, pressed)
+
+
+async def press_typed(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: Button
+) -> State:
+    """A typed message that named one of the buttons shown: as if it had been pressed."""
+    press = _PRESSES.get(type(pressed))
+    if press is None or (press.steps and draft.step not in press.steps):
+        await send(update, context, reports_texts.REPORT_OLD_BUTTON)
         return draft.step
     return await press.handle(update, context, draft, pressed)
 
@@ -89,29 +107,32 @@ async def on_press(update: Update, context: BotContext) -> State:
 async def _pick_category(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportCategory
 ) -> State:
-    query = query_of(update)
     category_id = pressed.category_id
     category = await context.store.categories.get(category_id) if category_id > 0 else None
     if category is None or category.id is None or category.retired_at is not None:
-        await query.answer(texts.REPORT_CATEGORY_GONE)
+        await answer(update, context, reports_texts.REPORT_CATEGORY_GONE)
         return draft.step
-    await query.answer()
-    draft.set_category(category.id, category.name, urgent_default=category.urgent)
+    await answer(update, context)
+    draft.set_category(
+        category.id,
+        category.name,
+        urgent_default=category.urgent,
+        life_at_risk=category.slug in LIFE_AT_RISK_SLUGS,
+    )
     draft.complete()
-    await settle(update, texts.category_chosen(category.name))
+    await settle(update, reports_texts.category_chosen(category.name))
     return await show(update, context, draft)
 
 
 async def _pick_hotspot(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportHotspot
 ) -> State:
-    query = query_of(update)
     hotspot_id = pressed.hotspot_id
     hotspot = await context.store.hotspots.get(hotspot_id) if hotspot_id > 0 else None
     if hotspot is None or hotspot.id is None or hotspot.retired_at is not None:
-        await query.answer(texts.REPORT_HOTSPOT_GONE)
+        await answer(update, context, reports_texts.REPORT_HOTSPOT_GONE)
         return draft.step
-    await query.answer()
+    await answer(update, context)
     draft.set_hotspot(hotspot.id, hotspot.name)
     await settle(update)
     return await location_done(update, context, draft)
@@ -120,11 +141,10 @@ async def _pick_hotspot(
 async def _continue(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportContinue
 ) -> State:
-    query = query_of(update)
     if not (draft.description or draft.attachments):
-        await query.answer(texts.REPORT_NOTHING_TO_CONTINUE)
+        await answer(update, context, reports_texts.REPORT_NOTHING_TO_CONTINUE)
         return draft.step
-    await query.answer()
+    await answer(update, context)
     await settle(update)
     draft.complete()
     return await show(update, context, draft)
@@ -133,27 +153,27 @@ async def _continue(
 async def _pick_people(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportPeople
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     draft.set_people(pressed.count)
     draft.complete()
-    await settle(update, texts.people_chosen(pressed.count))
+    await settle(update, reports_texts.people_chosen(pressed.count))
     return await show(update, context, draft)
 
 
 async def _pick_urgent(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportUrgent
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     draft.set_urgent(pressed.urgent)
     draft.complete()
-    await settle(update, texts.urgent_chosen(draft.urgent))
+    await settle(update, reports_texts.urgent_chosen(draft.urgent))
     return await show(update, context, draft)
 
 
 async def _confirm(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportConfirm | QuickConfirm
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     await settle(update)
     return await file(update, context, draft)
 
@@ -161,16 +181,21 @@ async def _confirm(
 async def _edit_menu(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportEdit
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     REPORT_DRAFT.put(context, draft)
-    await replace(update, context, texts.REPORT_EDIT_WHICH, keyboards.report_edit_fields(draft.id))
+    await replace(
+        update,
+        context,
+        reports_texts.REPORT_EDIT_WHICH,
+        reports_keyboards.report_edit_fields(draft.id),
+    )
     return draft.step
 
 
 async def _edit_field(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportEditField
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     await settle(update)
     draft.change(pressed.field)
     return await show(update, context, draft)
@@ -179,16 +204,34 @@ async def _edit_field(
 async def _back_to_summary(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportBackToSummary
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     REPORT_DRAFT.put(context, draft)
-    await replace(update, context, texts.report_summary(draft), keyboards.report_summary(draft.id))
+    await replace(
+        update,
+        context,
+        reports_texts.report_summary(draft),
+        reports_keyboards.report_summary(draft.id),
+    )
+    return draft.step
+
+
+async def _more_categories(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportMoreCategories
+) -> State:
+    """The picker's "More…": every category, in place of the few shown."""
+    await answer(update, context)
+    markup = await category_picker(context, draft, every_one=True)
+    if markup is None:
+        return draft.step
+    REPORT_DRAFT.put(context, draft)
+    await replace(update, context, reports_texts.REPORT_CHOOSE_CATEGORY, markup)
     return draft.step
 
 
 async def _cancel_button(
     update: Update, context: BotContext, draft: ReportDraft, pressed: ReportCancel | QuickCancel
 ) -> State:
-    await query_of(update).answer()
+    await answer(update, context)
     await settle(update)
     return await cancel(update, context)
 
@@ -216,9 +259,11 @@ _PRESSES: dict[type[Button], _Press] = {
     ReportEdit: _press(_edit_menu, Step.SUMMARY),
     ReportEditField: _press(_edit_field, Step.SUMMARY),
     ReportBackToSummary: _press(_back_to_summary, Step.SUMMARY),
+    ReportMoreCategories: _press(_more_categories, Step.CATEGORY),
     ReportCancel: _press(_cancel_button),
     QuickConfirm: _press(_confirm, Step.PROPOSAL),
     QuickChange: _press(quick.change, Step.PROPOSAL),
+    QuickToggleUrgent: _press(quick.toggle_urgent, Step.PROPOSAL),
     QuickCancel: _press(_cancel_button, Step.PROPOSAL),
 }
 
@@ -226,12 +271,12 @@ _PRESSES: dict[type[Button], _Press] = {
 # ---- typed answers, locations, photos ----------------------------------------------------
 async def place_typed(update: Update, context: BotContext, draft: ReportDraft) -> State:
     text = message_of(update).text or ""
-    if text == keyboards.TYPE_A_PLACE or not text.strip():
+    if text == reports_keyboards.TYPE_A_PLACE or not text.strip():
         REPORT_DRAFT.put(context, draft)
-        await send(update, context, texts.REPORT_TYPE_PLACE)
+        await send(update, context, reports_texts.REPORT_TYPE_PLACE)
         return draft.step
     if place_too_long(text):
-        await send(update, context, texts.place_too_long(len(text.strip())))
+        await send(update, context, reports_texts.place_too_long(len(text.strip())))
         return draft.step
     match = (await vocabulary(context)).matcher.match_place(text)
     if match is not None:
@@ -246,7 +291,7 @@ async def location_shared(update: Update, context: BotContext, draft: ReportDraf
     if location is None:
         return draft.step
     if not is_point(location.latitude, location.longitude):
-        await send(update, context, texts.LOCATION_NOT_A_POINT)
+        await send(update, context, common_texts.LOCATION_NOT_A_POINT)
         return draft.step
     await apply_location(context, draft, location.latitude, location.longitude)
     return await location_done(update, context, draft)
@@ -255,9 +300,10 @@ async def location_shared(update: Update, context: BotContext, draft: ReportDraf
 async def what_typed(update: Update, context: BotContext, draft: ReportDraft) -> State:
     text = message_of(update).text or ""
     if description_too_long(text):
-        await send(update, context, texts.description_too_long(len(text)))
+        await send(update, context, reports_texts.description_too_long(len(text)))
         return draft.step
     draft.set_description(text)
+    draft.note_urgent_words(text)  # "…one of them is bleeding": urgent, unless chosen
     draft.complete()
     return await show(update, context, draft)
 
@@ -266,16 +312,17 @@ async def _attachment(
     update: Update, context: BotContext, draft: ReportDraft, kind: str, file_id: str
 ) -> State:
     if not draft.attach(kind, file_id, limit=context.settings.max_photos_per_report):
-        await send(update, context, texts.REPORT_TOO_MANY_ATTACHMENTS)
+        await send(update, context, reports_texts.REPORT_TOO_MANY_ATTACHMENTS)
         return draft.step
     caption = message_of(update).caption
     if caption and caption.strip():  # a caption says what happened
         draft.set_description(caption)
+        draft.note_urgent_words(caption)
         draft.complete()
         return await show(update, context, draft)
     REPORT_DRAFT.put(context, draft)
-    text = texts.attached(kind, len(draft.attachments))
-    await send(update, context, text, keyboards.report_continue(draft.id))
+    text = reports_texts.attached(kind, len(draft.attachments))
+    await send(update, context, text, reports_keyboards.report_continue(draft.id))
     return draft.step
 
 
@@ -294,7 +341,7 @@ async def voice_sent(update: Update, context: BotContext, draft: ReportDraft) ->
 async def people_typed(update: Update, context: BotContext, draft: ReportDraft) -> State:
     band = people_band(message_of(update).text or "")
     if band is None:
-        await send(update, context, texts.PEOPLE_NOT_A_NUMBER)
+        await send(update, context, reports_texts.PEOPLE_NOT_A_NUMBER)
         return draft.step
     draft.set_people(band)
     draft.complete()

@@ -78,3 +78,11 @@ def labels(bot: BotHarness, person: Person) -> list[str]:
 
 def last_answer(bot: BotHarness) -> str:
     return str(bot.api.callback_answers()[-1].get("text") or "")
+
+
+async def press_category(bot: BotHarness, person: Person, message: Any, name: str) -> None:
+    """Choose a category in the guided picker: through "More…" when it is not among the few
+    shown first (the member's most used, then the admins' order)."""
+    if name not in [b["text"] for b in message.inline_buttons]:
+        await bot.tg.press(person, message, "More…")
+    await bot.tg.press(person, message, name)

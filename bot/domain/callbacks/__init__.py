@@ -6,7 +6,8 @@ reads PREFIX_PERMISSIONS before any feature sees a press. Each family's buttons 
 codecs, one module per group of families:
 
 - members: access requests (acc), member management (mem), invites (inv), the menu (menu);
-- reports: the guided report (rep), quick reports (qr), urgent alerts (inc);
+- reports: the guided report (rep), quick reports (qr), urgent alerts (inc), drafts kept
+  aside (drf);
 - catalog: categories (cat) and hotspots (hot);
 - street_outreach: contacts (out), people (per), referrals (ref), "Rough sleeper seen" (rs),
   erasure (era);
@@ -25,6 +26,7 @@ from bot.domain.callbacks.prefixes import (
     AUDIT,
     CATEGORIES,
     CLOSE,
+    DRAFTS,
     DUTY,
     ERASE,
     GROUP_PREFIXES,
@@ -55,6 +57,7 @@ from bot.domain.callbacks.shorthand import (
     erase,
     hotspots_page,
     incident_ack,
+    kept_draft,
     members_page,
     menu,
     new_invite,
@@ -88,6 +91,7 @@ __all__ = [
     "AUDIT",
     "CATEGORIES",
     "CLOSE",
+    "DRAFTS",
     "DUTY",
     "ERASE",
     "GROUP_PREFIXES",
@@ -120,6 +124,7 @@ __all__ = [
     "erase",
     "hotspots_page",
     "incident_ack",
+    "kept_draft",
     "members_page",
     "menu",
     "new_invite",

@@ -13,6 +13,7 @@ INVITE = "inv"  # choose the role of a new invite
 MENU = "menu"  # main menu buttons
 REPORT = "rep"  # the guided /report flow
 QUICK = "qr"  # a quick report's proposal: confirm or change
+DRAFTS = "drf"  # report drafts kept aside (/drafts): resume or drop
 INCIDENT = "inc"  # an urgent alert: acknowledge / attending
 CATEGORIES = "cat"  # admins: report categories
 HOTSPOTS = "hot"  # admins: hotspots
@@ -44,6 +45,7 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     MENU: Permission.MEMBER,
     REPORT: Permission.MEMBER,
     QUICK: Permission.MEMBER,
+    DRAFTS: Permission.MEMBER,
     INCIDENT: Permission.MEMBER,
     CATEGORIES: Permission.ADMIN,
     HOTSPOTS: Permission.ADMIN,

@@ -1,4 +1,5 @@
-"""Buttons of incident reports: the guided flow (rep), quick reports (qr), urgent alerts (inc).
+"""Buttons of incident reports: the guided flow (rep), quick reports (qr), urgent alerts (inc),
+and drafts kept aside (drf).
 
 Every report button carries its draft's short random id, so a button of an older draft is
 recognised and changes nothing.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.callbacks.prefixes import CLOSE, INCIDENT, QUICK, REPORT, SHOW
+from bot.domain.callbacks.prefixes import CLOSE, DRAFTS, INCIDENT, QUICK, REPORT, SHOW
 from bot.domain.callbacks.wire import Button, Family
 from bot.domain.close_outcomes import CloseOutcome
 from bot.domain.incidents import PEOPLE_COUNTS, AckKind
@@ -34,6 +35,7 @@ class ReportAction(StrEnum):
     EDIT = "edit"
     EDIT_FIELD = "ed"
     SUMMARY = "sum"
+    MORE = "more"
     CANCEL = "x"
 
 
@@ -102,6 +104,11 @@ class ReportBackToSummary(ReportButton, action=ReportAction.SUMMARY):
 
 
 @dataclass(frozen=True)
+class ReportMoreCategories(ReportButton, action=ReportAction.MORE):
+    """The category picker's "More…": every category."""
+
+
+@dataclass(frozen=True)
 class ReportCancel(ReportButton, action=ReportAction.CANCEL):
     pass
 
@@ -116,6 +123,7 @@ ReportPress = (
     | ReportEdit
     | ReportEditField
     | ReportBackToSummary
+    | ReportMoreCategories
     | ReportCancel
 )
 REPORT_BUTTONS = Family[ReportPress](
@@ -128,6 +136,7 @@ REPORT_BUTTONS = Family[ReportPress](
     ReportEdit,
     ReportEditField,
     ReportBackToSummary,
+    ReportMoreCategories,
     ReportCancel,
 )
 
@@ -137,6 +146,7 @@ class QuickAction(StrEnum):
     CONFIRM = "ok"
     CHANGE_CATEGORY = "cat"
     CHANGE_PLACE = "place"
+    TOGGLE_URGENT = "urg"
     CANCEL = "x"
 
 
@@ -167,12 +177,37 @@ class QuickChange(QuickButton, actions=(QuickAction.CHANGE_CATEGORY, QuickAction
 
 
 @dataclass(frozen=True)
+class QuickToggleUrgent(QuickButton, action=QuickAction.TOGGLE_URGENT):
+    """The proposal's one-tap urgent on/off."""
+
+
+@dataclass(frozen=True)
 class QuickCancel(QuickButton, action=QuickAction.CANCEL):
     pass
 
 
-QuickPress = QuickConfirm | QuickChange | QuickCancel
-QUICK_BUTTONS = Family[QuickPress](QuickConfirm, QuickChange, QuickCancel)
+QuickPress = QuickConfirm | QuickChange | QuickToggleUrgent | QuickCancel
+QUICK_BUTTONS = Family[QuickPress](QuickConfirm, QuickChange, QuickToggleUrgent, QuickCancel)
+
+
+# ---- drf:<action>:<draft>: a draft kept aside (/drafts) ----------------------------------------
+class KeptDraftAction(StrEnum):
+    RESUME = "go"
+    DROP = "x"
+
+
+@dataclass(frozen=True)
+class KeptDraftPress(Button, actions=tuple(KeptDraftAction)):
+    PREFIX = DRAFTS
+    action: KeptDraftAction
+    draft_id: str
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _check_draft_id(self.draft_id)
+
+
+KEPT_DRAFT_BUTTONS = Family[KeptDraftPress](KeptDraftPress)
 
 
 # ---- inc:ack:<report>, inc:att:<report>, inc:no:<report>: an urgent alert ----------------

@@ -13,6 +13,7 @@ from bot.domain.callbacks.prefixes import (
     AUDIT,
     CATEGORIES,
     CLOSE,
+    DRAFTS,
     DUTY,
     ERASE,
     HOTSPOTS,
@@ -41,6 +42,7 @@ FAMILIES: dict[str, Family[Button]] = {
     MENU: members.MENU_BUTTONS,
     REPORT: reports.REPORT_BUTTONS,
     QUICK: reports.QUICK_BUTTONS,
+    DRAFTS: reports.KEPT_DRAFT_BUTTONS,
     INCIDENT: reports.ALERT_BUTTONS,
     CATEGORIES: catalog.CATEGORY_BUTTONS,
     HOTSPOTS: catalog.HOTSPOT_BUTTONS,
@@ -89,6 +91,10 @@ def report_button(action: str, draft_id: str, arg: object | None = None) -> str:
 
 def quick_button(action: str, draft_id: str) -> str:
     return spell(QUICK, action, draft_id)
+
+
+def kept_draft(action: str, draft_id: str) -> str:
+    return spell(DRAFTS, action, draft_id)
 
 
 def incident_ack(report_id: int) -> str:

@@ -6,7 +6,7 @@ See the package docstring for what is proposed and its known limits.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -14,7 +14,9 @@ from rapidfuzz.distance import OSA
 
 from bot.domain.geo import Place
 from bot.domain.quick_report.categories import CategoryRule
-from bot.domain.quick_report.words import COMMON_LOOKALIKES, normalise
+from bot.domain.quick_report.places import PlaceText, find_place_text
+from bot.domain.quick_report.urgency import Urgency, read_urgency
+from bot.domain.quick_report.words import COMMON_LOOKALIKES, normalise, tokenise
 
 # --- tuning constants ---------------------------------------------------------------------
 
@@ -30,6 +32,9 @@ EXTRA_KEYWORD_BONUS = 10.0
 MAX_EXTRA_KEYWORDS = 3
 # A phrase may carry at most this many typos in total (each word within its own budget).
 MAX_PHRASE_EDITS = 2
+# A keyword of parts ("teen + older men") scores like a phrase of as many words: each part
+# after the first adds PHRASE_BONUS. A part read through a typo scores this much less.
+CONJUNCTION_TYPO_PENALTY = 10.0
 
 # Place names and aliases shorter than this (letters, spaces ignored) match only as exact
 # whole words: "Bus" must not fire inside "business" or on "bud".
@@ -43,6 +48,19 @@ PLACE_EXACT_ONLY_BELOW = 4
 PLACE_FUZZY_THRESHOLD = 85.0
 PLACE_FUZZY_THRESHOLD_SHORT = 90.0
 PLACE_SHORT_NAME_LEN = 8
+# Two hotspots in one message: the later one wins ("lads who were in the churchyard now
+# fighting by the fountain"), unless it is where someone came from ("heading from the bus
+# station to the square").
+PLACE_ABBREVIATIONS = {
+    "square": "sq",
+    "street": "st",
+    "road": "rd",
+    "station": "stn",
+    "avenue": "ave",
+    "lane": "ln",
+    "centre": "ctr",
+}
+PLACE_AWAY_WORDS = frozenset({"from", "left", "leaving", "past", "via"})
 
 # --- results ----------------------------------------------------------------------------
 
@@ -70,11 +88,18 @@ class PlaceMatch:
 @dataclass(frozen=True)
 class Proposal:
     category: CategoryMatch | None
-    place: PlaceMatch | None
+    place: PlaceMatch | None  # a hotspot
+    place_text: PlaceText | None = None  # a place that is not a hotspot, when none is named
+    urgency: Urgency = field(default_factory=Urgency)
+
+    @property
+    def urgent(self) -> bool:
+        """Urgent words, or an urgent category unless the words say it is over or not urgent."""
+        return self.urgency.urgent(self.category is not None and self.category.urgent)
 
     @property
     def is_empty(self) -> bool:
-        return self.category is None and self.place is None
+        return self.category is None and self.place is None and self.place_text is None
 
 
 def _edit_budget(word: str) -> int:
@@ -107,6 +132,14 @@ def _best_with_support(hits: list[tuple[float, int, int, str]]) -> tuple[float, 
     return top, keyword, len(spans) - 1
 
 
+def _abbreviated(words: tuple[str, ...]) -> tuple[str, ...]:
+    """ "Elmer Square" as typed in a hurry: "elmer sq". Only the last word, and only for
+    names of more than one word ("Square" alone is no name)."""
+    if len(words) < 2 or words[-1] not in PLACE_ABBREVIATIONS:
+        return words
+    return (*words[:-1], PLACE_ABBREVIATIONS[words[-1]])
+
+
 def _letters(term: str) -> int:
     return len(term.replace(" ", ""))
 
@@ -115,6 +148,27 @@ class _Keyword(NamedTuple):
     words: tuple[str, ...]
     rule_index: int
     original: str
+
+
+class _Conjunction(NamedTuple):
+    """A keyword of parts, each part one of several phrases: "teen/kids + older men"."""
+
+    parts: tuple[tuple[tuple[str, ...], ...], ...]
+    rule_index: int
+    original: str
+
+
+def _conjunction_parts(keyword: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    parts = []
+    for part in keyword.split("+"):
+        phrases = tuple(
+            dict.fromkeys(
+                tuple(normalise(alt).split()) for alt in part.split("/") if normalise(alt)
+            )
+        )
+        if phrases:
+            parts.append(phrases)
+    return tuple(parts)
 
 
 class _PlaceTerm(NamedTuple):
@@ -141,9 +195,13 @@ class Matcher:
       rapidfuzz.process.extractOne (in C) for each name/alias of 4+ letters over the
       text's windows of n-1..n+1 words. O(T x names) C comparisons, cut short by
       score_cutoff.
-    Measured with the default categories and a handful of hotspots: building ~1 ms, a
-    typical message ~0.03 ms, a 5,000-character message ~1-2 ms. So build once (and again
-    when an admin edits categories or hotspots), not per message.
+    - keywords of parts ("teen + older men"): each phrase of each part is looked for only
+      where the message has a reading of its first word.
+    - place text and urgency: one pass over the words each, phrases indexed by first word.
+    Measured with the default categories and a handful of hotspots: building ~6 ms, a
+    typical message ~0.3 ms, a 5,000-character message ~13 ms (splitting the text into
+    words with their spans is most of it). So build once (and again when an admin edits
+    categories or hotspots), not per message.
     """
 
     def __init__(self, rules: Iterable[CategoryRule], places: Iterable[Place]) -> None:
@@ -151,10 +209,16 @@ class Matcher:
         self._places: tuple[Place, ...] = tuple(places)
 
         self._keywords_by_first: dict[str, list[_Keyword]] = {}
+        self._conjunctions: list[_Conjunction] = []
         vocabulary: set[str] = set()
         for rule_index, rule in enumerate(self._rules):
             seen: set[tuple[str, ...]] = set()
             for keyword in rule.keywords:
+                parts = _conjunction_parts(keyword) if "+" in keyword else ()
+                if len(parts) > 1:
+                    self._conjunctions.append(_Conjunction(parts, rule_index, keyword))
+                    vocabulary.update(word for part in parts for alt in part for word in alt)
+                    continue
                 words = tuple(normalise(keyword).split())
                 if not words or words in seen:
                     continue
@@ -180,20 +244,28 @@ class Matcher:
                 # "the fountain" is found as "fountain" so "by the fountian" still works.
                 if len(words) > 1 and words[0] == "the":
                     words = words[1:]
-                if not words or words in seen_terms:
-                    continue
-                seen_terms.add(words)
-                term = _PlaceTerm(words, " ".join(words), place_index, original)
-                self._place_exact.setdefault(words, []).append(term)
-                if _letters(term.text) >= PLACE_EXACT_ONLY_BELOW:
-                    self._place_fuzzy.append(term)
+                for variant in dict.fromkeys((words, _abbreviated(words))):
+                    if not variant or variant in seen_terms:
+                        continue
+                    seen_terms.add(variant)
+                    term = _PlaceTerm(variant, " ".join(variant), place_index, original)
+                    self._place_exact.setdefault(variant, []).append(term)
+                    if _letters(term.text) >= PLACE_EXACT_ONLY_BELOW:
+                        self._place_fuzzy.append(term)
         self._place_lengths = sorted({len(words) for words in self._place_exact})
 
     # -- public API -------------------------------------------------------------------
 
     def propose(self, text: str) -> Proposal:
-        tokens = normalise(text).split()
-        return Proposal(self._match_category(tokens), self._match_place(tokens))
+        tokens = tokenise(text)
+        words = [token.word for token in tokens]
+        place = self._match_place(words)
+        return Proposal(
+            self._match_category(words),
+            place,
+            find_place_text(text, tokens) if place is None else None,
+            read_urgency(words, text),
+        )
 
     def match_category(self, text: str) -> CategoryMatch | None:
         return self._match_category(normalise(text).split())
@@ -246,6 +318,15 @@ class Matcher:
                         hits.setdefault(keyword.rule_index, []).append(
                             (score, start, end, keyword.original)
                         )
+        starts: dict[str, list[int]] = {}  # keyword word -> where the message may have it
+        if self._conjunctions:
+            for position, token_readings in enumerate(readings):
+                for word in token_readings:
+                    starts.setdefault(word, []).append(position)
+        for conjunction in self._conjunctions:
+            found = self._conjunction_at(readings, starts, conjunction)
+            if found is not None:
+                hits.setdefault(conjunction.rule_index, []).append(found)
         if not hits:
             return None
 
@@ -260,6 +341,44 @@ class Matcher:
                 best = (rank, CategoryMatch(rule.id, score, keyword, rule.urgent))
         assert best is not None
         return best[1]
+
+    @staticmethod
+    def _phrase_edits(
+        readings: Sequence[dict[str, int]], start: int, words: tuple[str, ...]
+    ) -> int | None:
+        """Typos needed to read `words` at `start`, or None when they are not there."""
+        if start + len(words) > len(readings):
+            return None
+        edits = 0
+        for offset, word in enumerate(words):
+            word_edits = readings[start + offset].get(word)
+            if word_edits is None:
+                return None
+            edits += word_edits
+        return edits if edits <= MAX_PHRASE_EDITS else None
+
+    def _conjunction_at(
+        self,
+        readings: Sequence[dict[str, int]],
+        starts: dict[str, list[int]],
+        conjunction: _Conjunction,
+    ) -> tuple[float, int, int, str] | None:
+        """A hit when every part is somewhere in the message; its span is the last part's."""
+        score = 100.0 + PHRASE_BONUS * (len(conjunction.parts) - 1)
+        last: tuple[int, int] = (-1, -1)
+        for part in conjunction.parts:
+            best: tuple[int, int, int] | None = None  # (edits, start, end)
+            for phrase in part:
+                for start in starts.get(phrase[0], ()):
+                    edits = self._phrase_edits(readings, start, phrase)
+                    if edits is not None and (best is None or edits < best[0]):
+                        best = (edits, start, start + len(phrase))
+            if best is None:
+                return None
+            if best[0]:
+                score -= CONJUNCTION_TYPO_PENALTY
+            last = max(last, (best[1], best[2]))
+        return score, last[0], last[1], conjunction.original
 
     @staticmethod
     def _score_at(
@@ -289,22 +408,19 @@ class Matcher:
     def _match_place(self, tokens: Sequence[str]) -> PlaceMatch | None:
         if not tokens or not self._places:
             return None
-        # Rank: exact before fuzzy, then the longer name, then score, then place order.
-        best: tuple[tuple[bool, int, float, int], PlaceMatch] | None = None
+        exact = self._exact_places(tokens)
+        if exact is not None:
+            return exact
+        # Fuzzy, when no name is written exactly. Rank: the longer name, then score, then
+        # place order.
+        best: tuple[tuple[int, float, int], PlaceMatch] | None = None
 
         def offer(term: _PlaceTerm, score: float, exact: bool) -> None:
             nonlocal best
-            rank = (exact, _letters(term.text), score, -term.place_index)
+            rank = (_letters(term.text), score, -term.place_index)
             if best is None or rank > best[0]:
                 place = self._places[term.place_index]
                 best = (rank, PlaceMatch(place, score, term.original, exact))
-
-        for size in self._place_lengths:
-            for start in range(len(tokens) - size + 1):
-                for term in self._place_exact.get(tuple(tokens[start : start + size]), ()):
-                    offer(term, 100.0, True)
-        if best is not None:
-            return best[1]
 
         windows: dict[int, list[str]] = {}
         for term in self._place_fuzzy:
@@ -331,6 +447,34 @@ class Matcher:
                 if found is not None:
                     offer(term, float(found[1]), False)
         return best[1] if best is not None else None
+
+    def _exact_places(self, tokens: Sequence[str]) -> PlaceMatch | None:
+        """The place named exactly; with several, the one the message ends up at.
+
+        A name inside a longer one's words ("Elmer Square" in "Elmer Square Car Park") is
+        not a mention of its own. Of the rest, the last mention wins unless it follows a
+        word of leaving ("from the bus station"); then name length and place order.
+        """
+        hits: list[tuple[int, int, _PlaceTerm]] = []
+        for size in self._place_lengths:
+            for start in range(len(tokens) - size + 1):
+                for term in self._place_exact.get(tuple(tokens[start : start + size]), ()):
+                    hits.append((start, start + size, term))
+        if not hits:
+            return None
+
+        def inside_another(hit: tuple[int, int, _PlaceTerm]) -> bool:
+            start, end, _ = hit
+            return any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in hits)
+
+        def rank(hit: tuple[int, int, _PlaceTerm]) -> tuple[bool, int, int, int]:
+            start, _, term = hit
+            before = [t for t in tokens[max(0, start - 2) : start] if t not in ("the", "a")]
+            away = bool(before) and before[-1] in PLACE_AWAY_WORDS
+            return (not away, start, _letters(term.text), -term.place_index)
+
+        start, _, term = max((hit for hit in hits if not inside_another(hit)), key=rank)
+        return PlaceMatch(self._places[term.place_index], 100.0, term.original, True)
 
 
 # --- one-off helpers ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, replace
 
 # Everyday words one typo away from a default keyword. A word that is spelt right is far
 # likelier meant than a misspelling, so these never match fuzzily: "flight" is not "fight",
@@ -52,3 +53,65 @@ def normalise(text: str) -> str:
         char if char.isalnum() else " " for char in decomposed if unicodedata.category(char) != "Mn"
     )
     return " ".join("".join(kept).split())
+
+
+# --- words with their place in the message ------------------------------------------------
+
+# Punctuation after a word that ends a phrase: "outside wetherspoons, urgent" keeps the place
+# to "outside wetherspoons". A slash or an apostrophe does not.
+_BREAKS = frozenset(',.;:!?()[]{}"“”–—-…')
+_INNER_BREAKS = _BREAKS - {"-"}  # "anti-social" is one phrase
+_WORD_PIECE = re.compile(r"[^\W_]+", re.UNICODE)
+_EDGE = re.compile(r"^[^\w]+|[^\w]+$", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a message: normalised, with where it stands in the text as written."""
+
+    word: str
+    start: int
+    end: int
+    breaks_after: bool = False  # punctuation ends the phrase after this word
+
+
+def tokenise(text: str) -> list[Token]:
+    """The message's words, as `normalise(text).split()` gives them, with their spans.
+
+    Each word keeps the span of the text it came from, so a phrase can be shown as the
+    member wrote it ("outside Greggs"), not in its normal form ("outside greggs").
+    """
+    tokens: list[Token] = []
+    for chunk in re.finditer(r"\S+", text):
+        raw = chunk.group()
+        words = normalise(raw).split()
+        if not words:  # a dash or a lone comma between words
+            if tokens and any(char in _BREAKS for char in raw):
+                tokens[-1] = replace(tokens[-1], breaks_after=True)
+            continue
+        stripped = _EDGE.sub("", raw)
+        offset = chunk.start() + (raw.find(stripped) if stripped else 0)
+        trailing = raw[raw.find(stripped) + len(stripped) :] if stripped else raw
+        ends_phrase = any(char in _BREAKS for char in trailing)
+        pieces = list(_WORD_PIECE.finditer(stripped)) if len(words) > 1 else []
+        if len(words) > 1 and len(pieces) == len(words):
+            for index, (word, piece) in enumerate(zip(words, pieces, strict=True)):
+                between = (
+                    stripped[piece.end() : pieces[index + 1].start()]
+                    if index + 1 < len(pieces)
+                    else ""
+                )
+                last = index == len(words) - 1
+                tokens.append(
+                    Token(
+                        word,
+                        offset + piece.start(),
+                        offset + piece.end(),
+                        ends_phrase if last else any(c in _INNER_BREAKS for c in between),
+                    )
+                )
+            continue
+        for index, word in enumerate(words):
+            last = index == len(words) - 1
+            tokens.append(Token(word, offset, offset + len(stripped), ends_phrase and last))
+    return tokens
