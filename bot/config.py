@@ -161,8 +161,8 @@ class Settings(BaseSettings):
     alert_escalate_repeats: int = Field(
         default=6, ge=0, le=50, validation_alias="TCAG_ALERT_ESCALATE_REPEATS"
     )
-    # On-duty members whose duty location is within this many metres of an alert's place
-    # (the closest three) are marked "nearest" in their copy; 0 turns the mark off.
+    # On-duty members whose fresh location (own_location_fresh_minutes) is within this many
+    # metres of an alert's place (the closest three) are marked "nearest"; 0: no mark.
     alert_nearest_m: int = Field(
         default=500, ge=0, le=20_000, validation_alias="TCAG_ALERT_NEAREST_M"
     )

@@ -299,8 +299,9 @@ class Alerts:
             return (await session.exec(query)).first() is not None
 
     # ---- who is near -------------------------------------------------------------------
-    async def on_duty_positions(self) -> list[OnDutyPosition]:
-        """Active members on duty with a location (today: the one shared with /on)."""
+    async def on_duty_positions(self, *, located_after: datetime) -> list[OnDutyPosition]:
+        """Active members on duty whose location (shared with /on, or their live location)
+        is fresh: noted after `located_after`."""
         async with self._sessions() as session:
             query = (
                 select(DutySession.member_id, DutySession.lat, DutySession.lon)
@@ -309,6 +310,7 @@ class Alerts:
                 .where(Member.status == Status.ACTIVE)
                 .where(col(DutySession.lat).is_not(None))
                 .where(col(DutySession.lon).is_not(None))
+                .where(col(DutySession.located_at) >= located_after)
             )
             rows = (await session.exec(query)).all()
         return [OnDutyPosition(m, lat, lon) for m, lat, lon in rows if lat is not None]

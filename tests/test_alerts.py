@@ -340,6 +340,30 @@ async def test_members_on_duty_near_the_place_are_marked_nearest(bot: BotHarness
             assert "nearest" not in alert_copy(bot, chat_id).plain, chat_id
 
 
+async def test_only_a_fresh_location_makes_someone_nearest(bot: BotHarness) -> None:
+    """The location shared with /on ages like any other: after the freshness setting, it
+    no longer says where they are; a live location keeps it fresh."""
+    members = await team(bot)
+    hotspot_id = await elmer_square(bot)
+    duty = bot.store.duty
+    for person in (OFFICER, WARDEN):
+        member = await bot.store.members.by_telegram_id(person.telegram_id)
+        assert member is not None
+        session = await duty.current(member.id or 0)
+        assert session is not None
+        await duty.set_location(session.id or 0, member.id or 0, 51.50740, -0.12760)
+    bot.clock.advance(minutes=bot.settings.own_location_fresh_minutes + 1)
+    warden = await bot.store.members.by_telegram_id(WARDEN.telegram_id)
+    assert warden is not None
+    assert await duty.set_live_location(warden.id or 0, 51.50730, -0.12760)  # a live tick
+
+    await file_urgent(bot, members.reporter, hotspot_id=hotspot_id)
+    await drain(bot)
+
+    assert "nearest" not in alert_copy(bot, OFFICER.telegram_id).plain  # too old
+    assert "You are among the nearest on duty" in alert_copy(bot, WARDEN.telegram_id).plain
+
+
 # ---- whoever attends can read the report ---------------------------------------------------
 async def test_whoever_attends_can_show_the_report(bot: BotHarness) -> None:
     members = await team(bot)

@@ -103,6 +103,21 @@ def test_replies_keep_a_third_of_the_budget_during_a_fan_out() -> None:
     assert peak([at for at, _ in granted]) <= 30
 
 
+def test_a_send_that_goes_late_counts_from_when_it_goes() -> None:
+    """A task woken late (a busy event loop) sends later than it was let through: counted
+    at its grant, it could bunch with the next second's sends on the way to Telegram."""
+    rates = SendRates(overall_per_second=3, overall_window_s=1.0)
+    state = BudgetState(rates)
+    first, second, third, fourth = (Request(1000 + n, Level.URGENT, n) for n in range(4))
+    for request, at in ((first, 0.0), (second, 0.34), (third, 0.67)):
+        assert state.choose([request], at) is request
+        state.grant(request, at)
+    state.started(first, 0.0, 0.6)  # it really went at 0.6
+    assert state.choose([fourth], 1.05) is None  # 0.6, 0.34→…: three in the last second
+    assert state.next_change([fourth], 1.05) == pytest.approx(1.34)
+    assert state.choose([fourth], 1.34) is fourth
+
+
 def test_a_paused_chat_waits_and_the_others_do_not() -> None:
     state = BudgetState(SendRates())
     state.pause(GROUP, until=5.0)

@@ -26,6 +26,7 @@ an alert. A 429 ("retry after") pauses only the chat it was about.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import deque
 from collections.abc import Iterable
@@ -109,6 +110,14 @@ class _Window:
     def count(self, now: float) -> int:
         self.trim(now)
         return len(self.times)
+
+    def move(self, old: float, new: float) -> None:
+        """A send counted at `old` really went at `new` (later): count it there instead."""
+        try:
+            self.times.remove(old)
+        except ValueError:
+            return  # already out of the window
+        bisect.insort(self.times, new)
 
     def room_at(self, now: float, limit: int) -> float:
         """When the window next has room for one more under `limit` (now if it has)."""
@@ -223,6 +232,17 @@ class BudgetState:
         if request.level is Level.REPLY:
             self._replies.times.append(now)
             self._reply_tokens = max(0.0, self._reply_tokens_at(now) - 1)
+
+    def started(self, request: Request, granted_at: float, now: float) -> None:
+        """The send granted at `granted_at` goes only now (its task woke late: a busy event
+        loop). It counts from now, so the windows hold what really went out, and a send
+        granted earlier but going later can never bunch with the next ones."""
+        if now <= granted_at:
+            return
+        self._overall.move(granted_at, now)
+        self._chat_window(request.chat_id).move(granted_at, now)
+        if request.level is Level.REPLY:
+            self._replies.move(granted_at, now)
 
     def next_change(self, waiting: Iterable[Request], now: float) -> float | None:
         """The earliest time a waiting request may become ready (None: nobody waits)."""

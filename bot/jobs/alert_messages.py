@@ -12,6 +12,7 @@ for a member on duty close to the place. A closed report's copies lose their but
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
@@ -143,8 +144,11 @@ async def recipient_for(
     point = view.coordinates
     if not settings.alert_nearest_m or point is None:
         return Recipient(chat_id, member)
+    fresh = timedelta(minutes=settings.own_location_fresh_minutes)
     positions = [
-        p for p in await store.alerts.on_duty_positions() if p.member_id != view.report.reporter_id
+        p
+        for p in await store.alerts.on_duty_positions(located_after=store.clock.now() - fresh)
+        if p.member_id != view.report.reporter_id
     ]
     nearest = nearest_members(positions, *point, within_m=settings.alert_nearest_m)
     return Recipient(chat_id, member, nearest.get(member.id or 0))

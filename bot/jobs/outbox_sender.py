@@ -190,7 +190,11 @@ class _Batch:
         point = view.coordinates
         if not within or point is None:
             return {}
-        positions = await self._store.alerts.on_duty_positions()
+        services = self._sender.services
+        fresh = timedelta(minutes=services.settings.own_location_fresh_minutes)
+        positions = await self._store.alerts.on_duty_positions(
+            located_after=services.clock.now() - fresh
+        )
         reporter_id = view.report.reporter_id
         return nearest_members(
             (p for p in positions if p.member_id != reporter_id), *point, within_m=within

@@ -64,7 +64,7 @@ class SendBudget:
     def __init__(self, rates: SendRates | None = None) -> None:
         self.rates = rates or SendRates()
         self._state = BudgetState(self.rates)
-        self._waiting: dict[Request, asyncio.Future[None]] = {}
+        self._waiting: dict[Request, asyncio.Future[float]] = {}
         self._seq = itertools.count()
         self._timer: asyncio.TimerHandle | None = None
         self.granted = 0  # sends let through, for tests and benchmarks
@@ -79,17 +79,19 @@ class SendBudget:
             self.granted += 1
             return
         request = Request(chat_id, level, next(self._seq))
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiting[request] = future
         self._dispatch()
         try:
-            await future
+            granted_at = await future
         except asyncio.CancelledError:
             # Cancelled while waiting; if it was granted meanwhile, the slot stays spent
             # (it errs on the side of sending less).
             self._waiting.pop(request, None)
             self._dispatch()
             raise
+        # Woken late (a busy event loop): the send counts from when it really goes.
+        self._state.started(request, granted_at, self._now())
 
     def pause_chat(self, chat_id: int, seconds: float) -> float:
         """Telegram's flood control for one chat; returns the pause's end (loop time)."""
@@ -129,7 +131,7 @@ class SendBudget:
             self.granted += 1
             future = self._waiting.pop(chosen)
             if not future.done():
-                future.set_result(None)
+                future.set_result(now)  # granted at: the send counts from when it goes
         if not self._waiting:
             return
         at = self._state.next_change(self._waiting, now)
