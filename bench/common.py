@@ -27,8 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import OpsApplication
+from bot.domain.access.roles import Role, Status
 from bot.domain.clock import Clock
-from bot.domain.roles import Role, Status
 from bot.offline.bot_api import LocalBotAPI, LocalRequest, SentMessage
 from bot.offline.chat import LocalTelegram, Person
 from storage.catalog import HotspotIn

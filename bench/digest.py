@@ -40,7 +40,8 @@ from bot.context import Services
 from bot.domain.clock import ManualClock
 from bot.domain.periods import Quarter
 from bot.summaries import compose as summaries
-from bot.summaries import quarterly, quarterly_content
+from bot.summaries.quarterly import content as quarterly_content
+from bot.summaries.quarterly import document as quarterly
 from storage.models import Report
 from storage.store import Store
 

@@ -50,10 +50,10 @@ from bench.common import (
     seed_on_duty,
     shown_url,
 )
+from bot.domain.access.roles import Role
+from bot.domain.alerts.outbox_types import OutboxStatus
 from bot.domain.clock import SystemClock
-from bot.domain.incidents import reference
-from bot.domain.outbox_types import OutboxStatus
-from bot.domain.roles import Role
+from bot.domain.reports.incidents import reference
 from bot.offline.bot_api import ApiCall, LocalBotAPI, SentMessage
 from bot.offline.chat import Person
 from storage.models import Member, ReportIn

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.seed import NOW, TZ
+from bot.domain.access.roles import Role
 from bot.domain.periods import Quarter
-from bot.domain.roles import Role
 from bot.offline.bot_api import LocalBotAPI, SentMessage
 from bot.offline.chat import LocalTelegram, Person
 from bot.offline.http_server import LocalServer, start_local_server
@@ -130,7 +130,7 @@ def seed_database(url: str, reports: int) -> None:
     code = (
         "import asyncio\n"
         "from bot.domain.clock import SystemClock\n"
-        "from bot.domain.roles import Role\n"
+        "from bot.domain.access.roles import Role\n"
         "from storage.store import Store\n"
         "async def main():\n"
         f"    store = Store.from_url({url!r}, SystemClock())\n"

@@ -65,9 +65,9 @@ from bench.common import (
     shown_url,
 )
 from bot.app import OFFLINE_TOKEN
+from bot.domain.access.roles import Role
 from bot.domain.clock import SystemClock
-from bot.domain.report_draft import DRAFT_KEY, REPORT_CONVERSATION
-from bot.domain.roles import Role
+from bot.domain.reports.report_draft import DRAFT_KEY, REPORT_CONVERSATION
 from bot.offline.bot_api import LocalBotAPI, LocalRequest
 from storage.db import session_factory
 

@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.clock import ManualClock
-from bot.domain.shift_windows import ShiftOccurrence, ShiftPattern, occurrence_on
+from bot.domain.shifts.shift_windows import ShiftOccurrence, ShiftPattern, occurrence_on
 from storage.catalog import HotspotIn
 from storage.db import create_engine
 from storage.models import (

@@ -44,8 +44,8 @@ from bench.common import (
     seed_on_duty,
     shown_url,
 )
+from bot.domain.access.roles import Role
 from bot.domain.clock import SystemClock
-from bot.domain.roles import Role
 from bot.offline.bot_api import ApiCall, LocalBotAPI, SentMessage
 from bot.offline.chat import Person
 

@@ -11,9 +11,9 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.context import BotContext, OpsApplication, Services
+from bot.domain.access.flood import FloodGate
+from bot.domain.alerts.send_budget import SendRates
 from bot.domain.clock import Clock
-from bot.domain.flood import FloodGate
-from bot.domain.send_budget import SendRates
 from bot.jobs.outbox_sender import OutboxSender, sending_bot
 from bot.jobs.registry import schedule_jobs
 from bot.jobs.scheduler import start_jobs as start_schedule_jobs
@@ -21,7 +21,7 @@ from bot.jobs.send_budget import BudgetRateLimiter, SendBudget
 from bot.jobs.update_order import ChatOrderedProcessor
 from handlers import all_handlers
 from handlers.errors import ErrorReporter
-from storage.persistence import DatabasePersistence
+from storage.state.persistence import DatabasePersistence
 from storage.store import Store
 
 # A token of the right shape for runs that never reach Telegram (console, demo, tests).
@@ -73,6 +73,11 @@ def build_application(
     builder = builder.persistence(DatabasePersistence(store.bot_state))
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
+    else:
+        # At a stop PTB makes one more getUpdates call (to confirm what was fetched) while
+        # the cancelled long poll may still hold PTB's one polling connection: a second
+        # connection keeps that call from timing out on the pool (and logging a traceback).
+        builder = builder.get_updates_connection_pool_size(2).get_updates_pool_timeout(5)
     application = builder.build()
     assert isinstance(application, OpsApplication)
     for group, handler in all_handlers():

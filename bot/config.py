@@ -23,7 +23,7 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/tcag.db"
 # Retention periods in days (0: for ever). bot.domain.retention reads a RetentionPolicy from
-# these settings; tests/test_retention.py checks its defaults are these.
+# these settings; tests/storage/test_retention.py checks its defaults are these.
 MAX_RETENTION_DAYS = 36_500  # a hundred years
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")

@@ -9,9 +9,9 @@ from typing import Any, Protocol
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.domain.access.flood import FloodGate
 from bot.domain.clock import Clock
-from bot.domain.flood import FloodGate
-from bot.domain.survey import RateWindow
+from bot.domain.partnership.survey import RateWindow
 from storage.models import Member
 from storage.store import Store
 

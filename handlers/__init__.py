@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from handlers import (
-    access,
-    actions,
-    alerts,
-    audit,
-    categories,
-    coordinator,
-    duty,
-    hotspots,
-    incidents,
-    invites,
-    members,
-    outreach,
-    referrals,
-    reports,
-    shifts,
-    start,
-    survey,
-)
+from handlers import access, alerts, duty, incidents, outreach, reports, start
+from handlers.admin import audit, categories, hotspots, invites, members, shifts
+from handlers.outreach import referrals
+from handlers.partnership import actions, coordinator, survey
 from handlers.registry import Handler
 
 FEATURE_GROUP = 0

@@ -6,7 +6,7 @@ in the coordinators' group, and leave nothing behind: no row but the access requ
 asked for, and no user or chat data in memory (bot.context.OpsApplication forgets empty
 ones). The survey is the one thing anyone may do: its buttons (in a private chat) and the
 place it awaits typed pass for everyone. Members get each command and button checked
-against bot.domain.commands / bot.domain.callbacks before any feature code sees it; in
+against bot.domain.access.commands / bot.domain.callbacks before any feature code sees it; in
 the group only alert and /stats buttons work. A member sending more than
 TCAG_MEMBER_UPDATES_PER_MINUTE updates a minute is told once and ignored until the minute
 is over (alert buttons and the report flow never are): one runaway phone must not hold up
@@ -23,14 +23,14 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import BotContext
 from bot.domain import callbacks
-from bot.domain.commands import BY_NAME
-from bot.domain.flood import Verdict
-from bot.domain.roles import permissions_for
+from bot.domain.access.commands import BY_NAME
+from bot.domain.access.flood import Verdict
+from bot.domain.access.roles import permissions_for
 from bot.texts import access as access_texts
 from bot.texts import common as common_texts
 from handlers.common import display_name, is_private
+from handlers.partnership.survey import typed_place
 from handlers.registry import Handler
-from handlers.survey import typed_place
 
 GATE_GROUP = -1
 
@@ -55,7 +55,8 @@ async def access_gate(update: Update, context: BotContext) -> None:
     if chat is not None and not in_private and chat.id != context.settings.coordinators_chat_id:
         raise ApplicationHandlerStop  # groups other than the coordinators' are ignored
     if in_private and _is_survey_press(update):
-        return  # the public survey: anyone may answer (handlers.survey checks each button)
+        # The public survey: anyone may answer (handlers.partnership.survey checks each button).
+        return
 
     store = context.store
     member = await store.members.by_telegram_id(user.id)

@@ -18,13 +18,13 @@ from telegram.error import BadRequest
 from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.callbacks.reports import AlertAction, AlertResponse
-from bot.domain.incidents import reference
+from bot.domain.reports.incidents import reference
 from bot.jobs.alert_messages import alert_message, ladder_of, recipient_for
 from bot.texts import alerts as alert_texts
 from bot.texts import common as common_texts
 from handlers.common import query_of
 from handlers.registry import Handler, button
-from storage.alert_copies import Outcome, Pressed, Response
+from storage.alerts.alert_copies import Outcome, Pressed, Response
 
 log = logging.getLogger(__name__)
 

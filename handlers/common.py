@@ -20,9 +20,9 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
-from bot.domain.commands import commands_for
+from bot.domain.access.commands import commands_for
+from bot.domain.access.roles import permissions_for
 from bot.domain.geo import validate_point
-from bot.domain.roles import permissions_for
 from bot.keyboards import access as access_keyboards
 from bot.texts import access as access_texts
 from storage.models import Member

@@ -39,7 +39,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.domain.roles import Permission, permissions_for
+from bot.domain.access.roles import Permission, permissions_for
 from bot.texts import access as access_texts
 from handlers.drafts import DraftSlot, user_data
 from handlers.registry import Callback, Handler, command

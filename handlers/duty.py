@@ -20,10 +20,10 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.access.roles import Permission
 from bot.domain.callbacks.admin import DUTY_BUTTONS, DutyAction, DutyLocation
-from bot.domain.duty import duty_closes, shifts_now
 from bot.domain.geo import validate_point
-from bot.domain.roles import Permission
+from bot.domain.shifts.duty import duty_closes, shifts_now
 from bot.jobs.duty_close import close_stale_duty
 from bot.keyboards import duty as duty_keyboards
 from bot.summaries.on_demand import briefing_now

@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.domain import callbacks
-from bot.domain.commands import spec_for
+from bot.domain.access.commands import spec_for
 
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 Handler = BaseHandler[Update, BotContext, Any]

@@ -9,13 +9,15 @@ from telegram.ext import MessageHandler, filters
 
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.access.commands import commands_for
+from bot.domain.access.invites import looks_like_code
+from bot.domain.access.roles import Status
 from bot.domain.callbacks.members import MenuAction, MenuPress
-from bot.domain.commands import commands_for
-from bot.domain.invites import looks_like_code
-from bot.domain.roles import Status
 from bot.keyboards import access as access_keyboards
 from bot.texts import access as access_texts
 from bot.texts import common as common_texts
+from handlers.admin.invites import start_invite
+from handlers.admin.members import show_members
 from handlers.common import (
     display_name,
     message_of,
@@ -26,11 +28,9 @@ from handlers.common import (
     sender,
     set_command_menu,
 )
-from handlers.invites import start_invite
-from handlers.members import show_members
+from handlers.partnership.survey import SURVEY_PAYLOAD, start_survey
 from handlers.registry import Handler, button, command
-from handlers.survey import SURVEY_PAYLOAD, start_survey
-from storage.invites import Redeemed
+from storage.access.invites import Redeemed
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.clock import Clock
 from bot.domain.geo import Place
-from bot.domain.incidents import SENSITIVE_BY_DEFAULT
 from bot.domain.quick_report import DEFAULT_CATEGORIES, CategoryRule
+from bot.domain.reports.incidents import SENSITIVE_BY_DEFAULT
 from storage.db import SessionFactory
 from storage.models import Category, Hotspot, Report
 

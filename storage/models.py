@@ -18,11 +18,11 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from bot.domain.close_outcomes import CloseOutcome
-from bot.domain.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
-from bot.domain.outbox_types import OutboxStatus
+from bot.domain.access.roles import Role, Status
+from bot.domain.alerts.outbox_types import OutboxStatus
 from bot.domain.outreach import AgeBand, ReferralOutcome, ReferralStatus, SleepingSite
-from bot.domain.roles import Role, Status
+from bot.domain.reports.close_outcomes import CloseOutcome
+from bot.domain.reports.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
 from storage.types import EnumString, UTCDateTime
 
 # Stable constraint names, so migrations (and SQLite batch mode) can refer to them.
@@ -108,7 +108,7 @@ class Category(SQLModel, table=True):
     keywords: str = Field(default="", sa_type=Text)  # "|"-separated, for quick reports
     urgent: bool = Field(default=False)  # urgent by default
     # Sensitive: alerts to the group and to members on duty never carry the description,
-    # and CSV exports leave it out (bot.domain.incidents.SENSITIVE_BY_DEFAULT).
+    # and CSV exports leave it out (bot.domain.reports.incidents.SENSITIVE_BY_DEFAULT).
     sensitive: bool = Field(default=False)
     sort_order: int = Field(default=0)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Field, SQLModel, col, select
 
 from bot.domain.clock import Clock
-from bot.domain.figures import (
+from bot.domain.partnership.figures import (
     NoteLine,
 )
 from storage.db import SessionFactory

@@ -9,12 +9,12 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.access.roles import Status
+from bot.domain.alerts.outbox_types import ALERT, NOTICE, Priority, closed_notice_key
 from bot.domain.clock import Clock
-from bot.domain.close_outcomes import CloseOutcome
-from bot.domain.incidents import AckKind, ReportStatus
-from bot.domain.outbox_types import ALERT, NOTICE, Priority, closed_notice_key
-from bot.domain.roles import Status
-from storage.alert_copies import (
+from bot.domain.reports.close_outcomes import CloseOutcome
+from bot.domain.reports.incidents import AckKind, ReportStatus
+from storage.alerts.alert_copies import (
     AlertState,
     Pressed,
     alert_coordinates,
@@ -23,6 +23,7 @@ from storage.alert_copies import (
     queue_pins,
     state_of,
 )
+from storage.alerts.outbox import enqueue
 from storage.db import SessionFactory
 from storage.models import (
     Category,
@@ -34,7 +35,6 @@ from storage.models import (
     ReportIn,
     ReportNote,
 )
-from storage.outbox import enqueue
 from storage.outreach.referrals import ROUGH_SLEEPING_SLUG, add_referral_for_report
 
 
@@ -54,7 +54,7 @@ class ReportView:
 
     @property
     def alert_state(self) -> AlertState:
-        """What a copy of its alert shows (see storage.alerts)."""
+        """What a copy of its alert shows (see storage.alerts.alerts)."""
         return state_of(self.report, tuple(m.id or 0 for m in self.attending))
 
     @property
@@ -168,7 +168,7 @@ class Reports:
         """Record an acknowledgement as it stands (imports, the demo, tests): the first one
         wins and every other sent copy gets an edit queued. None: no such report.
 
-        Presses from alert copies go through storage.alerts.Alerts, which checks who may.
+        Presses from alert copies go through storage.alerts.alerts.Alerts, which checks who may.
         """
         now = self._clock.now()
         async with self._sessions() as session, session.begin():

@@ -34,10 +34,10 @@ from sqlalchemy import (
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.audit import AuditAction
-from bot.domain.outbox_types import OutboxStatus
+from bot.domain.access.audit import AuditAction
+from bot.domain.alerts.outbox_types import OutboxStatus
 from bot.domain.retention import ANONYMISED_ALIAS_PREFIX, DataKind, PurgeCounts, RetentionPolicy
-from storage.audit import add_audit
+from storage.access.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import (
     AuditEntry,
@@ -55,7 +55,7 @@ from storage.models import (
 from storage.outreach.erasure import anonymise_contacts
 
 BATCH_SIZE = 1000
-USER_DATA = "user_data"  # storage.persistence's kind of bot_state row holding drafts
+USER_DATA = "user_data"  # storage.state.persistence's kind of bot_state row holding drafts
 
 
 def _any_set(*columns: object) -> ColumnElement[bool]:
@@ -147,7 +147,7 @@ _CLEARINGS: dict[DataKind, _Clearing] = {
         ),
         remove=delete(OutboxMessage),
     ),
-    # The one place audit rows are deleted (tests/test_audit_view.py checks it stays so).
+    # The one place audit rows are deleted (tests/handlers/test_audit_view.py checks it stays so).
     DataKind.AUDIT: _Clearing(
         AuditEntry, lambda cutoff: col(AuditEntry.at) < cutoff, remove=delete(AuditEntry)
     ),

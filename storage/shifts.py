@@ -16,14 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.access.roles import Status
+from bot.domain.alerts.outbox_types import Priority
 from bot.domain.clock import Clock
-from bot.domain.duty import MAX_DUTY, OwnLocation
-from bot.domain.outbox_types import Priority
-from bot.domain.roles import Status
-from bot.domain.shift_windows import ShiftPattern, format_clock, parse_clock
+from bot.domain.shifts.duty import MAX_DUTY, OwnLocation
+from bot.domain.shifts.shift_windows import ShiftPattern, format_clock, parse_clock
+from storage.alerts.outbox import enqueue
 from storage.db import SessionFactory
 from storage.models import DutySession, Member, ShiftPatternRow
-from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 

@@ -6,30 +6,30 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import Clock
 from storage import db
-from storage.actions import PartnershipActions
-from storage.alerts import Alerts
-from storage.audit import AuditLog
-from storage.bot_state import BotStates
+from storage.access.audit import AuditLog
+from storage.access.invites import Invites
+from storage.access.members import Members
+from storage.alerts.alerts import Alerts
+from storage.alerts.outbox import Outbox
 from storage.catalog import Categories, Hotspots
-from storage.exports import Exports
-from storage.invites import Invites
-from storage.ledger import Ledger
-from storage.members import Members
 from storage.notes import Notes
-from storage.outbox import Outbox
 from storage.outreach import Outreach
 from storage.outreach.contacts import Contacts
 from storage.outreach.counts import OutreachStats
 from storage.outreach.erasure import Erasure
 from storage.outreach.people import People
 from storage.outreach.referrals import Referrals
-from storage.pack import PackQueries
-from storage.quarterly import QuarterlyStats
+from storage.partnership.actions import PartnershipActions
+from storage.partnership.exports import Exports
+from storage.partnership.pack import PackQueries
+from storage.partnership.quarterly import QuarterlyStats
+from storage.partnership.stats import Stats
+from storage.partnership.survey import Surveys
 from storage.reports import Reports
 from storage.retention import Retention
 from storage.shifts import Duty, ShiftPatterns
-from storage.stats import Stats
-from storage.survey import Surveys
+from storage.state.bot_state import BotStates
+from storage.state.ledger import Ledger
 
 
 class Store:

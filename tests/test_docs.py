@@ -9,7 +9,7 @@ import pytest
 
 from bot.cli.main import build_parser
 from bot.config import Settings
-from bot.domain.commands import COMMANDS
+from bot.domain.access.commands import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -138,7 +138,9 @@ def test_texts_and_keyboards_never_reach_the_database(tmp_path: Path) -> None:
 def test_a_downward_import_passes(tmp_path: Path) -> None:
     good = tmp_path / "handlers" / "x.py"
     good.parent.mkdir(parents=True)
-    good.write_text("from bot.domain.roles import Role\nimport storage.models\n", encoding="utf-8")
+    good.write_text(
+        "from bot.domain.access.roles import Role\nimport storage.models\n", encoding="utf-8"
+    )
     assert violations(good, tmp_path) == []
 
 
@@ -147,3 +149,49 @@ def test_the_package_roots_hold_only_a_docstring() -> None:
         tree = ast.parse((ROOT / "bot" / room / "__init__.py").read_text(encoding="utf-8"))
         assert ast.get_docstring(tree), f"bot/{room} explains what lives there"
         assert len(tree.body) == 1, f"bot/{room}/__init__.py holds only its docstring"
+
+
+# STYLE: a folder past ~15 modules holds more than one room; split it. Migrations'
+# versions/ is a ledger, not a room; test data is not code.
+MOST_ENTRIES = 16
+NOT_ROOMS = {"versions", "data", "__pycache__"}
+
+
+def crowded_folders(root: Path = ROOT) -> list[str]:
+    crowded = []
+    for top in (*PACKAGES, "tests"):
+        for folder in [root / top, *(root / top).rglob("*")]:
+            if not folder.is_dir() or folder.name in NOT_ROOMS or ".venv" in folder.parts:
+                continue
+            entries = [
+                p
+                for p in folder.iterdir()
+                if p.name != "__init__.py"
+                and (p.suffix == ".py" or (p.is_dir() and p.name not in NOT_ROOMS))
+            ]
+            if len(entries) > MOST_ENTRIES:
+                crowded.append(f"{folder.relative_to(root)} ({len(entries)})")
+    return crowded
+
+
+def test_no_folder_is_more_than_one_room() -> None:
+    assert crowded_folders() == []
+
+
+def test_a_crowded_folder_is_caught(tmp_path: Path) -> None:
+    folder = tmp_path / "bot" / "domain"
+    folder.mkdir(parents=True)
+    for n in range(MOST_ENTRIES + 1):
+        (folder / f"m{n}.py").write_text("", encoding="utf-8")
+    (tmp_path / "handlers").mkdir()
+    (tmp_path / "storage").mkdir()
+    (tmp_path / "tests").mkdir()
+    assert crowded_folders(tmp_path) == [f"bot/domain ({MOST_ENTRIES + 1})"]
+
+
+def test_every_sub_room_says_what_lives_there() -> None:
+    for init in sorted((ROOT / "bot").rglob("__init__.py")):
+        if init.parent == ROOT / "bot":
+            continue
+        tree = ast.parse(init.read_text(encoding="utf-8"))
+        assert ast.get_docstring(tree), f"{init.parent.relative_to(ROOT)} explains itself"

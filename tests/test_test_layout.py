@@ -55,7 +55,7 @@ def refused_in(path: Path) -> list[str]:
 
 
 def test_test_modules_import_only_tests_support() -> None:
-    modules = sorted(TESTS.glob("test_*.py"))
+    modules = sorted(TESTS.rglob("test_*.py"))
     assert len(modules) > 40
     wrong = [line for path in modules for line in refused_in(path)]
     assert wrong == []
@@ -75,10 +75,12 @@ def test_support_does_not_reach_back_into_test_modules() -> None:
 
 
 def test_no_helper_modules_beside_the_tests() -> None:
-    """Everything at the top of tests/ is a test module, conftest.py or __init__.py."""
+    """Everything in tests/ and its layer folders (support aside) is a test module,
+    conftest.py or __init__.py."""
     loose = [
         path.name
-        for path in TESTS.glob("*.py")
+        for path in TESTS.rglob("*.py")
+        if "support" not in path.relative_to(TESTS).parts
         if not path.name.startswith("test_") and path.name not in ("conftest.py", "__init__.py")
     ]
     assert loose == []
@@ -87,11 +89,11 @@ def test_no_helper_modules_beside_the_tests() -> None:
 def test_the_walk_sees_what_it_must_refuse() -> None:
     """The checks above would pass on a walk that sees nothing: show them what they refuse."""
     source = (
-        "from tests.test_e2e_run import server\n"
+        "from tests.e2e.test_e2e_run import server\n"
         "from tests import test_fuzz\n"
         "from tests.conftest import clock\n"
         "def helper():\n"
-        "    import tests.test_storage\n"
+        "    import tests.storage.test_storage\n"
         "from .reporting import officer\n"
         "from tests.support.harness import ADMIN\n"
         "from tests.support import databases\n"
@@ -99,9 +101,9 @@ def test_the_walk_sees_what_it_must_refuse() -> None:
         "from .support.e2e import seed\n"
     )
     assert refused(source, "t.py") == [
-        "t.py:1 imports tests.test_e2e_run",
+        "t.py:1 imports tests.e2e.test_e2e_run",
         "t.py:2 imports tests.test_fuzz",
         "t.py:3 imports tests.conftest",
-        "t.py:5 imports tests.test_storage",
+        "t.py:5 imports tests.storage.test_storage",
         "t.py:6 imports tests.reporting",
     ]

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.cli.usage import with_examples
 from bot.config import Settings
-from bot.domain.audit_view import is_action_term
+from bot.domain.access.audit_view import is_action_term
 from bot.summaries.audit_log import audit_words
 
 if TYPE_CHECKING:  # the store (and Telegram) load only when a command runs, not for --help
@@ -51,7 +51,7 @@ async def audit_report(
             at = row.at.astimezone(tz).isoformat(timespec="seconds")
             writer.writerow((at, actor, row.action, verb, subject, detail))
         return out.getvalue()
-    from bot.texts.audit import audit_sentence
+    from bot.texts.admin.audit import audit_sentence
 
     return "".join(
         f"{row.at.astimezone(tz):%Y-%m-%d %H:%M:%S}  {audit_sentence(*audit_words(row))}\n"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.usage import with_examples
 from bot.config import Settings
-from bot.domain.catalog import CsvProblems, PlaceRow, read_places_csv, write_places_csv
+from bot.domain.reports.catalog import CsvProblems, PlaceRow, read_places_csv, write_places_csv
 
 if TYPE_CHECKING:  # the store (and Telegram) load only when a command runs, not for --help
     from storage.store import Store

@@ -3,7 +3,7 @@
 `TCAG_LOG_FORMAT=json` writes one JSON object per line (time, level, logger, message and,
 for errors, the exception text) for a log collector; `text` (the default) is for people.
 Whatever the format and level, no line carries message text or personal details: the code
-logs ids only (tests/test_logging.py holds it to that at INFO and above). TCAG_LOG_LEVEL is
+logs ids only (tests/cli/test_logging.py holds it to that at INFO and above). TCAG_LOG_LEVEL is
 the level of our own loggers; every other library (python-telegram-bot, httpx, the
 database drivers, SQLAlchemy) logs at WARNING whatever it says, because at DEBUG a driver
 logs each SQL statement with its parameters, report text and person details included.

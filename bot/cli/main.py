@@ -17,7 +17,7 @@ from bot.cli.shifts import add_parsers as shifts_parsers
 from bot.cli.survey import add_parsers as survey_parsers
 from bot.cli.usage import with_examples
 from bot.config import Settings, SettingsError, load_settings
-from bot.domain.roles import Role
+from bot.domain.access.roles import Role
 
 NO_TOKEN_HELP = """\
 No TELEGRAM_BOT_TOKEN is set, so the bot cannot go live on Telegram.

@@ -13,7 +13,7 @@ from bot.cli.usage import with_examples
 from bot.config import Settings
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.periods import PeriodError, parse_reportable_quarter
-from bot.texts.coordinator import period_problem
+from bot.texts.partnership.coordinator import period_problem
 
 
 def add_parsers(commands: Any, func: Callable[[argparse.Namespace], int]) -> None:
@@ -38,7 +38,7 @@ def add_parsers(commands: Any, func: Callable[[argparse.Namespace], int]) -> Non
 
 def run(settings: Settings, args: argparse.Namespace, *, clock: Clock | None = None) -> int:
     from bot.cli.runner import StartupError, open_store, prepare_database
-    from bot.summaries.quarterly import build_report, file_name
+    from bot.summaries.quarterly.document import build_report, file_name
 
     now = (clock or SystemClock()).now()
     try:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.usage import with_examples
 from bot.config import Settings
-from bot.domain.shift_input import shift_from_parts
+from bot.domain.shifts.shift_input import shift_from_parts
 
 if TYPE_CHECKING:  # the store loads only when a command runs, not for --help
     from storage.store import Store

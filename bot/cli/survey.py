@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.cli.usage import with_examples
 from bot.config import Settings
-from bot.texts import survey as wording
+from bot.texts.partnership import survey as wording
 
 DEFAULT_POSTER = "survey-poster.pdf"
 

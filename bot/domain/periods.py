@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.shift_windows import (
+from bot.domain.shifts.shift_windows import (
     ShiftOccurrence,
     ShiftPattern,
     current_occurrence,

@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.config import Settings
-from bot.domain.escalation import EscalationLadder, nearest_members
-from bot.domain.incidents import AckKind, ReportStatus, description_shown, reference
+from bot.domain.alerts.escalation import EscalationLadder, nearest_members
+from bot.domain.reports.incidents import AckKind, ReportStatus, description_shown, reference
 from bot.keyboards import alerts as alert_keyboards
 from bot.texts import alerts as alert_texts
 from bot.texts import common as common_texts
-from storage.alert_copies import may_acknowledge
+from storage.alerts.alert_copies import may_acknowledge
 from storage.models import Member
 from storage.reports import ReportView
 from storage.store import Store
@@ -61,7 +61,7 @@ def alert_message(
     report_id = report.id or 0
     reporter = view.reporter
     # Every copy goes beyond those allowed to /show it: a sensitive category's never says
-    # what happened (bot.domain.incidents.description_shown).
+    # what happened (bot.domain.reports.incidents.description_shown).
     shown = description_shown(sensitive=view.category.sensitive)
     facts = alert_texts.alert_facts(
         reference=reference(report_id),

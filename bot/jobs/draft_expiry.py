@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ConversationHandler
 
 from bot.context import BotContext, OpsApplication
-from bot.domain.report_draft import (
+from bot.domain.reports.report_draft import (
     DRAFT_KEY,
     KEPT_DRAFTS_KEY,
     REPORT_CONVERSATION,

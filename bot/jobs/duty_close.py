@@ -7,7 +7,7 @@ import logging
 from telegram.ext import Application
 
 from bot.context import BotContext, Services
-from bot.domain.duty import duty_closes
+from bot.domain.shifts.duty import duty_closes
 from bot.jobs.repeating import every
 from bot.texts import duty as duty_texts
 

@@ -1,7 +1,7 @@
 """Escalating urgent alerts nobody acknowledged: the ladder, one step at a time.
 
 Every 30 seconds the job looks at open urgent reports nobody acknowledged and sends the
-step of the ladder (bot.domain.escalation) each has reached, if not sent already. Each step
+step of the ladder (bot.domain.alerts.escalation) each has reached, if not sent already. Each step
 is claimed in the schedule ledger in the transaction that queues its messages, so it goes
 out once, across restarts and with two instances on one database; a step that fell due
 while an even later one did (the bot was down) is recorded as skipped. Acknowledging stops
@@ -16,7 +16,7 @@ from datetime import timedelta
 from telegram.ext import Application
 
 from bot.context import BotContext, Services
-from bot.domain.escalation import escalation_plan
+from bot.domain.alerts.escalation import escalation_plan
 from bot.jobs.alert_messages import ladder_of
 from bot.jobs.repeating import every
 from bot.jobs.scheduler import default_instance

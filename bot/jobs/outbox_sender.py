@@ -1,11 +1,11 @@
 """The outbox sender: sends what the bot says on its own, most urgent first, and marks it.
 
-Rows are written to the outbox in the same transaction as their event (storage.outbox);
+Rows are written to the outbox in the same transaction as their event (storage.alerts.outbox);
 this task claims the due ones, sends them through Telegram at the pace Telegram allows and
 records the outcome of each:
 
 - sent: marked sent with its message id (an alert copy that went out with buttons while its
-  report was being answered gets its edit queued, see storage.alerts.Alerts.copy_sent);
+  report was being answered gets its edit queued, see storage.alerts.alerts.Alerts.copy_sent);
 - flood control (429): only that chat waits for the time Telegram says (its other rows and
   the application's replies to it wait too; every other chat carries on), and the row is
   retried afterwards without counting as a failed attempt;
@@ -60,9 +60,8 @@ from telegram.error import (
 from telegram.ext import ExtBot
 
 from bot.context import Services
-from bot.domain.escalation import nearest_members
-from bot.domain.incidents import reference
-from bot.domain.outbox_types import (
+from bot.domain.alerts.escalation import nearest_members
+from bot.domain.alerts.outbox_types import (
     ALERT,
     ALERT_EDIT,
     ALERT_PIN,
@@ -71,15 +70,16 @@ from bot.domain.outbox_types import (
     NOTICE,
     send_level,
 )
-from bot.domain.send_budget import Level, SendRates
+from bot.domain.alerts.send_budget import Level, SendRates
+from bot.domain.reports.incidents import reference
 from bot.jobs.alert_messages import Recipient, alert_message, ladder_of
 from bot.jobs.send_budget import SendBudget, retry_seconds
 from bot.texts import alerts as alert_texts
 from bot.texts import alerts as alerts_texts
 from bot.texts.split import CAPTION_LIMIT, split_message, units
-from storage.alert_copies import AlertState
+from storage.alerts.alert_copies import AlertState
+from storage.alerts.outbox import LEASE, FollowUp, Outbox
 from storage.models import Member, OutboxMessage
-from storage.outbox import LEASE, FollowUp, Outbox
 from storage.reports import ReportView
 
 log = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.context import OpsApplication, Services
-from bot.domain.schedule_plan import (
+from bot.domain.shifts.schedule_plan import (
     Action,
     Decision,
     PlannedRun,
@@ -43,11 +43,11 @@ from bot.domain.schedule_plan import (
     lookback_start,
     next_due,
 )
-from bot.domain.shift_windows import ShiftOccurrence, ShiftPattern
+from bot.domain.shifts.shift_windows import ShiftOccurrence, ShiftPattern
 from bot.summaries.windows import briefing_since
 from bot.texts.split import CAPTION_LIMIT, split_message
-from storage.ledger import OutgoingMessage
 from storage.models import ScheduledRun
+from storage.state.ledger import OutgoingMessage
 from storage.store import Store
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """The one send budget at work: every request to a chat waits here for its turn.
 
-`SendBudget` lets requests through as bot.domain.send_budget decides (Telegram's limits,
+`SendBudget` lets requests through as bot.domain.alerts.send_budget decides (Telegram's limits,
 one budget for the whole bot, by priority). The application's Bot uses it through
 `BudgetRateLimiter` (PTB's rate-limiter hook, replacing AIORateLimiter) and the outbox
 sender calls `SendBudget.acquire` itself, so replies and the outbox share one budget.
@@ -26,7 +26,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.domain.send_budget import BudgetState, Level, Request, SendRates
+from bot.domain.alerts.send_budget import BudgetState, Level, Request, SendRates
 
 log = logging.getLogger(__name__)
 

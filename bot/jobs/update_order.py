@@ -9,7 +9,7 @@ must be read in the order they were sent).
 `ChatOrderedProcessor` gives each update a place in the queue of its chat and of its
 sender: it runs once it heads both (updates arrive in one total order, so the oldest
 waiting update always heads its queues: no deadlock), and at most `concurrency` run at
-once. When more are ready than may run, urgent ones (bot.domain.update_priority: alert
+once. When more are ready than may run, urgent ones (bot.domain.alerts.update_priority: alert
 presses, report confirmations, messages about someone in danger) go first and may go a
 few past the cap; an update ahead of an urgent one in its own chat takes its urgency, so
 the urgent one is not stuck behind it. What an urgent update's handler sends (its reply,
@@ -29,8 +29,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.domain.send_budget import Level
-from bot.domain.update_priority import UpdatePriority, button_priority, text_priority
+from bot.domain.alerts.send_budget import Level
+from bot.domain.alerts.update_priority import UpdatePriority, button_priority, text_priority
 from bot.jobs.send_budget import handling_level
 
 # How many urgent updates may run beyond the cap when every slot is taken.

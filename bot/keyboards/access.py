@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.access.roles import Permission, Role, Status
 from bot.domain.callbacks.members import (
     AccessApprove,
     AccessReject,
@@ -23,7 +24,6 @@ from bot.domain.callbacks.street_outreach import (
     ReferralList,
     SightingNew,
 )
-from bot.domain.roles import Permission, Role, Status
 from bot.keyboards.common import MemberLike
 from bot.texts.access import MEMBER_RENAME_BUTTON, invite_button_label, member_button
 

@@ -13,8 +13,8 @@ from typing import Protocol
 
 from telegram import InlineKeyboardButton
 
+from bot.domain.access.roles import Role, Status
 from bot.domain.callbacks.wire import Button
-from bot.domain.roles import Role, Status
 
 
 class Named(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.callbacks.reports import CloseCode
-from bot.domain.close_outcomes import CloseOutcome
+from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.keyboards.common import pairs
 from bot.texts.incidents import CLOSE_OUTCOME_LABELS
 

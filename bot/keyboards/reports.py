@@ -29,7 +29,7 @@ from bot.domain.callbacks.reports import (
     ShowMore,
 )
 from bot.domain.callbacks.wire import Button
-from bot.domain.report_draft import DraftField
+from bot.domain.reports.report_draft import DraftField
 from bot.keyboards.common import CategoryLike, HotspotLike, pairs
 from bot.texts.incidents import SHOW_MORE
 

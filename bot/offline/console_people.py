@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.config import Settings
-from bot.domain.commands import COMMANDS
-from bot.domain.roles import Role, Status
+from bot.domain.access.commands import COMMANDS
+from bot.domain.access.roles import Role, Status
 from bot.offline.chat import Person
 from bot.offline.sample_data import SHIFT_NAME, add_member, load_sample_data
 from bot.offline.terminal import Write

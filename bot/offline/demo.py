@@ -49,10 +49,10 @@ from sqlalchemy.engine import URL
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import OpsApplication
-from bot.domain.catalog import read_places_csv
+from bot.domain.access.roles import Role
 from bot.domain.clock import ManualClock
 from bot.domain.periods import Quarter
-from bot.domain.roles import Role
+from bot.domain.reports.catalog import read_places_csv
 from bot.jobs.draft_expiry import expire_drafts
 from bot.jobs.duty_close import close_stale_duty
 from bot.jobs.escalation import escalate_overdue
@@ -339,7 +339,7 @@ async def write_files(
     out: Path, evening: Evening, store: Store, settings: Settings, clock: ManualClock
 ) -> DemoFiles:
     """The digest as the group got it (text and chart), the quarterly PDF, the transcript."""
-    from bot.summaries.quarterly import build_report, file_name
+    from bot.summaries.quarterly.document import build_report, file_name
 
     if evening.briefings == 0:
         raise DemoError("the briefing did not go out")

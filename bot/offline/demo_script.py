@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.domain.access.roles import Role
 from bot.domain.clock import ManualClock
-from bot.domain.incidents import AckKind
 from bot.domain.outreach import Action as OutreachAction
 from bot.domain.outreach import AgeBand, Need, SleepingSite
-from bot.domain.roles import Role
+from bot.domain.reports.incidents import AckKind
 from bot.offline.chat import Person
 from storage.models import Category, Hotspot, Member, ReportIn
 from storage.outreach.inputs import ContactIn, PersonIn

@@ -1,7 +1,7 @@
 """Sample data for a first try of the console: a town, a shift on now, one of each role.
 
 - the hotspots of examples/hotspots.csv, read and stored by the catalog's own import code
-  (bot.domain.catalog.read_places_csv, then Hotspots.upsert_many, as `tcag hotspots
+  (bot.domain.reports.catalog.read_places_csv, then Hotspots.upsert_many, as `tcag hotspots
   import` does), so "3 lads drinking by the fountain" finds Elmer Square;
 - a daily shift, "Console shift", from this minute for four hours, so reports made now
   are in its /digest and the scheduler has a digest to send when it ends;
@@ -18,9 +18,9 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain.catalog import read_places_csv
-from bot.domain.roles import Role
-from bot.domain.shift_windows import ShiftPattern
+from bot.domain.access.roles import Role
+from bot.domain.reports.catalog import read_places_csv
+from bot.domain.shifts.shift_windows import ShiftPattern
 from storage.catalog import HotspotIn
 from storage.models import Member
 from storage.store import Store

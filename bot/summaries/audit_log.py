@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.texts import audit as audit_texts
-from storage.audit import AuditRow
+from bot.texts.admin import audit as audit_texts
+from storage.access.audit import AuditRow
 
 
 def audit_words(row: AuditRow) -> tuple[str, str, str, str]:

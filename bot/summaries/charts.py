@@ -13,10 +13,10 @@ from __future__ import annotations
 import io
 import threading
 
-from bot.domain.figures import (
+from bot.domain.partnership.figures import (
     ChartData,
 )
-from bot.texts import summaries as summaries_texts
+from bot.texts.partnership import summaries as summaries_texts
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 100  # 800 × 450 px: readable on a phone, small to send

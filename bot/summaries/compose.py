@@ -1,6 +1,6 @@
 """Briefings, digests, weekly summaries and /stats: figures gathered from the store, rendered.
 
-Each function takes the services and a window, reads the figures (storage.stats, the
+Each function takes the services and a window, reads the figures (storage.partnership.stats, the
 outreach counts, notes and duty), hands them to bot.digest_content to render, and draws the
 chart. The result is a `Composed`: what the scheduler writes to the outbox and what the
 coordinators' commands send. Nothing here sends anything.
@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.domain.figures import (
+from bot.domain.outreach import referral_age
+from bot.domain.partnership.figures import (
     AckSummary,
     Briefing,
     CategoryCount,
@@ -30,9 +31,8 @@ from bot.domain.figures import (
     Weekly,
     compare_categories,
 )
-from bot.domain.outreach import referral_age
-from bot.domain.shift_windows import ShiftOccurrence, to_utc
-from bot.domain.stats_scope import StatsScope
+from bot.domain.partnership.stats_scope import StatsScope
+from bot.domain.shifts.shift_windows import ShiftOccurrence, to_utc
 from bot.summaries import charts
 from bot.summaries.content import (
     TOP_HOTSPOTS,
@@ -44,8 +44,8 @@ from bot.summaries.content import (
     render_weekly,
     weeks_chart,
 )
-from bot.texts import summaries as summaries_texts
-from bot.texts.summaries import stats_scoped_label
+from bot.texts.partnership import summaries as summaries_texts
+from bot.texts.partnership.summaries import stats_scoped_label
 
 if TYPE_CHECKING:
     from bot.context import Services

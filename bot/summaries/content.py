@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.figures import (
+from bot.domain.partnership.figures import (
     AckSummary,
     Briefing,
     CategoryComparison,
@@ -31,7 +31,7 @@ from bot.domain.figures import (
     hour_starts,
 )
 from bot.texts import common as common_texts
-from bot.texts import summaries as summaries_texts
+from bot.texts.partnership import summaries as summaries_texts
 
 # Lists are capped so a busy night still reads on a phone; the counts stay complete.
 TOP_HOTSPOTS = 5

@@ -2,7 +2,7 @@
 
 Composition only, like bot.summaries (which renders the briefing, digest and stats): this
 chooses the shift and window a command means, and builds export files. The handlers in
-handlers.coordinator send the results; `tcag report` and /quarter use bot.quarterly.
+handlers.partnership.coordinator send the results; `tcag report` and /quarter use bot.quarterly.
 """
 
 from __future__ import annotations
@@ -11,22 +11,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.audit import AuditAction
-from bot.domain.csv_export import OutreachDay, file_name, outreach_csv, reports_csv
-from bot.domain.periods import (
-    DateRange,
-    PeriodError,
-    briefing_occurrence,
-    digest_shift,
-    parse_stats_period,
-)
-from bot.domain.stats_scope import (
+from bot.domain.access.audit import AuditAction
+from bot.domain.partnership.csv_export import OutreachDay, file_name, outreach_csv, reports_csv
+from bot.domain.partnership.stats_scope import (
     Candidate,
     ScopeKind,
     ScopeNotFound,
     StatsScope,
     match_scope,
     split_period,
+)
+from bot.domain.periods import (
+    DateRange,
+    PeriodError,
+    briefing_occurrence,
+    digest_shift,
+    parse_stats_period,
 )
 from bot.summaries import compose as summaries
 from bot.summaries.windows import DEFAULT_BRIEFING_SPAN, briefing_since
@@ -62,7 +62,7 @@ async def digest_now(services: Services, now: datetime) -> summaries.Composed | 
 async def stats_for(services: Services, period: str, now: datetime) -> summaries.Composed:
     """/stats 7d|30d|quarter|2026Q2, then optionally a hotspot or category to narrow it to;
     raises bot.periods.PeriodError for a period it does not know and
-    bot.domain.stats_scope.ScopeNotFound for a filter that names nothing."""
+    bot.domain.partnership.stats_scope.ScopeNotFound for a filter that names nothing."""
     period_text, wanted = split_period(period)
     try:
         chosen = parse_stats_period(period_text, now=now, tz=services.settings.tz)

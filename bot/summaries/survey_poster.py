@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.texts import survey as wording
+from bot.texts.partnership import survey as wording
 
 if TYPE_CHECKING:
     from reportlab.graphics.barcode.qr import QrCodeWidget

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.context import Services
-from bot.domain.schedule_plan import RunKind, previous_shift_end
-from bot.domain.shift_windows import ShiftOccurrence, ShiftPattern
+from bot.domain.shifts.schedule_plan import RunKind, previous_shift_end
+from bot.domain.shifts.shift_windows import ShiftOccurrence, ShiftPattern
 
 DEFAULT_BRIEFING_SPAN = timedelta(hours=24)
 MAX_BRIEFING_SPAN = timedelta(days=7)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.commands import CommandSpec
-from bot.domain.roles import Role, Status
+from bot.domain.access.commands import CommandSpec
+from bot.domain.access.roles import Role, Status
 from bot.texts.common import IF_LIFE_AT_RISK, esc
 
 # ---- joining --------------------------------------------------------------------------

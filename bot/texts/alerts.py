@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain.roles import Role
+from bot.domain.access.roles import Role
 from bot.texts.common import IF_LIFE_AT_RISK, esc
 
 # The description goes into every copy, the coordinators' group included: patrols need to

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.roles import Role
+from bot.domain.access.roles import Role
 from bot.texts.common import duration, esc, local_datetime, local_time
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain.close_outcomes import CloseOutcome
+from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.texts.common import esc
 
 MINE_EMPTY = "You haven't filed any reports yet. Send /report to file one."

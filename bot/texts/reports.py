@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.quick_report.places import STRONG_LEADS, WEAK_LEADS
-from bot.domain.report_draft import ReportDraft
+from bot.domain.reports.report_draft import ReportDraft
 from bot.texts.common import IF_LIFE_AT_RISK, esc, shorten
 
 # The first line of every reply about a report that may mean a life at risk (welfare).

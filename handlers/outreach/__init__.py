@@ -13,7 +13,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.domain import callbacks
-from bot.domain.roles import Permission
+from bot.domain.access.roles import Permission
 from handlers.conversation import Handler, conversation
 from handlers.outreach import contact, erase, people, person
 from handlers.outreach.shared import cancel, interrupted, use_the_buttons

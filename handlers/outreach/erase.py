@@ -15,10 +15,10 @@ from bot.context import BotContext
 from bot.domain.callbacks.street_outreach import ERASE_BUTTONS, EraseCancel, EraseConfirm
 from bot.domain.erasure import scrub_drafts
 from bot.domain.outreach import MAX_ALIAS
-from bot.keyboards import people as people_keyboards
+from bot.keyboards.admin import people as people_keyboards
 from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
-from bot.texts import people as people_texts
+from bot.texts.admin import people as people_texts
 from handlers.common import edit_or_reply, query_of, reply
 from storage.outreach import facts
 

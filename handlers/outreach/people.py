@@ -13,8 +13,8 @@ from bot.domain.callbacks.street_outreach import (
     PersonAction,
     PersonMerge,
 )
-from bot.keyboards import people as people_keyboards
-from bot.texts import people as people_texts
+from bot.keyboards.admin import people as people_keyboards
+from bot.texts.admin import people as people_texts
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.conversation import END, Handler, on, typed
 from handlers.outreach.shared import (

@@ -32,10 +32,10 @@ from bot.domain.outreach import (
     split_slugs,
     toggle,
 )
-from bot.keyboards import people as people_keyboards
+from bot.keyboards.admin import people as people_keyboards
 from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
-from bot.texts import people as people_texts
+from bot.texts.admin import people as people_texts
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.conversation import END, Handler, on, typed
 from handlers.outreach import people

@@ -12,11 +12,11 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.domain.outreach import AliasError, ContactDraft, clean_alias, draft_expired
-from bot.keyboards import people as people_keyboards
+from bot.keyboards.admin import people as people_keyboards
 from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
-from bot.texts import people as people_texts
 from bot.texts import referrals as referrals_texts
+from bot.texts.admin import people as people_texts
 from handlers.access import command_name
 from handlers.common import edit_or_reply, message_of, reply
 from handlers.conversation import END

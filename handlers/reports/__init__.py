@@ -16,7 +16,7 @@ is kept aside for /drafts.
 
 These handlers come after every other feature's, just before the fallbacks, so a member
 who is answering another feature's conversation never has their message read as a
-report. The draft (bot.domain.report_draft) lives in the persisted user data and every
+report. The draft (bot.domain.reports.report_draft) lives in the persisted user data and every
 button carries its id: a button of an older draft changes nothing. An unanswered draft
 expires after TCAG_DRAFT_TTL_MINUTES (job `expire-report-drafts`).
 """
@@ -30,9 +30,9 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, filters
 
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.access.roles import Permission
 from bot.domain.callbacks.members import MenuAction, MenuPress
-from bot.domain.report_draft import REPORT_CONVERSATION, Step
-from bot.domain.roles import Permission
+from bot.domain.reports.report_draft import REPORT_CONVERSATION, Step
 from handlers.conversation import Handler, conversation, on, typed, with_draft
 from handlers.registry import button, command
 from handlers.reports import guided, quick, waiting

@@ -15,9 +15,9 @@ from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.domain.geo import Place, validate_point
-from bot.domain.incidents import PEOPLE_COUNTS, reference
 from bot.domain.quick_report import CategoryRule, Matcher
-from bot.domain.report_draft import (
+from bot.domain.reports.incidents import PEOPLE_COUNTS, reference
+from bot.domain.reports.report_draft import (
     DRAFT_KEY,
     KEPT_DRAFTS_KEY,
     DraftField,

@@ -34,7 +34,7 @@ from bot.domain.callbacks.reports import (
 )
 from bot.domain.callbacks.wire import Button
 from bot.domain.quick_report import LIFE_AT_RISK_SLUGS
-from bot.domain.report_draft import (
+from bot.domain.reports.report_draft import (
     ReportDraft,
     Step,
     description_too_long,

@@ -18,8 +18,8 @@ from telegram import ReplyKeyboardRemove, Update
 
 from bot.context import BotContext
 from bot.domain.callbacks.reports import QuickChange, QuickToggleUrgent
-from bot.domain.duty import fresh_location
-from bot.domain.report_draft import ReportDraft, description_too_long
+from bot.domain.reports.report_draft import ReportDraft, description_too_long
+from bot.domain.shifts.duty import fresh_location
 from bot.keyboards import reports as reports_keyboards
 from bot.texts import common as common_texts
 from bot.texts import reports as report_texts

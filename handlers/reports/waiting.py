@@ -36,8 +36,8 @@ from bot.domain.callbacks.reports import (
     ReportUrgent,
 )
 from bot.domain.callbacks.wire import Button
-from bot.domain.incidents import PEOPLE_COUNTS
-from bot.domain.report_draft import ReportDraft, Step, TypedAction, keep_aside, typed_during
+from bot.domain.reports.incidents import PEOPLE_COUNTS
+from bot.domain.reports.report_draft import ReportDraft, Step, TypedAction, keep_aside, typed_during
 from bot.keyboards import reports as report_keys
 from bot.texts import reports as report_texts
 from bot.texts import reports as reports_texts

@@ -21,17 +21,17 @@ from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.audit import AuditAction
-from bot.domain.clock import Clock
-from bot.domain.erasure import Named, scrub_drafts
-from bot.domain.outbox_types import (
+from bot.domain.access.audit import AuditAction
+from bot.domain.alerts.outbox_types import (
     ALERT_EDIT,
     ALERT_PURPOSES,
     OutboxStatus,
     closed_notice_key,
     referral_notice_key,
 )
-from storage.audit import add_audit
+from bot.domain.clock import Clock
+from bot.domain.erasure import Named, scrub_drafts
+from storage.access.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import (
     BotState,
@@ -46,7 +46,7 @@ from storage.models import (
 )
 from storage.outreach.records import person_subject
 
-USER_DATA = "user_data"  # storage.persistence's kind of bot_state row holding drafts
+USER_DATA = "user_data"  # storage.state.persistence's kind of bot_state row holding drafts
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.audit import AuditAction
+from bot.domain.access.audit import AuditAction
 from bot.domain.clock import Clock
 from bot.domain.outreach import (
     MAX_LEGAL_NAME,
@@ -33,7 +33,7 @@ from bot.domain.outreach import (
     similar_aliases,
     split_slugs,
 )
-from storage.audit import add_audit
+from storage.access.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import Member, OutreachContact, PersonRecord
 from storage.outreach.inputs import TEXT_LIMITS, LegalNameWithoutConsent, PersonField, strip_text

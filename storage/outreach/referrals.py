@@ -10,13 +10,13 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.access.roles import Status
+from bot.domain.alerts.outbox_types import NOTICE, Priority, referral_notice_key
 from bot.domain.clock import Clock
-from bot.domain.outbox_types import NOTICE, Priority, referral_notice_key
 from bot.domain.outreach import OPEN_REFERRAL_STATUSES, ReferralOutcome, ReferralStatus
-from bot.domain.roles import Status
+from storage.alerts.outbox import enqueue
 from storage.db import SessionFactory
 from storage.models import Hotspot, Member, Referral, Report
-from storage.outbox import enqueue
 from storage.outreach.inputs import SightingIn
 from storage.outreach.records import hotspots_by_id, members_by_id, place_label
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.roles import Role
+from bot.domain.access.roles import Role
 from bot.offline.bot_api import SentMessage
 from bot.offline.chat import Person
 from storage.catalog import HotspotIn

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.domain.access.roles import Role
 from bot.domain.clock import ManualClock
-from bot.domain.incidents import AckKind
 from bot.domain.outreach import Action
-from bot.domain.roles import Role
+from bot.domain.reports.incidents import AckKind
 from storage.catalog import HotspotIn
 from storage.models import Member, Report, ReportIn
 from storage.outreach.inputs import ContactIn, PersonIn, SightingIn

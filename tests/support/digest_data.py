@@ -24,12 +24,12 @@ from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
 from bot.context import Services
+from bot.domain.access.roles import Role
+from bot.domain.alerts.escalation import EscalationLadder
 from bot.domain.clock import ManualClock
-from bot.domain.escalation import EscalationLadder
-from bot.domain.incidents import AckKind
 from bot.domain.outreach import Action, Need
-from bot.domain.roles import Role
-from bot.domain.shift_windows import ShiftOccurrence
+from bot.domain.reports.incidents import AckKind
+from bot.domain.shifts.shift_windows import ShiftOccurrence
 from storage.catalog import HotspotIn
 from storage.models import Hotspot, Member, Report, ReportIn
 from storage.outreach.inputs import ContactIn, PersonIn

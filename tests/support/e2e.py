@@ -17,9 +17,9 @@ from typing import TypeVar
 import pytest
 from sqlmodel import col, select
 
+from bot.domain.access.roles import Role
+from bot.domain.alerts.outbox_types import OutboxStatus
 from bot.domain.clock import SystemClock
-from bot.domain.outbox_types import OutboxStatus
-from bot.domain.roles import Role
 from bot.offline.bot_api import LocalBotAPI, SentMessage
 from bot.offline.chat import LocalTelegram, Person
 from bot.offline.http_server import LocalServer

@@ -1,6 +1,6 @@
 """Hypothesis strategies for the fuzz run: what people (and Telegram) could send the bot.
 
-Each strategy draws an abstract step (who, where, what); tests/test_fuzz.py turns it into
+Each strategy draws an abstract step (who, where, what); tests/e2e/test_fuzz.py turns it into
 the JSON update Telegram would deliver, against the bot's state at that moment (the
 messages it sent, their buttons), and hands it to the real Application.
 """
@@ -12,8 +12,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from bot.domain.access.commands import COMMANDS
 from bot.domain.callbacks import PREFIX_PERMISSIONS
-from bot.domain.commands import COMMANDS
 
 # ---- text --------------------------------------------------------------------------------
 # Pieces that have broken bots before: markup of both parse modes, SQL, emoji sequences,

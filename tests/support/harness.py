@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.domain.access.roles import Role
 from bot.domain.clock import ManualClock
-from bot.domain.roles import Role
 from bot.offline.bot_api import LocalBotAPI, LocalRequest, SentMessage
 from bot.offline.chat import LocalTelegram, Person
 from storage.store import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.roles import Role
+from bot.domain.access.roles import Role
 from bot.offline.bot_api import ApiCall
 from bot.offline.chat import Person
 from storage.catalog import HotspotIn

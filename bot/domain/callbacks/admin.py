@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.audit_view import is_action_term
+from bot.domain.access.audit_view import is_action_term
 from bot.domain.callbacks.prefixes import AUDIT, DUTY, SHIFTS, STATS
 from bot.domain.callbacks.wire import Button, Family
 
@@ -76,7 +76,8 @@ DUTY_BUTTONS = Family[DutyLocation](DutyLocation)
 
 
 # ---- aud:p:<page>, aud:m:<member>:<page>, aud:a:<action term>:<page> -------------------------
-# The action term is audit vocabulary (`member.`, `export`), checked by bot.domain.audit_view.
+# The action term is audit vocabulary (`member.`, `export`), checked by
+# bot.domain.access.audit_view.
 class AuditAction(StrEnum):
     PAGE = "p"
     BY_MEMBER = "m"

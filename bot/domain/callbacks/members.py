@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.access.roles import Role
 from bot.domain.callbacks.prefixes import ACCESS, INVITE, MEMBERS, MENU
 from bot.domain.callbacks.wire import Button, Family
-from bot.domain.roles import Role
 
 
 # ---- acc:ok:<member>:<role>, acc:no:<member> -------------------------------------------------

@@ -5,7 +5,7 @@ The access gate reads PREFIX_PERMISSIONS before any feature sees a press.
 
 from __future__ import annotations
 
-from bot.domain.roles import Permission
+from bot.domain.access.roles import Permission
 
 ACCESS = "acc"  # an access request: approve as a role, or reject
 MEMBERS = "mem"  # member management
@@ -33,7 +33,7 @@ SHOW = "shw"  # /show's "More": the next page of a report (who may see it is ask
 # members, the admin screens) and is refused outside a private chat, whatever data is sent.
 GROUP_PREFIXES = frozenset({INCIDENT, STATS})
 # Presses the flood gate never holds back, nor counts: answering an alert, and filing a
-# report (bot.domain.flood).
+# report (bot.domain.access.flood).
 NEVER_HELD_BACK = frozenset({INCIDENT, REPORT, QUICK})
 SURVEY = "sv"  # anyone, strangers too: the public perception survey
 CLOSE = "cls"  # coordinators: the coded outcome of /close

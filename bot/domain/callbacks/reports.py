@@ -12,9 +12,9 @@ from enum import StrEnum
 
 from bot.domain.callbacks.prefixes import CLOSE, DRAFTS, INCIDENT, QUICK, REPORT, SHOW
 from bot.domain.callbacks.wire import Button, Family
-from bot.domain.close_outcomes import CloseOutcome
-from bot.domain.incidents import PEOPLE_COUNTS, AckKind
-from bot.domain.report_draft import DraftField
+from bot.domain.reports.close_outcomes import CloseOutcome
+from bot.domain.reports.incidents import PEOPLE_COUNTS, AckKind
+from bot.domain.reports.report_draft import DraftField
 
 PEOPLE_SKIP = "skip"  # the "how many people" question, skipped
 

@@ -7,6 +7,7 @@ codec, so they can only spell a button the bot would understand.
 
 from __future__ import annotations
 
+from bot.domain.access.roles import Role
 from bot.domain.callbacks import admin, catalog, members, reports, street_outreach, survey
 from bot.domain.callbacks.prefixes import (
     ACCESS,
@@ -33,7 +34,6 @@ from bot.domain.callbacks.prefixes import (
     SURVEY,
 )
 from bot.domain.callbacks.wire import Button, Family, build
-from bot.domain.roles import Role
 
 FAMILIES: dict[str, Family[Button]] = {
     ACCESS: members.ACCESS_BUTTONS,

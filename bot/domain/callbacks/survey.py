@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from bot.domain.callbacks.prefixes import SURVEY
 from bot.domain.callbacks.wire import Button, Family, build
-from bot.domain.survey import Progress
+from bot.domain.partnership.survey import Progress
 
 
 class SurveyAction(StrEnum):

@@ -25,7 +25,7 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The slugs of the default categories that are sensitive (bot.domain.incidents keeps the
+# The slugs of the default categories that are sensitive (bot.domain.reports.incidents keeps the
 # same list for new databases; a migration never imports the code it migrates).
 SENSITIVE_SLUGS = ("safeguarding", "rough_sleeping", "welfare")
 

@@ -186,7 +186,7 @@ def _join(keywords: list[str]) -> str:
     return "|".join(dict.fromkeys(k.strip().replace("|", " ") for k in keywords if k.strip()))
 
 
-# New categories that are sensitive, as bot.domain.incidents.SENSITIVE_BY_DEFAULT says.
+# New categories that are sensitive, as bot.domain.reports.incidents.SENSITIVE_BY_DEFAULT says.
 SENSITIVE_NEW = frozenset({"welfare"})
 
 

@@ -1,0 +1,54 @@
+"""Outbox vocabulary shared by storage and the sender. Pure domain."""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+from bot.domain.alerts.send_budget import Level
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    UNDELIVERABLE = "undeliverable"  # the member blocked the bot, or the chat is gone
+
+
+class Priority(IntEnum):
+    URGENT = 0  # alerts and escalations
+    URGENT_FOLLOW_UP = 1  # their map pins and edits: after every fresh alert of a fan-out
+    NORMAL = 5  # notices, briefings, digests
+    BULK = 9  # exports and reports
+
+
+# Outbox purposes. Alerts, escalations and their edits are rendered at send time from
+# the report's current state; the others carry their text. Scheduled runs use their
+# kind ("briefing", "digest", "weekly") as the purpose.
+ALERT = "alert"
+ESCALATION = "escalation"
+ALERT_EDIT = "alert_edit"
+NOTICE = "notice"  # a one-off message to one member
+ALERT_PIN = "alert_pin"  # the place of an alert copy as a map pin (a venue), next to it
+ALERT_PURPOSES = (ALERT, ESCALATION)
+URGENT_PURPOSES = frozenset({ALERT, ESCALATION, ALERT_EDIT, ALERT_PIN})
+ONE_MEMBER_PURPOSES = frozenset({NOTICE})
+
+
+def send_level(purpose: str) -> Level:
+    """Where an outbox row stands in the one send budget: alerts first, bulk last."""
+    if purpose in URGENT_PURPOSES:
+        return Level.URGENT
+    if purpose in ONE_MEMBER_PURPOSES:
+        return Level.REPLY
+    return Level.BULK  # briefings, digests, weekly summaries, exports
+
+
+# Dedupe keys of the notices that carry a report's or a referral's free text (an outcome,
+# a reply): an erasure finds them by these.
+def closed_notice_key(report_id: int) -> str:
+    """The notice telling a reporter their report was closed, with its outcome."""
+    return f"{NOTICE}:closed:{report_id}"
+
+
+def referral_notice_key(referral_id: int) -> str:
+    """The notice telling a referral's reporter how it ended."""
+    return f"referral:{referral_id}"

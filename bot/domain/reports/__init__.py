@@ -1,0 +1,3 @@
+"""Reports as rules: the report draft, categories and hotspots (catalog), incidents, close
+outcomes, /show pages. Pure: imports nothing of ours outside bot.domain.
+"""

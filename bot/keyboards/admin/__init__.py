@@ -1,0 +1,3 @@
+"""Buttons of the admins' set-up screens: members (people), categories and hotspots (catalog),
+the audit log.
+"""

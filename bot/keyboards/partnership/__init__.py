@@ -1,0 +1,1 @@
+"""Buttons for coordinators' outputs and the public survey."""

@@ -1,0 +1,3 @@
+"""Alerts, their copies and the outbox that delivers them once: repositories over the alert and
+outbox tables.
+"""
