@@ -11,7 +11,13 @@ from enum import IntEnum
 from telegram import Update
 
 from bot.context import BotContext
-from bot.domain.outreach import AliasError, ContactDraft, clean_alias, draft_expired
+from bot.domain.outreach import (
+    AliasError,
+    ContactDraft,
+    NotFoundDraft,
+    clean_alias,
+    draft_expired,
+)
 from bot.keyboards.admin import people as people_keyboards
 from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
@@ -45,6 +51,8 @@ class Step(IntEnum):
     EDIT_TEXT = 20
     # the other record of a merge, by alias (handlers.outreach.people)
     MERGE_SEARCH = 21
+    # where the worker looked for a referral not found (handlers.outreach.referrals)
+    WHERE_LOOKED = 22
 
 
 def _touch(draft: ContactDraft, now: datetime) -> None:
@@ -75,9 +83,22 @@ MERGE_KEEP = DraftSlot.of_type("outreach.merging", int)
 FLAGS = DraftSlot.of_type("outreach.flags", dict)
 
 
+def _touch_not_found(draft: NotFoundDraft, now: datetime) -> None:
+    draft.touched = now.isoformat()
+
+
+# The referral "Not found" was pressed on, while where they looked is due; an hour, then gone.
+NOT_FOUND = DraftSlot.of_dataclass(
+    "outreach.not_found",
+    NotFoundDraft,
+    expired=lambda draft, context: draft_expired(draft.touched, context.clock.now()),
+    touch=_touch_not_found,
+)
+
+
 def forget(context: BotContext) -> None:
     """Drop whatever the conversation was in the middle of."""
-    forget_all(context, CONTACT_DRAFT, PERSON_EDIT, MERGE_KEEP)
+    forget_all(context, CONTACT_DRAFT, PERSON_EDIT, MERGE_KEEP, NOT_FOUND)
 
 
 def typed_text(update: Update) -> str:

@@ -93,7 +93,7 @@ async def anonymise_contacts(
         await session.exec(
             update(Referral)
             .where(col(Referral.id).in_(referral_ids))
-            .values(appearance=None, place_text=None, lat=None, lon=None)
+            .values(appearance=None, place_text=None, lat=None, lon=None, where_looked=None)
         )
     cleared = await _clear_reports(session, report_ids)
     await _clear_outbox(session, report_ids, referral_ids)

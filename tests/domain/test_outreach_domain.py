@@ -133,17 +133,20 @@ def test_timeline_orders_and_summarises_needs() -> None:
     assert empty.first_seen is None and empty.contacts == []
 
 
-def test_referral_stale_setting() -> None:
+def test_referral_overdue_setting() -> None:
     from pathlib import Path
 
     from bot.config import SettingsError, load_settings
 
-    assert load_settings(_env_file=None).referral_stale_hours == 48
-    assert load_settings(_env_file=None, TCAG_REFERRAL_STALE_HOURS="12").referral_stale_hours == 12
-    with pytest.raises(SettingsError, match="TCAG_REFERRAL_STALE_HOURS"):
-        load_settings(_env_file=None, TCAG_REFERRAL_STALE_HOURS="0")
+    assert load_settings(_env_file=None).referral_overdue_hours == 24
+    overdue = load_settings(_env_file=None, TCAG_REFERRAL_OVERDUE_HOURS="12")
+    assert overdue.referral_overdue_hours == 12
+    older_name = load_settings(_env_file=None, TCAG_REFERRAL_STALE_HOURS="36")
+    assert older_name.referral_overdue_hours == 36
+    with pytest.raises(SettingsError, match="TCAG_REFERRAL_OVERDUE_HOURS"):
+        load_settings(_env_file=None, TCAG_REFERRAL_OVERDUE_HOURS="0")
     example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
-    assert "TCAG_REFERRAL_STALE_HOURS=48" in example
+    assert "TCAG_REFERRAL_OVERDUE_HOURS=24" in example
 
 
 def test_drafts_expire_after_an_hour_without_an_answer() -> None:
