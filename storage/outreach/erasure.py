@@ -137,6 +137,8 @@ async def _clear_outbox(
     if not keys:
         return
     about = col(OutboxMessage.dedupe_key).in_(keys)
+    if referral_ids:  # a reopened referral's later notices, and its copies
+        about = about | col(OutboxMessage.referral_id).in_(referral_ids)
     if report_ids:
         about = about | col(OutboxMessage.report_id).in_(report_ids)
     await session.exec(

@@ -31,6 +31,7 @@ from storage.outreach.records import hotspots_by_id, members_by_id, place_label
 from storage.outreach.referral_copies import (
     Pressed,
     ReferralState,
+    attached_count,
     edit_every_copy,
     lock_referral,
     push_to_on_duty,
@@ -175,7 +176,13 @@ async def add_referral_for_report(
 
 
 def _enqueue_notice(
-    session: AsyncSession, *, now: datetime, reporter: Member | None, text: str | None, key: str
+    session: AsyncSession,
+    *,
+    now: datetime,
+    reporter: Member | None,
+    text: str | None,
+    key: str,
+    referral_id: int | None = None,
 ) -> bool:
     if reporter is None or text is None or reporter.status is not Status.ACTIVE:
         return False
@@ -187,6 +194,7 @@ def _enqueue_notice(
         priority=Priority.NORMAL,
         text=text,
         dedupe_key=key,
+        referral_id=referral_id,
     )
     return True
 
@@ -230,6 +238,7 @@ async def close_referral(
         )
     ).all()
     told: set[int] = set()
+    round_ = await attached_count(session, referral_id)
     for row in [await session.get(Referral, referral_id), *attached]:
         if row is None:
             continue
@@ -241,8 +250,10 @@ async def close_referral(
         if reporter is None or reporter.id in told:
             continue
         told.add(reporter.id or 0)
-        key = referral_notice_key(row.id or 0)
-        _enqueue_notice(session, now=now, reporter=reporter, text=notice, key=key)
+        key = referral_notice_key(row.id or 0, round_ if row.id == referral_id else 0)
+        _enqueue_notice(
+            session, now=now, reporter=reporter, text=notice, key=key, referral_id=row.id
+        )
     await edit_every_copy(session, now=now, referral_id=referral_id, skip=skip)
     return True
 

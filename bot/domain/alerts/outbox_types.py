@@ -53,6 +53,7 @@ def closed_notice_key(report_id: int) -> str:
     return f"{NOTICE}:closed:{report_id}"
 
 
-def referral_notice_key(referral_id: int) -> str:
-    """The notice telling a referral's reporter how it ended."""
-    return f"referral:{referral_id}"
+def referral_notice_key(referral_id: int, round_: int = 0) -> str:
+    """The notice telling a referral's reporter how it ended (a reopened referral ends again:
+    round 1, 2…; such notices also carry the referral's id)."""
+    return f"referral:{referral_id}" if round_ == 0 else f"referral:{referral_id}:{round_}"
