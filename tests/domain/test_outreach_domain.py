@@ -157,3 +157,29 @@ def test_drafts_expire_after_an_hour_without_an_answer() -> None:
     assert not draft_expired((now - timedelta(minutes=60)).isoformat(), now)
     assert draft_expired((now - timedelta(minutes=61)).isoformat(), now)
     assert draft_expired("garbled", now)
+
+
+def test_a_report_reopens_the_latest_not_found_referral_at_the_same_place() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.domain.referrals import NotFound, ReferralPlace, reopens, same_place
+
+    now = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
+    square = ReferralPlace(7, None, (52.6, -1.1))
+    assert same_place(ReferralPlace(7, None, None), square)  # the same hotspot
+    assert same_place(
+        ReferralPlace(None, "Bus  STATION", None), ReferralPlace(None, "bus station", None)
+    )
+    assert same_place(ReferralPlace(None, None, (52.60130, -1.1)), square)  # 145 m
+    assert not same_place(ReferralPlace(None, None, (52.60140, -1.1)), square)  # 156 m
+    assert not same_place(ReferralPlace(None, "Library", None), ReferralPlace(None, None, None))
+    candidates = [
+        NotFound(1, now - timedelta(hours=20), square),
+        NotFound(2, now - timedelta(hours=2), square),
+        NotFound(3, now - timedelta(hours=1), ReferralPlace(None, "Library", None)),
+        NotFound(4, now - timedelta(hours=25), ReferralPlace(None, "Park", None)),
+    ]
+    assert reopens(ReferralPlace(7, None, None), candidates, now=now) == 2
+    assert reopens(ReferralPlace(None, "library", None), candidates, now=now) == 3
+    assert reopens(ReferralPlace(None, "Park", None), candidates, now=now) is None  # 25 h
+    assert reopens(ReferralPlace(None, "Market", None), candidates, now=now) is None
