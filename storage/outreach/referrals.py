@@ -11,6 +11,7 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.access.audit import AuditAction
 from bot.domain.access.roles import Status
 from bot.domain.alerts.outbox_types import (
     NOTICE,
@@ -23,6 +24,7 @@ from bot.domain.alerts.outbox_types import (
 from bot.domain.clock import Clock
 from bot.domain.outreach import OPEN_REFERRAL_STATUSES, ReferralOutcome, ReferralStatus
 from bot.domain.referrals import REOPEN_WITHIN, NotFound, ReferralPlace, reopens
+from storage.access.audit import add_audit
 from storage.alerts.outbox import enqueue, mark_sent_in
 from storage.db import SessionFactory
 from storage.models import Hotspot, Member, OutboxMessage, Referral, Report
@@ -84,6 +86,11 @@ class Filed:
     referral: Referral
     reopened: Referral | None
     pushed: int  # copies queued to outreach workers on duty
+
+
+def referral_subject(referral_id: int) -> str:
+    """How the audit log names a referral: its id only."""
+    return f"referral:{referral_id}"
 
 
 # ---- filing (also inside Reports.file's transaction) --------------------------------------
@@ -230,6 +237,14 @@ async def close_referral(
     )
     if result.rowcount != 1:
         return False
+    if outcome is ReferralOutcome.NOT_FOUND:
+        add_audit(
+            session,
+            at=now,
+            action=AuditAction.REFERRAL_NOT_FOUND,
+            actor_id=by.id,
+            subject=referral_subject(referral_id),
+        )
     attached = (
         await session.exec(
             select(Referral)
@@ -412,6 +427,13 @@ class Referrals:
             won = result.rowcount == 1
             if won:
                 await edit_every_copy(session, now=now, referral_id=referral_id, skip=pressed)
+                add_audit(
+                    session,
+                    at=now,
+                    action=AuditAction.REFERRAL_TAKEN,
+                    actor_id=by.id,
+                    subject=referral_subject(referral_id),
+                )
         view = await self.referral(referral_id)
         return TakeOutcome(view, won) if view is not None else None
 

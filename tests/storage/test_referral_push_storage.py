@@ -107,6 +107,9 @@ async def test_taking_edits_every_other_copy_and_a_late_copy_edits_itself(
     assert [(e.chat_id, e.edit_message_id) for e in edits] == [(31, messages[31])]
     again = await store.referrals.take(rid, by=oona, pressed=Pressed(31, messages[31]))
     assert again is not None and not again.won
+    audited = [(e.action, e.subject, e.actor_id) for e in await store.audit.since(clock.now())]
+    audited = [a for a in audited if a[0].startswith("referral.")]
+    assert audited == [("referral.taken", f"referral:{rid}", otto.id)]  # the refused one: no row
     assert len(await outbox(store, REFERRAL_EDIT)) == 1  # a refused take changes nothing
 
     # Ossie's copy arrives after the take: it queues its own edit; a current one does not.
@@ -161,6 +164,11 @@ async def test_a_second_report_within_a_day_reopens_the_not_found_referral(
     assert attached.referral.outcome is ReferralOutcome.NOT_FOUND
     notices = [(r.chat_id, r.text) for r in await outbox(store, "notice")]
     assert notices == [(40, "not found"), (40, "not found again"), (41, "not found again")]
+    audited = [(e.action, e.subject, e.actor_id) for e in await store.audit.since(first.created_at)]
+    assert [a for a in audited if a[0].startswith("referral.")] == [
+        ("referral.not_found", f"referral:{fid}", otto.id),
+        ("referral.not_found", f"referral:{fid}", otto.id),
+    ]
 
 
 async def test_not_reopened_after_a_day_elsewhere_or_when_found(
