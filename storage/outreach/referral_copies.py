@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -82,7 +82,8 @@ def _queue_copy(
 
 
 async def push_to_on_duty(session: AsyncSession, referral: Referral, *, now: datetime) -> int:
-    """A copy for every outreach worker on duty now; how many (0: they get it at /on)."""
+    """A copy for every outreach worker on duty now but its reporter; how many (0: they
+    get it at /on)."""
     await session.flush()
     referral_id = referral.id or 0
     round_ = await attached_count(session, referral_id)
@@ -96,6 +97,7 @@ async def push_to_on_duty(session: AsyncSession, referral: Referral, *, now: dat
         select(Member.telegram_id)
         .where(Member.status == Status.ACTIVE)
         .where(Member.role == Role.OUTREACH)
+        .where(col(Member.id) != (referral.reporter_id or 0))
         .where(on_duty)
         .order_by(col(Member.id))
     )
@@ -106,13 +108,15 @@ async def push_to_on_duty(session: AsyncSession, referral: Referral, *, now: dat
 
 
 async def push_waiting(session: AsyncSession, member: Member, *, now: datetime) -> int:
-    """At /on: an outreach worker gets the referrals nobody has taken, oldest first, each
-    once (a copy of the same round already sent or queued to them is not sent again)."""
+    """At /on: an outreach worker gets the referrals nobody has taken (but their own
+    reports), oldest first, each once (a copy of the same round already sent or queued to
+    them is not sent again)."""
     if member.role is not Role.OUTREACH or member.status is not Status.ACTIVE:
         return 0
     query = (
         select(Referral)
         .where(Referral.status == ReferralStatus.OPEN)
+        .where(or_(col(Referral.reporter_id).is_(None), col(Referral.reporter_id) != member.id))
         .order_by(col(Referral.touched_at), col(Referral.id))
     )
     queued = 0

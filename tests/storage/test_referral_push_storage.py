@@ -61,6 +61,11 @@ async def test_copies_go_to_outreach_on_duty_and_to_the_rest_at_their_on(
     )
     copies = await outbox(store, REFERRAL_COPY)
     assert [(r.chat_id, r.referral_id) for r in copies] == [(otto.telegram_id, first.id)]
+    own = await store.referrals.add_sighting(  # an outreach worker's own report: no copy
+        SightingIn(place_text="Arches", seen_at=clock.now()), reporter=otto
+    )
+    await store.referrals.take(own.id or 0, by=otto)
+    assert len(await outbox(store, REFERRAL_COPY)) == 1
 
     second = await store.referrals.add_sighting(
         SightingIn(place_text="Market", seen_at=clock.now()), reporter=warden
