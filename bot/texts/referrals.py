@@ -79,7 +79,7 @@ def referral_card(
     is a line from not_found_line (escaped already)."""
     lines = [f"🛏 <b>Referral #{referral_id}</b> · waiting {esc(waiting)}"]
     if reopened:
-        lines.append("🔁 <b>Reopened: reported again after it was not found</b>")
+        lines.append("🔁 <b>Reported again after it was not found</b>")
     lines.append(f"Seen {esc(seen_at)} at <b>{esc(place)}</b>")
     if description:
         lines.append(f"“{esc(shorten(description, 500))}”")
@@ -105,7 +105,7 @@ def waiting_at_on(count: int) -> str:
 
 
 PUSH_HEADING = "🔔 <b>New rough-sleeper referral</b> for outreach on duty"
-PUSH_REOPENED_HEADING = "🔔 <b>Referral reopened</b>: reported again after it was not found"
+PUSH_REOPENED_HEADING = "🔔 <b>Referral reopened</b> for outreach on duty"
 
 
 def pushed(card: str, *, reopened: bool) -> str:
@@ -210,6 +210,11 @@ RS_CANCELLED = "Stopped. Nothing was sent to outreach."
 RS_OLD_BUTTON = "That button belongs to an earlier step. Please use the latest message."
 RS_FINISHED = "That was already sent or stopped. Send /roughsleeper to flag someone."
 DANGER_LABELS = {"y": "Yes, unwell or in danger", "n": "No", "u": "Not sure"}
+
+
+def rs_danger_answered(answer: str) -> str:
+    """The question, once answered by tap (its buttons gone)."""
+    return f"{RS_DANGER}\n➜ {esc(DANGER_LABELS.get(answer, answer))}"
 
 
 def rs_summary(place: str, seen_at: str, looks: str | None, *, in_danger: bool = False) -> str:

@@ -175,8 +175,11 @@ async def seen_button(update: Update, context: BotContext) -> State:
         case SightingDanger(answer=answer):
             draft.danger = answer.value
             await query.answer()
-            # A new message: "call 999" must not replace the question out of sight.
-            return await _go(update, context, draft, after(step), new=_in_danger(draft))
+            if not _in_danger(draft):
+                return await _go(update, context, draft, after(step))
+            # "Call 999" comes as a new message, under the question answered.
+            await edit_or_reply(update, referrals_texts.rs_danger_answered(answer.value))
+            return await _go(update, context, draft, after(step), new=True)
         case SightingHotspot(hotspot_id=hotspot_id):
             hotspot = await context.store.hotspots.get(hotspot_id)
             if hotspot is None or hotspot.retired_at is not None:

@@ -264,7 +264,9 @@ async def test_in_danger_says_999_first_and_raises_an_urgent_welfare_alert(
     await bot.member(COORDINATOR, Role.COORDINATOR)
     await bot.tg.send(COORDINATOR, "/on")
     await bot.tg.send(OFFICER, "/roughsleeper")
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "Yes")
+    question = bot.last(OFFICER)
+    await bot.tg.press(OFFICER, question, "Yes")
+    assert question.plain.endswith("➜ Yes, unwell or in danger") and not question.inline_buttons
     assert bot.last(OFFICER).plain.startswith("🚨 If life is at risk, call 999 now.")
     await bot.tg.send(OFFICER, "Car park stairwell, level 2")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Just now")
