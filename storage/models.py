@@ -21,9 +21,9 @@ from sqlmodel import Field, SQLModel
 from bot.domain.access.roles import Role, Status
 from bot.domain.alerts.outbox_types import OutboxStatus
 from bot.domain.outreach import AgeBand, ReferralOutcome, ReferralStatus, SleepingSite
-from bot.domain.rough_sleeping import LocalConnection, MoveOutcome
 from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.domain.reports.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
+from bot.domain.rough_sleeping import LocalConnection, MoveOutcome
 from storage.types import EnumString, UTCDateTime
 
 # Stable constraint names, so migrations (and SQLite batch mode) can refer to them.

@@ -85,6 +85,9 @@ def flag_rank(flag: Flag) -> int:
     return order.index(flag)
 
 
+NEEDS_ANSWER_SLUGS = frozenset(a.value for a in NeedsAnswer)
+
+
 # ---- the needs step: exclusive answers ---------------------------------------------------
 def needs_answer(stored: str | None) -> NeedsAnswer | None:
     """ "None known" or "declined to say", when that is what a contact recorded."""
@@ -321,6 +324,22 @@ class OutreachFigures:
         return self.statuses.get(StreetStatus.INTERMITTENT, 0)
 
 
+def statuses_of(
+    contacts: Iterable[ContactFacts], start: datetime, end: datetime, tz: ZoneInfo
+) -> dict[int, StreetStatus]:
+    """The status of each person met in [start, end) who was seen bedded down in it."""
+    by_person: dict[int, list[Seen]] = {}
+    met: set[int] = set()
+    for c in contacts:
+        if c.person_id is None:
+            continue
+        by_person.setdefault(c.person_id, []).append(Seen(c.at, c.bedded_down))
+        if start <= c.at < end:
+            met.add(c.person_id)
+    found = {pid: street_status(by_person[pid], start, end, tz) for pid in met}
+    return {pid: status for pid, status in found.items() if status is not None}
+
+
 def outreach_figures(
     *,
     start: datetime,
@@ -343,11 +362,9 @@ def outreach_figures(
     answers: Counter[NeedsAnswer] = Counter()
     institutions: Counter[Institution] = Counter()
     connections: Counter[LocalConnection] = Counter()
+    statuses.update(statuses_of(contacts, start, end, tz).values())
     for person_id in met:
         history = by_person[person_id]
-        status = street_status((Seen(c.at, c.bedded_down) for c in history), start, end, tz)
-        if status is not None:
-            statuses[status] += 1
         theirs = sorted((c for c in history if start <= c.at < end), key=lambda c: c.at)
         noted = {n for c in theirs for n in split_slugs(c.needs, Need)}
         needs.update(noted)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.rough_sleeping import (
     NEW_LOOKBACK_MONTHS,
@@ -39,33 +40,46 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+async def contacts_for(
+    session: AsyncSession, start: datetime, end: datetime, tz: ZoneInfo
+) -> list[ContactFacts]:
+    """The contacts of [start, end), and those of the people met in it back to 60 months
+    before `start` (what their statuses are worked out from), oldest first."""
+    lookback = months_before(start, NEW_LOOKBACK_MONTHS, tz)
+    in_period = (col(OutreachContact.at) >= start) & (col(OutreachContact.at) < end)
+    met = (
+        select(OutreachContact.person_id)
+        .where(in_period)
+        .where(col(OutreachContact.person_id).is_not(None))
+    )
+    rows = (
+        await session.exec(
+            select(*_CONTACT_COLUMNS)
+            .where(
+                in_period
+                | (
+                    col(OutreachContact.person_id).in_(met)
+                    & (col(OutreachContact.at) >= lookback)
+                    & (col(OutreachContact.at) < start)
+                )
+            )
+            .order_by(col(OutreachContact.at), col(OutreachContact.id))
+        )
+    ).all()
+    return [
+        ContactFacts(person_id, _aware(at), bedded, needs or "", left or "", connection)
+        for person_id, at, bedded, needs, left, connection in rows
+    ]
+
+
 class OutreachFigureQueries:
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
 
     async def figures(self, start: datetime, end: datetime, tz: ZoneInfo) -> OutreachFigures:
-        lookback = months_before(start, NEW_LOOKBACK_MONTHS, tz)
-        in_period = (col(OutreachContact.at) >= start) & (col(OutreachContact.at) < end)
-        met = (
-            select(OutreachContact.person_id)
-            .where(in_period)
-            .where(col(OutreachContact.person_id).is_not(None))
-        )
+        """Every figure of [start, end) the monthly command and the quarterly pack show."""
         async with self._sessions() as session:
-            rows = (
-                await session.exec(
-                    select(*_CONTACT_COLUMNS)
-                    .where(
-                        in_period
-                        | (
-                            col(OutreachContact.person_id).in_(met)
-                            & (col(OutreachContact.at) >= lookback)
-                            & (col(OutreachContact.at) < start)
-                        )
-                    )
-                    .order_by(col(OutreachContact.at), col(OutreachContact.id))
-                )
-            ).all()
+            contacts = await contacts_for(session, start, end, tz)
             moves = (
                 await session.exec(
                     select(PersonOutcome.kind)
@@ -82,10 +96,6 @@ class OutreachFigureQueries:
                     .where(col(Referral.created_at) < end)
                 )
             ).all()
-        contacts = [
-            ContactFacts(person_id, _aware(at), bedded, needs or "", left or "", connection)
-            for person_id, at, bedded, needs, left, connection in rows
-        ]
         return outreach_figures(
             start=start,
             end=end,

@@ -168,7 +168,7 @@ async def gather(
                 urgent=len(in_month),
                 by_category={c.name: c.count for c in by_category},
                 ack=summarise_acks(in_month, ack_target_minutes),
-                outreach=await store.outreach_stats.counts(month_start, month_end),
+                outreach=await store.outreach_stats.counts(month_start, month_end, tz=tz),
             )
         )
     urgent_by_category = Counter(i.category for i in urgent)
@@ -194,7 +194,7 @@ async def gather(
         ],
         months=months,
         ack=summarise_acks(urgent, ack_target_minutes),
-        outreach=await store.outreach_stats.counts(start, end),
+        outreach=await store.outreach_stats.counts(start, end, tz=tz),
         referral_outcomes=await store.quarterly.referral_outcomes(start, end),
         actions=await store.quarterly.contact_actions(start, end),
         pack=pack,
