@@ -50,7 +50,6 @@ from storage.outreach.moves import OutcomeEntry, latest_moves, move_outcomes, ou
 from storage.outreach.records import hotspots_by_id, members_by_id, person_subject, place_label
 from storage.outreach.referrals import ReferralView, referral_views
 
-
 _UTC = ZoneInfo("UTC")
 
 
