@@ -348,6 +348,11 @@ class ContactDraft(DraftPlace):
     notes: str | None = None
     referral_id: int | None = None
     touched: str | None = None  # ISO time of the last answer (drafts expire)
+    # What a rough sleeping report counts (bot.domain.rough_sleeping's vocabularies).
+    bedded_down: bool | None = None
+    local: str | None = None  # LocalConnection
+    connection_place: str | None = None
+    left: list[str] = field(default_factory=list)  # Institution slugs
 
 
 @dataclass

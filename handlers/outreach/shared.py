@@ -41,10 +41,15 @@ class Step(IntEnum):
     CONSENT = 10
     NOTES = 11
     CONFIRM = 12
+    LOCAL = 13  # local connection: yes / no / unknown
+    LOCAL_WHERE = 14  # where: typed, or one of TCAG_CONNECTION_PLACES
+    LEFT = 15  # recently left prison / hospital / care
     # a typed detail of a person (handlers.outreach.person)
     EDIT_TEXT = 20
     # the other record of a merge, by alias (handlers.outreach.people)
     MERGE_SEARCH = 21
+    # the date of a move into accommodation, typed (handlers.outreach.outcomes)
+    OUTCOME_DATE = 22
 
 
 def _touch(draft: ContactDraft, now: datetime) -> None:

@@ -282,6 +282,22 @@ class People:
                 outcomes=await outcomes_of(session, person_id),
             )
 
+    async def flags(self, person_id: int, *, viewer: Member | None) -> list[FlagSet]:
+        """The flags still set on a person, safeguarding and risk to workers first: shown
+        when a contact with them starts. Audited when there are any."""
+        async with self._sessions() as session, session.begin():
+            found = await flags_set(session, person_id)
+            if found:
+                add_audit(
+                    session,
+                    at=self._clock.now(),
+                    action=AuditAction.PERSON_VIEWED,
+                    actor_id=viewer.id if viewer else None,
+                    subject=person_subject(person_id),
+                    detail="flags, at the start of a contact",
+                )
+            return found
+
     async def edit(
         self, person_id: int, field: PersonField, value: object, *, by: Member
     ) -> Lookup:
