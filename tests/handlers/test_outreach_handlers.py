@@ -266,7 +266,12 @@ async def test_person_timeline_newest_first_and_audited(bot: BotHarness) -> None
     assert "First seen Fri 27 Nov 21:00 · last seen Sun 29 Nov 21:00 · 2 contacts" in shown
     assert "Food ×2" in shown and "Drugs ×1" in shown
     assert shown.index("second night") < shown.index("first night")
-    assert labels(bot, OTTO) == ["🤝 Log contact", "✏️ Edit", "🔀 Merge another record into this"]
+    assert labels(bot, OTTO) == [
+        "🤝 Log contact",
+        "✏️ Edit",
+        "🏠 Outcome: moved",
+        "🔀 Merge another record into this",
+    ]
     viewed = await bot.store.audit.recent(action_prefix="person.viewed")
     assert len(viewed) == 1 and viewed[0].subject == f"person:{johnny.id}"
 
