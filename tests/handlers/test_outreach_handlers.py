@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import String, Text, select
@@ -11,14 +11,23 @@ from sqlmodel import SQLModel
 from bot.cli.main import main as tcag
 from bot.domain import callbacks
 from bot.domain.access.roles import Role
-from bot.domain.outreach import AgeBand, Need, ReferralOutcome, ReferralStatus
+from bot.domain.outreach import AgeBand, Flag, Need, PersonField, ReferralOutcome, ReferralStatus
+from bot.domain.rough_sleeping import MoveOutcome
 from bot.offline.chat import Person, group_chat
 from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
 from bot.texts import referrals as referrals_texts
 from bot.texts.admin import people as people_texts
 from storage.catalog import HotspotIn
-from storage.models import OutboxMessage, OutreachContact, PersonRecord, Referral, ReportIn
+from storage.models import (
+    OutboxMessage,
+    OutreachContact,
+    PersonFlagRow,
+    PersonOutcome,
+    PersonRecord,
+    Referral,
+    ReportIn,
+)
 from storage.outreach import ContactIn, ContactSaved, PersonIn
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
@@ -596,6 +605,8 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     worker = await bot.store.members.by_telegram_id(OTTO.telegram_id)
     assert worker is not None
     await bot.store.outreach.merge(zed.id or 0, other.id or 0, by=worker)
+    await bot.store.people.edit(zed.id or 0, PersonField.FLAGS, [Flag.RISK_TO_STAFF], by=worker)
+    await bot.store.outcomes.record(zed.id or 0, MoveOutcome.HOSTEL, date(2026, 11, 20), by=worker)
     await bot.tg.send(OFFICER, "/roughsleeper")
     await bot.tg.send(OFFICER, "ZEDPLACE")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Just now")
@@ -607,8 +618,10 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     await bot.tg.press(OTTO, bot.last(OTTO), "1. Zanzibar Zed")
     await bot.tg.press(OTTO, bot.last(OTTO), "Where the referral was")
     await bot.tg.press(OTTO, bot.last(OTTO), "Doorway")
-    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
+    await bot.tg.press(OTTO, bot.last(OTTO), "No")  # a local connection elsewhere: typed
+    await bot.tg.send(OTTO, "ZEDTOWN")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Prison")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Yes")
@@ -643,6 +656,11 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     )
     assert counts_after.contacts == counts_before.contacts == 3
     assert counts_after.people_seen == 0
+    # Their flags went with them; their move stays as an anonymous count.
+    assert await rows(bot, PersonFlagRow) == []
+    assert [(r.person_id, r.kind) for r in await rows(bot, PersonOutcome)] == [
+        (None, MoveOutcome.HOSTEL.value)
+    ]
     erased = await bot.store.audit.recent(action_prefix="person.erased")
     assert len(erased) == 1 and erased[0].subject == f"person:{zed.id}"
 
