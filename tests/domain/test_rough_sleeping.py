@@ -12,6 +12,9 @@ from bot.domain.rough_sleeping import (
     ContactFacts,
     Institution,
     LocalConnection,
+    Month,
+    MonthError,
+    MonthProblem,
     MoveOutcome,
     NeedsAnswer,
     ReferralFacts,
@@ -21,6 +24,8 @@ from bot.domain.rough_sleeping import (
     months_before,
     needs_answer,
     outreach_figures,
+    parse_month,
+    parse_move_date,
     still_recent,
     store_needs,
     street_status,
@@ -196,3 +201,29 @@ def test_a_periods_figures() -> None:
         None: 1,
     }
     assert f.median_days_to_contact == pytest.approx((27 / 24 + 2) / 2)
+
+
+def test_months_and_move_dates_as_typed() -> None:
+    now = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    assert parse_month("", now=now, tz=LONDON) == Month(2026, 12)
+    assert parse_month(" 2026-11 ", now=now, tz=LONDON).bounds(LONDON) == (
+        datetime(2026, 11, 1, tzinfo=LONDON),
+        datetime(2026, 12, 1, tzinfo=LONDON),
+    )
+    assert Month(2026, 12).next == Month(2027, 1) and Month(2026, 7).title == "July 2026"
+    for bad in ("2026-13", "November", "26-11", "2026-11-01"):
+        with pytest.raises(MonthError) as caught:
+            parse_month(bad, now=now, tz=LONDON)
+        assert caught.value.problem is MonthProblem.BAD
+    with pytest.raises(MonthError) as caught:
+        parse_month("2027-01", now=now, tz=LONDON)
+    assert caught.value.problem is MonthProblem.NOT_STARTED
+
+    today = date(2026, 12, 7)
+    assert parse_move_date("2026-11-20", today) == date(2026, 11, 20)
+    assert parse_move_date("20/11/2026", today) == date(2026, 11, 20)
+    assert parse_move_date("20/11/26", today) == date(2026, 11, 20)
+    assert parse_move_date("20.11", today) == date(2026, 11, 20)
+    assert parse_move_date("24/12", today) == date(2025, 12, 24)  # not in the future
+    for bad in ("2026-12-08", "30/02", "yesterday", "2025-12-05", ""):
+        assert parse_move_date(bad, today) is None, bad
