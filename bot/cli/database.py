@@ -72,11 +72,13 @@ def applied_between(before: set[str], after: set[str]) -> list[str]:
 
 
 def _span(revisions: Sequence[str]) -> str:
-    """0001–0005 for a run of numbered revisions, else the list."""
+    """0001–0005 for a run of numbered revisions (a revision may name itself after its
+    number: 0011_outreach_records), else the list."""
     if len(revisions) == 1:
         return revisions[0]
-    if all(r.isdigit() for r in revisions):
-        numbers = [int(r) for r in revisions]
+    numbered = [r.partition("_")[0] for r in revisions]
+    if all(n.isdigit() for n in numbered):
+        numbers = [int(n) for n in numbered]
         if numbers == list(range(numbers[0], numbers[-1] + 1)):
             return f"{revisions[0]}–{revisions[-1]}"
     return ", ".join(revisions)

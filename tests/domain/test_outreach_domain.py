@@ -1,4 +1,4 @@
-"""Outreach domain: vocabularies, spelling-tolerant alias matching, timelines, returners."""
+"""Outreach domain: vocabularies, spelling-tolerant alias matching, timelines."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from bot.domain.outreach import (
     alias_score,
     build_timeline,
     clean_alias,
-    is_returner,
     join_slugs,
     match_aliases,
     similar_aliases,
@@ -96,14 +95,6 @@ def test_slugs_round_trip_in_vocabulary_order() -> None:
     assert split_slugs(None, Action) == []
     assert toggle([Need.FOOD], Need.ACCOMMODATION) == [Need.ACCOMMODATION, Need.FOOD]
     assert toggle([Need.FOOD], Need.FOOD) == []
-
-
-def test_returner_rule() -> None:
-    start = datetime(2026, 11, 27, tzinfo=UTC)
-    assert not is_returner(start, None)  # new, not a returner
-    assert not is_returner(start, start - timedelta(days=59))
-    assert not is_returner(start, start - timedelta(days=60))
-    assert is_returner(start, start - timedelta(days=60, seconds=1))
 
 
 def test_timeline_orders_and_summarises_needs() -> None:

@@ -23,6 +23,7 @@ class AuditAction(StrEnum):
     PERSON_EDITED = "person.edited"
     PERSON_MERGED = "person.merged"
     PERSON_ERASED = "person.erased"
+    PERSON_OUTCOME = "person.outcome"  # a move into accommodation recorded (no details kept)
     # coordinators' outputs: every export of data and every partnership report made
     EXPORTED = "data.exported"
     REPORT_GENERATED = "report.generated"

@@ -27,6 +27,7 @@ AUDIT_ACTION_WORDS: dict[str, str] = {
     "person.edited": "edited",
     "person.merged": "merged a record into",
     "person.erased": "erased",
+    "person.outcome": "recorded an outcome for",
     "data.exported": "exported",
     "report.generated": "made",
     "retention.purged": "purged data past its retention period",
