@@ -23,6 +23,7 @@ from bot.domain.alerts.outbox_types import OutboxStatus
 from bot.domain.outreach import AgeBand, ReferralOutcome, ReferralStatus, SleepingSite
 from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.domain.reports.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
+from bot.domain.rough_sleeping import LocalConnection, MoveOutcome
 from storage.types import EnumString, UTCDateTime
 
 # Stable constraint names, so migrations (and SQLite batch mode) can refer to them.
@@ -378,6 +379,51 @@ class OutreachContact(SQLModel, table=True):
     referral_id: int | None = Field(
         default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
     )
+    # What a rough sleeping report counts (bot.domain.rough_sleeping): seen bedded down or
+    # only at risk (None: logged before the question was asked), the local connection and
+    # where (free text: cleared with the notes), "|"-joined Institution slugs left lately.
+    bedded_down: bool | None = Field(default=None)
+    local_connection: LocalConnection | None = Field(
+        default=None, sa_type=EnumString(LocalConnection)
+    )
+    connection_place: str | None = Field(default=None, max_length=60)
+    left_institution: str = Field(default="", max_length=60)
+
+
+class PersonFlagRow(SQLModel, table=True):
+    """A flag on a person (safeguarding, risk to workers, ...): who set it and when, who
+    cleared it and when. The record's `flags` column mirrors the kinds still set."""
+
+    __tablename__ = "person_flags"
+    __table_args__ = (Index("ix_person_flags_person_id_cleared_at", "person_id", "cleared_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(sa_column=_fk("people.id", nullable=False, ondelete="CASCADE"))
+    kind: str = Field(max_length=24)  # a Flag slug
+    set_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    set_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    cleared_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PersonOutcome(SQLModel, table=True):
+    """A person's move into accommodation (or hospital, custody, reconnection), with its
+    date. No text: on erasure the row stays, unlinked, as a count."""
+
+    __tablename__ = "person_outcomes"
+    __table_args__ = (
+        Index("ix_person_outcomes_person_id_moved_on", "person_id", "moved_on"),
+        Index("ix_person_outcomes_moved_on", "moved_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(
+        default=None, sa_column=_fk("people.id", nullable=True, ondelete="SET NULL")
+    )
+    kind: MoveOutcome = Field(sa_type=EnumString(MoveOutcome), nullable=False)
+    moved_on: date = Field(sa_type=Date, nullable=False)
+    recorded_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    recorded_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 # ---- shifts, duty and the schedule ledger --------------------------------------------------

@@ -53,6 +53,7 @@ from storage.models import (
     ReportNote,
 )
 from storage.outreach.erasure import anonymise_contacts
+from storage.outreach.flags import delete_flags
 
 BATCH_SIZE = 1000
 USER_DATA = "user_data"  # storage.state.persistence's kind of bot_state row holding drafts
@@ -109,9 +110,10 @@ _CLEARINGS: dict[DataKind, _Clearing] = {
                 OutreachContact.place_text,
                 OutreachContact.lat,
                 OutreachContact.lon,
+                OutreachContact.connection_place,
             )
         ),
-        {"notes": None, **_NULL_PLACE},
+        {"notes": None, "connection_place": None, **_NULL_PLACE},
     ),
     DataKind.REFERRALS: _Clearing(
         Referral,
@@ -295,6 +297,7 @@ class Retention:
             ]
             for chunk in _chunks(contact_ids, self.batch_size):
                 await anonymise_contacts(session, chunk, detach=False)
+            await delete_flags(session, records)  # who set which flag goes with the details
             anonymised = {
                 "anonymised": True,
                 "alias": literal(ANONYMISED_ALIAS_PREFIX, String)

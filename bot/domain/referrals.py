@@ -71,12 +71,12 @@ def reopens(
     within: timedelta = REOPEN_WITHIN,
     within_m: float = SAME_PLACE_M,
 ) -> int | None:
-    """The not-found referral a new report at `place` reopens: the latest closed within
-    `within` at the same place; None when there is none."""
+    """The not-found referral a new report at `place` reopens: the latest closed less than
+    `within` ago at the same place; None when there is none."""
     matches = [
         c
         for c in candidates
-        if now - c.closed_at <= within and same_place(place, c.place, within_m=within_m)
+        if now - c.closed_at < within and same_place(place, c.place, within_m=within_m)
     ]
     if not matches:
         return None

@@ -129,7 +129,7 @@ async def digest(
         categories=compare_categories(current, previous),
         hotspots=tuple(await store.stats.by_hotspot(start, end, limit=TOP_HOTSPOTS)),
         urgent=tuple(await store.stats.urgent(start, end)),
-        outreach=_outreach(await store.outreach_stats.counts(start, end)),
+        outreach=_outreach(await store.outreach_stats.counts(start, end, tz=tz)),
         staff=await store.stats.staff_hours(start, end),
         late=late,
     )
@@ -173,7 +173,7 @@ async def weekly(services: Services, *, week_start: datetime, late: bool = False
         categories=compare_categories(current, _summed(before), periods=WEEKS_COMPARED),
         hotspots=tuple(await store.stats.by_hotspot(start, end, limit=TOP_HOTSPOTS)),
         urgent=AckSummary.of(await store.stats.urgent(start, end)),
-        outreach=_outreach(await store.outreach_stats.counts(start, end)),
+        outreach=_outreach(await store.outreach_stats.counts(start, end, tz=tz)),
         staff=await store.stats.staff_hours(start, end),
         late=late,
     )

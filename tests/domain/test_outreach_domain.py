@@ -1,4 +1,4 @@
-"""Outreach domain: vocabularies, spelling-tolerant alias matching, timelines, returners."""
+"""Outreach domain: vocabularies, spelling-tolerant alias matching, timelines."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from bot.domain.outreach import (
     alias_score,
     build_timeline,
     clean_alias,
-    is_returner,
     join_slugs,
     match_aliases,
     similar_aliases,
@@ -98,14 +97,6 @@ def test_slugs_round_trip_in_vocabulary_order() -> None:
     assert toggle([Need.FOOD], Need.FOOD) == []
 
 
-def test_returner_rule() -> None:
-    start = datetime(2026, 11, 27, tzinfo=UTC)
-    assert not is_returner(start, None)  # new, not a returner
-    assert not is_returner(start, start - timedelta(days=59))
-    assert not is_returner(start, start - timedelta(days=60))
-    assert is_returner(start, start - timedelta(days=60, seconds=1))
-
-
 def test_timeline_orders_and_summarises_needs() -> None:
     day = datetime(2026, 11, 1, 22, tzinfo=UTC)
 
@@ -178,8 +169,10 @@ def test_a_report_reopens_the_latest_not_found_referral_at_the_same_place() -> N
         NotFound(2, now - timedelta(hours=2), square),
         NotFound(3, now - timedelta(hours=1), ReferralPlace(None, "Library", None)),
         NotFound(4, now - timedelta(hours=25), ReferralPlace(None, "Park", None)),
+        NotFound(5, now - timedelta(hours=24), ReferralPlace(None, "Arches", None)),
     ]
     assert reopens(ReferralPlace(7, None, None), candidates, now=now) == 2
     assert reopens(ReferralPlace(None, "library", None), candidates, now=now) == 3
     assert reopens(ReferralPlace(None, "Park", None), candidates, now=now) is None  # 25 h
     assert reopens(ReferralPlace(None, "Market", None), candidates, now=now) is None
+    assert reopens(ReferralPlace(None, "Arches", None), candidates, now=now) is None  # 24 h

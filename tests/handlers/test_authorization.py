@@ -61,6 +61,8 @@ ALLOWED: dict[Permission, frozenset[str]] = {
     Permission.COORDINATE: frozenset({"coordinator"}),
     Permission.INVITE: frozenset({"coordinator", "admin"}),  # "an admin or coordinator"
     Permission.ADMIN: frozenset({"admin"}),
+    # Outreach figures are counts: outreach, coordinators and admins.
+    Permission.OUTREACH_FIGURES: frozenset({"outreach", "coordinator", "admin"}),
 }
 _STANDING: dict[str, tuple[Role, Status, bool]] = {
     "pending": (Role.OFFICER, Status.PENDING, False),
@@ -86,6 +88,7 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     "on": _M, "off": _M, "duty": _M, "roughsleeper": _M,
     # outreach: contacts, person records and history, the referral queue
     "contact": _O, "person": _O, "people": _O, "referrals": _O,
+    "outreach_figures": Permission.OUTREACH_FIGURES,
     # coordinators: acknowledge/close incidents, digests and stats, briefing notes, exports
     "open": _C, "close": _C, "brief": _C, "digest": _C, "stats": _C, "export": _C,
     "quarter": _C, "survey": _C, "action": _C,

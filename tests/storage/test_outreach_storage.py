@@ -61,6 +61,7 @@ async def new_contact(
             new_person=PersonIn(alias=alias, **person),  # type: ignore[arg-type]
             place_text="Bus station",
             sleeping_site=SleepingSite.DOORWAY,
+            bedded_down=True,
             needs=[Need.FOOD, Need.ACCOMMODATION],
             actions=[Action.STREETLINK],
             notes=notes,
@@ -76,7 +77,11 @@ async def contact_with(
 ) -> ContactSaved:
     saved = await store.contacts.log_contact(
         ContactIn(
-            person_id=person_id, place_text="Market", needs=[Need.MENTAL_HEALTH], notes=notes
+            person_id=person_id,
+            place_text="Market",
+            bedded_down=True,
+            needs=[Need.MENTAL_HEALTH],
+            notes=notes,
         ),
         worker=by,
     )
@@ -480,7 +485,10 @@ async def test_counts(store: Store, clock: ManualClock) -> None:
     counts = await store.outreach_stats.counts(start, end)
 
     assert (counts.contacts, counts.anonymous_contacts, counts.people_seen) == (5, 1, 3)
-    assert (counts.new_people, counts.returners) == (1, 1)
+    # New: no bedded-down contact in the 60 months before; both others were seen bedded
+    # down before the period (however recently), so both are intermittent / returners.
+    assert (counts.rough_sleepers, counts.new_people, counts.returners) == (3, 1, 2)
+    assert counts.living_on_streets == 0
     assert (counts.referrals_made, counts.referrals_closed, counts.open_referrals) == (2, 1, 1)
     assert counts.open_referral_ages == (timedelta(hours=7),)
     first = await store.outreach_stats.counts(start0, start0 + timedelta(days=1))

@@ -27,6 +27,7 @@ from bot.summaries import compose as summaries
 from bot.summaries.charts import PNG_SIGNATURE
 from bot.summaries.compose import Composed
 from bot.texts import common as common_texts
+from bot.texts.partnership import summaries as summaries_texts
 from storage.catalog import HotspotIn
 from storage.outreach.inputs import ContactIn, SightingIn
 from storage.store import Store
@@ -100,6 +101,7 @@ async def test_digest_figures(store: Store, clock: ManualClock, settings: Settin
         "\n"
         "🤝 <b>Outreach</b>\n"
         "Contacts: 2 (1 anonymous) · new people: 1 · returners: 0\n"
+        f"<i>{summaries_texts.OUTREACH_TERMS}</i>\n"
         "Referrals: 1 made, 0 closed, 1 open\n"
         "\n"
         "⏱ <b>Staff on duty</b>\n"
@@ -309,6 +311,7 @@ async def test_weekly_against_the_four_weeks_before(
         "\n"
         "🤝 <b>Outreach</b>\n"
         "Contacts: 2 (1 anonymous) · new people: 1 · returners: 0\n"
+        f"<i>{summaries_texts.OUTREACH_TERMS}</i>\n"
         "Referrals: 1 made, 0 closed, 1 open\n"
         "\n"
         "⏱ <b>Staff on duty</b>\n"

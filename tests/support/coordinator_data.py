@@ -116,6 +116,7 @@ async def seed_quarter(store: Store, clock: ManualClock) -> Seeded:
         ContactIn(
             new_person=PersonIn(alias="Big Johnny"),
             hotspot_id=elmer.id,
+            bedded_down=True,
             actions=[Action.STREETLINK, Action.HOSTEL],
             notes="private notes that never leave outreach",
         ),

@@ -40,6 +40,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("person", "One person's history", Permission.OUTREACH, usage="/person <alias>"),
     CommandSpec("people", "People seen recently", Permission.OUTREACH),
     CommandSpec("referrals", "Open rough sleeper referrals", Permission.OUTREACH),
+    # Counts only, with their definitions: the group may ask.
+    CommandSpec(
+        "outreach_figures",
+        "Outreach figures for a month (counts only)",
+        Permission.OUTREACH_FIGURES,
+        usage="/outreach_figures [2026-11]",
+        private_only=False,
+    ),
     CommandSpec("open", "Open urgent incidents", Permission.COORDINATE),
     CommandSpec(
         "close",

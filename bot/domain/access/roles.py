@@ -48,15 +48,26 @@ class Permission(StrEnum):
     COORDINATE = "coordinate"  # acknowledge/close, digests, stats, notes, exports
     INVITE = "invite"  # create invites (admins; coordinators for patrol roles)
     ADMIN = "admin"  # members, approvals, hotspots, shifts, settings, audit
+    # The monthly outreach figures: counts only, for outreach, coordinators and admins.
+    OUTREACH_FIGURES = "outreach_figures"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: frozenset({Permission.MEMBER}),
     Role.WARDEN: frozenset({Permission.MEMBER}),
-    Role.OUTREACH: frozenset({Permission.MEMBER, Permission.OUTREACH}),
-    Role.COORDINATOR: frozenset({Permission.MEMBER, Permission.COORDINATE, Permission.INVITE}),
+    Role.OUTREACH: frozenset({Permission.MEMBER, Permission.OUTREACH, Permission.OUTREACH_FIGURES}),
+    Role.COORDINATOR: frozenset(
+        {
+            Permission.MEMBER,
+            Permission.COORDINATE,
+            Permission.INVITE,
+            Permission.OUTREACH_FIGURES,
+        }
+    ),
 }
-_ADMIN_PERMISSIONS = frozenset({Permission.MEMBER, Permission.INVITE, Permission.ADMIN})
+_ADMIN_PERMISSIONS = frozenset(
+    {Permission.MEMBER, Permission.INVITE, Permission.ADMIN, Permission.OUTREACH_FIGURES}
+)
 
 # Coordinators may bring in patrol staff. Outreach workers open person records, so only an
 # admin invites them; nobody but an admin invites a coordinator.

@@ -11,6 +11,7 @@ from bot.domain.callbacks.prefixes import ERASE, OUTREACH, PERSON, REFERRAL, ROU
 from bot.domain.callbacks.wire import Button, Family
 from bot.domain.outreach import Action, AgeBand, Flag, Need, PersonField, SleepingSite
 from bot.domain.referrals import DangerAnswer
+from bot.domain.rough_sleeping import Institution, LocalConnection, MoveOutcome, NeedsAnswer
 
 
 def _check_draft_id(draft_id: str) -> None:
@@ -49,6 +50,11 @@ class ContactAction(StrEnum):
     CONSENT = "cons"
     SAVE = "save"
     CANCEL = "x"
+    LOCAL = "loc"  # local connection: yes / no / unknown
+    LOCAL_AGAIN = "locprev"  # as at their last contact
+    KNOWN_PLACE = "lplace"  # where the connection is: one of TCAG_CONNECTION_PLACES
+    LEFT = "left"  # recently left prison / hospital / care: tick one
+    LEFT_DONE = "lefts"
 
 
 class ContactButton(Button):
@@ -89,6 +95,8 @@ class ContactPress(
         ContactAction.ACTIONS_DONE,
         ContactAction.SAVE,
         ContactAction.CANCEL,
+        ContactAction.LOCAL_AGAIN,
+        ContactAction.LEFT_DONE,
     ),
 ):
     action: ContactAction
@@ -114,23 +122,44 @@ class ContactHotspot(ContactStep, action=ContactAction.HOTSPOT):
 
 @dataclass(frozen=True)
 class ContactSite(ContactStep, action=ContactAction.SITE):
+    """Where they sleep, and whether they were seen bedded down (sleeping rough) there."""
+
     site: SleepingSite
+    bedded: bool
 
 
 @dataclass(frozen=True)
-class ContactTick(ContactStep, actions=(ContactAction.NEED, ContactAction.ACTION)):
-    """One need, or one action taken, ticked or unticked."""
+class ContactTick(
+    ContactStep, actions=(ContactAction.NEED, ContactAction.ACTION, ContactAction.LEFT)
+):
+    """One need (or "none known" / "declined to say"), one action taken, or one
+    institution recently left, ticked or unticked."""
 
     action: ContactAction
     slug: str
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.choice  # noqa: B018  (raises ValueError for a slug of neither vocabulary)
+        self.choice  # noqa: B018  (raises ValueError for a slug of none of the vocabularies)
 
     @property
-    def choice(self) -> Need | Action:
-        return Need(self.slug) if self.action is ContactAction.NEED else Action(self.slug)
+    def choice(self) -> Need | NeedsAnswer | Action | Institution:
+        if self.action is ContactAction.NEED:
+            answers = {a.value: a for a in NeedsAnswer}
+            return answers[self.slug] if self.slug in answers else Need(self.slug)
+        if self.action is ContactAction.LEFT:
+            return Institution(self.slug)
+        return Action(self.slug)
+
+
+@dataclass(frozen=True)
+class ContactLocal(ContactStep, action=ContactAction.LOCAL):
+    answer: LocalConnection
+
+
+@dataclass(frozen=True)
+class ContactKnownPlace(ContactStep, action=ContactAction.KNOWN_PLACE):
+    index: int  # in TCAG_CONNECTION_PLACES
 
 
 @dataclass(frozen=True)
@@ -148,6 +177,8 @@ ContactPresses = (
     | ContactSite
     | ContactTick
     | ContactConsent
+    | ContactLocal
+    | ContactKnownPlace
 )
 CONTACT_BUTTONS = Family[ContactPresses](
     ContactNew,
@@ -159,6 +190,8 @@ CONTACT_BUTTONS = Family[ContactPresses](
     ContactSite,
     ContactTick,
     ContactConsent,
+    ContactLocal,
+    ContactKnownPlace,
 )
 ContactStepPresses = (
     ContactPress
@@ -168,6 +201,8 @@ ContactStepPresses = (
     | ContactSite
     | ContactTick
     | ContactConsent
+    | ContactLocal
+    | ContactKnownPlace
 )
 
 
@@ -183,6 +218,10 @@ class PersonAction(StrEnum):
     MERGE = "merge"  # merge another record into this one: asks for its alias
     MERGE_PICK = "mrg"  # that record chosen: asks to confirm
     MERGE_CONFIRM = "mok"
+    OUTCOME = "outc"  # record an outcome: asks which
+    OUTCOME_KIND = "okind"  # which outcome: asks the date
+    OUTCOME_DAY = "oday"  # the date, in days before today: saves
+    OUTCOME_TYPED = "odate"  # "another date": waits for it typed
 
 
 class PersonButton(Button):
@@ -192,7 +231,13 @@ class PersonButton(Button):
 @dataclass(frozen=True)
 class PersonPress(
     PersonButton,
-    actions=(PersonAction.SHOW, PersonAction.EDIT, PersonAction.FLAGS_DONE, PersonAction.MERGE),
+    actions=(
+        PersonAction.SHOW,
+        PersonAction.EDIT,
+        PersonAction.FLAGS_DONE,
+        PersonAction.MERGE,
+        PersonAction.OUTCOME,
+    ),
 ):
     action: PersonAction
     person_id: int
@@ -236,9 +281,51 @@ class PersonMerge(PersonButton, actions=(PersonAction.MERGE_PICK, PersonAction.M
     other_id: int
 
 
-PersonPresses = PersonPress | PersonDetail | PersonAge | PersonFlag | PersonConsent | PersonMerge
+@dataclass(frozen=True)
+class PersonOutcomeKind(
+    PersonButton, actions=(PersonAction.OUTCOME_KIND, PersonAction.OUTCOME_TYPED)
+):
+    """per:okind:<person>:<outcome> asks the date; per:odate:... waits for it typed."""
+
+    action: PersonAction
+    person_id: int
+    outcome: MoveOutcome
+
+
+MAX_OUTCOME_DAYS_AGO = 13  # the date buttons: today and the 13 days before
+
+
+@dataclass(frozen=True)
+class PersonOutcomeDay(PersonButton, action=PersonAction.OUTCOME_DAY):
+    person_id: int
+    outcome: MoveOutcome
+    days_ago: int
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not 0 <= self.days_ago <= MAX_OUTCOME_DAYS_AGO:
+            raise ValueError("a move's date button is one of the last two weeks")
+
+
+PersonPresses = (
+    PersonPress
+    | PersonDetail
+    | PersonAge
+    | PersonFlag
+    | PersonConsent
+    | PersonMerge
+    | PersonOutcomeKind
+    | PersonOutcomeDay
+)
 PERSON_BUTTONS = Family[PersonPresses](
-    PersonPress, PersonDetail, PersonAge, PersonFlag, PersonConsent, PersonMerge
+    PersonPress,
+    PersonDetail,
+    PersonAge,
+    PersonFlag,
+    PersonConsent,
+    PersonMerge,
+    PersonOutcomeKind,
+    PersonOutcomeDay,
 )
 
 

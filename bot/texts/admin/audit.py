@@ -27,6 +27,7 @@ AUDIT_ACTION_WORDS: dict[str, str] = {
     "person.edited": "edited",
     "person.merged": "merged a record into",
     "person.erased": "erased",
+    "person.outcome": "recorded an outcome for",
     "referral.taken": "took",
     "referral.not_found": "closed as not found",
     "data.exported": "exported",

@@ -182,8 +182,16 @@ def outreach_figures(
     return (
         f"Contacts: {contacts} ({anonymous} anonymous) · new people: {new_people} · "
         f"returners: {returners}\n"
+        f"<i>{OUTREACH_TERMS}</i>\n"
         f"Referrals: {referrals_made} made, {referrals_closed} closed, {open_referrals} open"
     )
+
+
+# Beside the figures they explain (bot.domain.rough_sleeping; /outreach_figures has them all).
+OUTREACH_TERMS = (
+    "New: seen bedded down, with none in the 60 months before; returner: seen bedded down "
+    "before too, not living on the streets."
+)
 
 
 def staff_hours_line(hours: float, members: int) -> str:

@@ -7,8 +7,8 @@ its edit belongs to (copies are rendered when sent).
 
 Existing referrals count as touched when they were taken, else when they were filed.
 
-Revision ID: 0011_referrals_push
-Revises: 0010
+Revision ID: 0012_referrals_push
+Revises: 0011_outreach_records
 Create Date: 2026-12-07
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_referrals_push"
-down_revision: str | None = "0010"
+revision: str = "0012_referrals_push"
+down_revision: str | None = "0011_outreach_records"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import String, Text, select
@@ -11,14 +11,23 @@ from sqlmodel import SQLModel
 from bot.cli.main import main as tcag
 from bot.domain import callbacks
 from bot.domain.access.roles import Role
-from bot.domain.outreach import AgeBand, Need, ReferralOutcome, ReferralStatus
+from bot.domain.outreach import AgeBand, Flag, Need, PersonField, ReferralOutcome, ReferralStatus
+from bot.domain.rough_sleeping import MoveOutcome
 from bot.offline.chat import Person, group_chat
 from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
 from bot.texts import referrals as referrals_texts
 from bot.texts.admin import people as people_texts
 from storage.catalog import HotspotIn
-from storage.models import OutboxMessage, OutreachContact, PersonRecord, Referral, ReportIn
+from storage.models import (
+    OutboxMessage,
+    OutreachContact,
+    PersonFlagRow,
+    PersonOutcome,
+    PersonRecord,
+    Referral,
+    ReportIn,
+)
 from storage.outreach import ContactIn, ContactSaved, PersonIn
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
@@ -89,12 +98,14 @@ async def test_contact_with_a_new_person_step_by_step(bot: BotHarness) -> None:
     await bot.tg.send(OTTO, "green parka, grey beard")
     await bot.tg.press(OTTO, bot.last(OTTO), "Elmer Square")
     await bot.tg.press(OTTO, bot.last(OTTO), "Doorway")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
     assert "Needs" in bot.last(OTTO).plain
     await bot.tg.press(OTTO, bot.last(OTTO), "Food")
     await bot.tg.press(OTTO, bot.last(OTTO), "Accommodation")
     await bot.tg.press(OTTO, bot.last(OTTO), "✓ Food")  # untick
     assert "✓ Accommodation" in labels(bot, OTTO) and "Food" in labels(bot, OTTO)
     await bot.tg.press(OTTO, bot.last(OTTO), "Mental health")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "StreetLink")
     await bot.tg.press(OTTO, bot.last(OTTO), "Hostel")
@@ -139,6 +150,8 @@ async def test_search_tolerates_spelling_and_shows_details_to_choose_by(bot: Bot
     assert "Where did you meet?" in bot.last(OTTO).plain
     await bot.tg.send(OTTO, "Back of the library")
     await bot.tg.press(OTTO, bot.last(OTTO), "Tent")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Declined")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
@@ -165,6 +178,8 @@ async def test_new_alias_close_to_an_existing_one_asks_if_same_person(bot: BotHa
     await bot.tg.press(OTTO, question, "Yes")
     await bot.tg.send(OTTO, "Market")
     await bot.tg.press(OTTO, bot.last(OTTO), "Car")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "No")
@@ -186,7 +201,9 @@ async def test_anonymous_contact_skips_consent(bot: BotHarness) -> None:
     await bot.tg.press(OTTO, bot.last(OTTO), "Anonymous")
     await bot.tg.share_location(OTTO, 52.6, -1.1)
     await bot.tg.press(OTTO, bot.last(OTTO), "Not sleeping out")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
     await bot.tg.press(OTTO, bot.last(OTTO), "Food")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     assert "Any notes?" in bot.last(OTTO).plain
@@ -258,7 +275,12 @@ async def test_person_timeline_newest_first_and_audited(bot: BotHarness) -> None
     assert "First seen Fri 27 Nov 21:00 · last seen Sun 29 Nov 21:00 · 2 contacts" in shown
     assert "Food ×2" in shown and "Drugs ×1" in shown
     assert shown.index("second night") < shown.index("first night")
-    assert labels(bot, OTTO) == ["🤝 Log contact", "✏️ Edit", "🔀 Merge another record into this"]
+    assert labels(bot, OTTO) == [
+        "🤝 Log contact",
+        "✏️ Edit",
+        "🏠 Outcome: moved",
+        "🔀 Merge another record into this",
+    ]
     viewed = await bot.store.audit.recent(action_prefix="person.viewed")
     assert len(viewed) == 1 and viewed[0].subject == f"person:{johnny.id}"
 
@@ -302,6 +324,8 @@ async def test_log_contact_from_a_timeline(bot: BotHarness) -> None:
     assert "Where did you meet?" in bot.last(OTTO).plain
     await bot.tg.send(OTTO, "Church steps")
     await bot.tg.press(OTTO, bot.last(OTTO), "Doorway")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Not asked")
@@ -477,6 +501,8 @@ async def test_rough_sleeper_seen_then_outreach_logs_the_contact(bot: BotHarness
     await bot.tg.press(OTTO, bot.last(OTTO), "Skip")
     await bot.tg.press(OTTO, bot.last(OTTO), "Where the referral was")
     await bot.tg.press(OTTO, bot.last(OTTO), "Doorway")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Not asked")
@@ -592,6 +618,8 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     worker = await bot.store.members.by_telegram_id(OTTO.telegram_id)
     assert worker is not None
     await bot.store.outreach.merge(zed.id or 0, other.id or 0, by=worker)
+    await bot.store.people.edit(zed.id or 0, PersonField.FLAGS, [Flag.RISK_TO_STAFF], by=worker)
+    await bot.store.outcomes.record(zed.id or 0, MoveOutcome.HOSTEL, date(2026, 11, 20), by=worker)
     await bot.tg.send(OFFICER, "/roughsleeper")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "No")
     await bot.tg.send(OFFICER, "ZEDPLACE")
@@ -604,6 +632,10 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     await bot.tg.press(OTTO, bot.last(OTTO), "1. Zanzibar Zed")
     await bot.tg.press(OTTO, bot.last(OTTO), "Where the referral was")
     await bot.tg.press(OTTO, bot.last(OTTO), "Doorway")
+    await bot.tg.press(OTTO, bot.last(OTTO), "No")  # a local connection elsewhere: typed
+    await bot.tg.send(OTTO, "ZEDTOWN")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Prison")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Yes")
@@ -638,6 +670,11 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     )
     assert counts_after.contacts == counts_before.contacts == 3
     assert counts_after.people_seen == 0
+    # Their flags went with them; their move stays as an anonymous count.
+    assert await rows(bot, PersonFlagRow) == []
+    assert [(r.person_id, r.kind) for r in await rows(bot, PersonOutcome)] == [
+        (None, MoveOutcome.HOSTEL.value)
+    ]
     erased = await bot.store.audit.recent(action_prefix="person.erased")
     assert len(erased) == 1 and erased[0].subject == f"person:{zed.id}"
 
