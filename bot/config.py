@@ -191,9 +191,14 @@ class Settings(BaseSettings):
     outbox_lease_seconds: int = Field(
         default=60, ge=5, le=3600, validation_alias="TCAG_OUTBOX_LEASE_SECONDS"
     )
-    # Outreach: referrals open longer than this are listed in the next briefing.
-    referral_stale_hours: int = Field(
-        default=48, ge=1, le=24 * 30, validation_alias="TCAG_REFERRAL_STALE_HOURS"
+    # Outreach: open referrals nobody has touched (filed, reopened or taken) for this long
+    # are listed as overdue in the briefing (hotspot and how long only). The old name,
+    # TCAG_REFERRAL_STALE_HOURS, is still read.
+    referral_overdue_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 30,
+        validation_alias=AliasChoices("TCAG_REFERRAL_OVERDUE_HOURS", "TCAG_REFERRAL_STALE_HOURS"),
     )
     # Outreach: the places a contact's local connection can be tapped from ("Leicester,
     # Nottingham, ..."): comma-separated, at most 12, each up to 60 characters.

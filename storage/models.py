@@ -210,6 +210,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_status_priority_next_attempt_at", "status", "priority", "next_attempt_at"),
         Index("ix_outbox_report_id", "report_id"),
+        Index("ix_outbox_referral_id", "referral_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -235,6 +236,10 @@ class OutboxMessage(SQLModel, table=True):
     # Alert copies: 0 for the alert, n for escalation step n (its edits carry it too, so an
     # edited escalation keeps its heading).
     alert_step: int | None = Field(default=None)
+    # A referral's copy pushed to an outreach worker, and its edits (rendered when sent).
+    referral_id: int | None = Field(
+        default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
+    )
 
 
 class AlertAttendance(SQLModel, table=True):
@@ -310,6 +315,8 @@ class Referral(SQLModel, table=True):
         Index("ix_referrals_closed_at", "closed_at"),
         Index("ix_referrals_source_report_id", "source_report_id"),
         Index("ix_referrals_contact_id", "contact_id"),
+        Index("ix_referrals_status_touched_at", "status", "touched_at"),
+        Index("ix_referrals_attached_to_id", "attached_to_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -331,6 +338,17 @@ class Referral(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outcome: ReferralOutcome | None = Field(default=None, sa_type=EnumString(ReferralOutcome))
     contact_id: int | None = None  # the contact that closed it (outreach_contacts.id)
+    # Last filed, reopened or taken: untouched for TCAG_REFERRAL_OVERDUE_HOURS, it is overdue.
+    touched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # "Not found": where the worker looked (one line), who and when; kept when reopened.
+    where_looked: str | None = Field(default=None, max_length=200)
+    not_found_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    not_found_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    # Reported again after "not found": this report is attached to the referral it reopened.
+    attached_to_id: int | None = Field(
+        default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
+    )
+    reopened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class OutreachContact(SQLModel, table=True):

@@ -35,7 +35,7 @@ from storage.models import (
     ReportIn,
     ReportNote,
 )
-from storage.outreach.referrals import ROUGH_SLEEPING_SLUG, add_referral_for_report
+from storage.outreach.referrals import ROUGH_SLEEPING_SLUG, SeenWith, add_referral_for_report
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,19 @@ class Reports:
         self._clock = clock
 
     # ---- filing ------------------------------------------------------------------------
-    async def file(self, draft: ReportIn, *, reporter: Member, group_chat_id: int | None) -> Report:
-        """Store a confirmed report; an urgent one writes its alerts in the same transaction."""
+    async def file(
+        self,
+        draft: ReportIn,
+        *,
+        reporter: Member,
+        group_chat_id: int | None,
+        referral: SeenWith | None = None,
+    ) -> Report:
+        """Store a confirmed report; an urgent one writes its alerts in the same transaction.
+
+        A rough sleeping report, or one filed with `referral`, queues an outreach referral
+        (pushed to outreach on duty) in that transaction too.
+        """
         draft = ReportIn.model_validate(draft.model_dump())  # validate again: never trust callers
         now = self._clock.now()
         async with self._sessions() as session, session.begin():
@@ -118,8 +129,13 @@ class Reports:
                     )
                 )
             category = await session.get(Category, draft.category_id)
-            if category is not None and category.slug == ROUGH_SLEEPING_SLUG:
-                add_referral_for_report(session, report, now=now)  # outreach's referral queue
+            if referral is not None:
+                await add_referral_for_report(
+                    session, report, now=now, seen_at=referral.seen_at,
+                    appearance=referral.appearance,
+                )  # fmt: skip
+            elif category is not None and category.slug == ROUGH_SLEEPING_SLUG:
+                await add_referral_for_report(session, report, now=now)  # the referral queue
             if report.urgent:
                 chats = await self._alert_chats(session, exclude_member_id=reporter.id)
                 if group_chat_id is not None:

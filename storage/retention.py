@@ -119,9 +119,15 @@ _CLEARINGS: dict[DataKind, _Clearing] = {
         Referral,
         lambda cutoff: (
             (col(Referral.created_at) < cutoff)
-            & _any_set(Referral.appearance, Referral.place_text, Referral.lat, Referral.lon)
+            & _any_set(
+                Referral.appearance,
+                Referral.place_text,
+                Referral.lat,
+                Referral.lon,
+                Referral.where_looked,
+            )
         ),
-        {"appearance": None, **_NULL_PLACE},
+        {"appearance": None, "where_looked": None, **_NULL_PLACE},
     ),
     DataKind.BRIEFING_NOTES: _Clearing(
         BriefingNote,

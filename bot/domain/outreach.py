@@ -159,6 +159,9 @@ class ReferralStatus(StrEnum):
     OPEN = "open"
     TAKEN = "taken"  # an outreach worker is on it; still open for the queue and counts
     CLOSED = "closed"
+    # Reported again after "not found": attached to the referral it reopened (shown there,
+    # closed with it), never in the queue on its own.
+    ATTACHED = "attached"
 
 
 class ReferralOutcome(StrEnum):
@@ -366,6 +369,15 @@ class SightingDraft(DraftPlace):
     place: str | None = None
     minutes_ago: int = 0
     appearance: str | None = None
+    danger: str | None = None  # "Do they seem unwell or in danger?": DangerAnswer's value
+    touched: str | None = None
+
+
+@dataclass
+class NotFoundDraft:
+    """ "Not found" pressed on a referral: waiting for where the worker looked."""
+
+    referral_id: int
     touched: str | None = None
 
 

@@ -2,8 +2,9 @@
 outreach, coordinators and admins: /outreach_figures.
 
 One conversation ("outreach") holds every outreach flow that waits for an answer: the
-contact being logged (handlers.outreach.contact), a person's typed detail (person) and the
-other record of a merge (people). Each module gives its entry points and step table;
+contact being logged (handlers.outreach.contact), a person's typed detail (person), the
+other record of a merge (people) and where a worker looked for a referral not found
+(referrals). Each module gives its entry points and step table;
 this one joins them, so the flows share /cancel, the reminder and the interruption rule
 (another command stops the flow and asks for that command again).
 """
@@ -16,7 +17,7 @@ from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.access.roles import Permission
 from handlers.conversation import Handler, conversation
-from handlers.outreach import contact, erase, figures, outcomes, people, person
+from handlers.outreach import contact, erase, figures, outcomes, people, person, referrals
 from handlers.outreach.shared import cancel, interrupted, use_the_buttons
 from handlers.registry import button, command
 
@@ -30,12 +31,14 @@ def outreach_conversation() -> ConversationHandler[BotContext]:
             *person.entry_points(),
             *people.entry_points(),
             *outcomes.entry_points(),
+            *referrals.entry_points(),
         ],
         steps={
             **contact.steps(),
             **person.steps(),
             **people.steps(person.while_typing()),
             **outcomes.steps(person.while_typing()),
+            **referrals.steps(),
         },
         otherwise=use_the_buttons,
         cancel=cancel,

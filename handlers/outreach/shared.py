@@ -11,7 +11,13 @@ from enum import IntEnum
 from telegram import Update
 
 from bot.context import BotContext
-from bot.domain.outreach import AliasError, ContactDraft, clean_alias, draft_expired
+from bot.domain.outreach import (
+    AliasError,
+    ContactDraft,
+    NotFoundDraft,
+    clean_alias,
+    draft_expired,
+)
 from bot.domain.periods import Quarter
 from bot.domain.rough_sleeping import Month
 from bot.keyboards.admin import people as people_keyboards
@@ -53,6 +59,8 @@ class Step(IntEnum):
     MERGE_SEARCH = 21
     # the date of a move into accommodation, typed (handlers.outreach.outcomes)
     OUTCOME_DATE = 22
+    # where the worker looked for a referral not found (handlers.outreach.referrals)
+    WHERE_LOOKED = 23
 
 
 def _touch(draft: ContactDraft, now: datetime) -> None:
@@ -94,9 +102,22 @@ class MoveDue:
 MOVE_DUE = DraftSlot.of_dataclass("outreach.move", MoveDue)
 
 
+def _touch_not_found(draft: NotFoundDraft, now: datetime) -> None:
+    draft.touched = now.isoformat()
+
+
+# The referral "Not found" was pressed on, while where they looked is due; an hour, then gone.
+NOT_FOUND = DraftSlot.of_dataclass(
+    "outreach.not_found",
+    NotFoundDraft,
+    expired=lambda draft, context: draft_expired(draft.touched, context.clock.now()),
+    touch=_touch_not_found,
+)
+
+
 def forget(context: BotContext) -> None:
     """Drop whatever the conversation was in the middle of."""
-    forget_all(context, CONTACT_DRAFT, PERSON_EDIT, MERGE_KEEP, MOVE_DUE)
+    forget_all(context, CONTACT_DRAFT, PERSON_EDIT, MERGE_KEEP, MOVE_DUE, NOT_FOUND)
 
 
 def typed_text(update: Update) -> str:

@@ -97,7 +97,7 @@ async def anonymise_contacts(
         await session.exec(
             update(Referral)
             .where(col(Referral.id).in_(referral_ids))
-            .values(appearance=None, place_text=None, lat=None, lon=None)
+            .values(appearance=None, place_text=None, lat=None, lon=None, where_looked=None)
         )
     cleared = await _clear_reports(session, report_ids)
     await _clear_outbox(session, report_ids, referral_ids)
@@ -147,6 +147,8 @@ async def _clear_outbox(
     if not keys:
         return
     about = col(OutboxMessage.dedupe_key).in_(keys)
+    if referral_ids:  # a reopened referral's later notices, and its copies
+        about = about | col(OutboxMessage.referral_id).in_(referral_ids)
     if report_ids:
         about = about | col(OutboxMessage.report_id).in_(report_ids)
     await session.exec(

@@ -578,7 +578,11 @@ INVARIANTS: dict[str, str] = {
     "outbox row without a chat or anything to send": """
         SELECT count(*) FROM outbox
         WHERE chat_id IS NULL
-           OR (text IS NULL AND attachment_ref IS NULL AND report_id IS NULL)""",
+           OR (text IS NULL AND attachment_ref IS NULL AND report_id IS NULL
+               AND referral_id IS NULL)""",
+    "referral attached to nothing": """
+        SELECT count(*) FROM referrals
+        WHERE (status = 'attached') <> (attached_to_id IS NOT NULL)""",
     "outbox row pending forever": """
         SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts > 8""",
     "outbox row Telegram refused": """

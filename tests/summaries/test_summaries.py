@@ -181,7 +181,7 @@ async def test_busy_shift_lists_are_capped(
 async def test_briefing_contents(store: Store, clock: ManualClock, settings: Settings) -> None:
     night = await seed_night(store, clock)
     crew = night.people
-    # A rough sleeper seen on Wednesday, still waiting: stale after 48 h.
+    # A rough sleeper seen on Wednesday, still untouched: overdue after 24 h.
     clock.set(at(25, 10))
     await store.referrals.add_sighting(
         SightingIn(
@@ -227,8 +227,8 @@ async def test_briefing_contents(store: Store, clock: ManualClock, settings: Set
         "⚠️ not acknowledged, escalated, open\n"
         "\n"
         "🛏 Open rough-sleeper referrals: <b>2</b>\n"
-        "Waiting more than 48 h: <b>1</b>\n"
-        "• waiting 3 d 9 h · Elmer Square\n"
+        "⏰ Overdue (untouched 24 h or more): <b>1</b>\n"
+        "• untouched 3 d 9 h · Elmer Square\n"
         "\n"
         "📝 <b>Coordinators' notes</b>\n"
         f"#{notes[0].note_id} Match at the stadium: &lt;b&gt;expect&lt;/b&gt; crowds &amp; "

@@ -105,7 +105,9 @@ async def seed_december(store: Store, clock: ManualClock) -> Seeder:
         **bedded,
     )
     not_found = await s.referral(utc(2026, 12, 6, 12), patrol)
-    await store.referrals.not_found(not_found, by=otto, reporter_notice=None)
+    await store.referrals.not_found(
+        not_found, by=otto, where_looked="the arches", reporter_notice=None
+    )
     await s.referral(utc(2026, 12, 7, 12), patrol)  # still open
     await s.contact(
         "Cath",

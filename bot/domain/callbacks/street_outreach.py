@@ -10,6 +10,7 @@ from enum import StrEnum
 from bot.domain.callbacks.prefixes import ERASE, OUTREACH, PERSON, REFERRAL, ROUGH_SLEEPER
 from bot.domain.callbacks.wire import Button, Family
 from bot.domain.outreach import Action, AgeBand, Flag, Need, PersonField, SleepingSite
+from bot.domain.referrals import DangerAnswer
 from bot.domain.rough_sleeping import Institution, LocalConnection, MoveOutcome, NeedsAnswer
 
 
@@ -333,7 +334,8 @@ class ReferralAction(StrEnum):
     LIST = "list"
     TAKE = "take"
     LOG = "log"  # log the contact that closes it
-    NOT_FOUND = "nf"
+    NOT_FOUND = "nf"  # asks where they looked, then closes it
+    NOT_FOUND_CANCEL = "nfx"  # stop asking: the referral stays as it is
 
 
 class ReferralButton(Button):
@@ -353,12 +355,20 @@ class ReferralPress(
     referral_id: int
 
 
-REFERRAL_BUTTONS = Family[ReferralList | ReferralPress](ReferralList, ReferralPress)
+@dataclass(frozen=True)
+class ReferralNotFoundCancel(ReferralButton, action=ReferralAction.NOT_FOUND_CANCEL):
+    pass
+
+
+REFERRAL_BUTTONS = Family[ReferralList | ReferralPress | ReferralNotFoundCancel](
+    ReferralList, ReferralPress, ReferralNotFoundCancel
+)
 
 
 # ---- rs:new, rs:<step action>:<draft>[:<arg>] ------------------------------------------------
 class SightingAction(StrEnum):
     NEW = "new"
+    DANGER = "dng"  # "Do they seem unwell or in danger?"
     HOTSPOT = "hot"
     WHEN = "when"
     SKIP = "skip"
@@ -385,6 +395,11 @@ class SightingStep(SightingButton):
 
 
 @dataclass(frozen=True)
+class SightingDanger(SightingStep, action=SightingAction.DANGER):
+    answer: DangerAnswer
+
+
+@dataclass(frozen=True)
 class SightingHotspot(SightingStep, action=SightingAction.HOTSPOT):
     hotspot_id: int
 
@@ -401,9 +416,9 @@ class SightingPress(
     action: SightingAction
 
 
-SightingStepPresses = SightingHotspot | SightingWhen | SightingPress
+SightingStepPresses = SightingDanger | SightingHotspot | SightingWhen | SightingPress
 SIGHTING_BUTTONS = Family[SightingNew | SightingStepPresses](
-    SightingNew, SightingHotspot, SightingWhen, SightingPress
+    SightingNew, SightingDanger, SightingHotspot, SightingWhen, SightingPress
 )
 
 

@@ -473,6 +473,8 @@ async def test_rough_sleeper_seen_then_outreach_logs_the_contact(bot: BotHarness
     await outreach_worker(bot)
     await bot.tg.send(OFFICER, "/start")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Rough sleeper seen")
+    assert "unwell or in danger" in bot.last(OFFICER).plain
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")
     await bot.tg.send(OFFICER, "Doorway of Boots")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "About 30 min ago")
     await bot.tg.send(OFFICER, "Man in a green sleeping bag")
@@ -530,6 +532,7 @@ async def test_not_found_closes_and_tells_the_reporter(bot: BotHarness) -> None:
     await outreach_worker(bot)
     await outreach_worker(bot, OONA)
     await bot.tg.send(WARDEN, "/roughsleeper")
+    await bot.tg.press(WARDEN, bot.last(WARDEN), "Not sure")
     await bot.tg.share_location(WARDEN, 52.6, -1.1)
     await bot.tg.press(WARDEN, bot.last(WARDEN), "Just now")
     await bot.tg.press(WARDEN, bot.last(WARDEN), "Skip")
@@ -541,7 +544,13 @@ async def test_not_found_closes_and_tells_the_reporter(bot: BotHarness) -> None:
     other = bot.last(OONA)
     assert "Taken by Otto Outreach" in other.plain
     await bot.tg.press(OONA, other, "Not found")
-    assert "Closed: not found by Oona Outreach" in other.plain
+    assert "Where did you look?" in bot.last(OONA).plain
+    await bot.tg.send(OONA, "Round the back of the library")
+    assert "Referral #1 closed as not found" in bot.last(OONA).plain
+    await bot.tg.send(OONA, "/referrals")
+    assert bot.last(OONA).plain == referrals_texts.REFERRALS_NONE
+    view = await bot.store.referrals.referral(1)
+    assert view is not None and view.referral.where_looked == "Round the back of the library"
     [notice] = await rows(bot, OutboxMessage)
     assert notice.chat_id == WARDEN.telegram_id and "couldn't find anyone" in notice.text
     assert await bot.app.outbox_sender.drain() == 1  # delivered by the outbox sender
@@ -565,23 +574,27 @@ async def test_rough_sleeping_report_creates_a_referral(bot: BotHarness) -> None
     assert "Car park" in bot.last(OTTO).plain and "tent by the wall" in bot.last(OTTO).plain
 
 
-async def test_stale_referrals_for_the_briefing(bot: BotHarness) -> None:
+async def test_overdue_referrals_for_the_briefing(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await bot.tg.send(OFFICER, "/roughsleeper")
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")
     await bot.tg.send(OFFICER, "Bus shelter")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Just now")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Skip")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Send")
-    stale_after = timedelta(hours=bot.settings.referral_stale_hours)
-    assert await bot.store.outreach.stale_referrals(older_than=stale_after) == []
-    bot.clock.advance(hours=49)
-    [stale] = await bot.store.outreach.stale_referrals(older_than=stale_after)
+    overdue_after = timedelta(hours=bot.settings.referral_overdue_hours)
+    assert await bot.store.outreach.overdue_referrals(older_than=overdue_after) == []
+    bot.clock.advance(hours=25)
+    [stale] = await bot.store.outreach.overdue_referrals(older_than=overdue_after)
     assert stale.place == "Bus shelter"
 
 
 async def test_rough_sleeper_seen_bad_input(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await bot.tg.send(OFFICER, "/roughsleeper")
+    await bot.tg.send(OFFICER, "Market")
+    assert bot.last(OFFICER).plain == outreach_texts.OUT_USE_BUTTONS  # the scope question first
+    await bot.tg.press(OFFICER, bot.api.sent_to(OFFICER.telegram_id)[-2], "No")
     first = bot.last(OFFICER)
     await bot.tg.send(OFFICER, "x" * 201)
     assert "the limit is 200" in bot.last(OFFICER).plain
@@ -608,6 +621,7 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     await bot.store.people.edit(zed.id or 0, PersonField.FLAGS, [Flag.RISK_TO_STAFF], by=worker)
     await bot.store.outcomes.record(zed.id or 0, MoveOutcome.HOSTEL, date(2026, 11, 20), by=worker)
     await bot.tg.send(OFFICER, "/roughsleeper")
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")
     await bot.tg.send(OFFICER, "ZEDPLACE")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Just now")
     await bot.tg.send(OFFICER, "ZEDSIGHTING")
