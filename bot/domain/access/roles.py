@@ -13,6 +13,7 @@ class Role(StrEnum):
     WARDEN = "warden"
     OUTREACH = "outreach"
     COORDINATOR = "coordinator"
+    CCTV = "cctv"  # a CCTV control-room operator
 
     @property
     def label(self) -> str:
@@ -21,6 +22,7 @@ class Role(StrEnum):
             Role.WARDEN: "Street warden",
             Role.OUTREACH: "Outreach worker",
             Role.COORDINATOR: "Coordinator",
+            Role.CCTV: "CCTV operator",
         }[self]
 
     @classmethod
@@ -48,6 +50,7 @@ class Permission(StrEnum):
     COORDINATE = "coordinate"  # acknowledge/close, digests, stats, notes, exports
     INVITE = "invite"  # create invites (admins; coordinators for patrol roles)
     ADMIN = "admin"  # members, approvals, hotspots, shifts, settings, audit
+    CCTV = "cctv"  # answer alerts for the cameras and CCTV review requests
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -55,6 +58,9 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.WARDEN: frozenset({Permission.MEMBER}),
     Role.OUTREACH: frozenset({Permission.MEMBER, Permission.OUTREACH}),
     Role.COORDINATOR: frozenset({Permission.MEMBER, Permission.COORDINATE, Permission.INVITE}),
+    # The control room: every urgent alert and CCTV review requests; no person records, no
+    # exports, no stats (counts reach them through nobody's digest).
+    Role.CCTV: frozenset({Permission.MEMBER, Permission.CCTV}),
 }
 _ADMIN_PERMISSIONS = frozenset({Permission.MEMBER, Permission.INVITE, Permission.ADMIN})
 

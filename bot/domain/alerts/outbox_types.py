@@ -28,9 +28,12 @@ ESCALATION = "escalation"
 ALERT_EDIT = "alert_edit"
 NOTICE = "notice"  # a one-off message to one member
 ALERT_PIN = "alert_pin"  # the place of an alert copy as a map pin (a venue), next to it
+# A CCTV review request's copy to an operator (its escalations too), and their edits once
+# answered: stored text and buttons, like a notice.
+CCTV_REQUEST = "cctv_request"
 ALERT_PURPOSES = (ALERT, ESCALATION)
 URGENT_PURPOSES = frozenset({ALERT, ESCALATION, ALERT_EDIT, ALERT_PIN})
-ONE_MEMBER_PURPOSES = frozenset({NOTICE})
+ONE_MEMBER_PURPOSES = frozenset({NOTICE, CCTV_REQUEST})
 
 
 def send_level(purpose: str) -> Level:
