@@ -103,7 +103,8 @@ async def _answer(
     query = query_of(update)
     refusal = _REFUSALS.get(response.outcome)
     if response.outcome is Outcome.NOT_ALLOWED and action is not AlertAction.ACKNOWLEDGE:
-        refusal = cctv_texts.CAMERA_NOT_ALLOWED
+        camera = action in (AlertAction.CAMERA_ON, AlertAction.NO_CAMERA)
+        refusal = cctv_texts.CAMERA_NOT_ALLOWED if camera else cctv_texts.OPERATORS_DO_NOT_ATTEND
     if refusal is not None:
         await query.answer(refusal, show_alert=response.outcome is Outcome.NOT_ALLOWED)
         return

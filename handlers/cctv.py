@@ -82,6 +82,8 @@ async def _draft_screen(update: Update, context: BotContext, draft: CctvDraft) -
     if draft.hotspot is not None:
         hotspot = await context.store.hotspots.get(draft.hotspot)
         place = hotspot.name if hotspot is not None else place
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     tz = context.settings.tz
     start, end = draft.window.bounds(view.report.created_at)
     text = cctv_texts.request_draft(
@@ -139,7 +141,6 @@ async def request_press(update: Update, context: BotContext) -> None:
         await edit_or_reply(update, cctv_texts.REQUEST_CANCELLED)
         return
     if isinstance(press, CctvStart):
-        await query.answer()
         await _draft_screen(update, context, _default_draft(press.report_id, context))
         return
     if press.action is CctvRequestAction.PLACES:
@@ -148,7 +149,6 @@ async def request_press(update: Update, context: BotContext) -> None:
     if press.action is CctvRequestAction.SEND:
         await _send(update, context, press)
         return
-    await query.answer()
     await _draft_screen(update, context, press)
 
 

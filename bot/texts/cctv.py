@@ -182,6 +182,9 @@ CAMERA_ON_BUTTON = "📹 Camera on it"
 NO_CAMERA_BUTTON = "No camera covers that"
 CAMERA_WORDS = {CameraAnswer.ON_IT: "camera on it", CameraAnswer.NO_CAMERA: "no camera covers that"}
 CAMERA_NOT_ALLOWED = "Only CCTV operators answer for the cameras."
+OPERATORS_DO_NOT_ATTEND = (
+    "The control room answers for its cameras: Camera on it, or No camera covers that."
+)
 
 
 def camera_line(answers: list[tuple[str, CameraAnswer]]) -> str:

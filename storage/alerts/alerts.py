@@ -197,6 +197,8 @@ class Alerts:
             report, refused = await self._checked(session, report_id, member, pressed)
             if report is None:
                 return refused or Response(Outcome.UNKNOWN)
+            if member.role is Role.CCTV:
+                return Response(Outcome.NOT_ALLOWED)  # the control room answers for cameras
             existing = (
                 await session.exec(
                     select(AlertAttendance)
