@@ -2,7 +2,8 @@
 definitions, the night-time profile, the hotspot map, coded outcomes of closed incidents,
 partnership actions, and the places for CCTV figures and survey results.
 
-`cctv_section` shows "not collected yet" until the CCTV feature fills PackFigures.cctv
+`cctv_section` shows the control room's review requests with their definitions beside them
+("not collected yet" only for a pack built without them); PackFigures.cctv
 (bot.summaries.quarterly.pack); the survey has its own section (quarterly_survey).
 """
 
@@ -23,6 +24,7 @@ from bot.texts.partnership.quarterly import (
     PDF_ACTIONS_HEADING,
     PDF_CCTV_HEADING,
     PDF_CCTV_ROWS,
+    PDF_CCTV_TERMS,
     PDF_CLOSE_OUTCOME_COLUMNS,
     PDF_CLOSED_TOTAL,
     PDF_DEFINITIONS,
@@ -124,13 +126,22 @@ def actions_section(pack: PackFigures) -> list[Any]:
 
 
 def cctv_section(pack: PackFigures) -> list[Any]:
-    """CCTV review requests: filled by the CCTV control room feature (issue 15)."""
+    """CCTV review requests: how many, how answered, how fast; each term defined below."""
     if pack.cctv is None:
         return [heading(PDF_CCTV_HEADING), para(PDF_NOT_COLLECTED, look().body)]
     cctv = pack.cctv
-    values = (cctv.requests, cctv.found, pdf_median_answer(cctv.median_minutes_to_answer))
+    values = (
+        cctv.requests,
+        cctv.found,
+        cctv.nothing_found,
+        cctv.no_coverage,
+        cctv.unanswered,
+        pdf_median_answer(cctv.median_minutes_to_answer),
+    )
     rows: list[list[object]] = [
         ["", ""],
         *([n, v] for n, v in zip(PDF_CCTV_ROWS, values, strict=True)),
     ]
-    return [heading(PDF_CCTV_HEADING), table(rows, [60 * mm, 30 * mm])]
+    # Each figure's meaning right under it: a reader should not need another page.
+    terms = [para(f"<b>{term}</b>: {meaning}", look().body) for term, meaning in PDF_CCTV_TERMS]
+    return [heading(PDF_CCTV_HEADING), table(rows, [60 * mm, 30 * mm]), *terms]
