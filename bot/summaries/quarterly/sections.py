@@ -22,9 +22,10 @@ from bot.texts.partnership.quarterly import (
     PDF_ACTION_STATUS,
     PDF_ACTION_TABLE_COLUMNS,
     PDF_ACTIONS_HEADING,
+    PDF_CCTV_COLUMNS,
     PDF_CCTV_HEADING,
+    PDF_CCTV_MEANINGS,
     PDF_CCTV_ROWS,
-    PDF_CCTV_TERMS,
     PDF_CLOSE_OUTCOME_COLUMNS,
     PDF_CLOSED_TOTAL,
     PDF_DEFINITIONS,
@@ -138,10 +139,12 @@ def cctv_section(pack: PackFigures) -> list[Any]:
         cctv.unanswered,
         pdf_median_answer(cctv.median_minutes_to_answer),
     )
+    # Each figure's meaning beside it: a reader should not need another page.
     rows: list[list[object]] = [
-        ["", ""],
-        *([n, v] for n, v in zip(PDF_CCTV_ROWS, values, strict=True)),
+        list(PDF_CCTV_COLUMNS),
+        *(
+            [name, value, meaning]
+            for name, value, meaning in zip(PDF_CCTV_ROWS, values, PDF_CCTV_MEANINGS, strict=True)
+        ),
     ]
-    # Each figure's meaning right under it: a reader should not need another page.
-    terms = [para(f"<b>{term}</b>: {meaning}", look().body) for term, meaning in PDF_CCTV_TERMS]
-    return [heading(PDF_CCTV_HEADING), table(rows, [60 * mm, 30 * mm]), *terms]
+    return [heading(PDF_CCTV_HEADING), table(rows, [42 * mm, 24 * mm, 108 * mm])]

@@ -246,25 +246,17 @@ PDF_CCTV_ROWS = (
     "Not answered yet",
     "Median time to answer",
 )
-PDF_CCTV_TERMS: tuple[tuple[str, str], ...] = (
-    (
-        "Review request",
-        "A member asked the CCTV control room, through the bot, to review recordings of one "
-        "report's time window and place (the report's reporter, or a coordinator).",
-    ),
-    (
-        "Footage found and saved",
-        "An operator found the incident on camera and saved the recording as evidence, with "
-        "the control room's own footage reference.",
-    ),
-    ("Nothing found", "The place was covered but the recordings showed nothing of use."),
-    ("No camera coverage", "No camera covers that place at that time."),
-    ("Not answered yet", "Made in the quarter and still waiting for the control room's answer."),
-    (
-        "Median time to answer",
-        "Minutes from the request to the operator's answer, over the answered ones: the middle "
-        "value.",
-    ),
+PDF_CCTV_COLUMNS = ("Figure", "This quarter", "What it means")
+# What each of PDF_CCTV_ROWS means, in the same order: printed beside the figure.
+PDF_CCTV_MEANINGS = (
+    "A member asked the CCTV control room, through the bot, to review recordings of one "
+    "report's time window and place (the report's reporter, or a coordinator).",
+    "An operator found the incident on camera and saved the recording as evidence, with the "
+    "control room's own footage reference.",
+    "The place was covered but the recordings showed nothing of use.",
+    "No camera covers that place at that time.",
+    "Made in the quarter and still waiting for the control room's answer.",
+    "Minutes from the request to the operator's answer, over the answered ones: the middle value.",
 )
 PDF_SUMMARY_MEASURES = {
     "reports": "Reports filed",
