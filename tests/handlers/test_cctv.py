@@ -377,3 +377,23 @@ async def test_the_shift_digest_counts_the_requests(bot: BotHarness) -> None:
     assert (
         "1 requested · 0 found and saved · 1 nothing found · 0 no coverage · median answer 12 min"
     ) in digest
+
+
+# ---- joining -----------------------------------------------------------------------------------
+async def test_an_admin_invites_an_operator_a_coordinator_cannot(bot: BotHarness) -> None:
+    await team(bot)
+    await bot.tg.send(COORDINATOR, "/invite cctv")
+    assert bot.last(COORDINATOR).plain.startswith("You can't invite a cctv.")
+    assert await bot.store.members.active_by_role(Role.CCTV) == []
+
+    await bot.tg.send(ADMIN, "/invite cctv")
+    reply = bot.last(ADMIN).plain
+    assert "Invite to join as CCTV operator" in reply
+    code = next(w for w in reply.split() if w.startswith("https://t.me/")).split("start=")[1]
+    await bot.tg.send(CARL, f"/start {code}")
+    assert "You're in as CCTV operator" in bot.last(CARL).plain
+    [carl] = await bot.store.members.active_by_role(Role.CCTV)
+    assert carl.telegram_id == CARL.telegram_id
+    await bot.tg.send(CARL, "/help")
+    help_text = bot.last(CARL).plain
+    assert "/cctv" in help_text and "/people" not in help_text and "/export" not in help_text
