@@ -356,6 +356,7 @@ def handlers() -> list[Handler]:
             otherwise=please_type,
             interrupted=footage_ref_interrupted,
             fallbacks=[answers],
+            persistent=True,  # a footage reference owed survives a restart
         ),
         command("cctv", cctv_command),
         button(callbacks.CCTV_REQUEST, request_press),

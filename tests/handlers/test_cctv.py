@@ -374,9 +374,14 @@ async def test_the_shift_digest_counts_the_requests(bot: BotHarness) -> None:
     await bot.tg.send(COORDINATOR, "/digest")
     digest = next(m.plain for m in bot.api.sent_to(COORDINATOR.telegram_id) if "digest" in m.plain)
     assert "📹 CCTV reviews" in digest
-    assert (
+    figures = (
         "1 requested · 0 found and saved · 1 nothing found · 0 no coverage · median answer 12 min"
-    ) in digest
+    )
+    assert figures in digest
+    await bot.tg.send(COORDINATOR, "/stats 7d")
+    sent = bot.api.sent_to(COORDINATOR.telegram_id)
+    stats = next(m.plain for m in sent if "Statistics:" in m.plain)
+    assert "📹 CCTV reviews" in stats and figures in stats
 
 
 # ---- joining -----------------------------------------------------------------------------------
