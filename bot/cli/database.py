@@ -75,10 +75,11 @@ def _span(revisions: Sequence[str]) -> str:
     """0001–0005 for a run of numbered revisions, else the list."""
     if len(revisions) == 1:
         return revisions[0]
-    if all(r.isdigit() for r in revisions):
-        numbers = [int(r) for r in revisions]
-        if numbers == list(range(numbers[0], numbers[-1] + 1)):
-            return f"{revisions[0]}–{revisions[-1]}"
+    # A revision is numbered by its leading digits: "0011_cctv" is number 11 (a feature's
+    # migration keeps its name when chained after the others).
+    numbers = [int(r[:4]) if r[:4].isdigit() else None for r in revisions]
+    if None not in numbers and numbers == list(range(numbers[0] or 0, (numbers[-1] or 0) + 1)):
+        return f"{revisions[0]}–{revisions[-1]}"
     return ", ".join(revisions)
 
 
