@@ -55,7 +55,6 @@ NO_OPERATORS = (
     "An admin can give someone the CCTV role."
 )
 REQUEST_CANCELLED = "CCTV review not requested."
-WINDOW_LIMIT = "The window can't move further that way."
 REQUEST_USAGE = (
     "To ask the control room for footage of a report: <code>/cctv R-12</code> "
     "(your own reports; coordinators any)."
