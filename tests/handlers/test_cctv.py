@@ -32,6 +32,7 @@ from tests.support.alerting import (
     team,
 )
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
+from tests.support.reporting import seed_elmer
 
 CARL = Person(2007, "Carl", "Camera")
 CATH = Person(2008, "Cath", "Camera")
@@ -402,3 +403,21 @@ async def test_an_admin_invites_an_operator_a_coordinator_cannot(bot: BotHarness
     await bot.tg.send(CARL, "/help")
     help_text = bot.last(CARL).plain
     assert "/cctv" in help_text and "/people" not in help_text and "/export" not in help_text
+
+
+# ---- the report's own confirmation --------------------------------------------------------------
+async def test_the_confirmation_offers_the_reporter_a_review_but_not_an_operator(
+    bot: BotHarness,
+) -> None:
+    await seed_elmer(bot.store)
+    await bot.member(WARDEN, Role.WARDEN)
+    await operators(bot)
+    for person, offered in ((WARDEN, True), (CARL, False)):
+        await bot.tg.send(person, "3 lads drinking by the fountain in Elmer Square")
+        await bot.tg.press(person, bot.last(person), "Confirm")
+        stored = bot.last(person).plain
+        assert "stored at 21:00" in stored
+        assert ("/cctv R-" in stored) is offered, person
+    # The hint works as it says.
+    await bot.tg.send(WARDEN, "/cctv R-0001")
+    assert "CCTV review for R-0001" in bot.last(WARDEN).plain
