@@ -161,6 +161,15 @@ class Settings(BaseSettings):
     alert_escalate_repeats: int = Field(
         default=6, ge=0, le=50, validation_alias="TCAG_ALERT_ESCALATE_REPEATS"
     )
+    # CCTV review requests: the window offered by default (this many minutes either side of
+    # the report's time), and how long the control room has to answer before the request
+    # goes to every operator again (then, after twice as long, to coordinators and admins).
+    cctv_window_minutes: int = Field(
+        default=15, ge=1, le=180, validation_alias="TCAG_CCTV_WINDOW_MINUTES"
+    )
+    cctv_answer_minutes: int = Field(
+        default=15, ge=1, le=240, validation_alias="TCAG_CCTV_ANSWER_MINUTES"
+    )
     # On-duty members whose fresh location (own_location_fresh_minutes) is within this many
     # metres of an alert's place (the closest three) are marked "nearest"; 0: no mark.
     alert_nearest_m: int = Field(

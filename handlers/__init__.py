@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import access, alerts, duty, incidents, outreach, reports, start
+from handlers import access, alerts, cctv, duty, incidents, outreach, reports, start
 from handlers.admin import audit, categories, hotspots, invites, members, shifts
 from handlers.outreach import referrals, sighting
 from handlers.partnership import actions, coordinator, survey
@@ -36,6 +36,9 @@ def all_handlers() -> list[tuple[int, Handler]]:
         *survey.handlers(),  # /survey; the public survey's buttons (anyone may press)
         *actions.handlers(),  # /action: partnership actions
         *alerts.handlers(),
+        # CCTV review requests: asking, and the operators' answers (a typed footage
+        # reference must reach it, not the quick report below).
+        *cctv.handlers(),
         *incidents.handlers(),  # before handlers.reports: photo replies to a report
         # Reports take any plain text, location, photo or voice note nothing above took
         # (the guided /report flow and quick reports: one conversation).

@@ -4,8 +4,10 @@ A press counts only from a chat and message that received that report's alert (t
 rows know which): any button data sent from another message changes nothing and shows
 nothing. Attending: anyone who got a copy (in the coordinators' group, any member there),
 several at once, each shown on every copy. Acknowledge (taking ownership, which stops the
-escalation ladder): coordinators and admins only. The reporter responds to neither, and is
-told privately of each attendance and of the acknowledgement.
+escalation ladder): coordinators and admins only. CCTV operators' copies carry "Camera on
+it" / "No camera covers that" instead, each answer shown on every copy. The reporter
+responds to none, and is told privately of each attendance, camera answer and the
+acknowledgement.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.domain import callbacks
+from bot.domain.alerts.cctv import CameraAnswer
 from bot.domain.callbacks.reports import AlertAction, AlertResponse
 from bot.domain.reports.incidents import reference
 from bot.jobs.alert_messages import alert_message, ladder_of, recipient_for
 from bot.texts import alerts as alert_texts
+from bot.texts import cctv as cctv_texts
 from bot.texts import common as common_texts
 from handlers.common import query_of
 from handlers.registry import Handler, button
@@ -63,6 +67,16 @@ async def respond_to_alert(update: Update, context: BotContext) -> None:
             reporter_notice=alert_texts.reporter_told_not_attending(ref, member.name),
         )
         done, unchanged = alert_texts.you_no_longer_attend(ref), alert_texts.NOT_ATTENDING_NOW
+    elif action in (AlertAction.CAMERA_ON, AlertAction.NO_CAMERA):
+        answer = CameraAnswer.ON_IT if action is AlertAction.CAMERA_ON else CameraAnswer.NO_CAMERA
+        response = await alerts.camera(
+            report_id,
+            answer,
+            member=member,
+            pressed=pressed,
+            reporter_notice=cctv_texts.reporter_told_camera(ref, member.name, answer),
+        )
+        done, unchanged = cctv_texts.you_answered_camera(ref, answer), ""
     else:
         at = common_texts.local_time(context.clock.now(), context.settings.tz)
         response = await alerts.acknowledge(
@@ -88,12 +102,18 @@ async def _answer(
 ) -> None:
     query = query_of(update)
     refusal = _REFUSALS.get(response.outcome)
+    if response.outcome is Outcome.NOT_ALLOWED and action is not AlertAction.ACKNOWLEDGE:
+        camera = action in (AlertAction.CAMERA_ON, AlertAction.NO_CAMERA)
+        refusal = cctv_texts.CAMERA_NOT_ALLOWED if camera else cctv_texts.OPERATORS_DO_NOT_ATTEND
     if refusal is not None:
         await query.answer(refusal, show_alert=response.outcome is Outcome.NOT_ALLOWED)
         return
     if response.outcome is Outcome.DONE:
         context.services.outbox_wakeup.set()  # the other copies' edits, the reporter's notice
         await query.answer(done)
+        return
+    if action in (AlertAction.CAMERA_ON, AlertAction.NO_CAMERA):
+        await query.answer(cctv_texts.ALREADY_ANSWERED_CAMERA)
         return
     if action is AlertAction.ACKNOWLEDGE:  # someone else took it first
         view = await context.store.reports.view(report_id)

@@ -9,7 +9,8 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.access.roles import Status
+from bot.domain.access.roles import Role, Status
+from bot.domain.alerts.cctv import CameraAnswer
 from bot.domain.alerts.outbox_types import ALERT, NOTICE, Priority, closed_notice_key
 from bot.domain.clock import Clock
 from bot.domain.reports.close_outcomes import CloseOutcome
@@ -19,6 +20,7 @@ from storage.alerts.alert_copies import (
     Pressed,
     alert_coordinates,
     attending_members,
+    camera_answers,
     edit_every_copy,
     queue_pins,
     state_of,
@@ -51,11 +53,17 @@ class ReportView:
     notes: list[ReportNote] = field(default_factory=list)
     attachments: list[ReportAttachment] = field(default_factory=list)
     attending: list[Member] = field(default_factory=list)  # urgent: who attends now
+    # urgent: CCTV operators' answers on its alert, in order
+    camera: list[tuple[Member, CameraAnswer]] = field(default_factory=list)
 
     @property
     def alert_state(self) -> AlertState:
         """What a copy of its alert shows (see storage.alerts.alerts)."""
-        return state_of(self.report, tuple(m.id or 0 for m in self.attending))
+        return state_of(
+            self.report,
+            tuple(m.id or 0 for m in self.attending),
+            tuple((m.id or 0, str(a)) for m, a in self.camera),
+        )
 
     @property
     def coordinates(self) -> tuple[float, float] | None:
@@ -162,17 +170,19 @@ class Reports:
     async def _alert_chats(
         self, session: AsyncSession, *, exclude_member_id: int | None
     ) -> list[int]:
-        """Every active member on duty now (any role), except the reporter."""
+        """Every active member on duty now (any role), and every CCTV operator on duty or
+        not (the control room watches all the time), except the reporter."""
+        on_duty = (
+            select(DutySession.id)
+            .where(DutySession.member_id == Member.id)
+            .where(col(DutySession.ended_at).is_(None))
+            .exists()
+        )
         query = (
             select(Member.telegram_id)
             .where(Member.status == Status.ACTIVE)
             .where(col(Member.id) != (exclude_member_id or 0))
-            .where(
-                select(DutySession.id)
-                .where(DutySession.member_id == Member.id)
-                .where(col(DutySession.ended_at).is_(None))
-                .exists()
-            )
+            .where(on_duty | (col(Member.role) == Role.CCTV.value))
             .order_by(col(Member.id))
         )
         return list((await session.exec(query)).all())
@@ -361,9 +371,11 @@ class Reports:
                 ).all()
             )
         attending = await attending_members(session, report.id or 0) if report.urgent else []
+        camera = await camera_answers(session, report.id or 0) if report.urgent else []
         return ReportView(
-            report, category, hotspot, reporter, acked, closed, notes, attachments, attending
-        )
+            report, category, hotspot, reporter, acked, closed, notes, attachments, attending,
+            camera,
+        )  # fmt: skip
 
     async def by_reporter(self, member_id: int, *, limit: int = 10) -> list[ReportView]:
         async with self._sessions() as session:

@@ -10,6 +10,7 @@ from storage.access.audit import AuditLog
 from storage.access.invites import Invites
 from storage.access.members import Members
 from storage.alerts.alerts import Alerts
+from storage.alerts.cctv import CctvRequests
 from storage.alerts.outbox import Outbox
 from storage.catalog import Categories, Hotspots
 from storage.notes import Notes
@@ -49,6 +50,7 @@ class Store:
         self.reports = Reports(sessions, clock)
         self.outbox = Outbox(sessions, clock)
         self.alerts = Alerts(sessions, clock)  # urgent alerts: copies, responses, escalation
+        self.cctv = CctvRequests(sessions, clock)  # CCTV review requests to the control room
         self.bot_state = BotStates(sessions, clock, engine.dialect.name)
         self.people = People(sessions, clock)  # outreach: find, read, edit, merge records
         self.contacts = Contacts(sessions, clock)  # outreach contacts

@@ -18,10 +18,14 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.config import Settings
+from bot.domain.access.roles import Role
+from bot.domain.alerts.cctv import may_request_review
 from bot.domain.alerts.escalation import EscalationLadder, nearest_members
 from bot.domain.reports.incidents import AckKind, ReportStatus, description_shown, reference
 from bot.keyboards import alerts as alert_keyboards
+from bot.keyboards import cctv as cctv_keyboards
 from bot.texts import alerts as alert_texts
+from bot.texts import cctv as cctv_texts
 from bot.texts import common as common_texts
 from storage.alerts.alert_copies import may_acknowledge
 from storage.models import Member
@@ -91,6 +95,9 @@ def alert_message(
         attending=[m.name for m in view.attending],
         nearest_m=recipient.nearest_m if recipient is not None and not closed else None,
         closed=closed,
+        camera=cctv_texts.camera_line([(m.name, a) for m, a in view.camera])
+        if view.camera
+        else None,
     )
     return AlertMessage(text, _buttons(view, recipient, closed=closed), acknowledged)
 
@@ -109,13 +116,20 @@ def _buttons(
         return alert_keyboards.alert_keyboard(
             report_id, acknowledge=open_to_ack, attend=True, not_attending=bool(attending_ids)
         )
+    if member.role is Role.CCTV:
+        # The control room answers for its cameras; it neither attends nor takes ownership.
+        given = next((a for m, a in view.camera if m.id == member.id), None)
+        return alert_keyboards.camera_keyboard(report_id, answered=given)
     attends = member.id in attending_ids
-    return alert_keyboards.alert_keyboard(
+    keyboard = alert_keyboards.alert_keyboard(
         report_id,
         acknowledge=open_to_ack and may_acknowledge(member),
         attend=not attends,
         not_attending=attends,
     )
+    if may_request_review(member.role, is_admin=member.is_admin, is_reporter=False):
+        return cctv_keyboards.with_request_button(keyboard, report_id)
+    return keyboard
 
 
 def acknowledged_by(view: ReportView, tz: ZoneInfo) -> tuple[str | None, str]:

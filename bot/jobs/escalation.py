@@ -18,6 +18,7 @@ from telegram.ext import Application
 from bot.context import BotContext, Services
 from bot.domain.alerts.escalation import escalation_plan
 from bot.jobs.alert_messages import ladder_of
+from bot.jobs.cctv import escalate_cctv_requests
 from bot.jobs.repeating import every
 from bot.jobs.scheduler import default_instance
 
@@ -64,6 +65,8 @@ async def escalate_overdue(services: Services, *, instance: str | None = None) -
 
 async def _escalation_job(context: BotContext) -> None:
     await escalate_overdue(context.services)
+    # Unanswered CCTV review requests climb their own ladder on the same beat.
+    await escalate_cctv_requests(context.services)
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]

@@ -132,6 +132,7 @@ async def digest(
         outreach=_outreach(await store.outreach_stats.counts(start, end, tz=tz)),
         staff=await store.stats.staff_hours(start, end),
         late=late,
+        cctv=await store.cctv.counts(start, end),
     )
     title = summaries_texts.hourly_chart_title(
         occurrence.pattern_name, start.astimezone(tz).strftime(summaries_texts.DAY_FORMAT)
@@ -206,6 +207,7 @@ async def stats(
         categories=tuple(categories),
         hotspots=tuple(await store.stats.by_hotspot(start, end, limit=10, scope=scope)),
         urgent=AckSummary.of(await store.stats.urgent(start, end, scope=scope)),
+        cctv=await store.cctv.counts(start, end) if scope is None else None,
     )
     chart = daily_chart(
         await store.stats.by_hour(start, end, tz, scope=scope),

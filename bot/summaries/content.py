@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.alerts.cctv import CctvCounts
 from bot.domain.partnership.figures import (
     AckSummary,
     Briefing,
@@ -200,6 +201,7 @@ def render_digest(digest: Digest, tz: ZoneInfo) -> str:
     if d.urgent:
         lines.append(_ack_summary_line(d.acknowledgements))
     lines += _outreach_lines(d.outreach)
+    lines += _cctv_lines(d.cctv)
     lines += _staff_lines(d.staff)
     return "\n".join(lines).strip()
 
@@ -235,6 +237,7 @@ def render_stats(summary: StatsSummary, tz: ZoneInfo) -> str:
     lines.append("")
     lines.append(summaries_texts.URGENT_HEADING)
     lines.append(_ack_summary_line(s.urgent))
+    lines += _cctv_lines(s.cctv)
     return "\n".join(lines).strip()
 
 
@@ -348,6 +351,25 @@ def _outreach_lines(o: OutreachFigures) -> list[str]:
             referrals_made=o.referrals_made,
             referrals_closed=o.referrals_closed,
             open_referrals=o.open_referrals,
+        ),
+    ]
+
+
+def _cctv_lines(c: CctvCounts | None) -> list[str]:
+    """The control room's review requests: only when there were any (counts only)."""
+    if c is None or not c.requests:
+        return []
+    median = c.median_minutes_to_answer
+    return [
+        "",
+        summaries_texts.CCTV_HEADING,
+        summaries_texts.cctv_figures(
+            requests=c.requests,
+            found=c.found,
+            nothing_found=c.nothing_found,
+            no_coverage=c.no_coverage,
+            unanswered=c.unanswered,
+            median=common_texts.duration(timedelta(minutes=median)) if median is not None else None,
         ),
     ]
 

@@ -91,6 +91,7 @@ def alert_copy_text(
     attending: Sequence[str],
     nearest_m: float | None,
     closed: bool,
+    camera: str | None = None,
 ) -> str:
     lines = [heading]
     if nearest_m is not None:
@@ -98,6 +99,8 @@ def alert_copy_text(
     lines.append(facts)
     if attending:
         lines.append("🚶 Attending: " + ", ".join(esc(name[:60]) for name in attending))
+    if camera:
+        lines.append(camera)  # the CCTV operators' answers (bot.texts.cctv.camera_line)
     if closed:
         lines.append(ALERT_CLOSED_LINE)
     return "\n".join(lines) + f"\n\n{IF_LIFE_AT_RISK}"

@@ -220,10 +220,14 @@ def quick_proposal(draft: ReportDraft, now: datetime | None = None) -> str:
     return "\n".join(lines)
 
 
-def report_stored(reference: str, at: str, *, urgent: bool, life_at_risk: bool = False) -> str:
+def report_stored(
+    reference: str, at: str, *, urgent: bool, life_at_risk: bool = False, cctv_hint: bool = False
+) -> str:
     text = f"✅ Report {esc(reference)} stored at {esc(at)}."
     if life_at_risk:
         text = f"{CALL_999_NOW}\n{text}"
+    if cctv_hint:  # the reporter may ask the control room (bot.texts.cctv, handlers.cctv)
+        text += f"\n📹 Camera footage? <code>/cctv {esc(reference)}</code> asks the control room."
     if urgent:
         text += "\nAlert sent to colleagues on duty and the coordinators.\n\n" + IF_LIFE_AT_RISK
     return text

@@ -10,9 +10,11 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import BotContext
+from bot.domain.alerts.cctv import may_request_review
 from bot.domain.callbacks.reports import SHOW_BUTTONS
 from bot.domain.reports.incidents import AckKind, ReportStatus, reference
 from bot.domain.reports.show_pages import MESSAGE_ROOM, ShowPages, plan_pages
+from bot.keyboards import cctv as cctv_keyboards
 from bot.keyboards import reports as reports_keyboards
 from bot.texts import common as common_texts
 from bot.texts import incidents as incident_texts
@@ -162,6 +164,11 @@ async def _send_page(update: Update, context: BotContext, view: ReportView, page
     ref = reference(report_id)
     pages = _pages(view, context)
     more = reports_keyboards.show_more(report_id, page + 1) if page + 1 < pages.count else None
+    member = context.member
+    if page == 0 and may_request_review(
+        member.role, is_admin=member.is_admin, is_reporter=view.report.reporter_id == member.id
+    ):
+        more = cctv_keyboards.with_request_button(more, report_id)
     notes = pages.notes_on(page)
     if notes is not None:
         lines = _note_lines(view, context)[notes[0] : notes[1]]

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
+from bot.domain.alerts.cctv import may_request_review
 from bot.domain.geo import Place, validate_point
 from bot.domain.quick_report import CategoryRule, Matcher
 from bot.domain.reports.incidents import PEOPLE_COUNTS, reference
@@ -266,7 +267,11 @@ async def file(update: Update, context: BotContext, draft: ReportDraft) -> int:
     )  # fmt: skip
     at = common_texts.local_time(report.created_at, context.settings.tz)
     stored = report_texts.report_stored(
-        reference(report.id or 0), at, urgent=report.urgent, life_at_risk=draft.life_at_risk
+        reference(report.id or 0),
+        at,
+        urgent=report.urgent,
+        life_at_risk=draft.life_at_risk,
+        cctv_hint=may_request_review(member.role, is_admin=member.is_admin, is_reporter=True),
     )
     await send(update, context, stored, ReplyKeyboardRemove())
     return END

@@ -43,6 +43,17 @@ class Members:
             )
             return list((await session.exec(query)).all())
 
+    async def active_by_role(self, role: Role) -> list[Member]:
+        """Every active member of one role, oldest first: e.g. all CCTV operators (their
+        review requests, and the alerts they receive)."""
+        async with self._sessions() as session:
+            query = (
+                select(Member)
+                .where(Member.status == Status.ACTIVE, Member.role == role)
+                .order_by(col(Member.id))
+            )
+            return list((await session.exec(query)).all())
+
     async def request_access(
         self, telegram_id: int, name: str, username: str | None
     ) -> tuple[Member, bool]:

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.access.roles import Role
+from bot.domain.alerts.cctv import CameraAnswer
 from bot.domain.alerts.outbox_types import (
     ALERT_EDIT,
     ALERT_PIN,
@@ -23,6 +24,7 @@ from bot.domain.reports.incidents import ReportStatus
 from storage.alerts.outbox import enqueue
 from storage.models import (
     AlertAttendance,
+    AlertCameraAnswer,
     Hotspot,
     Member,
     OutboxMessage,
@@ -58,6 +60,7 @@ class AlertState:
     acknowledged_by_id: int | None
     attending: tuple[int, ...]
     closed: bool
+    camera: tuple[tuple[int, str], ...] = ()  # CCTV operators' answers: (member id, answer)
 
 
 @dataclass(frozen=True)
@@ -143,12 +146,38 @@ async def attending_ids(session: AsyncSession, report_id: int) -> tuple[int, ...
     return tuple((await session.exec(query)).all())
 
 
-def state_of(report: Report, attending: tuple[int, ...]) -> AlertState:
+def state_of(
+    report: Report, attending: tuple[int, ...], camera: tuple[tuple[int, str], ...] = ()
+) -> AlertState:
     return AlertState(
         acknowledged_by_id=report.acknowledged_by_id if report.acknowledged_at else None,
         attending=attending,
         closed=report.status is ReportStatus.CLOSED,
+        camera=camera,
     )
+
+
+async def camera_answer_ids(session: AsyncSession, report_id: int) -> tuple[tuple[int, str], ...]:
+    """(member id, answer) of each CCTV operator who answered on the alert, in order."""
+    query = (
+        select(AlertCameraAnswer.member_id, AlertCameraAnswer.answer)
+        .where(AlertCameraAnswer.report_id == report_id)
+        .order_by(col(AlertCameraAnswer.id))
+    )
+    return tuple((m, str(a)) for m, a in (await session.exec(query)).all())
+
+
+async def camera_answers(
+    session: AsyncSession, report_id: int
+) -> list[tuple[Member, CameraAnswer]]:
+    """Each CCTV operator's answer on the alert, with the operator, in order."""
+    query = (
+        select(Member, AlertCameraAnswer.answer)
+        .join(AlertCameraAnswer, col(AlertCameraAnswer.member_id) == col(Member.id))
+        .where(AlertCameraAnswer.report_id == report_id)
+        .order_by(col(AlertCameraAnswer.id))
+    )
+    return [(m, CameraAnswer(a)) for m, a in (await session.exec(query)).all()]
 
 
 def alert_coordinates(report: Report, hotspot: Hotspot | None) -> tuple[float, float] | None:

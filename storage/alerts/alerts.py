@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.access.roles import Role, Status
+from bot.domain.alerts.cctv import CameraAnswer
 from bot.domain.alerts.escalation import EscalationStep, OnDutyPosition
 from bot.domain.alerts.outbox_types import (
     ALERT_EDIT,
@@ -41,6 +42,7 @@ from storage.alerts.alert_copies import (
     alert_coordinates,
     attending_ids,
     attending_members,
+    camera_answer_ids,
     edit_every_copy,
     escalation_key,
     lock_report,
@@ -52,6 +54,7 @@ from storage.alerts.outbox import enqueue
 from storage.db import SessionFactory
 from storage.models import (
     AlertAttendance,
+    AlertCameraAnswer,
     DutySession,
     Hotspot,
     Member,
@@ -117,7 +120,12 @@ class Alerts:
             report = await lock_report(session, row.report_id)
             if report is None:
                 return False
-            if state_of(report, await attending_ids(session, row.report_id)) == shown:
+            now_shown = state_of(
+                report,
+                await attending_ids(session, row.report_id),
+                await camera_answer_ids(session, row.report_id),
+            )
+            if now_shown == shown:
                 return False
             enqueue(
                 session,
@@ -136,7 +144,11 @@ class Alerts:
             report = await session.get(Report, report_id)
             if report is None:
                 return None
-            return state_of(report, await attending_ids(session, report_id))
+            return state_of(
+                report,
+                await attending_ids(session, report_id),
+                await camera_answer_ids(session, report_id),
+            )
 
     # ---- responses ---------------------------------------------------------------------
     async def _checked(
@@ -185,6 +197,8 @@ class Alerts:
             report, refused = await self._checked(session, report_id, member, pressed)
             if report is None:
                 return refused or Response(Outcome.UNKNOWN)
+            if member.role is Role.CCTV:
+                return Response(Outcome.NOT_ALLOWED)  # the control room answers for cameras
             existing = (
                 await session.exec(
                     select(AlertAttendance)
@@ -261,6 +275,59 @@ class Alerts:
             )
             if result.rowcount != 1:
                 return Response(Outcome.UNCHANGED)  # someone else was first
+            await edit_every_copy(session, now=now, report_id=report_id, skip=pressed)
+            await self._tell_reporter(session, report, reporter_notice, now=now)
+        return Response(Outcome.DONE)
+
+    async def camera(
+        self,
+        report_id: int,
+        answer: CameraAnswer,
+        *,
+        member: Member,
+        pressed: Pressed,
+        reporter_notice: str | None = None,
+    ) -> Response:
+        """A CCTV operator's answer ("camera on it" / "no camera covers that"), from their
+        copy of the alert; every other copy is edited to show it. A second press of the
+        other answer changes it."""
+        try:
+            return await self._camera(report_id, answer, member, pressed, reporter_notice)
+        except IntegrityError:  # the same operator's second press, at the same moment
+            return Response(Outcome.UNCHANGED)
+
+    async def _camera(
+        self,
+        report_id: int,
+        answer: CameraAnswer,
+        member: Member,
+        pressed: Pressed,
+        reporter_notice: str | None,
+    ) -> Response:
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            report, refused = await self._checked(session, report_id, member, pressed)
+            if report is None:
+                return refused or Response(Outcome.UNKNOWN)
+            if not (member.is_active and member.role is Role.CCTV):
+                return Response(Outcome.NOT_ALLOWED)
+            existing = (
+                await session.exec(
+                    select(AlertCameraAnswer)
+                    .where(AlertCameraAnswer.report_id == report_id)
+                    .where(AlertCameraAnswer.member_id == member.id)
+                )
+            ).first()
+            if existing is not None and existing.answer is answer:
+                return Response(Outcome.UNCHANGED)
+            if existing is None:
+                existing = AlertCameraAnswer(
+                    report_id=report_id, member_id=member.id or 0, answer=answer, at=now
+                )
+            else:
+                existing.answer, existing.at = answer, now
+            session.add(existing)
+            await session.flush()  # the write lock first, as attending takes it
             await edit_every_copy(session, now=now, report_id=report_id, skip=pressed)
             await self._tell_reporter(session, report, reporter_notice, now=now)
         return Response(Outcome.DONE)

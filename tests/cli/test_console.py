@@ -155,7 +155,7 @@ async def test_stranger_request_is_approved_by_number_after_switching(
     # Switching to Alex shows the request again, now with numbers to press.
     switched = script.after(":as alex")
     assert "You are now Alex Admin" in switched
-    assert "[2] Approve as warden" in switched and "[5] Reject" in switched
+    assert "[2] Approve as warden" in switched and "[6] Reject" in switched
     pressed = script.transcript[3][1]
     assert "(you press “Approve as warden”)" in pressed
     assert "bot → you (edited):" in pressed and "approved as Street warden" in pressed

@@ -146,15 +146,17 @@ async def test_numbers_press_only_the_newest_message_shown(
         URGENT,
         "1",  # then an alert with buttons reaches Alex
         ":as Alex",
-        "3",
+        "4",
     )
     unread = script.after(":as Alex")
     assert unread.count("bot → you (unread):") >= 2
     assert "[Approve as warden]" in unread  # shown, but an older message: no number
+    # An admin's own copy: Acknowledge, Attending, and Request CCTV review.
     assert "[1] ✅ Acknowledge  [2] 🚶 Attending" in unread
+    assert "[3] 📹 Request CCTV review" in unread
     assert unread.index("[Approve as warden]") < unread.index("[1] ✅ Acknowledge")
-    pressed = script.after("3")
-    assert "There is no button 3: only 2 buttons are on screen." in pressed
+    pressed = script.after("4")
+    assert "There is no button 4: only 3 buttons are on screen." in pressed
 
 
 async def test_say_sends_a_number_as_text_and_photo_sends_a_file(

@@ -34,6 +34,16 @@ from bot.domain.callbacks.catalog import (
     HotspotPress,
     HotspotsPage,
 )
+from bot.domain.callbacks.cctv import (
+    CCTV_ANSWER_BUTTONS,
+    CCTV_REQUEST_BUTTONS,
+    CctvAnswerAction,
+    CctvAnswerPress,
+    CctvCancel,
+    CctvDraft,
+    CctvRequestAction,
+    CctvStart,
+)
 from bot.domain.callbacks.members import (
     ACCESS_BUTTONS,
     MEMBER_BUTTONS,
@@ -230,6 +240,13 @@ WIRE: list[tuple[Button, str]] = [
     (StatsPeriod("quarter"), "sta:p:quarter"),
     (ShowMore(42, 2), "shw:more:42:2"),
     (SurveyPress(SurveyAction.TOGGLE, 3, 1, 2, 5, 1, "AbCdEfGh"), "sv:t:3:1:2:5:1:AbCdEfGh"),
+    (CctvStart(42), "cr:new:42"),
+    (CctvDraft(CctvRequestAction.WINDOW, 42, -15, 15, 0), "cr:w:42:-15:15:0"),
+    (CctvDraft(CctvRequestAction.SEND, 42, -30, 45, 3), "cr:go:42:-30:45:3"),
+    (CctvCancel(42), "cr:x:42"),
+    (CctvAnswerPress(CctvAnswerAction.FOUND, 7), "cv:f:7"),
+    (CctvAnswerPress(CctvAnswerAction.FOOTAGE_REF, 7), "cv:ref:7"),
+    (AlertResponse(AlertAction.CAMERA_ON, 42), "inc:cam:42"),
 ]
 
 
@@ -270,6 +287,11 @@ def test_every_prefix_has_a_family_and_every_family_a_button_above() -> None:
         (AUDIT_BUTTONS, "aud:m:abc:0"),
         (AUDIT_BUTTONS, "aud:a:BAD TERM:0"),
         (AUDIT_BUTTONS, "aud:a:member.:x"),
+        (CCTV_REQUEST_BUTTONS, "cr:w:42:15:-15:0"),  # a window that ends before it starts
+        (CCTV_REQUEST_BUTTONS, "cr:go:42:-720:0:0"),  # longer than an operator reviews
+        (CCTV_REQUEST_BUTTONS, "cr:w:42:-15:15:-1"),  # no such place
+        (CCTV_ANSWER_BUTTONS, "cv:f:0"),
+        (CCTV_ANSWER_BUTTONS, "cv:yes:7"),
         (AUDIT_BUTTONS, "aud:zz:1"),
         (AUDIT_BUTTONS, "aud:" + "x" * 70),
         (AUDIT_BUTTONS, ""),

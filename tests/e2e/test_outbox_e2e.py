@@ -80,6 +80,8 @@ async def test_run_sends_pending_alerts_and_marks_them_sent(
             expected = ["🚶 Attending"]
             if chat_id != OFFICER.telegram_id:
                 expected.insert(0, "✅ Acknowledge")
+            if chat_id == ADMIN.telegram_id:  # an admin's own copy: the way to the cameras
+                expected.append("📹 Request CCTV review")
             assert [b["text"] for b in alert[0].inline_buttons] == expected
         assert api.sent_to(REPORTER.telegram_id) == []
         code = await bot.terminate(within=15)

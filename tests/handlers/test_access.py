@@ -19,7 +19,8 @@ from tests.support.harness import ADMIN, COORDINATORS_CHAT, STRANGER, BotHarness
 OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
 PATROL_COMMANDS = [
-    "help", "report", "drafts", "mine", "update", "show", "roughsleeper", "on", "off", "duty",
+    "help", "report", "drafts", "mine", "update", "show", "roughsleeper", "cctv", "on", "off",
+    "duty",
 ]  # fmt: skip
 
 
@@ -41,6 +42,7 @@ async def test_stranger_start_creates_pending_request_and_tells_admins(bot: BotH
         "Approve as warden",
         "Approve as outreach",
         "Approve as coordinator",
+        "Approve as cctv",
         "Reject",
     ]
 

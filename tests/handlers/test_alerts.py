@@ -31,6 +31,7 @@ from tests.support.alerting import (
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
 ACK, ATTEND, NOT_ATTENDING = "✅ Acknowledge", "🚶 Attending", "↩️ Not attending any more"
+CCTV = "📹 Request CCTV review"  # on coordinators' and admins' own copies
 
 
 def last_answer(bot: BotHarness) -> str:
@@ -56,7 +57,7 @@ async def test_coordinator_acknowledges_and_every_copy_shows_it(bot: BotHarness)
     pressed = alert_copy(bot, COORDINATOR.telegram_id)
     assert "✅ Acknowledged by Cora Coordinator at 21:00" in pressed.plain
     assert "Weapon seen · R-0001" in pressed.plain  # the facts stay
-    assert button_labels(pressed) == [ATTEND] and pressed.edits == 1
+    assert button_labels(pressed) == [ATTEND, CCTV] and pressed.edits == 1
     assert wakeup.is_set()
     others = [chat for chat in ALERTED if chat != COORDINATOR.telegram_id]
     assert all(alert_copy(bot, chat).edits == 0 for chat in others)  # not yet
@@ -95,7 +96,7 @@ async def test_several_attend_each_on_every_copy_and_the_reporter_hears_of_each(
         assert "Urgent incident" in copy.plain  # attending is not acknowledging
     for person in (WARDEN, OFFICER):
         assert button_labels(alert_copy(bot, person.telegram_id)) == [NOT_ATTENDING]
-    assert button_labels(alert_copy(bot, COORDINATOR.telegram_id)) == [ACK, ATTEND]
+    assert button_labels(alert_copy(bot, COORDINATOR.telegram_id)) == [ACK, ATTEND, CCTV]
     assert button_labels(alert_copy(bot, COORDINATORS_CHAT)) == [ACK, ATTEND, NOT_ATTENDING]
     assert notices_to_reporter(bot) == [
         "🚶 Wendy Warden is attending your report R-0001.",
@@ -240,7 +241,7 @@ async def test_garbled_or_unknown_alert_buttons_change_nothing(bot: BotHarness) 
 
     stored = await bot.store.reports.get(report.id or 0)
     assert stored is not None and stored.acknowledged_at is None
-    assert copy.edits == 0 and button_labels(copy) == [ACK, ATTEND]
+    assert copy.edits == 0 and button_labels(copy) == [ACK, ATTEND, CCTV]
 
 
 async def test_a_report_that_is_not_urgent_has_no_alert_to_acknowledge(bot: BotHarness) -> None:

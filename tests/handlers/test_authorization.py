@@ -38,6 +38,7 @@ from bot.offline.bot_api import ApiCall, SentMessage
 from bot.offline.chat import Person, group_chat
 from bot.texts import access as access_texts
 from bot.texts import alerts as alert_texts
+from bot.texts import cctv as cctv_texts
 from bot.texts import common as common_texts
 from bot.texts import reports as reports_texts
 from storage.db import create_engine
@@ -49,7 +50,7 @@ from tests.support.harness import ADMIN, COORDINATORS_CHAT, START, BotHarness, m
 
 # ---- DESIGN.md's Roles table -----------------------------------------------------------
 NON_MEMBERS = ("stranger", "pending", "suspended", "rejected")
-MEMBERS = ("officer", "warden", "outreach", "coordinator", "admin")
+MEMBERS = ("officer", "warden", "outreach", "coordinator", "cctv", "admin")
 STANDINGS = NON_MEMBERS + MEMBERS
 
 # Who may do what. "admin" is the admin flag on a patrol role (an officer here), so the
@@ -63,6 +64,7 @@ ALLOWED: dict[Permission, frozenset[str]] = {
     Permission.ADMIN: frozenset({"admin"}),
     # Outreach figures are counts: outreach, coordinators and admins.
     Permission.OUTREACH_FIGURES: frozenset({"outreach", "coordinator", "admin"}),
+    Permission.CCTV: frozenset({"cctv"}),  # "answer CCTV review requests"
 }
 _STANDING: dict[str, tuple[Role, Status, bool]] = {
     "pending": (Role.OFFICER, Status.PENDING, False),
@@ -72,6 +74,7 @@ _STANDING: dict[str, tuple[Role, Status, bool]] = {
     "warden": (Role.WARDEN, Status.ACTIVE, False),
     "outreach": (Role.OUTREACH, Status.ACTIVE, False),
     "coordinator": (Role.COORDINATOR, Status.ACTIVE, False),
+    "cctv": (Role.CCTV, Status.ACTIVE, False),
     "admin": (Role.OFFICER, Status.ACTIVE, True),
 }
 
@@ -86,6 +89,9 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     "show": _M,
     # go on/off duty; flag a rough sleeper seen
     "on": _M, "off": _M, "duty": _M, "roughsleeper": _M,
+    # request a CCTV review (own reports; coordinators any), or list the requests: the
+    # handler asks who (tested in tests/handlers/test_cctv.py)
+    "cctv": _M,
     # outreach: contacts, person records and history, the referral queue
     "contact": _O, "person": _O, "people": _O, "referrals": _O,
     "outreach_figures": Permission.OUTREACH_FIGURES,
@@ -106,6 +112,8 @@ EXPECTED_PREFIXES: dict[str, Permission] = {
     callbacks.STATS: _C, callbacks.CLOSE: _C,
     callbacks.SHOW: _M,  # /show's next page: "the reporter; coordinators and admins"
     callbacks.SURVEY: Permission.PUBLIC,  # the public survey: anyone may answer
+    callbacks.CCTV_REQUEST: _M,  # "request a CCTV review": the handler asks whose report
+    callbacks.CCTV_ANSWER: Permission.CCTV,  # "answer CCTV review requests"
     callbacks.INVITE: _I,
     callbacks.ACCESS: _A, callbacks.MEMBERS: _A, callbacks.CATEGORIES: _A,
     callbacks.HOTSPOTS: _A, callbacks.ERASE: _A, callbacks.SHIFTS: _A, callbacks.AUDIT: _A,
@@ -135,6 +143,8 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.SHOW: ShowMore(1, 1).pack(),
     callbacks.SURVEY: SurveyPress(SurveyAction.DAY, 1, 0, 0, 0, 1, "AbCdEfGh").pack(),
     callbacks.CLOSE: callbacks.close_code(1, "moved_on"),
+    callbacks.CCTV_REQUEST: callbacks.cctv_request(1),
+    callbacks.CCTV_ANSWER: callbacks.cctv_answer("n", 1),
 }
 _GATE_ANSWERS = {
     common_texts.NOT_A_MEMBER,
@@ -586,12 +596,23 @@ async def _member_id(bot: BotHarness, person: Person) -> int:
 
 
 # ---- forged alert presses: only from a copy received, and the right roles -----------------
-ALERT_ACTIONS = {"ack": AlertAction.ACKNOWLEDGE, "att": AlertAction.ATTENDING}
-# From their own copy: who may acknowledge (take ownership) and who may attend.
+ALERT_ACTIONS = {
+    "ack": AlertAction.ACKNOWLEDGE,
+    "att": AlertAction.ATTENDING,
+    "cam": AlertAction.CAMERA_ON,
+}
+PATROLS = ("officer", "warden", "outreach", "coordinator", "admin")
+# From their own copy: who may acknowledge (take ownership), who may attend, and who
+# answers for the cameras ("Camera on it": the control room, which attends nothing):
+# "done", or the refusal they read.
 ALERT_EXPECTED: dict[tuple[str, str], str] = {
-    **{(s, "att"): "done" for s in MEMBERS},
+    **{(s, "att"): "done" for s in PATROLS},
+    ("cctv", "att"): cctv_texts.OPERATORS_DO_NOT_ATTEND,
     **{(s, "ack"): "done" for s in ("coordinator", "admin")},
-    **{(s, "ack"): "not allowed" for s in ("officer", "warden", "outreach")},
+    **{(s, "ack"): alert_texts.ALERT_ACK_NOT_ALLOWED for s in ("officer", "warden", "outreach")},
+    ("cctv", "ack"): alert_texts.ALERT_ACK_NOT_ALLOWED,
+    ("cctv", "cam"): "done",
+    **{(s, "cam"): cctv_texts.CAMERA_NOT_ALLOWED for s in PATROLS},
 }
 
 
@@ -634,7 +655,7 @@ async def test_alert_presses_by_standing_from_their_own_copy(matrix: Matrix, sta
             assert answer not in (alert_texts.ALERT_ACK_NOT_ALLOWED, alert_texts.ALERT_NOT_RECEIVED)
             assert await matrix.rows() != before, f"{where}: nothing recorded"
         else:
-            assert answer == alert_texts.ALERT_ACK_NOT_ALLOWED, where
+            assert answer == ALERT_EXPECTED[standing, name], where
             assert await matrix.rows() == before, f"{where}: rows written"
             assert copy.edits == 0, where
 

@@ -52,7 +52,9 @@ async def test_message_is_proposed_with_category_and_place_and_confirm_stores_it
         "✖️ Cancel",
     ]
     await bot.tg.press(OFFICER, proposal, "Confirm")
-    assert bot.last(OFFICER).plain == "✅ Report R-0001 stored at 21:00."
+    assert bot.last(OFFICER).plain == (
+        "✅ Report R-0001 stored at 21:00.\n📹 Camera footage? /cctv R-0001 asks the control room."
+    )
     assert proposal.inline_buttons == []
     [report] = await reports(bot)
     drinking = await category(bot.store, "street_drinking")

@@ -113,7 +113,9 @@ async def test_guided_report_goes_through_every_step_and_is_stored(bot: BotHarne
     assert labels(bot, OFFICER) == ["✅ Confirm", "✏️ Edit", "✖️ Cancel"]
 
     await bot.tg.press(OFFICER, summary, "Confirm")
-    assert bot.last(OFFICER).plain == "✅ Report R-0001 stored at 21:00."
+    assert bot.last(OFFICER).plain == (
+        "✅ Report R-0001 stored at 21:00.\n📹 Camera footage? /cctv R-0001 asks the control room."
+    )
     assert summary.inline_buttons == []
     [report] = await reports(bot)
     drinking = await category(bot.store, "street_drinking")
@@ -516,7 +518,7 @@ async def test_draft_survives_a_restart_of_the_bot(bot: BotHarness) -> None:
         await again.tg.press(OFFICER, again.last(OFFICER), "Not urgent")
         assert "Place: Elmer Square" in again.last(OFFICER).plain
         await again.tg.press(OFFICER, again.last(OFFICER), "Confirm")
-        assert again.last(OFFICER).plain == "✅ Report R-0001 stored at 21:00."
+        assert again.last(OFFICER).plain.startswith("✅ Report R-0001 stored at 21:00.\n📹")
     finally:
         await again.stop()
     [report] = await reports(bot)

@@ -62,9 +62,20 @@ async def test_urgent_report_reaches_group_and_each_patrol_once_with_buttons(
     for chat_id in ALERTED:
         assert sends_to(bot, chat_id) == 1, chat_id
         copy = alert_copy(bot, chat_id)
-        if chat_id in may_acknowledge:
+        if chat_id == COORDINATORS_CHAT:
             assert button_labels(copy) == ["✅ Acknowledge", "🚶 Attending"]
             assert [b["callback_data"] for b in copy.inline_buttons] == ["inc:ack:1", "inc:att:1"]
+        elif chat_id in may_acknowledge:  # their own copy: they may ask the control room too
+            assert button_labels(copy) == [
+                "✅ Acknowledge",
+                "🚶 Attending",
+                "📹 Request CCTV review",
+            ]
+            assert [b["callback_data"] for b in copy.inline_buttons] == [
+                "inc:ack:1",
+                "inc:att:1",
+                "cr:new:1",
+            ]
         else:
             assert button_labels(copy) == ["🚶 Attending"]
             assert [b["callback_data"] for b in copy.inline_buttons] == ["inc:att:1"]
@@ -102,7 +113,12 @@ async def test_alert_sent_after_the_first_response_goes_out_acknowledged(
     for chat_id in ALERTED:
         copy = alert_copy(bot, chat_id)
         assert "Acknowledged by Cora Coordinator at 21:00" in copy.plain
-        assert button_labels(copy) == ["🚶 Attending"]  # others may still go; nobody acks
+        # Others may still go; nobody acks. Coordinators' and admins' own copies keep the
+        # way to the control room.
+        own_copy = chat_id in (ADMIN.telegram_id, COORDINATOR.telegram_id)
+        assert button_labels(copy) == ["🚶 Attending"] + (
+            ["📹 Request CCTV review"] if own_copy else []
+        )
         assert copy.edits == 0
 
 

@@ -17,6 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bot.domain.access.roles import Role
+from bot.domain.alerts.cctv import CctvAnswer
 from bot.domain.clock import ManualClock
 from bot.domain.partnership.comparisons import Direction, change, like_for_like
 from bot.domain.partnership.partnership_actions import (
@@ -35,6 +36,7 @@ from bot.summaries.quarterly.document import render_pdf
 from bot.summaries.quarterly.pack import night_profile
 from storage.models import Member, Report, ReportIn
 from storage.store import Store
+from tests.support.cctv import answer, member_of_role, request
 from tests.support.coordinator_data import seed_quarter
 from tests.support.harness import BotHarness
 
@@ -100,6 +102,16 @@ async def seed_pack(store: Store, clock: ManualClock) -> list[Report]:
     await store.actions.done(lights.id or 0, by=reporter)
     clock.set(utc(2026, 10, 2, 10))
     await store.actions.add(NewAction("BID", date(2026, 12, 1), "Later plan"), by=reporter)
+    # CCTV review requests in Q3: footage found after 10 min, no coverage after 30, one
+    # still waiting; and one in Q2 (not counted).
+    carl = await member_of_role(store, 4001, "Carl Camera", Role.CCTV)
+    found = await request(store, clock, weapon.id or 0, reporter, utc(2026, 7, 11, 23))
+    await answer(store, clock, found, carl, CctvAnswer.FOUND, utc(2026, 7, 11, 23, 10))
+    uncovered = await request(store, clock, august_asb.id or 0, reporter, utc(2026, 8, 14, 21))
+    await answer(store, clock, uncovered, carl, CctvAnswer.NO_COVERAGE, utc(2026, 8, 14, 21, 30))
+    await request(store, clock, violence.id or 0, reporter, utc(2026, 8, 15, 23))
+    june = await request(store, clock, reports[0].id or 0, reporter, utc(2026, 6, 5, 22))
+    await answer(store, clock, june, carl, CctvAnswer.NOTHING, utc(2026, 6, 5, 22, 5))
     clock.set(was)
     return [*reports, own_point]
 
@@ -163,7 +175,14 @@ async def test_every_figure_of_the_pack_matches_the_data(store: Store, clock: Ma
     assert "Extra patrols Police 15 Sep 2026 Overdue" in text
     assert "Later plan" not in text
     assert "2 reports in the quarter had no location to draw." in text
-    assert "CCTV figures Not collected yet. Public perception survey" in text
+    # CCTV: the quarter's requests and answers, each term defined beside its figure.
+    assert "CCTV figures Figure This quarter What it means Review requests 3 A member" in text
+    assert "Footage found and saved 1 An operator found the incident on camera" in text
+    assert "Nothing found 0 The place was covered" in text
+    assert "No camera coverage 1 No camera covers" in text
+    assert "Not answered yet 1 Made in the quarter" in text
+    assert "Median time to answer 20 min Minutes from the request" in text
+    assert pack.cctv is not None and pack.cctv.requests == 3
     assert "No survey round up to this quarter." in text
     # The metadata: title, author, subject, and the creation date of the injected clock.
     info = reader.metadata

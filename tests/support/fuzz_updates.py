@@ -166,7 +166,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "rep": ("cat", "hot", "go", "ppl", "urg", "ok", "edit", "ed", "sum", "more", "x"),
     "qr": ("ok", "cat", "place", "urg", "x"),
     "drf": ("go", "x"),
-    "inc": ("ack", "att"),
+    "inc": ("ack", "att", "no", "cam", "nocam"),
     "cat": ("list", "add", "show", "ren", "kw", "urg", "sen", "ret", "res"),
     "hot": ("list", "add", "show", "ren", "rad", "ali", "rm", "rmok"),
     "out": ("new", "for", "pick", "newp", "anon", "same", "notsame", "age", "skip", "hot",
@@ -182,6 +182,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "shw": ("more",),
     "sv": ("d", "n", "t", "o", "f", "a", "g"),
     "cls": ("o",),
+    "cr": ("new", "w", "pl", "go", "x"),
+    "cv": ("f", "n", "c", "ref"),
 }
 # fmt: on
 assert set(ACTIONS) == set(PREFIX_PERMISSIONS), "a new callback prefix needs fuzzing actions"

@@ -35,3 +35,8 @@ class AuditAction(StrEnum):
     # the public survey: rounds opened and closed (a close destroys the round's key)
     SURVEY_OPENED = "survey.opened"
     SURVEY_CLOSED = "survey.closed"
+    # the CCTV control room: review requests made, answered, footage saved, looked at
+    CCTV_REQUESTED = "cctv.requested"
+    CCTV_ANSWERED = "cctv.answered"
+    CCTV_FOOTAGE_REF = "cctv.footage_ref"
+    CCTV_VIEWED = "cctv.viewed"

@@ -32,6 +32,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("update", "Add to one of your reports", Permission.MEMBER, usage="/update R-12 …"),
     CommandSpec("show", "One report in full", Permission.MEMBER, usage="/show R-12"),
     CommandSpec("roughsleeper", "Rough sleeper seen: tell outreach", Permission.MEMBER),
+    # The reporter or a coordinator asks for a review (/cctv R-12); alone, it lists the
+    # requests for CCTV operators (waiting) and coordinators (latest); the handler asks who.
+    CommandSpec(
+        "cctv",
+        "CCTV: ask for a review of a report; requests",
+        Permission.MEMBER,
+        usage="/cctv [R-12]",
+    ),
     # Duty: names and roles of who is on duty are no personal details, so the group may ask.
     CommandSpec("on", "Go on duty (you get the briefing)", Permission.MEMBER),
     CommandSpec("off", "Go off duty", Permission.MEMBER),

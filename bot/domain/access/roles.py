@@ -13,6 +13,7 @@ class Role(StrEnum):
     WARDEN = "warden"
     OUTREACH = "outreach"
     COORDINATOR = "coordinator"
+    CCTV = "cctv"  # a CCTV control-room operator
 
     @property
     def label(self) -> str:
@@ -21,6 +22,7 @@ class Role(StrEnum):
             Role.WARDEN: "Street warden",
             Role.OUTREACH: "Outreach worker",
             Role.COORDINATOR: "Coordinator",
+            Role.CCTV: "CCTV operator",
         }[self]
 
     @classmethod
@@ -50,6 +52,7 @@ class Permission(StrEnum):
     ADMIN = "admin"  # members, approvals, hotspots, shifts, settings, audit
     # The monthly outreach figures: counts only, for outreach, coordinators and admins.
     OUTREACH_FIGURES = "outreach_figures"
+    CCTV = "cctv"  # answer alerts for the cameras and CCTV review requests
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -64,6 +67,9 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.OUTREACH_FIGURES,
         }
     ),
+    # The control room: every urgent alert and CCTV review requests; no person records, no
+    # exports, no stats (counts reach them through nobody's digest).
+    Role.CCTV: frozenset({Permission.MEMBER, Permission.CCTV}),
 }
 _ADMIN_PERMISSIONS = frozenset(
     {Permission.MEMBER, Permission.INVITE, Permission.ADMIN, Permission.OUTREACH_FIGURES}

@@ -27,6 +27,7 @@ class EscalationStep:
     group: bool  # the coordinators' group
     admins: bool
     on_duty: bool  # every member on duty (never the reporter)
+    cctv: bool = False  # every CCTV operator (a review request's ladder)
 
     @property
     def minutes(self) -> int:

@@ -32,9 +32,12 @@ ALERT_PIN = "alert_pin"  # the place of an alert copy as a map pin (a venue), ne
 # or reopened: rendered at send time from the referral (carried by referral_id).
 REFERRAL_COPY = "referral"
 REFERRAL_EDIT = "referral_edit"
+# A CCTV review request's copy to an operator (its escalations too), and their edits once
+# answered: stored text and buttons, like a notice.
+CCTV_REQUEST = "cctv_request"
 ALERT_PURPOSES = (ALERT, ESCALATION)
 URGENT_PURPOSES = frozenset({ALERT, ESCALATION, ALERT_EDIT, ALERT_PIN})
-ONE_MEMBER_PURPOSES = frozenset({NOTICE, REFERRAL_COPY, REFERRAL_EDIT})
+ONE_MEMBER_PURPOSES = frozenset({NOTICE, REFERRAL_COPY, REFERRAL_EDIT, CCTV_REQUEST})
 
 
 def send_level(purpose: str) -> Level:

@@ -13,7 +13,8 @@ codecs, one module per group of families:
   erasure (era);
 - reports also: the coded outcome of /close (cls);
 - admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta);
-- survey: the public perception survey (sv), the one family strangers may press.
+- survey: the public perception survey (sv), the one family strangers may press;
+- cctv: a CCTV review request being made (cr) and an operator's answer to one (cv).
 
 Handlers read a press with its family (`PERSON_BUTTONS.unpack(query.data)`) and match on
 the typed value; keyboards build with the codecs (`PersonPress(...).pack()`).
@@ -25,6 +26,8 @@ from bot.domain.callbacks.prefixes import (
     ACCESS,
     AUDIT,
     CATEGORIES,
+    CCTV_ANSWER,
+    CCTV_REQUEST,
     CLOSE,
     DRAFTS,
     DUTY,
@@ -52,6 +55,8 @@ from bot.domain.callbacks.shorthand import (
     audit_action,
     audit_page,
     categories_page,
+    cctv_answer,
+    cctv_request,
     close_code,
     duty_location,
     erase,
@@ -90,6 +95,8 @@ __all__ = [
     "ACCESS",
     "AUDIT",
     "CATEGORIES",
+    "CCTV_ANSWER",
+    "CCTV_REQUEST",
     "CLOSE",
     "DRAFTS",
     "DUTY",
@@ -119,6 +126,8 @@ __all__ = [
     "audit_page",
     "build",
     "categories_page",
+    "cctv_answer",
+    "cctv_request",
     "close_code",
     "duty_location",
     "erase",

@@ -37,6 +37,8 @@ GROUP_PREFIXES = frozenset({INCIDENT, STATS})
 NEVER_HELD_BACK = frozenset({INCIDENT, REPORT, QUICK})
 SURVEY = "sv"  # anyone, strangers too: the public perception survey
 CLOSE = "cls"  # coordinators: the coded outcome of /close
+CCTV_REQUEST = "cr"  # a report's reporter or a coordinator: request a CCTV review
+CCTV_ANSWER = "cv"  # CCTV operators: answer a review request
 
 PREFIX_PERMISSIONS: dict[str, Permission] = {
     ACCESS: Permission.ADMIN,
@@ -61,4 +63,8 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     SHOW: Permission.MEMBER,
     SURVEY: Permission.PUBLIC,
     CLOSE: Permission.COORDINATE,
+    # Any member's button, then the handler asks: the report's reporter or a coordinator
+    # (or an admin), never a CCTV operator (they answer requests, they do not make them).
+    CCTV_REQUEST: Permission.MEMBER,
+    CCTV_ANSWER: Permission.CCTV,
 }

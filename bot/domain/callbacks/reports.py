@@ -215,6 +215,8 @@ class AlertAction(StrEnum):
     ACKNOWLEDGE = "ack"  # take ownership (coordinators and admins)
     ATTENDING = "att"
     NOT_ATTENDING = "no"  # "Not attending any more": undoes Attending
+    CAMERA_ON = "cam"  # CCTV operators: a camera is on it
+    NO_CAMERA = "nocam"  # CCTV operators: no camera covers that
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,21 @@ codec, so they can only spell a button the bot would understand.
 from __future__ import annotations
 
 from bot.domain.access.roles import Role
-from bot.domain.callbacks import admin, catalog, members, reports, street_outreach, survey
+from bot.domain.callbacks import (
+    admin,
+    catalog,
+    cctv,
+    members,
+    reports,
+    street_outreach,
+    survey,
+)
 from bot.domain.callbacks.prefixes import (
     ACCESS,
     AUDIT,
     CATEGORIES,
+    CCTV_ANSWER,
+    CCTV_REQUEST,
     CLOSE,
     DRAFTS,
     DUTY,
@@ -58,6 +68,8 @@ FAMILIES: dict[str, Family[Button]] = {
     SHOW: reports.SHOW_BUTTONS,
     SURVEY: survey.SURVEY_BUTTONS,
     CLOSE: reports.CLOSE_BUTTONS,
+    CCTV_REQUEST: cctv.CCTV_REQUEST_BUTTONS,
+    CCTV_ANSWER: cctv.CCTV_ANSWER_BUTTONS,
 }
 
 
@@ -95,6 +107,14 @@ def quick_button(action: str, draft_id: str) -> str:
 
 def kept_draft(action: str, draft_id: str) -> str:
     return spell(DRAFTS, action, draft_id)
+
+
+def cctv_request(report_id: int) -> str:
+    return spell(CCTV_REQUEST, "new", report_id)
+
+
+def cctv_answer(action: str, request_id: int) -> str:
+    return spell(CCTV_ANSWER, action, request_id)
 
 
 def incident_ack(report_id: int) -> str:

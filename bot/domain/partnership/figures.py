@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.access.roles import Role
+from bot.domain.alerts.cctv import CctvCounts
 from bot.domain.reports.incidents import reference
 
 
@@ -181,6 +182,7 @@ class Digest:
     outreach: OutreachFigures
     staff: StaffHours
     late: bool = False
+    cctv: CctvCounts | None = None  # CCTV review requests made in the shift
 
     @property
     def acknowledgements(self) -> AckSummary:
@@ -210,6 +212,7 @@ class StatsSummary:
     categories: tuple[CategoryCount, ...]
     hotspots: tuple[HotspotCount, ...]
     urgent: AckSummary
+    cctv: CctvCounts | None = None  # CCTV review requests made in the period (unscoped)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The meeting pack's figures beyond the quarter's own counts: comparisons like with like
 (the quarter before, the same quarter last year), the night-time profile, the points of
 the hotspot map, coded outcomes of closed incidents, partnership actions, and the places
-for the CCTV figures (filled by their features; "not collected yet" till then).
+and the CCTV control room's review requests.
 
 Gathered through the store's repository API, counts and coordinates only.
 """
@@ -63,11 +63,14 @@ class ActionRow:
 
 @dataclass(frozen=True)
 class CctvFigures:
-    """CCTV review requests in the quarter (issue 15's CCTV control room fills this)."""
+    """CCTV review requests made in the quarter, and how the control room answered them."""
 
     requests: int
     found: int
     median_minutes_to_answer: float | None
+    nothing_found: int = 0
+    no_coverage: int = 0
+    unanswered: int = 0
 
 
 @dataclass(frozen=True)
@@ -143,8 +146,16 @@ async def compare(
 
 
 async def gather_cctv(store: Store, start: datetime, end: datetime) -> CctvFigures | None:
-    """CCTV review figures for the window: the CCTV feature fills this in (issue 15)."""
-    return None
+    """CCTV review requests made in the window (storage.alerts.cctv: counts only)."""
+    counts = await store.cctv.counts(start, end)
+    return CctvFigures(
+        requests=counts.requests,
+        found=counts.found,
+        median_minutes_to_answer=counts.median_minutes_to_answer,
+        nothing_found=counts.nothing_found,
+        no_coverage=counts.no_coverage,
+        unanswered=counts.unanswered,
+    )
 
 
 async def gather_pack(

@@ -2,7 +2,8 @@
 definitions, the night-time profile, the hotspot map, coded outcomes of closed incidents,
 partnership actions, and the places for CCTV figures and survey results.
 
-`cctv_section` shows "not collected yet" until the CCTV feature fills PackFigures.cctv
+`cctv_section` shows the control room's review requests with their definitions beside them
+("not collected yet" only for a pack built without them); PackFigures.cctv
 (bot.summaries.quarterly.pack); the survey has its own section (quarterly_survey).
 """
 
@@ -21,7 +22,9 @@ from bot.texts.partnership.quarterly import (
     PDF_ACTION_STATUS,
     PDF_ACTION_TABLE_COLUMNS,
     PDF_ACTIONS_HEADING,
+    PDF_CCTV_COLUMNS,
     PDF_CCTV_HEADING,
+    PDF_CCTV_MEANINGS,
     PDF_CCTV_ROWS,
     PDF_CLOSE_OUTCOME_COLUMNS,
     PDF_CLOSED_TOTAL,
@@ -124,13 +127,24 @@ def actions_section(pack: PackFigures) -> list[Any]:
 
 
 def cctv_section(pack: PackFigures) -> list[Any]:
-    """CCTV review requests: filled by the CCTV control room feature (issue 15)."""
+    """CCTV review requests: how many, how answered, how fast; each term defined below."""
     if pack.cctv is None:
         return [heading(PDF_CCTV_HEADING), para(PDF_NOT_COLLECTED, look().body)]
     cctv = pack.cctv
-    values = (cctv.requests, cctv.found, pdf_median_answer(cctv.median_minutes_to_answer))
+    values = (
+        cctv.requests,
+        cctv.found,
+        cctv.nothing_found,
+        cctv.no_coverage,
+        cctv.unanswered,
+        pdf_median_answer(cctv.median_minutes_to_answer),
+    )
+    # Each figure's meaning beside it: a reader should not need another page.
     rows: list[list[object]] = [
-        ["", ""],
-        *([n, v] for n, v in zip(PDF_CCTV_ROWS, values, strict=True)),
+        list(PDF_CCTV_COLUMNS),
+        *(
+            [name, value, meaning]
+            for name, value, meaning in zip(PDF_CCTV_ROWS, values, PDF_CCTV_MEANINGS, strict=True)
+        ),
     ]
-    return [heading(PDF_CCTV_HEADING), table(rows, [60 * mm, 30 * mm])]
+    return [heading(PDF_CCTV_HEADING), table(rows, [42 * mm, 24 * mm, 108 * mm])]

@@ -247,7 +247,26 @@ PDF_CLOSED_TOTAL = "All closed in the quarter"
 PDF_ACTION_TABLE_COLUMNS = ("No.", "Action", "Owner", "Due", "Status")
 PDF_NO_ACTIONS = "No partnership actions recorded: coordinators add them with /action add."
 PDF_ACTION_STATUS = {"open": "Open", "done": "Done", "overdue": "Overdue"}
-PDF_CCTV_ROWS = ("Review requests", "Footage found", "Median time to answer")
+PDF_CCTV_ROWS = (
+    "Review requests",
+    "Footage found and saved",
+    "Nothing found",
+    "No camera coverage",
+    "Not answered yet",
+    "Median time to answer",
+)
+PDF_CCTV_COLUMNS = ("Figure", "This quarter", "What it means")
+# What each of PDF_CCTV_ROWS means, in the same order: printed beside the figure.
+PDF_CCTV_MEANINGS = (
+    "A member asked the CCTV control room, through the bot, to review recordings of one "
+    "report's time window and place (the report's reporter, or a coordinator).",
+    "An operator found the incident on camera and saved the recording as evidence, with the "
+    "control room's own footage reference.",
+    "The place was covered but the recordings showed nothing of use.",
+    "No camera covers that place at that time.",
+    "Made in the quarter and still waiting for the control room's answer.",
+    "Minutes from the request to the operator's answer, over the answered ones: the middle value.",
+)
 PDF_SUMMARY_MEASURES = {
     "reports": "Reports filed",
     "urgent": "Urgent reports",

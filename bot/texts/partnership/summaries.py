@@ -25,6 +25,33 @@ NOTES_HEADING = "📝 <b>Coordinators' notes</b>"
 NO_NOTES = "📝 No briefing notes. Coordinators add them with /brief add …"
 NOBODY_ON_DUTY = "👮 Nobody is on duty yet."
 OUTREACH_HEADING = "🤝 <b>Outreach</b>"
+CCTV_HEADING = "📹 <b>CCTV reviews</b>"
+
+
+def cctv_figures(
+    *,
+    requests: int,
+    found: int,
+    nothing_found: int,
+    no_coverage: int,
+    unanswered: int,
+    median: str | None,
+) -> str:
+    """'4 requested · 2 found and saved · 1 nothing found · 1 no coverage · median answer
+    12 min' (unanswered only when there are some)."""
+    parts = [
+        f"{requests} requested",
+        f"{found} found and saved",
+        f"{nothing_found} nothing found",
+        f"{no_coverage} no coverage",
+    ]
+    if unanswered:
+        parts.append(f"{unanswered} not answered yet")
+    if median is not None:
+        parts.append(f"median answer {median}")
+    return " · ".join(parts)
+
+
 STAFF_HEADING = "⏱ <b>Staff on duty</b>"
 LAST_WEEK = "last week"
 FOUR_WEEK_AVERAGE = "4-week average"
