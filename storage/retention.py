@@ -155,7 +155,7 @@ _CLEARINGS: dict[DataKind, _Clearing] = {
         ),
         remove=delete(OutboxMessage),
     ),
-    # The one place audit rows are deleted (tests/handlers/test_audit_view.py checks it stays so).
+    # The one place audit rows are deleted (tests/handlers/admin/test_audit_view.py checks it stays so).
     DataKind.AUDIT: _Clearing(
         AuditEntry, lambda cutoff: col(AuditEntry.at) < cutoff, remove=delete(AuditEntry)
     ),

@@ -28,7 +28,7 @@ from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 OLLY = Person(2002, "Olly", "Officer", username="olly_o")
 OLGA = Person(2005, "Olga", "Officer")
 OTTO = Person(3001, "Otto", "Outreach")
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 async def admin_member(bot: BotHarness) -> Member:
