@@ -209,6 +209,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_status_priority_next_attempt_at", "status", "priority", "next_attempt_at"),
         Index("ix_outbox_report_id", "report_id"),
+        Index("ix_outbox_safety_alert_id", "safety_alert_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -234,6 +235,8 @@ class OutboxMessage(SQLModel, table=True):
     # Alert copies: 0 for the alert, n for escalation step n (its edits carry it too, so an
     # edited escalation keeps its heading).
     alert_step: int | None = Field(default=None)
+    # A staff-safety alert's copies, pins and edits (storage.safety.models.SafetyAlert).
+    safety_alert_id: int | None = Field(default=None)
 
 
 class AlertAttendance(SQLModel, table=True):

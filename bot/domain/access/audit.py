@@ -31,3 +31,8 @@ class AuditAction(StrEnum):
     # the public survey: rounds opened and closed (a close destroys the round's key)
     SURVEY_OPENED = "survey.opened"
     SURVEY_CLOSED = "survey.closed"
+    # staff safety: a lone worker's check-ins ended by a coordinator, a role's default
+    # changed, a safety alert acknowledged ("I'm contacting them")
+    CHECKINS_ENDED = "safety.checkins_ended"
+    CHECKIN_DEFAULT_SET = "safety.role_default"
+    SAFETY_ACKNOWLEDGED = "safety.acknowledged"
