@@ -38,6 +38,8 @@ class Services:
     clock: Clock
     # Set after writing outbox rows, so the sender sends them now rather than at its next poll.
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set with it after queueing a staff-safety alert: a batch being sent makes way for it.
+    safety_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     # How many updates a minute each member may send (the access gate asks it).
     flood_gate: FloodGate = field(default_factory=lambda: FloodGate(DEFAULT_UPDATES_PER_MINUTE))
     # Survey taps in the last minute, by anonymous person key (rate limits, in memory).
