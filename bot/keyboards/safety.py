@@ -18,28 +18,22 @@ from bot.domain.callbacks.safety import (
 from bot.texts import safety as texts
 
 
-def working_mode(duty_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.ALONE_BUTTON,
-                    callback_data=WorkingMode(SafetyAction.ALONE, duty_id).pack(),
-                ),
-                InlineKeyboardButton(
-                    texts.PAIRED_BUTTON,
-                    callback_data=WorkingMode(SafetyAction.PAIRED, duty_id).pack(),
-                ),
-            ]
-        ]
-    )
+def working_mode(duty_id: int) -> list[InlineKeyboardButton]:
+    """Asked under "You're on duty since …": one tap."""
+    return [
+        InlineKeyboardButton(
+            texts.ALONE_BUTTON, callback_data=WorkingMode(SafetyAction.ALONE, duty_id).pack()
+        ),
+        InlineKeyboardButton(
+            texts.PAIRED_BUTTON, callback_data=WorkingMode(SafetyAction.PAIRED, duty_id).pack()
+        ),
+    ]
 
 
-def im_paired(duty_id: int) -> InlineKeyboardMarkup:
+def im_paired(duty_id: int) -> list[InlineKeyboardButton]:
+    """The role works alone by default: a way out for a member paired today."""
     data = WorkingMode(SafetyAction.PAIRED, duty_id).pack()
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.IM_PAIRED_BUTTON, callback_data=data)]]
-    )
+    return [InlineKeyboardButton(texts.IM_PAIRED_BUTTON, callback_data=data)]
 
 
 def need_help_button() -> InlineKeyboardButton:

@@ -132,6 +132,7 @@ async def digest(
         outreach=_outreach(await store.outreach_stats.counts(start, end)),
         staff=await store.stats.staff_hours(start, end),
         late=late,
+        safety=await store.safety.counts(start, end),
     )
     title = summaries_texts.hourly_chart_title(
         occurrence.pattern_name, start.astimezone(tz).strftime(summaries_texts.DAY_FORMAT)

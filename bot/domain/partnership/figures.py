@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.access.roles import Role
+from bot.domain.alerts.staff_safety import SafetyCounts
 from bot.domain.reports.incidents import reference
 
 
@@ -180,6 +181,7 @@ class Digest:
     outreach: OutreachFigures
     staff: StaffHours
     late: bool = False
+    safety: SafetyCounts = field(default_factory=SafetyCounts)  # staff safety: counts only
 
     @property
     def acknowledgements(self) -> AckSummary:
