@@ -287,7 +287,10 @@ class OutboxSender:
     ) -> int:
         delivered = 0
         for index, row in enumerate(rows):
-            if not safety_lane and self.services.safety_wakeup.is_set():
+            if not safety_lane and (
+                self.services.safety_wakeup.is_set() or self._safety_lane.locked()
+            ):
+                # Staff safety is queued, or being sent: this chat waits until it has gone.
                 delivered += await self._staff_safety_first()
             wait = self.budget.ready_in(row.chat_id, send_level(row.purpose))
             paused = self.budget.paused_for(row.chat_id)
