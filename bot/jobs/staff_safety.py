@@ -60,7 +60,7 @@ async def check_on_lone_workers(services: Services, *, instance: str | None = No
     running = [r for r in await store.checkins.running() if r.member.status is Status.ACTIVE]
     recorded = await store.checkins.recorded([r.session.id or 0 for r in running])
     now = services.clock.now()
-    sent = safety = 0
+    sent = alerted = 0
     for one in running:
         session = one.session
         due, skipped = plan.plan(
@@ -83,14 +83,14 @@ async def check_on_lone_workers(services: Services, *, instance: str | None = No
             group_chat_id=settings.coordinators_chat_id,
         ):
             sent += 1
-            safety += due.stage is Stage.ALERT
-    safety += await _repeat_help(services, claimant)
-    if sent or safety:
-        log.info("staff safety: %s check-in stage(s), %s alert(s) queued", sent, safety)
+            alerted += due.stage is Stage.ALERT
+    repeated = await _repeat_help(services, claimant)
+    if sent or repeated:
+        log.info("staff safety: %s check-in stage(s), %s help repeat(s)", sent, repeated)
         services.outbox_wakeup.set()
-    if safety:
+    if alerted or repeated:
         services.safety_wakeup.set()
-    return sent + safety
+    return sent + repeated
 
 
 async def _repeat_help(services: Services, claimant: str) -> int:
