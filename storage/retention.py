@@ -53,6 +53,7 @@ from storage.models import (
     ReportNote,
 )
 from storage.outreach.erasure import anonymise_contacts
+from storage.safety.models import SafetyAlert
 
 BATCH_SIZE = 1000
 USER_DATA = "user_data"  # storage.state.persistence's kind of bot_state row holding drafts
@@ -135,6 +136,13 @@ _CLEARINGS: dict[DataKind, _Clearing] = {
             & _any_set(DutySession.lat, DutySession.lon)
         ),
         {"lat": None, "lon": None},
+    ),
+    DataKind.SAFETY_LOCATIONS: _Clearing(
+        SafetyAlert,
+        lambda cutoff: (
+            (col(SafetyAlert.raised_at) < cutoff) & _any_set(SafetyAlert.lat, SafetyAlert.lon)
+        ),
+        {"lat": None, "lon": None, "located_at": None},
     ),
     DataKind.OUTBOX: _Clearing(
         OutboxMessage,

@@ -14,6 +14,7 @@ from bot.domain.access.roles import Role
 from bot.domain.alerts.outbox_types import SAFETY, SAFETY_EDIT, SAFETY_PIN
 from bot.domain.alerts.staff_safety import CheckInPlan, SafetyCounts, Stage
 from bot.domain.clock import ManualClock
+from bot.domain.retention import DataKind, RetentionPolicy
 from storage.models import OutboxMessage
 from storage.safety.checkins import StageMessage
 from storage.store import Store
@@ -165,3 +166,22 @@ async def test_digest_counts_missed_help_and_median_time_to_acknowledge(
     assert await store.safety.counts(clock.now() + timedelta(hours=1), clock.now()) == (
         SafetyCounts()
     )
+
+
+async def test_retention_clears_a_safety_alerts_location_with_duty_locations(
+    store: Store, clock: ManualClock
+) -> None:
+    warden_id, _ = await lone_warden(store)
+    warden = await store.members.get(warden_id)
+    assert warden is not None
+    raised = await store.safety.raise_help(warden, group_chat_id=GROUP)
+    policy = RetentionPolicy(duty_locations_days=31)
+    assert (await store.retention.plan(clock.now(), policy))[DataKind.SAFETY_LOCATIONS] == 0
+
+    later = clock.now() + timedelta(days=32)
+    counts = await store.retention.purge(later, policy)
+
+    assert counts[DataKind.SAFETY_LOCATIONS] == 1
+    view = await store.safety.view(raised.alert.id)
+    assert view is not None and view.point is None and view.alert.located_at is None
+    assert (await store.safety.counts(clock.now(), later)).help_raised == 1  # counts stay

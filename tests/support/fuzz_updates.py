@@ -182,6 +182,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "shw": ("more",),
     "sv": ("d", "n", "t", "o", "f", "a", "g"),
     "cls": ("o",),
+    "saf": ("alone", "paired", "ok", "help", "ack", "end"),
 }
 # fmt: on
 assert set(ACTIONS) == set(PREFIX_PERMISSIONS), "a new callback prefix needs fuzzing actions"
