@@ -26,6 +26,7 @@ from bot.domain.alerts.staff_safety import (
     MIN_EVERY_MINUTES,
     SessionEnd,
 )
+from bot.domain.alerts.update_priority import SOS_COMMAND
 from bot.domain.callbacks.safety import (
     SAFETY_BUTTONS,
     CheckInOk,
@@ -292,7 +293,7 @@ async def sign_of_life(update: Update, context: BotContext) -> None:
     parsed = callbacks.parse(query.data) if query is not None else None
     if parsed is not None and parsed.prefix == callbacks.SAFETY:
         return
-    if update.message is not None and (update.message.text or "").casefold().startswith("/sos"):
+    if update.message is not None and SOS_COMMAND.match(update.message.text or ""):
         return
     if await context.store.checkins.seen(context.member.id or 0):
         context.services.outbox_wakeup.set()

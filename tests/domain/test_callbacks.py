@@ -74,6 +74,14 @@ from bot.domain.callbacks.reports import (
     ShowMore,
     draft_press,
 )
+from bot.domain.callbacks.safety import (
+    CheckInOk,
+    EndCheckIns,
+    NeedHelp,
+    SafetyAck,
+    SafetyAction,
+    WorkingMode,
+)
 from bot.domain.callbacks.shorthand import FAMILIES
 from bot.domain.callbacks.street_outreach import (
     CONTACT_BUTTONS,
@@ -208,6 +216,12 @@ WIRE: list[tuple[Button, str]] = [
     (StatsPeriod("quarter"), "sta:p:quarter"),
     (ShowMore(42, 2), "shw:more:42:2"),
     (SurveyPress(SurveyAction.TOGGLE, 3, 1, 2, 5, 1, "AbCdEfGh"), "sv:t:3:1:2:5:1:AbCdEfGh"),
+    (WorkingMode(SafetyAction.ALONE, 4), "saf:alone:4"),
+    (WorkingMode(SafetyAction.PAIRED, 4), "saf:paired:4"),
+    (CheckInOk(5), "saf:ok:5"),
+    (NeedHelp(), "saf:help"),
+    (SafetyAck(6), "saf:ack:6"),
+    (EndCheckIns(7), "saf:end:7"),
 ]
 
 
