@@ -578,7 +578,8 @@ INVARIANTS: dict[str, str] = {
     "outbox row without a chat or anything to send": """
         SELECT count(*) FROM outbox
         WHERE chat_id IS NULL
-           OR (text IS NULL AND attachment_ref IS NULL AND report_id IS NULL)""",
+           OR (text IS NULL AND attachment_ref IS NULL AND report_id IS NULL
+               AND safety_alert_id IS NULL)""",
     "outbox row pending forever": """
         SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts > 8""",
     "outbox row Telegram refused": """

@@ -185,3 +185,19 @@ async def test_retention_clears_a_safety_alerts_location_with_duty_locations(
     view = await store.safety.view(raised.alert.id)
     assert view is not None and view.point is None and view.alert.located_at is None
     assert (await store.safety.counts(clock.now(), later)).help_raised == 1  # counts stay
+
+
+async def test_duty_closed_automatically_ends_its_check_ins(
+    store: Store, clock: ManualClock
+) -> None:
+    warden_id, session_id = await lone_warden(store)
+    duty = await store.duty.current(warden_id)
+    assert duty is not None
+    closed_at = clock.now() + timedelta(hours=12)
+    clock.advance(hours=13)
+    assert await store.duty.close_automatically(
+        duty.id or 0, at=closed_at, chat_id=7, notice="closed"
+    )
+    ended = await store.checkins.get(session_id)
+    assert ended is not None and (ended.ended_at, ended.end_reason) == (closed_at, "auto")
+    assert await store.checkins.end_orphaned() == 0
