@@ -543,10 +543,12 @@ class OutboxSender:
         Queued with the row's undeliverable mark, in one transaction (Outbox.give_up), so a
         crash between the two cannot leave the admins untold.
         """
-        if row.purpose not in ALERT_PURPOSES or row.report_id is None:
+        safety = row.purpose == SAFETY and row.safety_alert_id is not None
+        if not safety and (row.purpose not in ALERT_PURPOSES or row.report_id is None):
             return []
         store = self.services.store
-        ref = reference(row.report_id)
+        ref = "for staff safety" if safety else reference(row.report_id or 0)
+        key = f"safety-{row.safety_alert_id}" if safety else str(row.report_id)
         if row.chat_id < 0:
             text = alerts_texts.group_unreachable(ref)
         else:
@@ -560,7 +562,7 @@ class OutboxSender:
                 purpose=NOTICE,
                 text=text,
                 report_id=row.report_id,
-                dedupe_key=f"unreachable:{row.report_id}:{row.chat_id}:{admin.telegram_id}",
+                dedupe_key=f"unreachable:{key}:{row.chat_id}:{admin.telegram_id}",
             )
             for admin in await store.members.active_admins()
             if admin.telegram_id != row.chat_id

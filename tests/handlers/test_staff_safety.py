@@ -318,3 +318,17 @@ async def test_need_help_overtakes_a_batch_already_being_sent(
     assert {int(c.params["chat_id"]) for c in calls if is_help(c)} == set(HELP_RECIPIENTS)
     digest_at = next(i for i, c in enumerate(calls) if "Digest" in str(c.params.get("text")))
     assert last_help < digest_at
+
+
+async def test_a_blocked_recipient_of_need_help_is_named_to_the_admins(bot: BotHarness) -> None:
+    await join(bot)
+    await alone_with_location(bot)
+    bot.api.blocked_chats.add(OFFICER.telegram_id)
+    await bot.tg.send(WARDEN, "/sos")
+    await drain(bot)
+    assert [
+        m.plain for m in bot.api.sent_to(ADMIN.telegram_id) if "cannot be reached" in m.plain
+    ] == [
+        "⚠️ Olly Officer (Police officer) cannot be reached by the bot (blocked or never "
+        "started it); alert for staff safety was not delivered to them."
+    ]
