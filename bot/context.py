@@ -16,6 +16,20 @@ from storage.models import Member
 from storage.store import Store
 
 
+@dataclass
+class LoneWorkers:
+    """Members with check-ins running, as the staff-safety job last read them (every 30 s),
+    so a message from anyone else costs no database read. Until the first read (`known`
+    False) every message is looked up; another instance's new session is seen within 30 s
+    (its first check-in is minutes away)."""
+
+    ids: set[int] = field(default_factory=set)
+    known: bool = False
+
+    def may_be(self, member_id: int) -> bool:
+        return not self.known or member_id in self.ids
+
+
 class Background(Protocol):
     """Work that runs exactly while the application does (the outbox sender)."""
 
@@ -42,6 +56,7 @@ class Services:
     safety_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     # How many updates a minute each member may send (the access gate asks it).
     flood_gate: FloodGate = field(default_factory=lambda: FloodGate(DEFAULT_UPDATES_PER_MINUTE))
+    lone_workers: LoneWorkers = field(default_factory=LoneWorkers)
     # Survey taps in the last minute, by anonymous person key (rate limits, in memory).
     survey_taps: RateWindow = field(default_factory=RateWindow)
 

@@ -72,6 +72,7 @@ async def working_mode_offer(
     every, alone = await _every_minutes(context, member.role)
     if alone:
         await context.store.checkins.start(member.id or 0, duty_id, every)
+        context.services.lone_workers.ids.add(member.id or 0)
         log.info("member %s works alone by their role's default", member.id)
         return texts.alone_by_default(every), keyboards.im_paired(duty_id)
     return texts.ask_working_mode(every), keyboards.working_mode(duty_id)
@@ -89,6 +90,7 @@ async def _working_mode(update: Update, context: BotContext, press: WorkingMode)
     if press.action is SafetyAction.ALONE:
         every, _ = await _every_minutes(context, member.role)
         session = await store.checkins.start(member.id or 0, press.duty_id, every)
+        context.services.lone_workers.ids.add(member.id or 0)
         log.info("member %s works alone (check-ins %s)", member.id, session.id)
         next_at = session.last_seen_at + timedelta(minutes=session.every_minutes)
         shown = common_texts.local_time(next_at, context.settings.tz)
@@ -286,6 +288,8 @@ async def sign_of_life(update: Update, context: BotContext) -> None:
     updates (a phone moving says nothing of its owner), not a safety button (they note it
     themselves)."""
     if not context.has_member or not is_private(update.effective_chat):
+        return
+    if not context.services.lone_workers.may_be(context.member.id or 0):
         return
     if update.message is None and update.callback_query is None:
         return

@@ -58,6 +58,8 @@ async def check_on_lone_workers(services: Services, *, instance: str | None = No
     plan = checkin_plan(settings)
     await store.checkins.end_orphaned()
     running = [r for r in await store.checkins.running() if r.member.status is Status.ACTIVE]
+    services.lone_workers.ids = {r.member.id or 0 for r in running}
+    services.lone_workers.known = True
     recorded = await store.checkins.recorded([r.session.id or 0 for r in running])
     now = services.clock.now()
     sent = alerted = 0
