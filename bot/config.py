@@ -170,6 +170,17 @@ class Settings(BaseSettings):
     cctv_answer_minutes: int = Field(
         default=15, ge=1, le=240, validation_alias="TCAG_CCTV_ANSWER_MINUTES"
     )
+    # Staff safety: a member working alone is asked "All OK?" every so many minutes (an
+    # admin may set another per role, /checkinrole); unanswered, reminded after the grace
+    # minutes, and the coordinators and the group are alerted the remind minutes after that
+    # (then the escalation ladder above, until someone says "I'm contacting them").
+    checkin_minutes: int = Field(default=30, ge=5, le=240, validation_alias="TCAG_CHECKIN_MINUTES")
+    checkin_grace_minutes: int = Field(
+        default=5, ge=1, le=60, validation_alias="TCAG_CHECKIN_GRACE_MINUTES"
+    )
+    checkin_remind_minutes: int = Field(
+        default=5, ge=1, le=60, validation_alias="TCAG_CHECKIN_REMIND_MINUTES"
+    )
     # On-duty members whose fresh location (own_location_fresh_minutes) is within this many
     # metres of an alert's place (the closest three) are marked "nearest"; 0: no mark.
     alert_nearest_m: int = Field(

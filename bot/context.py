@@ -16,6 +16,20 @@ from storage.models import Member
 from storage.store import Store
 
 
+@dataclass
+class LoneWorkers:
+    """Members with check-ins running, as the staff-safety job last read them (every 30 s),
+    so a message from anyone else costs no database read. Until the first read (`known`
+    False) every message is looked up; another instance's new session is seen within 30 s
+    (its first check-in is minutes away)."""
+
+    ids: set[int] = field(default_factory=set)
+    known: bool = False
+
+    def may_be(self, member_id: int) -> bool:
+        return not self.known or member_id in self.ids
+
+
 class Background(Protocol):
     """Work that runs exactly while the application does (the outbox sender)."""
 
@@ -38,8 +52,11 @@ class Services:
     clock: Clock
     # Set after writing outbox rows, so the sender sends them now rather than at its next poll.
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set with it after queueing a staff-safety alert: a batch being sent makes way for it.
+    safety_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     # How many updates a minute each member may send (the access gate asks it).
     flood_gate: FloodGate = field(default_factory=lambda: FloodGate(DEFAULT_UPDATES_PER_MINUTE))
+    lone_workers: LoneWorkers = field(default_factory=LoneWorkers)
     # Survey taps in the last minute, by anonymous person key (rate limits, in memory).
     survey_taps: RateWindow = field(default_factory=RateWindow)
 

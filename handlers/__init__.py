@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import access, alerts, cctv, duty, incidents, outreach, reports, start
+from handlers import access, alerts, cctv, duty, incidents, outreach, reports, safety, start
 from handlers.admin import audit, categories, hotspots, invites, members, shifts
 from handlers.outreach import referrals, sighting
 from handlers.partnership import actions, coordinator, survey
@@ -23,6 +23,7 @@ def all_handlers() -> list[tuple[int, Handler]]:
         *hotspots.handlers(),
         *shifts.handlers(),  # /shifts: patterns, typed names, days and times
         *duty.handlers(),  # /on, /off, /duty; a location for one's duty when asked
+        *safety.handlers(),  # /sos, /checkins, /checkinrole; check-ins and safety alerts
         # Outreach flows (contact, edits, merges: one conversation; rough sleeper seen):
         # their typed answers and locations must reach them, not the quick report below.
         *outreach.handlers(),  # /contact, /person, /people, /erase
@@ -45,4 +46,8 @@ def all_handlers() -> list[tuple[int, Handler]]:
         *reports.handlers(),
         *start.fallbacks(),
     ]
-    return [*access.handlers(), *((FEATURE_GROUP, h) for h in features)]
+    return [
+        *access.handlers(),
+        *((FEATURE_GROUP, h) for h in features),
+        *safety.late_handlers(),  # any message or press from a lone worker is a check-in
+    ]

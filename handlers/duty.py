@@ -31,6 +31,7 @@ from bot.texts import common as common_texts
 from bot.texts import duty as duty_texts
 from bot.texts import referrals as referrals_texts
 from bot.texts.split import CAPTION_LIMIT, split_message
+from handlers import safety
 from handlers.access import command_name
 from handlers.common import message_of, query_of, reply
 from handlers.conversation import END, Handler, conversation, on
@@ -59,14 +60,16 @@ async def on_command(update: Update, context: BotContext) -> None:
         return
     log.info("member %s went on duty (session %s)", member.id, duty.id)
     shift = duty_closes(await store.shifts.patterns(), tz, duty.started_at).shift
+    started_text = duty_texts.duty_started(
+        since,
+        shift.pattern_name if shift else None,
+        common_texts.local_time(shift.ends_at, tz) if shift else None,
+    )
+    mode_text, mode_buttons = await safety.working_mode_offer(context, duty.id or 0)
     await reply(
         update,
-        duty_texts.duty_started(
-            since,
-            shift.pattern_name if shift else None,
-            common_texts.local_time(shift.ends_at, tz) if shift else None,
-        ),
-        duty_keyboards.duty_started(duty.id or 0),
+        f"{started_text}\n\n{mode_text}",
+        duty_keyboards.duty_started(duty.id or 0, mode_buttons),
     )
     await _send_briefing(update, context)
     # An outreach worker's waiting referrals were queued with the duty (storage.shifts).

@@ -212,6 +212,7 @@ class OutboxMessage(SQLModel, table=True):
         Index("ix_outbox_status_priority_next_attempt_at", "status", "priority", "next_attempt_at"),
         Index("ix_outbox_report_id", "report_id"),
         Index("ix_outbox_referral_id", "referral_id"),
+        Index("ix_outbox_safety_alert_id", "safety_alert_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -241,6 +242,8 @@ class OutboxMessage(SQLModel, table=True):
     referral_id: int | None = Field(
         default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
     )
+    # A staff-safety alert's copies, pins and edits (storage.safety.models.SafetyAlert).
+    safety_alert_id: int | None = Field(default=None)
 
 
 class AlertAttendance(SQLModel, table=True):

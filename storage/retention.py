@@ -54,6 +54,7 @@ from storage.models import (
 )
 from storage.outreach.erasure import anonymise_contacts
 from storage.outreach.flags import delete_flags
+from storage.safety.models import SafetyAlert
 
 BATCH_SIZE = 1000
 USER_DATA = "user_data"  # storage.state.persistence's kind of bot_state row holding drafts
@@ -144,6 +145,13 @@ _CLEARINGS: dict[DataKind, _Clearing] = {
         ),
         {"lat": None, "lon": None},
     ),
+    DataKind.SAFETY_LOCATIONS: _Clearing(
+        SafetyAlert,
+        lambda cutoff: (
+            (col(SafetyAlert.raised_at) < cutoff) & _any_set(SafetyAlert.lat, SafetyAlert.lon)
+        ),
+        {"lat": None, "lon": None, "located_at": None},
+    ),
     DataKind.OUTBOX: _Clearing(
         OutboxMessage,
         # Finished rows only: a pending message is never purged, however old.
@@ -155,7 +163,8 @@ _CLEARINGS: dict[DataKind, _Clearing] = {
         ),
         remove=delete(OutboxMessage),
     ),
-    # The one place audit rows are deleted (tests/handlers/admin/test_audit_view.py checks it stays so).
+    # The one place audit rows are deleted (tests/handlers/admin/test_audit_view.py checks it
+    # stays so).
     DataKind.AUDIT: _Clearing(
         AuditEntry, lambda cutoff: col(AuditEntry.at) < cutoff, remove=delete(AuditEntry)
     ),

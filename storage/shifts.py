@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.access.roles import Status
 from bot.domain.alerts.outbox_types import Priority
+from bot.domain.alerts.staff_safety import SessionEnd
 from bot.domain.clock import Clock
 from bot.domain.shifts.duty import MAX_DUTY, OwnLocation
 from bot.domain.shifts.shift_windows import ShiftPattern, format_clock, parse_clock
@@ -25,6 +26,7 @@ from storage.alerts.outbox import enqueue
 from storage.db import SessionFactory
 from storage.models import DutySession, Member, ShiftPatternRow
 from storage.outreach.referral_copies import push_waiting
+from storage.safety.checkins import end_checkins_of_duty
 
 log = logging.getLogger(__name__)
 
@@ -279,6 +281,7 @@ class Duty:
                 duty.ended_at, duty.end_reason = max(now, duty.started_at), ENDED_OFF
                 duty.lat = duty.lon = duty.located_at = None  # where they were is theirs only
                 session.add(duty)
+                await end_checkins_of_duty(session, duty.id, at=now, reason=SessionEnd.OFF)
         return open_sessions[0] if open_sessions else None
 
     async def set_location(
@@ -348,6 +351,7 @@ class Duty:
             )
             if result.rowcount != 1:
                 return False
+            await end_checkins_of_duty(session, session_id, at=at, reason=SessionEnd.AUTO)
             if chat_id is not None and notice is not None:
                 enqueue(
                     session,

@@ -30,6 +30,8 @@ from storage.partnership.stats import Stats
 from storage.partnership.survey import Surveys
 from storage.reports import Reports
 from storage.retention import Retention
+from storage.safety.alerts import SafetyAlerts
+from storage.safety.checkins import CheckIns
 from storage.shifts import Duty, ShiftPatterns
 from storage.state.bot_state import BotStates
 from storage.state.ledger import Ledger
@@ -75,6 +77,8 @@ class Store:
         self.notes = Notes(sessions, clock)  # coordinators' briefing notes
         self.retention = Retention(sessions)  # purges what is past its period
         self.survey = Surveys(sessions, clock)  # the public survey: anonymous answers
+        self.checkins = CheckIns(sessions, clock)  # lone working: check-in sessions
+        self.safety = SafetyAlerts(sessions, clock)  # missed check-ins, "Need help"
 
     @classmethod
     def from_url(cls, database_url: str, clock: Clock) -> Store:

@@ -30,6 +30,7 @@ class DataKind(StrEnum):
     PEOPLE = "people"  # person records not seen for the period: anonymised in place
     BRIEFING_NOTES = "briefing_notes"  # coordinators' notes (/brief add …)
     DUTY_LOCATIONS = "duty_locations"  # the point a member shared when going on duty
+    SAFETY_LOCATIONS = "safety_locations"  # a staff-safety alert's copy of that point
     DRAFTS = "drafts"  # half-written flows kept for restarts (bot_state rows): deleted
     OUTBOX = "outbox"  # sent (or undeliverable) outbox rows, which hold rendered text: deleted
     AUDIT = "audit"  # audit log rows: deleted
@@ -44,6 +45,7 @@ KIND_LABELS: Mapping[DataKind, str] = {
     DataKind.PEOPLE: "person records (anonymised)",
     DataKind.BRIEFING_NOTES: "briefing notes",
     DataKind.DUTY_LOCATIONS: "duty locations",
+    DataKind.SAFETY_LOCATIONS: "staff-safety alert locations",
     DataKind.DRAFTS: "abandoned drafts (deleted)",
     DataKind.OUTBOX: "sent outbox messages (deleted)",
     DataKind.AUDIT: "audit log entries (deleted)",
@@ -113,7 +115,7 @@ class RetentionPolicy:
                 return self.person_days
             case DataKind.BRIEFING_NOTES:
                 return self.briefing_notes_days
-            case DataKind.DUTY_LOCATIONS:
+            case DataKind.DUTY_LOCATIONS | DataKind.SAFETY_LOCATIONS:
                 return self.duty_locations_days
             case DataKind.DRAFTS:
                 return self.drafts_days

@@ -11,6 +11,7 @@ for a member on duty close to the place. A closed report's copies lose their but
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -18,9 +19,11 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.config import Settings
+from bot.context import Services
 from bot.domain.access.roles import Role
 from bot.domain.alerts.cctv import may_request_review
 from bot.domain.alerts.escalation import EscalationLadder, nearest_members
+from bot.domain.alerts.outbox_types import ALERT, ALERT_EDIT, ESCALATION, SAFETY, SAFETY_EDIT
 from bot.domain.reports.incidents import AckKind, ReportStatus, description_shown, reference
 from bot.keyboards import alerts as alert_keyboards
 from bot.keyboards import cctv as cctv_keyboards
@@ -28,7 +31,7 @@ from bot.texts import alerts as alert_texts
 from bot.texts import cctv as cctv_texts
 from bot.texts import common as common_texts
 from storage.alerts.alert_copies import may_acknowledge
-from storage.models import Member
+from storage.models import Member, OutboxMessage
 from storage.reports import ReportView
 from storage.store import Store
 
@@ -166,3 +169,73 @@ async def recipient_for(
     ]
     nearest = nearest_members(positions, *point, within_m=settings.alert_nearest_m)
     return Recipient(chat_id, member, nearest.get(member.id or 0))
+
+
+# Rows rendered for their recipient: alert copies and edits, safety copies and edits.
+_FOR_MEMBERS = frozenset({ALERT, ESCALATION, ALERT_EDIT, SAFETY, SAFETY_EDIT})
+
+
+class SendBatch:
+    """What one claimed batch shares, each read once: reports' views, the members the
+    batch's alert copies go to, and who on duty is nearest each report."""
+
+    def __init__(self, services: Services, rows: list[OutboxMessage]) -> None:
+        self._services = services
+        self._views: dict[int, ReportView | None] = {}
+        self._nearest: dict[int, dict[int, float]] = {}
+        self._members: dict[int, Member] | None = None
+        self._alert_chats = {r.chat_id for r in rows if r.purpose in _FOR_MEMBERS}
+        # The batch's chats ask at once: without the lock each would read the view itself
+        # (100 reads at a time, queueing members' replies behind them for the pool).
+        self._reading = asyncio.Lock()
+
+    @property
+    def _store(self) -> Store:
+        return self._services.store
+
+    async def view(self, report_id: int | None) -> ReportView | None:
+        if report_id is None:
+            return None
+        async with self._reading:
+            if report_id not in self._views:
+                self._views[report_id] = await self._store.reports.view(report_id)
+        return self._views[report_id]
+
+    async def member_of(self, chat_id: int) -> Member | None:
+        """The member a private copy goes to (read once per batch)."""
+        if chat_id < 0:
+            return None
+        async with self._reading:
+            if self._members is None:
+                self._members = await self._store.alerts.members_by_chat(self._alert_chats)
+        return self._members.get(chat_id)
+
+    async def recipient(self, chat_id: int, view: ReportView) -> Recipient:
+        """Whom this copy is for: their buttons, and whether they are among the nearest."""
+        if chat_id < 0:
+            return Recipient(chat_id)
+        async with self._reading:
+            if self._members is None:
+                self._members = await self._store.alerts.members_by_chat(self._alert_chats)
+            member = self._members.get(chat_id)
+            report_id = view.report.id or 0
+            if report_id not in self._nearest:
+                self._nearest[report_id] = await self._nearest_to(view)
+        if member is None:
+            return Recipient(chat_id)
+        return Recipient(chat_id, member, self._nearest[report_id].get(member.id or 0))
+
+    async def _nearest_to(self, view: ReportView) -> dict[int, float]:
+        within = self._services.settings.alert_nearest_m
+        point = view.coordinates
+        if not within or point is None:
+            return {}
+        services = self._services
+        fresh = timedelta(minutes=services.settings.own_location_fresh_minutes)
+        positions = await self._store.alerts.on_duty_positions(
+            located_after=services.clock.now() - fresh
+        )
+        reporter_id = view.report.reporter_id
+        return nearest_members(
+            (p for p in positions if p.member_id != reporter_id), *point, within_m=within
+        )

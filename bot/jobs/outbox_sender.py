@@ -62,7 +62,6 @@ from telegram.error import (
 )
 
 from bot.context import Services
-from bot.domain.alerts.escalation import nearest_members
 from bot.domain.alerts.outbox_types import (
     ALERT,
     ALERT_EDIT,
@@ -72,27 +71,34 @@ from bot.domain.alerts.outbox_types import (
     NOTICE,
     REFERRAL_COPY,
     REFERRAL_EDIT,
+    SAFETY,
+    SAFETY_EDIT,
+    SAFETY_PIN,
+    Priority,
     send_level,
 )
 from bot.domain.alerts.send_budget import Level, SendRates
 from bot.domain.reports.incidents import reference
-from bot.jobs.alert_messages import Recipient, alert_message, ladder_of
+from bot.jobs.alert_messages import SendBatch, alert_message, ladder_of
 from bot.jobs.referral_messages import referral_copy
+from bot.jobs.safety_messages import Undeliverable as SafetyUndeliverable
+from bot.jobs.safety_messages import deliver_safety, deliver_safety_pin
 from bot.jobs.send_budget import SendBudget, retry_seconds
 from bot.texts import alerts as alert_texts
 from bot.texts import alerts as alerts_texts
 from bot.texts.split import CAPTION_LIMIT, split_message, units
 from storage.alerts.alert_copies import AlertState
 from storage.alerts.outbox import LEASE, FollowUp, Outbox
-from storage.models import Member, OutboxMessage
+from storage.models import OutboxMessage
 from storage.outreach import ReferralState
-from storage.reports import ReportView
+from storage.safety.alerts import SafetyState
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 RENDERED = (ALERT, ESCALATION, ALERT_EDIT)
+SAFETY_RENDERED = (SAFETY, SAFETY_EDIT)
 MAX_BACKOFF = timedelta(minutes=5)
 MIN_PAUSE = timedelta(seconds=1)
 # A row whose chat cannot take it for longer than this (its group's minute is full, or
@@ -106,7 +112,7 @@ ROWS_PER_CHAT_PER_BATCH = 4
 INLINE_ATTACHMENT = "b64:"
 
 
-class _Undeliverable(Exception):
+class _Undeliverable(SafetyUndeliverable):
     """A row that can never be sent as it stands (its report is gone, its file is missing)."""
 
 
@@ -137,63 +143,6 @@ def _read_attachment(ref: str, kind: str = "photo") -> InputFile | str:
     return ref
 
 
-class _Batch:
-    """What one claimed batch shares, each read once: reports' views, the members the
-    batch's alert copies go to, and who on duty is nearest each report."""
-
-    def __init__(self, sender: OutboxSender, rows: list[OutboxMessage]) -> None:
-        self._sender = sender
-        self._views: dict[int, ReportView | None] = {}
-        self._nearest: dict[int, dict[int, float]] = {}
-        self._members: dict[int, Member] | None = None
-        self._alert_chats = {r.chat_id for r in rows if r.purpose in RENDERED}
-        # The batch's chats ask at once: without the lock each would read the view itself
-        # (100 reads at a time, queueing members' replies behind them for the pool).
-        self._reading = asyncio.Lock()
-
-    @property
-    def _store(self):  # type: ignore[no-untyped-def]
-        return self._sender.services.store
-
-    async def view(self, report_id: int | None) -> ReportView | None:
-        if report_id is None:
-            return None
-        async with self._reading:
-            if report_id not in self._views:
-                self._views[report_id] = await self._store.reports.view(report_id)
-        return self._views[report_id]
-
-    async def recipient(self, chat_id: int, view: ReportView) -> Recipient:
-        """Whom this copy is for: their buttons, and whether they are among the nearest."""
-        if chat_id < 0:
-            return Recipient(chat_id)
-        async with self._reading:
-            if self._members is None:
-                self._members = await self._store.alerts.members_by_chat(self._alert_chats)
-            member = self._members.get(chat_id)
-            report_id = view.report.id or 0
-            if report_id not in self._nearest:
-                self._nearest[report_id] = await self._nearest_to(view)
-        if member is None:
-            return Recipient(chat_id)
-        return Recipient(chat_id, member, self._nearest[report_id].get(member.id or 0))
-
-    async def _nearest_to(self, view: ReportView) -> dict[int, float]:
-        within = self._sender.services.settings.alert_nearest_m
-        point = view.coordinates
-        if not within or point is None:
-            return {}
-        services = self._sender.services
-        fresh = timedelta(minutes=services.settings.own_location_fresh_minutes)
-        positions = await self._store.alerts.on_duty_positions(
-            located_after=services.clock.now() - fresh
-        )
-        reporter_id = view.report.reporter_id
-        return nearest_members(
-            (p for p in positions if p.member_id != reporter_id), *point, within_m=within
-        )
-
-
 class OutboxSender:
     def __init__(
         self,
@@ -216,6 +165,7 @@ class OutboxSender:
         self._stop_timeout = stop_timeout
         self._lease = lease
         self._in_flight = asyncio.Semaphore(concurrency)
+        self._safety_lane = asyncio.Lock()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
@@ -282,22 +232,44 @@ class OutboxSender:
 
     # ---- sending -------------------------------------------------------------------
     async def drain(self) -> int:
-        """Send everything due now; the number of rows delivered."""
+        """Send everything due now, staff safety first; the number of rows delivered."""
         delivered = 0
         while not self._stopping:
+            if self.services.safety_wakeup.is_set():
+                delivered += await self._staff_safety_first()
+            # (Safety rows found here, after a restart, are claimed first all the same.)
             rows = await self._outbox.claim_due(limit=self._batch_size, lease=self._lease)
             if not rows:
                 break
             delivered += await self._send_batch(rows)
         return delivered
 
-    async def _send_batch(self, rows: list[OutboxMessage]) -> int:
+    async def _staff_safety_first(self) -> int:
+        """Send every staff-safety row due (a "Need help", a missed check-in: copies, then
+        pins) before anything else is claimed; a batch already being sent calls this
+        between its sends when one is queued (Services.safety_wakeup), so the alarm never
+        waits for a digest or a fan-out to finish."""
+        delivered = 0
+        async with self._safety_lane:
+            self.services.safety_wakeup.clear()
+            while not self._stopping:
+                rows = await self._outbox.claim_due(
+                    limit=self._batch_size,
+                    lease=self._lease,
+                    most_urgent=Priority.STAFF_SAFETY_PIN,
+                )
+                if not rows:
+                    break
+                delivered += await self._send_batch(rows, safety_lane=True)
+        return delivered
+
+    async def _send_batch(self, rows: list[OutboxMessage], *, safety_lane: bool = False) -> int:
         by_chat: dict[int, list[OutboxMessage]] = {}
         for row in rows:  # claimed most urgent first; each chat keeps that order
             by_chat.setdefault(row.chat_id, []).append(row)
-        batch = _Batch(self, rows)
+        batch = SendBatch(self.services, rows)
         results = await asyncio.gather(
-            *(self._send_chat(chat_rows, batch) for chat_rows in by_chat.values()),
+            *(self._send_chat(chat_rows, batch, safety_lane) for chat_rows in by_chat.values()),
             return_exceptions=True,
         )
         failures = [r for r in results if isinstance(r, BaseException)]
@@ -305,9 +277,16 @@ class OutboxSender:
             raise failures[0]  # the rows concerned stay leased and are retried after it
         return sum(r for r in results if isinstance(r, int))
 
-    async def _send_chat(self, rows: list[OutboxMessage], batch: _Batch) -> int:
+    async def _send_chat(
+        self, rows: list[OutboxMessage], batch: SendBatch, safety_lane: bool = False
+    ) -> int:
         delivered = 0
         for index, row in enumerate(rows):
+            if not safety_lane and (
+                self.services.safety_wakeup.is_set() or self._safety_lane.locked()
+            ):
+                # Staff safety is queued, or being sent: this chat waits until it has gone.
+                delivered += await self._staff_safety_first()
             wait = self.budget.ready_in(row.chat_id, send_level(row.purpose))
             paused = self.budget.paused_for(row.chat_id)
             if paused > 0:
@@ -328,7 +307,7 @@ class OutboxSender:
                 delivered += 1
         return delivered
 
-    async def _send_row(self, row: OutboxMessage, batch: _Batch) -> bool:
+    async def _send_row(self, row: OutboxMessage, batch: SendBatch) -> bool:
         row_id = row.id or 0
         try:
             message_id, shown = await self._deliver(row, batch)
@@ -368,7 +347,7 @@ class OutboxSender:
             )
             await self._outbox.give_up(row_id, "ChatMigrated: the group's id changed")
             return False
-        except _Undeliverable as error:
+        except SafetyUndeliverable as error:  # and _Undeliverable
             log.warning("outbox: row %s undeliverable (%s)", row_id, error)
             await self._outbox.give_up(row_id, str(error))
             return False
@@ -388,6 +367,8 @@ class OutboxSender:
             await self.services.store.alerts.copy_sent(row, message_id, shown)
         elif row.purpose == REFERRAL_COPY and isinstance(shown, ReferralState):
             await self.services.store.referrals.copy_sent(row, message_id, shown)
+        elif row.purpose == SAFETY and isinstance(shown, SafetyState):
+            await self.services.store.safety.copy_sent(row, message_id, shown)
         else:
             await self._outbox.mark_sent(row_id, message_id)
         return True
@@ -400,19 +381,25 @@ class OutboxSender:
         await self._outbox.retry_later(row.id or 0, delay, reason)
 
     async def _deliver(
-        self, row: OutboxMessage, batch: _Batch
-    ) -> tuple[int, AlertState | ReferralState | None]:
-        """Send one row; (message id, the state it showed, for alert and referral copies)."""
+        self, row: OutboxMessage, batch: SendBatch
+    ) -> tuple[int, AlertState | ReferralState | SafetyState | None]:
+        """Send one row; (message id, the state it showed, for alert, referral and staff-safety
+        copies)."""
         if row.purpose in RENDERED:
             return await self._deliver_alert(row, batch)
         if row.purpose in (REFERRAL_COPY, REFERRAL_EDIT):
             return await self._deliver_referral(row)
+        if row.purpose in SAFETY_RENDERED:
+            member = await batch.member_of(row.chat_id)
+            return await deliver_safety(row, self.services, self.bot, self._paced, member)
+        if row.purpose == SAFETY_PIN:
+            return await deliver_safety_pin(row, self.services, self.bot, self._paced), None
         if row.purpose == ALERT_PIN:
             return await self._deliver_pin(row, batch), None
         return await self._deliver_stored(row), None
 
     async def _deliver_alert(
-        self, row: OutboxMessage, batch: _Batch
+        self, row: OutboxMessage, batch: SendBatch
     ) -> tuple[int, AlertState | None]:
         view = await batch.view(row.report_id)
         if view is None:
@@ -459,7 +446,7 @@ class OutboxSender:
         call = lambda: bot.send_message(chat_id, text, reply_markup=markup)  # noqa: E731
         return (await self._paced(chat_id, call, level)).message_id
 
-    async def _deliver_pin(self, row: OutboxMessage, batch: _Batch) -> int:
+    async def _deliver_pin(self, row: OutboxMessage, batch: SendBatch) -> int:
         """The alert's place as a map pin (a venue: the place's name on it), after the copy."""
         view = await batch.view(row.report_id)
         if view is None:
@@ -570,10 +557,12 @@ class OutboxSender:
         Queued with the row's undeliverable mark, in one transaction (Outbox.give_up), so a
         crash between the two cannot leave the admins untold.
         """
-        if row.purpose not in ALERT_PURPOSES or row.report_id is None:
+        safety = row.purpose == SAFETY and row.safety_alert_id is not None
+        if not safety and (row.purpose not in ALERT_PURPOSES or row.report_id is None):
             return []
         store = self.services.store
-        ref = reference(row.report_id)
+        ref = "for staff safety" if safety else reference(row.report_id or 0)
+        key = f"safety-{row.safety_alert_id}" if safety else str(row.report_id)
         if row.chat_id < 0:
             text = alerts_texts.group_unreachable(ref)
         else:
@@ -587,7 +576,7 @@ class OutboxSender:
                 purpose=NOTICE,
                 text=text,
                 report_id=row.report_id,
-                dedupe_key=f"unreachable:{row.report_id}:{row.chat_id}:{admin.telegram_id}",
+                dedupe_key=f"unreachable:{key}:{row.chat_id}:{admin.telegram_id}",
             )
             for admin in await store.members.active_admins()
             if admin.telegram_id != row.chat_id

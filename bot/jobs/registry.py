@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.jobs import draft_expiry, duty_close, escalation, retention
+from bot.jobs import draft_expiry, duty_close, escalation, retention, staff_safety
 
 
 def schedule_jobs(application: Application) -> None:  # type: ignore[type-arg]
-    """Escalation, draft expiry, duty auto-close and the nightly retention purge."""
-    for job in (escalation, draft_expiry, duty_close, retention):
+    """Escalation, staff safety (check-ins, "Need help" repeats), draft expiry, duty
+    auto-close and the nightly retention purge."""
+    for job in (escalation, staff_safety, draft_expiry, duty_close, retention):
         job.schedule(application)

@@ -33,6 +33,11 @@ from bot.domain.alerts.send_budget import Level
 from bot.domain.alerts.update_priority import UpdatePriority, button_priority, text_priority
 from bot.jobs.send_budget import handling_level
 
+_LEVELS = {
+    UpdatePriority.STAFF_SAFETY: Level.STAFF_SAFETY,
+    UpdatePriority.URGENT: Level.URGENT,
+    UpdatePriority.ORDINARY: Level.REPLY,
+}
 # How many urgent updates may run beyond the cap when every slot is taken.
 URGENT_EXTRA = 16
 # PTB's own semaphore around ours: only a hard bound on updates waiting in memory.
@@ -118,7 +123,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 coroutine.close()
             raise
         # What an urgent update's handler sends goes with the alerts in the send budget.
-        level = Level.URGENT if ticket.priority is UpdatePriority.URGENT else Level.REPLY
+        level = _LEVELS[ticket.priority]
         token = handling_level.set(level)
         try:
             await coroutine
@@ -154,7 +159,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             if not ready:
                 return
             chosen = min(ready, key=lambda t: (self._effective(t), t.seq))
-            urgent = self._effective(chosen) is UpdatePriority.URGENT
+            urgent = self._effective(chosen) <= UpdatePriority.URGENT
             cap = self.concurrency + (URGENT_EXTRA if urgent else 0)
             if self._running >= cap:
                 return

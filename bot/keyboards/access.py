@@ -19,6 +19,7 @@ from bot.domain.callbacks.members import (
     MenuAction,
     MenuPress,
 )
+from bot.domain.callbacks.safety import NeedHelp
 from bot.domain.callbacks.street_outreach import (
     ContactNew,
     ReferralList,
@@ -26,6 +27,7 @@ from bot.domain.callbacks.street_outreach import (
 )
 from bot.keyboards.common import MemberLike
 from bot.texts.access import MEMBER_RENAME_BUTTON, invite_button_label, member_button
+from bot.texts.safety import NEED_HELP_BUTTON
 
 MEMBERS_PER_PAGE = 12
 
@@ -53,6 +55,7 @@ def main_menu(granted: frozenset[Permission]) -> InlineKeyboardMarkup:
         (Permission.INVITE, "✉️ Invite someone", MenuPress(MenuAction.INVITE).pack()),
         (Permission.ADMIN, "👥 Members", MenuPress(MenuAction.MEMBERS).pack()),
         (Permission.MEMBER, "❓ Help", MenuPress(MenuAction.HELP).pack()),
+        (Permission.MEMBER, NEED_HELP_BUTTON, NeedHelp().pack()),  # staff safety: at once
     ]
     buttons = [
         InlineKeyboardButton(label, callback_data=data)

@@ -10,16 +10,14 @@ from bot.domain.callbacks.admin import (
 from bot.texts.duty import DUTY_LOCATION_BUTTON, DUTY_NO_LOCATION, DUTY_SEND_LOCATION
 
 
-def duty_started(session_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    DUTY_LOCATION_BUTTON, callback_data=DutyLocation(session_id).pack()
-                )
-            ]
-        ]
+def duty_started(
+    session_id: int, working_mode: list[InlineKeyboardButton] | None = None
+) -> InlineKeyboardMarkup:
+    """Add a location; and (staff safety) alone or paired, when asked."""
+    location = InlineKeyboardButton(
+        DUTY_LOCATION_BUTTON, callback_data=DutyLocation(session_id).pack()
     )
+    return InlineKeyboardMarkup([[location], *([working_mode] if working_mode else [])])
 
 
 def duty_location() -> ReplyKeyboardMarkup:

@@ -159,11 +159,12 @@ class SentMessage:
         if self.venue is not None:
             point = {"latitude": self.venue["latitude"], "longitude": self.venue["longitude"]}
             message["location"] = point
-            message["venue"] = {
-                "location": point,
-                "title": self.venue["title"],
-                "address": self.venue["address"],
-            }
+            if self.kind == "venue":
+                message["venue"] = {
+                    "location": point,
+                    "title": self.venue["title"],
+                    "address": self.venue["address"],
+                }
         if self.reply_markup and "inline_keyboard" in self.reply_markup:
             message["reply_markup"] = self.reply_markup
         return message
@@ -221,6 +222,18 @@ def _photo_size(chat_id: int, message_id: int) -> dict[str, Any]:
         "width": 800,
         "height": 600,
     }
+
+
+def _point(params: dict[str, Any]) -> dict[str, Any]:
+    point: dict[str, Any] = {}
+    for name in ("latitude", "longitude"):
+        try:
+            point[name] = float(params[name])
+        except (KeyError, TypeError, ValueError):
+            raise ApiError(400, f"Bad Request: {name} is required") from None
+    if not -90 <= point["latitude"] <= 90 or not -180 <= point["longitude"] <= 180:
+        raise ApiError(400, "Bad Request: wrong coordinates")
+    return point
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -373,17 +386,11 @@ class LocalBotAPI:
         return self._send_media(params, record, "voice")
 
     def _send_location(self, params: dict[str, Any], record: ApiCall) -> SentMessage:
-        return self._store(params, "location")
+        """A map pin without a name: its point is kept as a venue's (no title, no address)."""
+        return self._store(params, "location", venue=_point(params))
 
     def _send_venue(self, params: dict[str, Any], record: ApiCall) -> SentMessage:
-        venue: dict[str, Any] = {}
-        for name in ("latitude", "longitude"):
-            try:
-                venue[name] = float(params[name])
-            except (KeyError, TypeError, ValueError):
-                raise ApiError(400, f"Bad Request: {name} is required") from None
-        if not -90 <= venue["latitude"] <= 90 or not -180 <= venue["longitude"] <= 180:
-            raise ApiError(400, "Bad Request: wrong coordinates")
+        venue = _point(params)
         for name in ("title", "address"):
             value = str(params.get(name) or "")
             if not value.strip():

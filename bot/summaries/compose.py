@@ -133,6 +133,7 @@ async def digest(
         staff=await store.stats.staff_hours(start, end),
         late=late,
         cctv=await store.cctv.counts(start, end),
+        safety=await store.safety.counts(start, end),
     )
     title = summaries_texts.hourly_chart_title(
         occurrence.pattern_name, start.astimezone(tz).strftime(summaries_texts.DAY_FORMAT)

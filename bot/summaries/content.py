@@ -203,6 +203,12 @@ def render_digest(digest: Digest, tz: ZoneInfo) -> str:
     lines += _outreach_lines(d.outreach)
     lines += _cctv_lines(d.cctv)
     lines += _staff_lines(d.staff)
+    if d.safety.any:
+        lines.append(
+            summaries_texts.safety_line(
+                d.safety.checkins_missed, d.safety.help_raised, d.safety.median_ack_minutes
+            )
+        )
     return "\n".join(lines).strip()
 
 

@@ -58,6 +58,7 @@ def enqueue(
     dedupe_key: str | None = None,
     alert_step: int | None = None,
     referral_id: int | None = None,
+    safety_alert_id: int | None = None,
 ) -> OutboxMessage:
     """Add one outgoing message to the caller's transaction."""
     row = OutboxMessage(
@@ -74,6 +75,7 @@ def enqueue(
         dedupe_key=dedupe_key,
         alert_step=alert_step,
         referral_id=referral_id,
+        safety_alert_id=safety_alert_id,
         status=OutboxStatus.PENDING,
         next_attempt_at=now,
     )
@@ -104,8 +106,11 @@ class Outbox:
             row = enqueue(session, now=self._clock.now(), **fields)  # type: ignore[arg-type]
         return row
 
-    async def claim_due(self, limit: int = 50, lease: timedelta = LEASE) -> list[OutboxMessage]:
-        """Due rows, most urgent first, leased so another instance leaves them alone."""
+    async def claim_due(
+        self, limit: int = 50, lease: timedelta = LEASE, *, most_urgent: Priority | None = None
+    ) -> list[OutboxMessage]:
+        """Due rows, most urgent first, leased so another instance leaves them alone
+        (only those of `most_urgent` priority or more urgent, when given)."""
         now = self._clock.now()
         query = (
             select(OutboxMessage)
@@ -118,6 +123,8 @@ class Outbox:
             )
             .limit(limit)
         )
+        if most_urgent is not None:
+            query = query.where(col(OutboxMessage.priority) <= int(most_urgent))
         claimed: list[OutboxMessage] = []
         async with self._sessions() as session, session.begin():
             for row in (await session.exec(query)).all():

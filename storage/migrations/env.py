@@ -15,7 +15,8 @@ from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 import storage.models  # registers the tables (with the survey tables below)
-import storage.partnership.survey_models  # noqa: F401
+import storage.partnership.survey_models
+import storage.safety.models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 

@@ -84,6 +84,14 @@ from bot.domain.callbacks.reports import (
     ShowMore,
     draft_press,
 )
+from bot.domain.callbacks.safety import (
+    CheckInOk,
+    EndCheckIns,
+    NeedHelp,
+    SafetyAck,
+    SafetyAction,
+    WorkingMode,
+)
 from bot.domain.callbacks.shorthand import FAMILIES
 from bot.domain.callbacks.street_outreach import (
     CONTACT_BUTTONS,
@@ -247,6 +255,12 @@ WIRE: list[tuple[Button, str]] = [
     (CctvAnswerPress(CctvAnswerAction.FOUND, 7), "cv:f:7"),
     (CctvAnswerPress(CctvAnswerAction.FOOTAGE_REF, 7), "cv:ref:7"),
     (AlertResponse(AlertAction.CAMERA_ON, 42), "inc:cam:42"),
+    (WorkingMode(SafetyAction.ALONE, 4), "saf:alone:4"),
+    (WorkingMode(SafetyAction.PAIRED, 4), "saf:paired:4"),
+    (CheckInOk(5), "saf:ok:5"),
+    (NeedHelp(), "saf:help"),
+    (SafetyAck(6), "saf:ack:6"),
+    (EndCheckIns(7), "saf:end:7"),
 ]
 
 

@@ -12,6 +12,7 @@ import pytest
 from telegram import Update
 from telegram.error import RetryAfter
 
+from bot.domain.alerts.outbox_types import SAFETY, SAFETY_PIN, Priority, send_level
 from bot.domain.alerts.send_budget import BudgetState, Level, Request, SendRates
 from bot.domain.alerts.update_priority import UpdatePriority, button_priority, text_priority
 from bot.jobs.send_budget import BudgetRateLimiter, SendBudget, handling_level
@@ -292,3 +293,22 @@ async def test_what_an_urgent_update_s_handler_sends_goes_with_the_alerts() -> N
     await processor.process_update(chatter, handle(chatter))
     assert levels == [Level.URGENT, Level.REPLY]
     assert handling_level.get() is Level.REPLY  # nothing leaks out of the update
+
+
+def test_staff_safety_goes_first_among_updates_and_sends() -> None:
+    """ "Need help" (its button, /sos) and "I'm contacting them" are handled before any
+    other update; a check-in's answer with the urgent ones; safety copies and pins take
+    the budget's staff-safety level, ahead of every alert."""
+    assert button_priority("saf:help") is UpdatePriority.STAFF_SAFETY
+    assert button_priority("saf:ack:3") is UpdatePriority.STAFF_SAFETY
+    assert button_priority("saf:ok:3") is UpdatePriority.URGENT
+    assert text_priority("/sos") is UpdatePriority.STAFF_SAFETY
+    assert text_priority("/sos@tcag_bot") is UpdatePriority.STAFF_SAFETY
+    assert text_priority("/sosage") is UpdatePriority.ORDINARY
+    assert send_level(SAFETY) is send_level(SAFETY_PIN) is Level.STAFF_SAFETY
+    assert Priority.STAFF_SAFETY < Priority.STAFF_SAFETY_PIN < Priority.URGENT
+    state = BudgetState(SendRates(overall_per_second=1))
+    waiting = [Request(1, Level.REPLY, 0), Request(2, Level.URGENT, 1)]
+    waiting.append(Request(3, Level.STAFF_SAFETY, 2))
+    chosen = state.choose(waiting, 0.0)
+    assert chosen is not None and chosen.level is Level.STAFF_SAFETY

@@ -20,7 +20,7 @@ OFFICER = Person(2002, "Olly", "Officer")
 WARDEN = Person(2003, "Wendy", "Warden")
 PATROL_COMMANDS = [
     "help", "report", "drafts", "mine", "update", "show", "roughsleeper", "cctv", "on", "off",
-    "duty",
+    "duty", "sos",
 ]  # fmt: skip
 
 

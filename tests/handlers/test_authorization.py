@@ -32,6 +32,7 @@ from bot.domain.access.roles import Permission, Role, Status, permissions_for
 from bot.domain.callbacks import PREFIX_PERMISSIONS
 from bot.domain.callbacks.members import MemberAction, MemberPress, MemberSetRole
 from bot.domain.callbacks.reports import AlertAction, AlertResponse, ShowMore
+from bot.domain.callbacks.safety import SafetyAck
 from bot.domain.callbacks.survey import SurveyAction, SurveyPress
 from bot.domain.clock import ManualClock
 from bot.offline.bot_api import ApiCall, SentMessage
@@ -92,6 +93,9 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     # request a CCTV review (own reports; coordinators any), or list the requests: the
     # handler asks who (tested in tests/handlers/test_cctv.py)
     "cctv": _M,
+    # staff safety: "Need help" (everyone); who works alone (coordinators); each role's
+    # lone-working default (admins)
+    "sos": _M, "checkins": _C, "checkinrole": _A,
     # outreach: contacts, person records and history, the referral queue
     "contact": _O, "person": _O, "people": _O, "referrals": _O,
     "outreach_figures": Permission.OUTREACH_FIGURES,
@@ -108,6 +112,7 @@ EXPECTED_PREFIXES: dict[str, Permission] = {
     callbacks.MENU: _M, callbacks.REPORT: _M, callbacks.QUICK: _M, callbacks.DRAFTS: _M,
     callbacks.INCIDENT: _M,  # "every member on duty … get the alert with buttons Acknowledge"
     callbacks.ROUGH_SLEEPER: _M, callbacks.DUTY: _M,
+    callbacks.SAFETY: _M,  # check-ins, "Need help"; "I'm contacting them" asked again inside
     callbacks.OUTREACH: _O, callbacks.PERSON: _O, callbacks.REFERRAL: _O,
     callbacks.STATS: _C, callbacks.CLOSE: _C,
     callbacks.SHOW: _M,  # /show's next page: "the reporter; coordinators and admins"
@@ -145,6 +150,7 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.CLOSE: callbacks.close_code(1, "moved_on"),
     callbacks.CCTV_REQUEST: callbacks.cctv_request(1),
     callbacks.CCTV_ANSWER: callbacks.cctv_answer("n", 1),
+    callbacks.SAFETY: SafetyAck(1).pack(),
 }
 _GATE_ANSWERS = {
     common_texts.NOT_A_MEMBER,
@@ -424,7 +430,7 @@ async def test_matrix_row_on_both_databases(
 
 
 # ---- issue 11: the coordinators' group takes alert and /stats buttons only ------------------
-GROUP_FAMILIES = frozenset({callbacks.INCIDENT, callbacks.STATS})
+GROUP_FAMILIES = frozenset({callbacks.INCIDENT, callbacks.STATS, callbacks.SAFETY})
 
 
 async def check_group_press(matrix: Matrix, standing: str, prefix: str) -> None:

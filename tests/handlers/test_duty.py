@@ -218,7 +218,11 @@ async def test_on_starts_duty_and_sends_the_briefing(bot: BotHarness) -> None:
     reply, briefing = bot.api.sent_to(OFFICER.telegram_id)[-2:]
     assert reply.plain.startswith("✅ You're on duty since 20:05 (Friday late, until 03:00).")
     assert "I'll close it 2 hours after the shift ends" in reply.plain
-    assert [b["text"] for b in reply.inline_buttons] == ["📍 Add my location"]
+    assert [b["text"] for b in reply.inline_buttons] == [
+        "📍 Add my location",
+        "🧍 Alone: check on me",
+        "👥 Paired",
+    ]
     assert briefing.plain.startswith("📋 Briefing: Friday late")
     assert "Olly Officer" in briefing.plain  # who is on duty
     officer = await bot.store.members.by_telegram_id(OFFICER.telegram_id)

@@ -184,6 +184,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "cls": ("o",),
     "cr": ("new", "w", "pl", "go", "x"),
     "cv": ("f", "n", "c", "ref"),
+    "saf": ("alone", "paired", "ok", "help", "ack", "end"),
 }
 # fmt: on
 assert set(ACTIONS) == set(PREFIX_PERMISSIONS), "a new callback prefix needs fuzzing actions"

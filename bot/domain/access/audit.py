@@ -40,3 +40,8 @@ class AuditAction(StrEnum):
     CCTV_ANSWERED = "cctv.answered"
     CCTV_FOOTAGE_REF = "cctv.footage_ref"
     CCTV_VIEWED = "cctv.viewed"
+    # staff safety: a lone worker's check-ins ended by a coordinator, a role's default
+    # changed, a safety alert acknowledged ("I'm contacting them")
+    CHECKINS_ENDED = "safety.checkins_ended"
+    CHECKIN_DEFAULT_SET = "safety.role_default"
+    SAFETY_ACKNOWLEDGED = "safety.acknowledged"

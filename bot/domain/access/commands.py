@@ -44,6 +44,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("on", "Go on duty (you get the briefing)", Permission.MEMBER),
     CommandSpec("off", "Go off duty", Permission.MEMBER),
     CommandSpec("duty", "Who is on duty now", Permission.MEMBER, private_only=False),
+    # Staff safety: "Need help" at once (also a button on the menu and every check-in).
+    CommandSpec("sos", "Need help: alert coordinators and everyone on duty now", Permission.MEMBER),
+    CommandSpec("checkins", "Who works alone; end forgotten check-ins", Permission.COORDINATE),
+    CommandSpec(
+        "checkinrole",
+        "Lone working by role: alone by default, how often",
+        Permission.ADMIN,
+        usage="/checkinrole warden alone 30",
+    ),
     CommandSpec("contact", "Log an outreach contact", Permission.OUTREACH),
     CommandSpec("person", "One person's history", Permission.OUTREACH, usage="/person <alias>"),
     CommandSpec("people", "People seen recently", Permission.OUTREACH),

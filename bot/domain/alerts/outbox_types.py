@@ -14,6 +14,8 @@ class OutboxStatus(StrEnum):
 
 
 class Priority(IntEnum):
+    STAFF_SAFETY = -2  # a staff-safety alert's copies: ahead of everything queued
+    STAFF_SAFETY_PIN = -1  # their map pins: after every copy of the fan-out
     URGENT = 0  # alerts and escalations
     URGENT_FOLLOW_UP = 1  # their map pins and edits: after every fresh alert of a fan-out
     NORMAL = 5  # notices, briefings, digests
@@ -35,13 +37,23 @@ REFERRAL_EDIT = "referral_edit"
 # A CCTV review request's copy to an operator (its escalations too), and their edits once
 # answered: stored text and buttons, like a notice.
 CCTV_REQUEST = "cctv_request"
+# Staff safety (bot.domain.alerts.staff_safety): an alert's copies are rendered at send time
+# from the alert's state; its pin is a location message; the check-in and its reminder carry
+# their text.
+SAFETY = "safety"
+SAFETY_EDIT = "safety_edit"
+SAFETY_PIN = "safety_pin"
+CHECKIN = "checkin"
+SAFETY_PURPOSES = frozenset({SAFETY, SAFETY_PIN})
 ALERT_PURPOSES = (ALERT, ESCALATION)
-URGENT_PURPOSES = frozenset({ALERT, ESCALATION, ALERT_EDIT, ALERT_PIN})
+URGENT_PURPOSES = frozenset({ALERT, ESCALATION, ALERT_EDIT, ALERT_PIN, SAFETY_EDIT, CHECKIN})
 ONE_MEMBER_PURPOSES = frozenset({NOTICE, REFERRAL_COPY, REFERRAL_EDIT, CCTV_REQUEST})
 
 
 def send_level(purpose: str) -> Level:
-    """Where an outbox row stands in the one send budget: alerts first, bulk last."""
+    """Where an outbox row stands in the one send budget: staff safety first, bulk last."""
+    if purpose in SAFETY_PURPOSES:
+        return Level.STAFF_SAFETY
     if purpose in URGENT_PURPOSES:
         return Level.URGENT
     if purpose in ONE_MEMBER_PURPOSES:

@@ -37,7 +37,7 @@ from enum import IntEnum
 class Level(IntEnum):
     """What a send is for; lower goes first."""
 
-    STAFF_SAFETY = 0  # reserved for staff-safety alarms (a later issue): ahead of everything
+    STAFF_SAFETY = 0  # staff-safety alarms ("Need help", missed check-ins): ahead of everything
     URGENT = 1  # urgent alerts, escalations, their pins and edits
     REPLY = 2  # replies to a member's own action, notices to one member
     BULK = 3  # briefings, digests, summaries, exports

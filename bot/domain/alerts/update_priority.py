@@ -1,7 +1,8 @@
 """Which incoming updates go first: urgent work is never queued behind chatter. Pure.
 
-Urgent: a press on an alert's buttons (Attending, Acknowledge), a Confirm of a report
-draft (it may be urgent: the draft is not read here), and a message whose words say
+First of all, staff safety: "Need help" (/sos and its button) and "I'm contacting them".
+Urgent: a press on an alert's buttons (Attending, Acknowledge) or a check-in's, a Confirm
+of a report draft (it may be urgent: the draft is not read here), and a message whose words say
 someone is in danger now. Everything else is ordinary. The update processor
 (bot.jobs.update_order) runs urgent updates first and lets them past its concurrency cap;
 within one chat the order of arrival always holds.
@@ -18,6 +19,7 @@ from bot.domain.callbacks.reports import (
     ReportConfirm,
     draft_press,
 )
+from bot.domain.callbacks.safety import SAFETY_BUTTONS, NeedHelp, SafetyAck
 
 # Words that make a message urgent before it is read as a report. The quick-report reader
 # has its own, fuller list for the proposal; this one only decides what is handled first.
@@ -30,11 +32,20 @@ URGENT_WORDS = re.compile(
 
 
 class UpdatePriority(IntEnum):
-    URGENT = 0
-    ORDINARY = 1
+    STAFF_SAFETY = 0  # "Need help" (/sos, its button) and "I'm contacting them": first of all
+    URGENT = 1
+    ORDINARY = 2
+
+
+SOS_COMMAND = re.compile(r"^/sos(@\w+)?(\s|$)", re.IGNORECASE)
 
 
 def button_priority(data: str | None) -> UpdatePriority:
+    safety = SAFETY_BUTTONS.unpack(data)
+    if isinstance(safety, NeedHelp | SafetyAck):
+        return UpdatePriority.STAFF_SAFETY
+    if safety is not None:
+        return UpdatePriority.URGENT  # a check-in's answer, alone or paired
     if ALERT_BUTTONS.unpack(data) is not None:
         return UpdatePriority.URGENT
     if isinstance(draft_press(data), ReportConfirm | QuickConfirm):
@@ -43,6 +54,8 @@ def button_priority(data: str | None) -> UpdatePriority:
 
 
 def text_priority(text: str | None) -> UpdatePriority:
+    if text and SOS_COMMAND.match(text):
+        return UpdatePriority.STAFF_SAFETY
     if text and URGENT_WORDS.search(text[:1000]):
         return UpdatePriority.URGENT
     return UpdatePriority.ORDINARY

@@ -15,6 +15,7 @@ codecs, one module per group of families:
 - admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta);
 - survey: the public perception survey (sv), the one family strangers may press;
 - cctv: a CCTV review request being made (cr) and an operator's answer to one (cv).
+- safety: staff safety (saf): alone or paired, check-ins, "Need help", acknowledging.
 
 Handlers read a press with its family (`PERSON_BUTTONS.unpack(query.data)`) and match on
 the typed value; keyboards build with the codecs (`PersonPress(...).pack()`).
@@ -46,6 +47,7 @@ from bot.domain.callbacks.prefixes import (
     REFERRAL,
     REPORT,
     ROUGH_SLEEPER,
+    SAFETY,
     SHIFTS,
     SHOW,
     STATS,
@@ -117,6 +119,7 @@ __all__ = [
     "REFERRAL",
     "REPORT",
     "ROUGH_SLEEPER",
+    "SAFETY",
     "SHIFTS",
     "SHOW",
     "STATS",

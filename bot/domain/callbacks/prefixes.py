@@ -27,14 +27,16 @@ DUTY = "dut"  # any member: their duty (add a location)
 AUDIT = "aud"  # admins: pages of the audit log
 STATS = "sta"  # coordinators: /stats period buttons
 SHOW = "shw"  # /show's "More": the next page of a report (who may see it is asked again)
+SAFETY = "saf"  # staff safety: alone/paired, check-ins, "Need help", "I'm contacting them"
 
-# The only families whose buttons work in the coordinators' group: an alert's and /stats'.
+# The only families whose buttons work in the coordinators' group: an alert's, a safety
+# alert's ("I'm contacting them": every other saf button is refused there) and /stats'.
 # Every other family opens or changes something private (people, contacts, referrals,
 # members, the admin screens) and is refused outside a private chat, whatever data is sent.
-GROUP_PREFIXES = frozenset({INCIDENT, STATS})
-# Presses the flood gate never holds back, nor counts: answering an alert, and filing a
-# report (bot.domain.access.flood).
-NEVER_HELD_BACK = frozenset({INCIDENT, REPORT, QUICK})
+GROUP_PREFIXES = frozenset({INCIDENT, STATS, SAFETY})
+# Presses the flood gate never holds back, nor counts: answering an alert, filing a
+# report, and staff safety ("Need help", a check-in's answer) (bot.domain.access.flood).
+NEVER_HELD_BACK = frozenset({INCIDENT, REPORT, QUICK, SAFETY})
 SURVEY = "sv"  # anyone, strangers too: the public perception survey
 CLOSE = "cls"  # coordinators: the coded outcome of /close
 CCTV_REQUEST = "cr"  # a report's reporter or a coordinator: request a CCTV review
@@ -61,6 +63,7 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     AUDIT: Permission.ADMIN,
     STATS: Permission.COORDINATE,
     SHOW: Permission.MEMBER,
+    SAFETY: Permission.MEMBER,
     SURVEY: Permission.PUBLIC,
     CLOSE: Permission.COORDINATE,
     # Any member's button, then the handler asks: the report's reporter or a coordinator

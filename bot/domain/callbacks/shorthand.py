@@ -14,6 +14,7 @@ from bot.domain.callbacks import (
     cctv,
     members,
     reports,
+    safety,
     street_outreach,
     survey,
 )
@@ -38,6 +39,7 @@ from bot.domain.callbacks.prefixes import (
     REFERRAL,
     REPORT,
     ROUGH_SLEEPER,
+    SAFETY,
     SHIFTS,
     SHOW,
     STATS,
@@ -70,6 +72,7 @@ FAMILIES: dict[str, Family[Button]] = {
     CLOSE: reports.CLOSE_BUTTONS,
     CCTV_REQUEST: cctv.CCTV_REQUEST_BUTTONS,
     CCTV_ANSWER: cctv.CCTV_ANSWER_BUTTONS,
+    SAFETY: safety.SAFETY_BUTTONS,
 }
 
 

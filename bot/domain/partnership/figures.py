@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.access.roles import Role
 from bot.domain.alerts.cctv import CctvCounts
+from bot.domain.alerts.staff_safety import SafetyCounts
 from bot.domain.reports.incidents import reference
 
 
@@ -183,6 +184,7 @@ class Digest:
     staff: StaffHours
     late: bool = False
     cctv: CctvCounts | None = None  # CCTV review requests made in the shift
+    safety: SafetyCounts = field(default_factory=SafetyCounts)  # staff safety: counts only
 
     @property
     def acknowledgements(self) -> AckSummary:

@@ -225,6 +225,17 @@ def staff_hours_line(hours: float, members: int) -> str:
     return f"{hours:.1f} hours on duty by {_plural(members, 'member')}"
 
 
+def safety_line(missed: int, help_raised: int, median_ack_minutes: float | None) -> str:
+    """Staff safety in a digest: counts only, never who."""
+    line = (
+        f"Staff safety: {_plural(missed, 'missed check-in')}, "
+        f"{_plural(help_raised, 'call')} for help"
+    )
+    if median_ack_minutes is not None:
+        line += f"; median {median_ack_minutes:.0f} min to a coordinator contacting them"
+    return line
+
+
 def auto_closed_line(count: int) -> str:
     return f"{_plural(count, 'duty session')} left open and closed automatically"
 

@@ -1,0 +1,1 @@
+"""Staff safety: lone-working check-in sessions, role defaults, and safety alerts."""
