@@ -23,6 +23,7 @@ from bot.domain.alerts.outbox_types import OutboxStatus
 from bot.domain.outreach import AgeBand, ReferralOutcome, ReferralStatus, SleepingSite
 from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.domain.reports.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
+from bot.domain.safeguarding import ConcernKind, ConcernSource, ConcernStatus, LeadAction
 from storage.types import EnumString, UTCDateTime
 
 # Stable constraint names, so migrations (and SQLite batch mode) can refer to them.
@@ -52,6 +53,9 @@ class Member(SQLModel, table=True):
     username: str | None = Field(default=None, max_length=64)
     role: Role = Field(sa_type=EnumString(Role), nullable=False)
     is_admin: bool = Field(default=False)
+    # Receives every safeguarding concern privately; an admin sets it on a coordinator or
+    # an outreach worker (bot.domain.access.roles.LEAD_ROLES).
+    safeguarding_lead: bool = Field(default=False)
     status: Status = Field(sa_type=EnumString(Status), nullable=False, index=True)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
@@ -162,6 +166,9 @@ class Report(SQLModel, table=True):
     description: str | None = Field(default=None, sa_type=Text)
     people_count: str | None = Field(default=None, max_length=8)
     urgent: bool = Field(default=False)
+    # The reporter said a person under 18 is involved: a safeguarding concern, and its
+    # alerts never carry the description.
+    under_18: bool = Field(default=False)
     source: ReportSource = Field(sa_type=EnumString(ReportSource), nullable=False)
     status: ReportStatus = Field(sa_type=EnumString(ReportStatus), nullable=False)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
@@ -209,6 +216,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_status_priority_next_attempt_at", "status", "priority", "next_attempt_at"),
         Index("ix_outbox_report_id", "report_id"),
+        Index("ix_outbox_concern_id", "concern_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -234,6 +242,10 @@ class OutboxMessage(SQLModel, table=True):
     # Alert copies: 0 for the alert, n for escalation step n (its edits carry it too, so an
     # edited escalation keeps its heading).
     alert_step: int | None = Field(default=None)
+    # A safeguarding concern's copy (or its edit): rendered at send time from the concern.
+    concern_id: int | None = Field(
+        default=None, sa_column=_fk("concerns.id", nullable=True, ondelete="SET NULL")
+    )
 
 
 class AlertAttendance(SQLModel, table=True):
@@ -362,6 +374,47 @@ class OutreachContact(SQLModel, table=True):
     )
 
 
+class Concern(SQLModel, table=True):
+    """A safeguarding concern: for the safeguarding leads (and admins) only.
+
+    Raised with the report, sighting or contact it comes from; a report's description
+    stays on the report (`details` holds a sighting's description of the person).
+    """
+
+    __tablename__ = "concerns"
+    __table_args__ = (
+        Index("ix_concerns_status_raised_at", "status", "raised_at"),
+        Index("ix_concerns_raised_at", "raised_at"),
+        Index("ix_concerns_report_id", "report_id"),
+        Index("ix_concerns_contact_id", "contact_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: ConcernSource = Field(sa_type=EnumString(ConcernSource), nullable=False)
+    kind: ConcernKind = Field(sa_type=EnumString(ConcernKind), nullable=False)
+    report_id: int | None = Field(
+        default=None, sa_column=_fk("reports.id", nullable=True, ondelete="SET NULL")
+    )
+    contact_id: int | None = Field(
+        default=None, sa_column=_fk("outreach_contacts.id", nullable=True, ondelete="SET NULL")
+    )
+    raised_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    raised_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    hotspot_id: int | None = Field(default=None, sa_column=_fk("hotspots.id", nullable=True))
+    place_text: str | None = Field(default=None, max_length=200)
+    lat: float | None = None
+    lon: float | None = None
+    seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    details: str | None = Field(default=None, sa_type=Text)
+    status: ConcernStatus = Field(sa_type=EnumString(ConcernStatus), nullable=False)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    action: LeadAction | None = Field(default=None, sa_type=EnumString(LeadAction))
+    action_note: str | None = Field(default=None, max_length=200)
+    action_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    action_by_id: int | None = Field(default=None, sa_column=_member_fk())
+
+
 # ---- shifts, duty and the schedule ledger --------------------------------------------------
 
 
@@ -469,6 +522,7 @@ class ReportIn(SQLModel):
     description: str | None = Field(default=None, max_length=4000)
     people_count: str | None = None
     urgent: bool = False
+    under_18: bool = False  # a person under 18 involved: raises a safeguarding concern
     source: ReportSource = ReportSource.GUIDED
     attachments: list[tuple[str, str]] = Field(default_factory=list)  # (kind, file id)
 

@@ -31,3 +31,12 @@ class AuditAction(StrEnum):
     # the public survey: rounds opened and closed (a close destroys the round's key)
     SURVEY_OPENED = "survey.opened"
     SURVEY_CLOSED = "survey.closed"
+    # safeguarding: the lead flag, and every look at a concern and every answer to one
+    # (the subject is "concern:<id>", never what it says)
+    LEAD_SET = "member.lead_set"
+    LEAD_REMOVED = "member.lead_removed"
+    CONCERN_RAISED = "concern.raised"
+    CONCERNS_LISTED = "concern.listed"
+    CONCERN_VIEWED = "concern.viewed"
+    CONCERN_ACKNOWLEDGED = "concern.acknowledged"
+    CONCERN_ACTION = "concern.action_recorded"

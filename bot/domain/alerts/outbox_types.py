@@ -29,7 +29,12 @@ ALERT_EDIT = "alert_edit"
 NOTICE = "notice"  # a one-off message to one member
 ALERT_PIN = "alert_pin"  # the place of an alert copy as a map pin (a venue), next to it
 ALERT_PURPOSES = (ALERT, ESCALATION)
-URGENT_PURPOSES = frozenset({ALERT, ESCALATION, ALERT_EDIT, ALERT_PIN})
+# A safeguarding concern's copy to a lead (or an admin), at any step of its own ladder, and
+# its edits: rendered at send time from the concern's state (outbox.concern_id).
+CONCERN = "concern"
+CONCERN_EDIT = "concern_edit"
+CONCERN_PURPOSES = frozenset({CONCERN, CONCERN_EDIT})
+URGENT_PURPOSES = frozenset({ALERT, ESCALATION, ALERT_EDIT, ALERT_PIN, CONCERN, CONCERN_EDIT})
 ONE_MEMBER_PURPOSES = frozenset({NOTICE})
 
 
