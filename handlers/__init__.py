@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import access, alerts, duty, incidents, outreach, reports, start
+from handlers import access, alerts, duty, incidents, outreach, reports, safeguarding, start
 from handlers.admin import audit, categories, hotspots, invites, members, shifts
 from handlers.outreach import referrals
 from handlers.partnership import actions, coordinator, survey
@@ -31,6 +31,9 @@ def all_handlers() -> list[tuple[int, Handler]]:
         *invites.handlers(),
         *members.handlers(),
         *audit.handlers(),
+        # /concerns and a concern's buttons; the lead's note is typed next (before the
+        # quick report below takes any text).
+        *safeguarding.handlers(),
         *coordinator.handlers(),  # /brief, /digest, /stats, /export, /quarter
         *survey.handlers(),  # /survey; the public survey's buttons (anyone may press)
         *actions.handlers(),  # /action: partnership actions

@@ -27,6 +27,7 @@ from storage.partnership.stats import Stats
 from storage.partnership.survey import Surveys
 from storage.reports import Reports
 from storage.retention import Retention
+from storage.safeguarding.concerns import Concerns
 from storage.shifts import Duty, ShiftPatterns
 from storage.state.bot_state import BotStates
 from storage.state.ledger import Ledger
@@ -66,6 +67,7 @@ class Store:
         self.actions = PartnershipActions(sessions, clock)  # /action: partnership actions
         self.stats = Stats(sessions, clock, engine.dialect.name)  # digests, briefings
         self.notes = Notes(sessions, clock)  # coordinators' briefing notes
+        self.concerns = Concerns(sessions, clock)  # safeguarding concerns: leads and admins
         self.retention = Retention(sessions)  # purges what is past its period
         self.survey = Surveys(sessions, clock)  # the public survey: anonymous answers
 

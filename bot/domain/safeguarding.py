@@ -68,6 +68,16 @@ class LeadAction(StrEnum):
     NO_FURTHER_ACTION = "nfa"
 
 
+def concern_kind(*, category_slug: str | None, under_18: bool) -> ConcernKind | None:
+    """What a report raises: a person under 18 involved (a rough sleeping report too: then
+    no adult outreach referral), or a report in the safeguarding category; else nothing."""
+    if under_18:
+        return ConcernKind.UNDER_18
+    if category_slug == SAFEGUARDING_SLUG:
+        return ConcernKind.SAFEGUARDING_REPORT
+    return None
+
+
 def concern_reference(concern_id: int) -> str:
     """S-0012: a safeguarding concern, never confused with a report's R-0012."""
     return f"S-{concern_id:04d}"

@@ -66,6 +66,7 @@ from bot.domain.alerts.outbox_types import (
     ALERT_EDIT,
     ALERT_PIN,
     ALERT_PURPOSES,
+    CONCERN_PURPOSES,
     ESCALATION,
     NOTICE,
     send_level,
@@ -73,6 +74,7 @@ from bot.domain.alerts.outbox_types import (
 from bot.domain.alerts.send_budget import Level, SendRates
 from bot.domain.reports.incidents import reference
 from bot.jobs.alert_messages import Recipient, alert_message, ladder_of
+from bot.jobs.concern_messages import concern_row_message
 from bot.jobs.send_budget import SendBudget, retry_seconds
 from bot.texts import alerts as alert_texts
 from bot.texts import alerts as alerts_texts
@@ -407,6 +409,11 @@ class OutboxSender:
             return await self._deliver_alert(row, batch)
         if row.purpose == ALERT_PIN:
             return await self._deliver_pin(row, batch), None
+        if row.purpose in CONCERN_PURPOSES:  # a safeguarding concern, as it stands now
+            rendered = await concern_row_message(self.services, row)
+            if rendered is None:
+                raise _Undeliverable("concern no longer exists")
+            return await self._deliver_stored(row, *rendered), None
         return await self._deliver_stored(row), None
 
     async def _deliver_alert(
@@ -468,14 +475,16 @@ class OutboxSender:
         )
         return sent.message_id
 
-    async def _deliver_stored(self, row: OutboxMessage) -> int:
-        bot, chat_id, text = self.bot, row.chat_id, row.text or ""
+    async def _deliver_stored(
+        self,
+        row: OutboxMessage,
+        text: str | None = None,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> int:
+        bot, chat_id, text = self.bot, row.chat_id, text or row.text or ""
         level = send_level(row.purpose)
-        markup = (
-            InlineKeyboardMarkup.de_json(json.loads(row.reply_markup), bot)
-            if row.reply_markup
-            else None
-        )
+        if markup is None and row.reply_markup:
+            markup = InlineKeyboardMarkup.de_json(json.loads(row.reply_markup), bot)
         if row.edit_message_id is not None:
             message_id = row.edit_message_id
             await self._paced(

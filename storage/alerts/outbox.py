@@ -57,6 +57,7 @@ def enqueue(
     attachment_ref: str | None = None,
     dedupe_key: str | None = None,
     alert_step: int | None = None,
+    concern_id: int | None = None,
 ) -> OutboxMessage:
     """Add one outgoing message to the caller's transaction."""
     row = OutboxMessage(
@@ -72,6 +73,7 @@ def enqueue(
         attachment_ref=attachment_ref,
         dedupe_key=dedupe_key,
         alert_step=alert_step,
+        concern_id=concern_id,
         status=OutboxStatus.PENDING,
         next_attempt_at=now,
     )

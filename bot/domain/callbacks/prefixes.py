@@ -37,6 +37,7 @@ GROUP_PREFIXES = frozenset({INCIDENT, STATS})
 NEVER_HELD_BACK = frozenset({INCIDENT, REPORT, QUICK})
 SURVEY = "sv"  # anyone, strangers too: the public perception survey
 CLOSE = "cls"  # coordinators: the coded outcome of /close
+SAFEGUARDING = "sg"  # safeguarding leads and admins: concerns (open, acknowledge, action)
 
 PREFIX_PERMISSIONS: dict[str, Permission] = {
     ACCESS: Permission.ADMIN,
@@ -61,4 +62,5 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     SHOW: Permission.MEMBER,
     SURVEY: Permission.PUBLIC,
     CLOSE: Permission.COORDINATE,
+    SAFEGUARDING: Permission.SAFEGUARD,
 }
