@@ -35,6 +35,7 @@ from handlers.common import edit_or_reply, message_of, query_of, reply
 from handlers.conversation import END, typed
 from handlers.drafts import DraftSlot
 from handlers.registry import Handler, button, command
+from storage.outreach import SightingIn
 from storage.safeguarding.concerns import ConcernOutcome, ConcernView
 
 log = logging.getLogger(__name__)
@@ -206,6 +207,28 @@ async def got_note(update: Update, context: BotContext) -> int | None:
     context.services.outbox_wakeup.set()
     log.info("concern %s: action recorded by member %s", concern_id, context.member.id)
     await reply(update, concern_texts.action_recorded(concern_reference(concern_id), action))
+    return END
+
+
+# ---- raised by "Rough sleeper seen" -----------------------------------------------------
+async def send_sighting_to_lead(update: Update, context: BotContext, sighting: SightingIn) -> int:
+    """/roughsleeper, "Do they seem under 18?" yes: a concern for the lead, never outreach's
+    adult referral queue (StreetLink's scope is 18 and over)."""
+    concern = await context.store.concerns.raise_for_sighting(
+        raised_by=context.member,
+        seen_at=sighting.seen_at,
+        hotspot_id=sighting.hotspot_id,
+        place_text=sighting.place_text,
+        lat=sighting.lat,
+        lon=sighting.lon,
+        details=sighting.appearance,
+    )
+    await query_of(update).answer()
+    context.services.outbox_wakeup.set()
+    log.info("concern %s raised by member %s (under 18 seen)", concern.id, context.member.id)
+    await edit_or_reply(
+        update, concern_texts.sighting_concern_sent(concern_reference(concern.id or 0))
+    )
     return END
 
 

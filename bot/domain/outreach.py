@@ -363,6 +363,8 @@ class SightingDraft(DraftPlace):
     minutes_ago: int = 0
     appearance: str | None = None
     touched: str | None = None
+    # "Do they seem under 18?": yes makes it a safeguarding concern, never an adult referral.
+    under_18: bool = False
 
 
 # An unfinished flow is dropped after this long without an answer, so a forgotten draft

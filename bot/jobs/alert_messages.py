@@ -62,7 +62,7 @@ def alert_message(
     reporter = view.reporter
     # Every copy goes beyond those allowed to /show it: a sensitive category's never says
     # what happened (bot.domain.reports.incidents.description_shown).
-    shown = description_shown(sensitive=view.category.sensitive)
+    shown = description_shown(sensitive=view.category.sensitive or view.report.under_18)
     facts = alert_texts.alert_facts(
         reference=reference(report_id),
         category=view.category.name,

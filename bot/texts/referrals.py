@@ -96,6 +96,7 @@ RS_WHERE = (
     "🛏 <b>Rough sleeper seen</b>\nWhere? Choose a hotspot, type the place, or send your "
     "location (📎 → Location)."
 )
+RS_UNDER_18 = "🛏 <b>Rough sleeper seen</b>\nFirst: do they seem under 18?"
 RS_WHEN = "🕘 When did you see them?"
 RS_LOOKS = (
     "👤 What do they look like, so outreach can find them? Clothes, sleeping bag, tent… "
@@ -106,8 +107,14 @@ RS_OLD_BUTTON = "That button belongs to an earlier step. Please use the latest m
 RS_FINISHED = "That was already sent or stopped. Send /roughsleeper to flag someone."
 
 
-def rs_summary(place: str, seen_at: str, looks: str | None) -> str:
+def rs_summary(place: str, seen_at: str, looks: str | None, *, under_18: bool = False) -> str:
     described = esc(looks) if looks else "<i>not described</i>"
+    if under_18:
+        return (
+            f"🛡 <b>Young person seen sleeping rough</b>\nPlace: {esc(place)}\n"
+            f"Seen: {esc(seen_at)}\nLooks: {described}\nSeems under 18: yes\n\n"
+            "Send to the safeguarding lead (not to outreach)?"
+        )
     return (
         f"🛏 <b>Rough sleeper seen</b>\nPlace: {esc(place)}\nSeen: {esc(seen_at)}\n"
         f"Looks: {described}\n\nSend to outreach?"

@@ -118,6 +118,12 @@ def action_recorded(reference: str, action: LeadAction) -> str:
     return f"📝 {reference}: {esc(ACTION_LABELS[action])}. Recorded, thank you."
 
 
+REPORT_FOR_LEADS = (
+    "🛡 That report raised a safeguarding concern: its details are for the safeguarding "
+    "lead and the admins. /close still works with its reference."
+)
+
+
 # ---- /concerns -------------------------------------------------------------------------------
 CONCERNS_NONE = "🛡 No open safeguarding concerns."
 

@@ -10,13 +10,16 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import BotContext
+from bot.domain.access.roles import Permission, member_permissions
 from bot.domain.callbacks.reports import SHOW_BUTTONS
 from bot.domain.reports.incidents import AckKind, ReportStatus, reference
 from bot.domain.reports.show_pages import MESSAGE_ROOM, ShowPages, plan_pages
+from bot.domain.safeguarding import concern_kind
 from bot.keyboards import reports as reports_keyboards
 from bot.texts import common as common_texts
 from bot.texts import incidents as incident_texts
 from bot.texts import incidents as incidents_texts
+from bot.texts import safeguarding as safeguarding_texts
 from bot.texts.split import split_message
 from handlers.common import message_of, query_of, reply, sender
 from handlers.incidents.reading import (
@@ -91,7 +94,19 @@ async def show(update: Update, context: BotContext) -> None:
         # The same answer whether or not it exists: references are not to be probed.
         await reply(update, incidents_texts.ONLY_OWN_TO_SEE)
         return
+    if _for_leads_only(view, member):
+        await reply(update, safeguarding_texts.REPORT_FOR_LEADS)
+        return
     await _send_page(update, context, view, 0)
+
+
+def _for_leads_only(view: ReportView, member: Member) -> bool:
+    """A report that raised a safeguarding concern: its details are for the leads and the
+    admins (and its reporter), not for every coordinator or whoever attended."""
+    raised = concern_kind(category_slug=view.category.slug, under_18=view.report.under_18)
+    if raised is None or view.report.reporter_id == member.id:
+        return False
+    return Permission.SAFEGUARD not in member_permissions(member)
 
 
 async def _may_see(view: ReportView, member: Member, context: BotContext) -> bool:
@@ -116,6 +131,9 @@ async def show_more(update: Update, context: BotContext) -> None:
     if view is None or not (sees_all_reports(member) or await _may_see(view, member, context)):
         # As /show says it: whether or not the report exists, references are not probed.
         await query.answer(incidents_texts.ONLY_OWN_TO_SEE, show_alert=True)
+        return
+    if _for_leads_only(view, member):
+        await query.answer(safeguarding_texts.REPORT_FOR_LEADS, show_alert=True)
         return
     assert pressed is not None
     if pressed.page >= _pages(view, context).count:

@@ -27,6 +27,7 @@ from bot.domain.callbacks.street_outreach import (
     ReferralList,
     ReferralPress,
     SightingAction,
+    SightingAge,
     SightingHotspot,
     SightingPress,
     SightingStep,
@@ -38,6 +39,7 @@ from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
 from bot.texts import referrals as referrals_texts
 from bot.texts import reports as reports_texts
+from bot.texts import safeguarding as safeguarding_texts
 from handlers.access import command_name
 from handlers.common import edit_or_reply, message_of, query_of, reply, shared_point
 from handlers.conversation import (
@@ -53,6 +55,7 @@ from handlers.conversation import (
 )
 from handlers.drafts import DraftSlot
 from handlers.registry import button, command
+from handlers.safeguarding import send_sighting_to_lead
 from storage.outreach import ReferralView, SightingIn
 
 log = logging.getLogger(__name__)
@@ -66,9 +69,11 @@ class Seen(IntEnum):
     WHEN = 2
     LOOKS = 3
     CONFIRM = 4
+    AGE = 5  # asked first: "Do they seem under 18?"
 
 
 SEEN_ACTIONS: dict[Seen, frozenset[SightingAction]] = {
+    Seen.AGE: frozenset({SightingAction.AGE}),
     Seen.PLACE: frozenset({SightingAction.HOTSPOT}),
     Seen.WHEN: frozenset({SightingAction.WHEN}),
     Seen.LOOKS: frozenset({SightingAction.SKIP}),
@@ -198,7 +203,9 @@ async def _go(
     draft.step = int(step)
     SIGHTING_DRAFT.put(context, draft)
     d = draft.draft_id
-    if step is Seen.PLACE:
+    if step is Seen.AGE:
+        text, markup = referrals_texts.RS_UNDER_18, referrals_keyboards.rs_under_18(d)
+    elif step is Seen.PLACE:
         text, markup = (
             referrals_texts.RS_WHERE,
             referrals_keyboards.rs_places(d, await context.store.hotspots.most_used()),
@@ -213,8 +220,9 @@ async def _go(
             draft.place or "",
             common_texts.local_datetime(seen_at, context.settings.tz),
             draft.appearance,
+            under_18=draft.under_18,
         )
-        markup = referrals_keyboards.rs_confirm(d)
+        markup = referrals_keyboards.rs_confirm(d, under_18=draft.under_18)
     if new:
         await reply(update, text, markup)
     else:
@@ -228,7 +236,7 @@ async def seen_start(update: Update, context: BotContext) -> int:
         await update.callback_query.answer()
     SIGHTING_DRAFT.forget(context)
     draft = SightingDraft(draft_id=secrets.token_hex(3))
-    return await _go(update, context, draft, Seen.PLACE, new=True)
+    return await _go(update, context, draft, Seen.AGE, new=True)
 
 
 async def seen_button(update: Update, context: BotContext) -> State:
@@ -251,6 +259,13 @@ async def seen_button(update: Update, context: BotContext) -> State:
         await query.answer(referrals_texts.RS_OLD_BUTTON)
         return None
     match pressed:
+        case SightingAge(under_18=under_18):
+            draft.under_18 = under_18
+            await query.answer()
+            if under_18:  # what happens now, and 999 first if they are in danger
+                await edit_or_reply(update, safeguarding_texts.SIGHTING_UNDER_18)
+                return await _go(update, context, draft, Seen.PLACE, new=True)
+            return await _go(update, context, draft, Seen.PLACE)
         case SightingHotspot(hotspot_id=hotspot_id):
             hotspot = await context.store.hotspots.get(hotspot_id)
             if hotspot is None or hotspot.retired_at is not None:
@@ -313,6 +328,9 @@ async def _send(update: Update, context: BotContext, draft: SightingDraft) -> in
     except ValidationError:
         await query.answer(referrals_texts.RS_OLD_BUTTON, show_alert=True)
         return END
+    if draft.under_18:
+        SIGHTING_DRAFT.forget(context)
+        return await send_sighting_to_lead(update, context, sighting)
     referral = await context.store.outreach.add_sighting(sighting, reporter=context.member)
     SIGHTING_DRAFT.forget(context)
     await query.answer()
@@ -371,6 +389,7 @@ def sighting_conversation() -> ConversationHandler[BotContext]:
             Seen.WHEN: [],
             Seen.LOOKS: [typed(answer(seen_typed_looks))],
             Seen.CONFIRM: [],
+            Seen.AGE: [],
         },
         otherwise=seen_use_buttons,
         cancel=seen_cancel,

@@ -272,6 +272,7 @@ REFERRAL_BUTTONS = Family[ReferralList | ReferralPress](ReferralList, ReferralPr
 # ---- rs:new, rs:<step action>:<draft>[:<arg>] ------------------------------------------------
 class SightingAction(StrEnum):
     NEW = "new"
+    AGE = "age"  # "Do they seem under 18?": yes or no
     HOTSPOT = "hot"
     WHEN = "when"
     SKIP = "skip"
@@ -303,6 +304,11 @@ class SightingHotspot(SightingStep, action=SightingAction.HOTSPOT):
 
 
 @dataclass(frozen=True)
+class SightingAge(SightingStep, action=SightingAction.AGE):
+    under_18: bool
+
+
+@dataclass(frozen=True)
 class SightingWhen(SightingStep, action=SightingAction.WHEN):
     minutes_ago: int
 
@@ -314,9 +320,9 @@ class SightingPress(
     action: SightingAction
 
 
-SightingStepPresses = SightingHotspot | SightingWhen | SightingPress
+SightingStepPresses = SightingAge | SightingHotspot | SightingWhen | SightingPress
 SIGHTING_BUTTONS = Family[SightingNew | SightingStepPresses](
-    SightingNew, SightingHotspot, SightingWhen, SightingPress
+    SightingNew, SightingAge, SightingHotspot, SightingWhen, SightingPress
 )
 
 
