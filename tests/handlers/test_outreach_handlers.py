@@ -449,6 +449,7 @@ async def test_rough_sleeper_seen_then_outreach_logs_the_contact(bot: BotHarness
     await outreach_worker(bot)
     await bot.tg.send(OFFICER, "/start")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Rough sleeper seen")
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
     await bot.tg.send(OFFICER, "Doorway of Boots")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "About 30 min ago")
     await bot.tg.send(OFFICER, "Man in a green sleeping bag")
@@ -504,6 +505,7 @@ async def test_not_found_closes_and_tells_the_reporter(bot: BotHarness) -> None:
     await outreach_worker(bot)
     await outreach_worker(bot, OONA)
     await bot.tg.send(WARDEN, "/roughsleeper")
+    await bot.tg.press(WARDEN, bot.last(WARDEN), "No")  # not under 18
     await bot.tg.share_location(WARDEN, 52.6, -1.1)
     await bot.tg.press(WARDEN, bot.last(WARDEN), "Just now")
     await bot.tg.press(WARDEN, bot.last(WARDEN), "Skip")
@@ -542,6 +544,7 @@ async def test_rough_sleeping_report_creates_a_referral(bot: BotHarness) -> None
 async def test_stale_referrals_for_the_briefing(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await bot.tg.send(OFFICER, "/roughsleeper")
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
     await bot.tg.send(OFFICER, "Bus shelter")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Just now")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Skip")
@@ -556,6 +559,7 @@ async def test_stale_referrals_for_the_briefing(bot: BotHarness) -> None:
 async def test_rough_sleeper_seen_bad_input(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await bot.tg.send(OFFICER, "/roughsleeper")
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
     first = bot.last(OFFICER)
     await bot.tg.send(OFFICER, "x" * 201)
     assert "the limit is 200" in bot.last(OFFICER).plain
@@ -580,6 +584,7 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     assert worker is not None
     await bot.store.outreach.merge(zed.id or 0, other.id or 0, by=worker)
     await bot.tg.send(OFFICER, "/roughsleeper")
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
     await bot.tg.send(OFFICER, "ZEDPLACE")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Just now")
     await bot.tg.send(OFFICER, "ZEDSIGHTING")

@@ -13,7 +13,8 @@ codecs, one module per group of families:
   erasure (era);
 - reports also: the coded outcome of /close (cls);
 - admin: shift patterns (shf), duty (dut), the audit log (aud), /stats (sta);
-- survey: the public perception survey (sv), the one family strangers may press.
+- survey: the public perception survey (sv), the one family strangers may press;
+- safeguarding: safeguarding concerns (sg), for the leads and the admins.
 
 Handlers read a press with its family (`PERSON_BUTTONS.unpack(query.data)`) and match on
 the typed value; keyboards build with the codecs (`PersonPress(...).pack()`).
@@ -43,6 +44,7 @@ from bot.domain.callbacks.prefixes import (
     REFERRAL,
     REPORT,
     ROUGH_SLEEPER,
+    SAFEGUARDING,
     SHIFTS,
     SHOW,
     STATS,
@@ -110,6 +112,7 @@ __all__ = [
     "REFERRAL",
     "REPORT",
     "ROUGH_SLEEPER",
+    "SAFEGUARDING",
     "SHIFTS",
     "SHOW",
     "STATS",
