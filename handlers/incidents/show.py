@@ -103,15 +103,21 @@ async def show(update: Update, context: BotContext) -> None:
 def _for_leads_only(view: ReportView, member: Member) -> bool:
     """A report that raised a safeguarding concern: its details are for the leads and the
     admins (and its reporter), not for every coordinator or whoever attended."""
-    raised = concern_kind(category_slug=view.category.slug, under_18=view.report.under_18)
-    if raised is None or view.report.reporter_id == member.id:
+    if not _raised_a_concern(view) or view.report.reporter_id == member.id:
         return False
     return Permission.SAFEGUARD not in member_permissions(member)
 
 
+def _raised_a_concern(view: ReportView) -> bool:
+    return concern_kind(category_slug=view.category.slug, under_18=view.report.under_18) is not None
+
+
 async def _may_see(view: ReportView, member: Member, context: BotContext) -> bool:
-    """Its reporter, and whoever attended its alert (they were sent to it)."""
+    """Its reporter, whoever attended its alert (they were sent to it), and for a report
+    that raised a safeguarding concern the safeguarding leads."""
     if view.report.reporter_id == member.id:
+        return True
+    if _raised_a_concern(view) and Permission.SAFEGUARD in member_permissions(member):
         return True
     return view.report.urgent and await context.store.alerts.is_attending(
         view.report.id or 0, member.id or 0
