@@ -349,6 +349,8 @@ class ContactDraft(DraftPlace):
     notes: str | None = None
     referral_id: int | None = None
     touched: str | None = None  # ISO time of the last answer (drafts expire)
+    # Flagged for exploitation (a ConcernKind value): saving raises a safeguarding concern.
+    exploitation: str | None = None
 
 
 @dataclass

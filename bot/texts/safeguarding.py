@@ -163,6 +163,10 @@ def sighting_concern_sent(reference: str) -> str:
     )
 
 
+def exploitation_line(kind: ConcernKind) -> str:
+    return f"🛡 {esc(KIND_LABELS[kind])}: the safeguarding lead is told when you save."
+
+
 # ---- the lead flag on /members ---------------------------------------------------------------
 MAKE_LEAD = "🛡 Make safeguarding lead"
 REMOVE_LEAD = "🛡 Remove safeguarding lead"

@@ -25,10 +25,12 @@ from bot.domain.outreach import (
     SleepingSite,
     split_slugs,
 )
+from bot.domain.safeguarding import ConcernKind, concern_reference
 from bot.keyboards import outreach as outreach_keyboards
 from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
 from bot.texts import referrals as referrals_texts
+from bot.texts import safeguarding as safeguarding_texts
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.conversation import END, State
 from handlers.outreach.shared import CONTACT_DRAFT, Step, alias_problem, forget, tell_gone
@@ -102,20 +104,20 @@ async def prompt(context: BotContext, draft: ContactDraft, step: Step) -> tuple[
         ), outreach_keyboards.contact_consent(d)
     if step is Step.NOTES:
         return outreach_texts.CONTACT_NOTES, outreach_keyboards.contact_skip(d)
-    return (
-        outreach_texts.contact_summary(
-            who=None if draft.anonymous else draft.who,
-            new_person=draft.new_alias is not None,
-            place=draft.place or "",
-            site=SleepingSite(draft.site) if draft.site else None,
-            needs=split_slugs("|".join(draft.needs), Need),
-            actions=split_slugs("|".join(draft.actions), Action),
-            consent=draft.consent,
-            notes=draft.notes,
-            referral_id=draft.referral_id,
-        ),
-        outreach_keyboards.contact_confirm(d),
+    summary = outreach_texts.contact_summary(
+        who=None if draft.anonymous else draft.who,
+        new_person=draft.new_alias is not None,
+        place=draft.place or "",
+        site=SleepingSite(draft.site) if draft.site else None,
+        needs=split_slugs("|".join(draft.needs), Need),
+        actions=split_slugs("|".join(draft.actions), Action),
+        consent=draft.consent,
+        notes=draft.notes,
+        referral_id=draft.referral_id,
     )
+    if draft.exploitation:  # told on Save, to the safeguarding lead
+        summary += "\n" + safeguarding_texts.exploitation_line(ConcernKind(draft.exploitation))
+    return summary, outreach_keyboards.contact_confirm(d, exploitation=draft.exploitation)
 
 
 async def search(update: Update, context: BotContext, draft: ContactDraft, query: str) -> int:
@@ -159,6 +161,7 @@ def contact_in(draft: ContactDraft) -> ContactIn:
         notes=draft.notes,
         consent=None if draft.anonymous else draft.consent,
         referral_id=draft.referral_id,
+        exploitation=ConcernKind(draft.exploitation) if draft.exploitation else None,
     )
 
 
@@ -193,13 +196,15 @@ async def save(update: Update, context: BotContext, draft: ContactDraft) -> Stat
         draft.referral_id,
     )
     who = saved.person.alias if saved.person else None
-    await edit_or_reply(
-        update,
-        outreach_texts.contact_saved(
-            who,
-            common_texts.local_time(saved.contact.at, tz),
-            draft.referral_id,
-            saved.referral_closed,
-        ),
+    text = outreach_texts.contact_saved(
+        who, common_texts.local_time(saved.contact.at, tz), draft.referral_id, saved.referral_closed
     )
+    if saved.concern_id is not None:  # flagged for exploitation: the lead is told
+        context.services.outbox_wakeup.set()
+        has_lead = await store.concerns.has_lead()
+        told = safeguarding_texts.told_the_lead(
+            concern_reference(saved.concern_id), has_lead=has_lead
+        )
+        text = f"{text}\n\n{told}"
+    await edit_or_reply(update, text)
     return END

@@ -25,6 +25,7 @@ from bot.domain.outreach import (
     SleepingSite,
     clean_alias,
 )
+from bot.domain.safeguarding import EXPLOITATION_KINDS, ConcernKind
 
 
 def strip_text(value: str | None) -> str | None:
@@ -67,6 +68,9 @@ class ContactIn(SQLModel):
     notes: str | None = Field(default=None, max_length=MAX_NOTES)
     consent: bool | None = None  # recorded on the person when given (None: not asked)
     referral_id: int | None = None
+    # Flagged for exploitation (county lines, cuckooing, sexual exploitation): saving it
+    # raises a safeguarding concern for the lead in the same transaction.
+    exploitation: ConcernKind | None = None
 
     @field_validator("place_text", "notes")
     @classmethod
@@ -78,6 +82,13 @@ class ContactIn(SQLModel):
         if self.person_id is not None and self.new_person is not None:
             raise ValueError("a contact is with a known person or a new one, not both")
         return self
+
+    @field_validator("exploitation")
+    @classmethod
+    def _exploitation(cls, value: ConcernKind | None) -> ConcernKind | None:
+        if value is not None and value not in EXPLOITATION_KINDS:
+            raise ValueError("exploitation is county lines, cuckooing or sexual exploitation")
+        return value
 
 
 class SightingIn(SQLModel):

@@ -191,6 +191,36 @@ async def test_under_18_tap_on_the_quick_proposal(bot: BotHarness) -> None:
     assert "Safeguarding concern S-0001" in bot.last(WARDEN).plain
 
 
+# ---- an outreach contact flagged for exploitation ---------------------------------------------
+async def test_a_contact_flagged_for_exploitation_reaches_the_lead(bot: BotHarness) -> None:
+    await team(bot)
+    await bot.tg.send(OTTO, "/contact")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Anonymous")
+    await bot.tg.send(OTTO, "Flat above the bookies")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Not sleeping out")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Skip")
+    summary = bot.last(OTTO)
+    await bot.tg.press(OTTO, summary, "Sexual exploitation")
+    await bot.tg.press(OTTO, summary, "Cuckooing")  # another: it replaces the first
+    assert "Exploitation: cuckooing: the safeguarding lead is told" in summary.plain
+    assert "✓ Cuckooing" in [b["text"] for b in summary.inline_buttons]
+    await bot.tg.press(OTTO, summary, "Save")
+
+    assert "Safeguarding concern S-0001: sent privately" in bot.last(OTTO).plain
+    [concern] = await rows(bot, Concern)
+    assert (concern.source, concern.kind) == (
+        ConcernSource.CONTACT.value,
+        ConcernKind.CUCKOOING.value,
+    )
+    assert concern.contact_id is not None and concern.place_text == "Flat above the bookies"
+    await drain(bot)
+    [copy] = copies(bot, LENA.telegram_id)
+    assert "Exploitation: cuckooing" in copy.plain and "outreach contact" in copy.plain
+    assert copies(bot, COORDINATOR.telegram_id) == []
+
+
 # ---- the lead acknowledges and records what was done: audited --------------------------------
 async def test_the_lead_acknowledges_and_records_what_was_done(bot: BotHarness) -> None:
     await seed_elmer(bot.store)

@@ -10,6 +10,7 @@ from enum import StrEnum
 from bot.domain.callbacks.prefixes import ERASE, OUTREACH, PERSON, REFERRAL, ROUGH_SLEEPER
 from bot.domain.callbacks.wire import Button, Family
 from bot.domain.outreach import Action, AgeBand, Flag, Need, PersonField, SleepingSite
+from bot.domain.safeguarding import EXPLOITATION_KINDS, ConcernKind
 
 
 def _check_draft_id(draft_id: str) -> None:
@@ -46,6 +47,7 @@ class ContactAction(StrEnum):
     ACTION = "act"
     ACTIONS_DONE = "acts"
     CONSENT = "cons"
+    EXPLOITATION = "expl"  # flag (or unflag) exploitation: a concern for the lead on Save
     SAVE = "save"
     CANCEL = "x"
 
@@ -107,6 +109,16 @@ class ContactAge(ContactStep, action=ContactAction.AGE):
 
 
 @dataclass(frozen=True)
+class ContactExploitation(ContactStep, action=ContactAction.EXPLOITATION):
+    kind: ConcernKind
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.kind not in EXPLOITATION_KINDS:
+            raise ValueError(f"{self.kind} is not a kind of exploitation")
+
+
+@dataclass(frozen=True)
 class ContactHotspot(ContactStep, action=ContactAction.HOTSPOT):
     hotspot_id: int
 
@@ -147,6 +159,7 @@ ContactPresses = (
     | ContactSite
     | ContactTick
     | ContactConsent
+    | ContactExploitation
 )
 CONTACT_BUTTONS = Family[ContactPresses](
     ContactNew,
@@ -158,6 +171,7 @@ CONTACT_BUTTONS = Family[ContactPresses](
     ContactSite,
     ContactTick,
     ContactConsent,
+    ContactExploitation,
 )
 ContactStepPresses = (
     ContactPress
