@@ -60,6 +60,7 @@ from bot.domain.callbacks.reports import (
     QuickChange,
     QuickConfirm,
     QuickToggleUrgent,
+    QuickUnder18,
     ReportBackToSummary,
     ReportCancel,
     ReportCategory,
@@ -70,9 +71,16 @@ from bot.domain.callbacks.reports import (
     ReportHotspot,
     ReportMoreCategories,
     ReportPeople,
+    ReportUnder18,
     ReportUrgent,
     ShowMore,
     draft_press,
+)
+from bot.domain.callbacks.safeguarding import (
+    ConcernAction,
+    ConcernDone,
+    ConcernList,
+    ConcernPress,
 )
 from bot.domain.callbacks.shorthand import FAMILIES
 from bot.domain.callbacks.street_outreach import (
@@ -85,6 +93,7 @@ from bot.domain.callbacks.street_outreach import (
     ContactAction,
     ContactAge,
     ContactConsent,
+    ContactExploitation,
     ContactFor,
     ContactHotspot,
     ContactNew,
@@ -105,6 +114,7 @@ from bot.domain.callbacks.street_outreach import (
     ReferralList,
     ReferralPress,
     SightingAction,
+    SightingAge,
     SightingHotspot,
     SightingNew,
     SightingPress,
@@ -116,6 +126,7 @@ from bot.domain.outreach import Action, AgeBand, Flag, Need, PersonField, Sleepi
 from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.domain.reports.incidents import AckKind
 from bot.domain.reports.report_draft import DraftField
+from bot.domain.safeguarding import ConcernKind, LeadAction
 
 D = "abc123"  # a draft id
 
@@ -208,6 +219,13 @@ WIRE: list[tuple[Button, str]] = [
     (StatsPeriod("quarter"), "sta:p:quarter"),
     (ShowMore(42, 2), "shw:more:42:2"),
     (SurveyPress(SurveyAction.TOGGLE, 3, 1, 2, 5, 1, "AbCdEfGh"), "sv:t:3:1:2:5:1:AbCdEfGh"),
+    (ConcernList(), "sg:list"),
+    (ConcernPress(ConcernAction.ACKNOWLEDGE, 12), "sg:ack:12"),
+    (ConcernDone(12, LeadAction.CHILDRENS_SERVICES), "sg:do:12:children"),
+    (ReportUnder18(D), "rep:u18:abc123"),
+    (QuickUnder18(D), "qr:u18:abc123"),
+    (SightingAge(D, True), "rs:age:abc123:1"),
+    (ContactExploitation(D, ConcernKind.COUNTY_LINES), "out:expl:abc123:county"),
 ]
 
 

@@ -8,7 +8,15 @@ codec, so they can only spell a button the bot would understand.
 from __future__ import annotations
 
 from bot.domain.access.roles import Role
-from bot.domain.callbacks import admin, catalog, members, reports, street_outreach, survey
+from bot.domain.callbacks import (
+    admin,
+    catalog,
+    members,
+    reports,
+    safeguarding,
+    street_outreach,
+    survey,
+)
 from bot.domain.callbacks.prefixes import (
     ACCESS,
     AUDIT,
@@ -28,6 +36,7 @@ from bot.domain.callbacks.prefixes import (
     REFERRAL,
     REPORT,
     ROUGH_SLEEPER,
+    SAFEGUARDING,
     SHIFTS,
     SHOW,
     STATS,
@@ -58,6 +67,7 @@ FAMILIES: dict[str, Family[Button]] = {
     SHOW: reports.SHOW_BUTTONS,
     SURVEY: survey.SURVEY_BUTTONS,
     CLOSE: reports.CLOSE_BUTTONS,
+    SAFEGUARDING: safeguarding.CONCERN_BUTTONS,
 }
 
 
