@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.access.roles import Role
 from bot.domain.reports.incidents import reference
+from bot.domain.safeguarding import ConcernCounts
 
 
 # ---- figures ------------------------------------------------------------------------------
@@ -180,6 +181,7 @@ class Digest:
     outreach: OutreachFigures
     staff: StaffHours
     late: bool = False
+    safeguarding: ConcernCounts | None = None  # counts only: never what a concern says
 
     @property
     def acknowledgements(self) -> AckSummary:
@@ -198,6 +200,7 @@ class Weekly:
     outreach: OutreachFigures
     staff: StaffHours
     late: bool = False
+    safeguarding: ConcernCounts | None = None
 
 
 @dataclass(frozen=True)
