@@ -43,6 +43,7 @@ from storage.models import (
     AuditEntry,
     BotState,
     BriefingNote,
+    Concern,
     DutySession,
     OutboxMessage,
     OutreachContact,
@@ -120,6 +121,16 @@ _CLEARINGS: dict[DataKind, _Clearing] = {
             & _any_set(Referral.appearance, Referral.place_text, Referral.lat, Referral.lon)
         ),
         {"appearance": None, **_NULL_PLACE},
+    ),
+    DataKind.CONCERNS: _Clearing(
+        Concern,
+        lambda cutoff: (
+            (col(Concern.raised_at) < cutoff)
+            & _any_set(
+                Concern.details, Concern.action_note, Concern.place_text, Concern.lat, Concern.lon
+            )
+        ),
+        {"details": None, "action_note": None, **_NULL_PLACE},
     ),
     DataKind.BRIEFING_NOTES: _Clearing(
         BriefingNote,

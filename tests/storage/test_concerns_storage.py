@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from bot.domain.access.roles import Role
 from bot.domain.alerts.outbox_types import CONCERN, CONCERN_EDIT, OutboxStatus
 from bot.domain.clock import ManualClock
+from bot.domain.retention import DataKind, RetentionPolicy
 from bot.domain.safeguarding import (
     ConcernKind,
     ConcernLadder,
@@ -245,3 +246,36 @@ async def test_a_contact_flagged_for_exploitation_raises_a_concern(store: Store)
     assert [r.chat_id for r in await outbox(store)] == [lead.telegram_id]
     with pytest.raises(ValidationError):
         ContactIn(place_text="x", exploitation=ConcernKind.UNDER_18)
+
+
+async def test_retention_clears_a_concerns_texts_and_keeps_the_counts(
+    store: Store, clock: ManualClock
+) -> None:
+    lead = await member(store, 10, Role.OUTREACH, lead=True)
+    warden = await member(store, 11, Role.WARDEN)
+    start = clock.now()
+    concern = await store.concerns.raise_for_sighting(
+        raised_by=warden,
+        seen_at=start,
+        hotspot_id=None,
+        place_text="Bus station",
+        lat=52.6,
+        lon=-1.1,
+        details="Grey hoodie, about 15",
+    )
+    await store.concerns.acknowledge(concern.id or 0, by=lead)
+    await store.concerns.record_action(
+        concern.id or 0, LeadAction.POLICE, "PC Smith, CAD 1234", by=lead
+    )
+    clock.advance(days=364)
+    assert (await store.retention.plan(clock.now(), RetentionPolicy()))[DataKind.CONCERNS] == 0
+    clock.advance(days=2)
+    purged = await store.retention.purge(clock.now(), RetentionPolicy())
+    assert purged[DataKind.CONCERNS] == 1
+    view = await store.concerns.view(concern.id or 0)
+    assert view is not None
+    c = view.concern
+    assert (c.details, c.action_note, c.place_text, c.lat, c.lon) == (None,) * 5
+    assert c.action is LeadAction.POLICE and c.status is ConcernStatus.DONE  # the record stays
+    counts = await store.concerns.counts(start, start + timedelta(days=1))
+    assert (counts.raised, counts.acknowledged) == (1, 1)
