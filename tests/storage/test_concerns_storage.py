@@ -22,7 +22,8 @@ from bot.domain.safeguarding import (
     LeadAction,
 )
 from storage.models import Concern, Member, OutboxMessage, Referral, ReportIn
-from storage.outreach.inputs import ContactIn
+from storage.outreach.contacts import ContactSaved
+from storage.outreach.inputs import ContactIn, PersonIn
 from storage.safeguarding.concerns import ConcernOutcome
 from storage.store import Store
 
@@ -279,3 +280,27 @@ async def test_retention_clears_a_concerns_texts_and_keeps_the_counts(
     assert c.action is LeadAction.POLICE and c.status is ConcernStatus.DONE  # the record stays
     counts = await store.concerns.counts(start, start + timedelta(days=1))
     assert (counts.raised, counts.acknowledged) == (1, 1)
+
+
+async def test_erasing_the_person_clears_what_their_concern_copied(store: Store) -> None:
+    await member(store, 10, Role.OUTREACH, lead=True)
+    worker = await member(store, 13, Role.OUTREACH)
+    admin = await store.members.by_telegram_id(1)
+    assert admin is not None
+    saved = await store.contacts.log_contact(
+        ContactIn(
+            new_person=PersonIn(alias="Zanzibar Zed"),
+            place_text="Flat 3, Tower Road",
+            exploitation=ConcernKind.CUCKOOING,
+        ),
+        worker=worker,
+    )
+    assert isinstance(saved, ContactSaved) and saved.person is not None
+    assert saved.concern_id is not None
+    view = await store.concerns.view(saved.concern_id)
+    assert view is not None and view.person_alias == "Zanzibar Zed"
+    assert await store.erasure.erase(saved.person.id or 0, by=admin, via="test") is not None
+    view = await store.concerns.view(saved.concern_id)
+    assert view is not None
+    assert view.person_alias is None and view.concern.place_text is None
+    assert view.concern.kind is ConcernKind.CUCKOOING  # the concern itself stays
