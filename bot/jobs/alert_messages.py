@@ -20,6 +20,7 @@ from telegram import InlineKeyboardMarkup
 from bot.config import Settings
 from bot.domain.alerts.escalation import EscalationLadder, nearest_members
 from bot.domain.reports.incidents import AckKind, ReportStatus, description_shown, reference
+from bot.domain.safeguarding import concern_kind
 from bot.keyboards import alerts as alert_keyboards
 from bot.texts import alerts as alert_texts
 from bot.texts import common as common_texts
@@ -62,7 +63,10 @@ def alert_message(
     reporter = view.reporter
     # Every copy goes beyond those allowed to /show it: a sensitive category's never says
     # what happened (bot.domain.reports.incidents.description_shown).
-    shown = description_shown(sensitive=view.category.sensitive or view.report.under_18)
+    for_leads = (
+        concern_kind(category_slug=view.category.slug, under_18=view.report.under_18) is not None
+    )
+    shown = description_shown(sensitive=view.category.sensitive or for_leads)
     facts = alert_texts.alert_facts(
         reference=reference(report_id),
         category=view.category.name,
@@ -73,6 +77,7 @@ def alert_message(
         reporter_role=reporter.role if reporter is not None else None,
         description=report.description if shown else None,
         withheld=not shown,
+        for_leads=for_leads,
     )
     acknowledged = report.acknowledged_at is not None
     if acknowledged:

@@ -5,6 +5,7 @@ done recorded and audited; their own ladder; nobody else reads them."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from bot.domain.access.roles import Role
@@ -89,6 +90,7 @@ async def safeguarding_report(bot: BotHarness, person: Person = WARDEN) -> None:
 
 
 # ---- /roughsleeper: under 18 goes to the lead, never to outreach's adult queue ---------------
+@pytest.mark.pg_smoke
 async def test_an_under_18_rough_sleeper_goes_to_the_lead_not_outreach(bot: BotHarness) -> None:
     await team(bot)
     await rough_sleeper_under_18(bot, WARDEN)
@@ -135,6 +137,7 @@ async def test_a_safeguarding_report_reaches_the_lead_and_nobody_else_reads_it(
     group = everything_to(bot, COORDINATORS_CHAT)
     alert = everything_to(bot, COORDINATOR.telegram_id)
     assert "R-0001" in group and "Safeguarding concern" in group and "Elmer Square" in group
+    assert "🔒 Details: /show R-0001 (safeguarding lead and admins)" in group
     for elsewhere in (group, alert):
         assert "Girl about 14" not in elsewhere
 
