@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.config import Settings
 from bot.context import Services
+from bot.domain.access.roles import Permission, member_permissions
 from bot.domain.reports.incidents import reference
 from bot.domain.safeguarding import ConcernLadder, ConcernStatus, concern_reference
 from bot.keyboards import safeguarding as concern_keyboards
@@ -76,8 +77,12 @@ def concern_message(
 async def concern_row_message(
     services: Services, row: OutboxMessage
 ) -> tuple[str, InlineKeyboardMarkup | None] | None:
-    """An outbox row's concern copy (or edit) as it reads now; None when the concern is gone."""
+    """An outbox row's concern copy (or edit) as it reads now; None when the concern is gone
+    or its recipient may no longer read it (no longer a lead or an admin, or suspended)."""
     if row.concern_id is None:
+        return None
+    recipient = await services.store.members.by_telegram_id(row.chat_id)
+    if recipient is None or Permission.SAFEGUARD not in member_permissions(recipient):
         return None
     view = await services.store.concerns.view(row.concern_id)
     if view is None:

@@ -412,7 +412,7 @@ class OutboxSender:
         if row.purpose in CONCERN_PURPOSES:  # a safeguarding concern, as it stands now
             rendered = await concern_row_message(self.services, row)
             if rendered is None:
-                raise _Undeliverable("concern no longer exists")
+                raise _Undeliverable("concern gone, or the recipient no longer reads concerns")
             return await self._deliver_stored(row, *rendered), None
         return await self._deliver_stored(row), None
 

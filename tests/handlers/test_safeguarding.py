@@ -372,6 +372,19 @@ async def test_a_warden_or_outreach_worker_who_is_no_lead_cannot_open_a_concern(
     assert concern.status == ConcernStatus.OPEN.value
 
 
+async def test_a_copy_waiting_for_someone_no_longer_a_lead_is_not_sent(bot: BotHarness) -> None:
+    await team(bot)
+    await rough_sleeper_under_18(bot, WARDEN)
+    lena = await bot.store.members.by_telegram_id(LENA.telegram_id)
+    admin = await bot.store.members.by_telegram_id(ADMIN.telegram_id)
+    assert lena is not None and admin is not None
+    assert await bot.store.members.set_safeguarding_lead(lena.id or 0, False, by=admin)
+    await drain(bot)
+    assert copies(bot, LENA.telegram_id) == []
+    [row] = [r for r in await rows(bot, OutboxMessage) if r.concern_id is not None]
+    assert row.status == "undeliverable"
+
+
 # ---- the lead flag on /members ---------------------------------------------------------------
 async def test_the_admin_sets_and_removes_the_lead_flag_audited(bot: BotHarness) -> None:
     await team(bot, with_lead=False)
