@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from enum import IntEnum
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
 from bot.domain import callbacks
@@ -49,7 +49,7 @@ class NoteInput(IntEnum):
     NOTE = 1
 
 
-def _render(view: ConcernView, context: BotContext) -> tuple[str, object]:
+def _render(view: ConcernView, context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
     settings = context.settings
     return concern_message(view, tz=settings.tz, ladder=concern_ladder(settings))
 
@@ -102,7 +102,7 @@ async def _open(update: Update, context: BotContext, concern_id: int) -> None:
         return
     await query.answer()
     text, markup = _render(view, context)
-    await reply(update, text, markup)  # type: ignore[arg-type]
+    await reply(update, text, markup)
 
 
 async def _acknowledge(update: Update, context: BotContext, concern_id: int) -> None:
@@ -125,7 +125,7 @@ async def _acknowledge(update: Update, context: BotContext, concern_id: int) -> 
     view = await context.store.concerns.view(concern_id)
     if view is not None:
         text, markup = _render(view, context)
-        await edit_or_reply(update, text, markup)  # type: ignore[arg-type]
+        await edit_or_reply(update, text, markup)
 
 
 async def _choose_action(update: Update, context: BotContext, concern_id: int) -> None:
@@ -186,13 +186,12 @@ async def got_note(update: Update, context: BotContext) -> int | None:
     if problem == "long":
         await reply(update, concern_texts.note_too_long(len(text.strip())))
         return None
-    recording = RECORDING.get(context)
+    recording = _recording(RECORDING.get(context))
     RECORDING.forget(context)
-    try:
-        concern_id, action = int(recording[0]), LeadAction(recording[1])  # type: ignore[index]
-    except (TypeError, ValueError, IndexError):
+    if recording is None:
         await reply(update, concern_texts.NOTE_GONE)
         return END
+    concern_id, action = recording
     outcome = await context.store.concerns.record_action(
         concern_id, action, text, by=context.member
     )
@@ -230,6 +229,16 @@ async def send_sighting_to_lead(update: Update, context: BotContext, sighting: S
         update, concern_texts.sighting_concern_sent(concern_reference(concern.id or 0))
     )
     return END
+
+
+def _recording(kept: object) -> tuple[int, LeadAction] | None:
+    """The concern and the action kept while the note is typed; None if unreadable."""
+    if not isinstance(kept, list) or len(kept) != 2:
+        return None
+    concern_id, action = kept
+    if not isinstance(concern_id, int) or action not in {a.value for a in LeadAction}:
+        return None
+    return concern_id, LeadAction(action)
 
 
 def handlers() -> list[Handler]:

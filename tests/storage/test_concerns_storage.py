@@ -304,3 +304,32 @@ async def test_erasing_the_person_clears_what_their_concern_copied(store: Store)
     assert view is not None
     assert view.person_alias is None and view.concern.place_text is None
     assert view.concern.kind is ConcernKind.CUCKOOING  # the concern itself stays
+
+
+async def test_open_concerns_not_yet_acknowledged_first_and_the_listing_audited(
+    store: Store, clock: ManualClock
+) -> None:
+    lead = await member(store, 10, Role.OUTREACH, lead=True)
+    warden = await member(store, 11, Role.WARDEN)
+    ids = []
+    for _ in range(3):
+        await file_report(store, warden, "safeguarding", under_18=False)
+        ids.append((await table(store, Concern))[-1].id)
+        clock.advance(minutes=1)
+    await store.concerns.acknowledge(ids[0], by=lead)  # acknowledged: after the waiting ones
+    await store.concerns.acknowledge(ids[2], by=lead)
+    await store.concerns.record_action(ids[2], LeadAction.NO_FURTHER_ACTION, "seen", by=lead)
+    views, total = await store.concerns.open_list(by=lead, limit=10)
+    assert total == 2 and [v.id for v in views] == [ids[1], ids[0]]
+    views, total = await store.concerns.open_list(by=lead, limit=1)
+    assert total == 2 and [v.id for v in views] == [ids[1]]
+    listed = await store.audit.recent(action_prefix="concern.listed")
+    assert [(a.actor_id, a.detail) for a in listed] == [
+        (lead.id, "1 of 2 open"),
+        (lead.id, "2 of 2 open"),
+    ]
+    assert await store.concerns.look(9999, by=lead) is None
+    looked = await store.concerns.look(ids[1], by=lead)
+    assert looked is not None and looked.details == "Boy of about 15 sleeping in the stairwell"
+    [viewed] = await store.audit.recent(action_prefix="concern.viewed")
+    assert (viewed.actor_id, viewed.subject) == (lead.id, f"concern:{ids[1]}")
