@@ -97,7 +97,17 @@ async def show(update: Update, context: BotContext) -> None:
     if _for_leads_only(view, member):
         await reply(update, safeguarding_texts.REPORT_FOR_LEADS)
         return
+    await _audit_concern_view(view, member, context)
     await _send_page(update, context, view, 0)
+
+
+async def _audit_concern_view(view: ReportView, member: Member, context: BotContext) -> None:
+    """A lead or an admin reading a report that raised a concern: a look at the concern."""
+    if not _raised_a_concern(view) or view.report.reporter_id == member.id:
+        return
+    concern = await context.store.concerns.for_report(view.report.id or 0)
+    if concern is not None and concern.id is not None:
+        await context.store.concerns.look(concern.id, by=member)
 
 
 def _for_leads_only(view: ReportView, member: Member) -> bool:

@@ -148,6 +148,8 @@ async def test_a_safeguarding_report_reaches_the_lead_and_nobody_else_reads_it(
     assert "Girl about 14" in bot.last(LENA).plain
     await bot.tg.send(WARDEN, "/show R-1")
     assert "Girl about 14" in bot.last(WARDEN).plain
+    # The lead's reading is a look at the concern: audited (the reporter's own is not).
+    assert await audit_actions(bot) == ["concern.raised", "concern.viewed"]
 
 
 # ---- the under-18 tap: guided summary and the quick proposal ---------------------------------
