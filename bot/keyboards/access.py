@@ -19,6 +19,7 @@ from bot.domain.callbacks.members import (
     MenuAction,
     MenuPress,
 )
+from bot.domain.callbacks.safeguarding import ConcernList
 from bot.domain.callbacks.street_outreach import (
     ContactNew,
     ReferralList,
@@ -53,6 +54,7 @@ def main_menu(granted: frozenset[Permission]) -> InlineKeyboardMarkup:
         (Permission.OUTREACH, "📋 Referrals", ReferralList().pack()),
         (Permission.INVITE, "✉️ Invite someone", MenuPress(MenuAction.INVITE).pack()),
         (Permission.ADMIN, "👥 Members", MenuPress(MenuAction.MEMBERS).pack()),
+        (Permission.SAFEGUARD, "🛡 Concerns", ConcernList().pack()),
         (Permission.MEMBER, "❓ Help", MenuPress(MenuAction.HELP).pack()),
     ]
     buttons = [

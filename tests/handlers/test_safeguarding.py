@@ -397,6 +397,9 @@ async def test_the_admin_sets_and_removes_the_lead_flag_audited(bot: BotHarness)
     assert "concerns" in bot.api.commands_for_chat(LENA.telegram_id)
     await bot.tg.send(LENA, "/concerns")
     assert bot.last(LENA).plain == concern_texts.CONCERNS_NONE
+    await bot.tg.send(LENA, "/start")  # the menu has the way in too
+    await bot.tg.press(LENA, bot.last(LENA), "Concerns")
+    assert bot.last(LENA).plain == concern_texts.CONCERNS_NONE
 
     # A warden's card offers no lead button; a role change away from outreach clears it.
     warden = await bot.store.members.by_telegram_id(WARDEN.telegram_id)
