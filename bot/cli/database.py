@@ -72,11 +72,12 @@ def applied_between(before: set[str], after: set[str]) -> list[str]:
 
 
 def _span(revisions: Sequence[str]) -> str:
-    """0001–0005 for a run of numbered revisions, else the list."""
+    """0001–0005 for a run of numbered revisions (0011_name counts as 11), else the list."""
     if len(revisions) == 1:
         return revisions[0]
-    if all(r.isdigit() for r in revisions):
-        numbers = [int(r) for r in revisions]
+    prefixes = [r.partition("_")[0] for r in revisions]
+    if all(p.isdigit() for p in prefixes):
+        numbers = [int(p) for p in prefixes]
         if numbers == list(range(numbers[0], numbers[-1] + 1)):
             return f"{revisions[0]}–{revisions[-1]}"
     return ", ".join(revisions)
