@@ -316,6 +316,7 @@ async def _seed(
                 "closed_by_id",
                 "closed_at",
                 "outcome",
+                "touched_at",
             ),
             _referrals(rng, n_referrals, first, last, members, outreach_workers, hotspots, t),
         )
@@ -464,6 +465,7 @@ def _referrals(
             None if closed is None else rng.choice(workers),
             t(closed),
             None if closed is None else rng.choice(("contacted", "contacted", "not_found")),
+            t(at),  # touched when filed (the briefing's overdue rule)
         )
 
 

@@ -14,10 +14,10 @@ from bot.context import BotContext, OpsApplication, Services
 from bot.domain.access.flood import FloodGate
 from bot.domain.alerts.send_budget import SendRates
 from bot.domain.clock import Clock
-from bot.jobs.outbox_sender import OutboxSender, sending_bot
+from bot.jobs.outbox_sender import OutboxSender
 from bot.jobs.registry import schedule_jobs
 from bot.jobs.scheduler import start_jobs as start_schedule_jobs
-from bot.jobs.send_budget import BudgetRateLimiter, SendBudget
+from bot.jobs.send_budget import BudgetRateLimiter, SendBudget, sending_bot
 from bot.jobs.update_order import ChatOrderedProcessor
 from handlers import all_handlers
 from handlers.errors import ErrorReporter

@@ -199,9 +199,19 @@ class Settings(BaseSettings):
     outbox_lease_seconds: int = Field(
         default=60, ge=5, le=3600, validation_alias="TCAG_OUTBOX_LEASE_SECONDS"
     )
-    # Outreach: referrals open longer than this are listed in the next briefing.
-    referral_stale_hours: int = Field(
-        default=48, ge=1, le=24 * 30, validation_alias="TCAG_REFERRAL_STALE_HOURS"
+    # Outreach: open referrals nobody has touched (filed, reopened or taken) for this long
+    # are listed as overdue in the briefing (hotspot and how long only). The old name,
+    # TCAG_REFERRAL_STALE_HOURS, is still read.
+    referral_overdue_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 30,
+        validation_alias=AliasChoices("TCAG_REFERRAL_OVERDUE_HOURS", "TCAG_REFERRAL_STALE_HOURS"),
+    )
+    # Outreach: the places a contact's local connection can be tapped from ("Leicester,
+    # Nottingham, ..."): comma-separated, at most 12, each up to 60 characters.
+    connection_places: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias="TCAG_CONNECTION_PLACES"
     )
     # Shift briefings go this long before each shift starts, digests this long after it
     # ends; a run missed while the bot was down is sent marked late within the grace period,
@@ -340,6 +350,19 @@ class Settings(BaseSettings):
             if bad:
                 raise ValueError(f"must be comma-separated Telegram user ids, not {bad[0]!r}")
             return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("connection_places", mode="before")
+    @classmethod
+    def _connection_places(cls, value: object) -> object:
+        if isinstance(value, str):
+            places = tuple(dict.fromkeys(p.strip() for p in value.split(",") if p.strip()))
+            if len(places) > 12:
+                raise ValueError("at most 12 places, comma-separated")
+            long = [p for p in places if len(p) > 60]
+            if long:
+                raise ValueError(f"a place is at most 60 characters, not {long[0][:20]!r}…")
+            return places
         return value
 
     @field_validator("timezone")

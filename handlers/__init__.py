@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import access, alerts, duty, incidents, outreach, reports, safeguarding, start
 from handlers.admin import audit, categories, hotspots, invites, members, shifts
-from handlers.outreach import referrals
+from handlers.outreach import referrals, sighting
 from handlers.partnership import actions, coordinator, survey
 from handlers.registry import Handler
 
@@ -26,7 +26,8 @@ def all_handlers() -> list[tuple[int, Handler]]:
         # Outreach flows (contact, edits, merges: one conversation; rough sleeper seen):
         # their typed answers and locations must reach them, not the quick report below.
         *outreach.handlers(),  # /contact, /person, /people, /erase
-        *referrals.handlers(),
+        *referrals.handlers(),  # /referrals and the referral buttons
+        *sighting.handlers(),  # /roughsleeper: Rough sleeper seen
         *start.handlers(),
         *invites.handlers(),
         *members.handlers(),

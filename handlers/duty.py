@@ -29,6 +29,7 @@ from bot.keyboards import duty as duty_keyboards
 from bot.summaries.on_demand import briefing_now
 from bot.texts import common as common_texts
 from bot.texts import duty as duty_texts
+from bot.texts import referrals as referrals_texts
 from bot.texts.split import CAPTION_LIMIT, split_message
 from handlers.access import command_name
 from handlers.common import message_of, query_of, reply
@@ -68,6 +69,11 @@ async def on_command(update: Update, context: BotContext) -> None:
         duty_keyboards.duty_started(duty.id or 0),
     )
     await _send_briefing(update, context)
+    # An outreach worker's waiting referrals were queued with the duty (storage.shifts).
+    waiting = await store.referrals.waiting_for(member.telegram_id)
+    if waiting:
+        await reply(update, referrals_texts.waiting_at_on(waiting))
+        context.services.outbox_wakeup.set()
 
 
 async def _send_briefing(update: Update, context: BotContext) -> None:

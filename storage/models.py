@@ -23,6 +23,7 @@ from bot.domain.alerts.outbox_types import OutboxStatus
 from bot.domain.outreach import AgeBand, ReferralOutcome, ReferralStatus, SleepingSite
 from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.domain.reports.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
+from bot.domain.rough_sleeping import LocalConnection, MoveOutcome
 from bot.domain.safeguarding import ConcernKind, ConcernSource, ConcernStatus, LeadAction
 from storage.types import EnumString, UTCDateTime
 
@@ -53,8 +54,7 @@ class Member(SQLModel, table=True):
     username: str | None = Field(default=None, max_length=64)
     role: Role = Field(sa_type=EnumString(Role), nullable=False)
     is_admin: bool = Field(default=False)
-    # Receives every safeguarding concern privately; an admin sets it on a coordinator or
-    # an outreach worker (bot.domain.access.roles.LEAD_ROLES).
+    # Gets every safeguarding concern privately (set by an admin: roles.LEAD_ROLES only).
     safeguarding_lead: bool = Field(default=False)
     status: Status = Field(sa_type=EnumString(Status), nullable=False, index=True)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
@@ -166,8 +166,7 @@ class Report(SQLModel, table=True):
     description: str | None = Field(default=None, sa_type=Text)
     people_count: str | None = Field(default=None, max_length=8)
     urgent: bool = Field(default=False)
-    # The reporter said a person under 18 is involved: a safeguarding concern, and its
-    # alerts never carry the description.
+    # A person under 18 involved: a safeguarding concern; alerts never carry the description.
     under_18: bool = Field(default=False)
     source: ReportSource = Field(sa_type=EnumString(ReportSource), nullable=False)
     status: ReportStatus = Field(sa_type=EnumString(ReportStatus), nullable=False)
@@ -216,6 +215,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_status_priority_next_attempt_at", "status", "priority", "next_attempt_at"),
         Index("ix_outbox_report_id", "report_id"),
+        Index("ix_outbox_referral_id", "referral_id"),
         Index("ix_outbox_concern_id", "concern_id"),
     )
 
@@ -242,6 +242,10 @@ class OutboxMessage(SQLModel, table=True):
     # Alert copies: 0 for the alert, n for escalation step n (its edits carry it too, so an
     # edited escalation keeps its heading).
     alert_step: int | None = Field(default=None)
+    # A referral's copy pushed to an outreach worker, and its edits (rendered when sent).
+    referral_id: int | None = Field(
+        default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
+    )
     # A safeguarding concern's copy (or its edit): rendered at send time from the concern.
     concern_id: int | None = Field(
         default=None, sa_column=_fk("concerns.id", nullable=True, ondelete="SET NULL")
@@ -321,6 +325,8 @@ class Referral(SQLModel, table=True):
         Index("ix_referrals_closed_at", "closed_at"),
         Index("ix_referrals_source_report_id", "source_report_id"),
         Index("ix_referrals_contact_id", "contact_id"),
+        Index("ix_referrals_status_touched_at", "status", "touched_at"),
+        Index("ix_referrals_attached_to_id", "attached_to_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -342,6 +348,17 @@ class Referral(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outcome: ReferralOutcome | None = Field(default=None, sa_type=EnumString(ReferralOutcome))
     contact_id: int | None = None  # the contact that closed it (outreach_contacts.id)
+    # Last filed, reopened or taken: untouched for TCAG_REFERRAL_OVERDUE_HOURS, it is overdue.
+    touched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # "Not found": where the worker looked (one line), who and when; kept when reopened.
+    where_looked: str | None = Field(default=None, max_length=200)
+    not_found_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    not_found_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    # Reported again after "not found": this report is attached to the referral it reopened.
+    attached_to_id: int | None = Field(
+        default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
+    )
+    reopened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class OutreachContact(SQLModel, table=True):
@@ -372,14 +389,56 @@ class OutreachContact(SQLModel, table=True):
     referral_id: int | None = Field(
         default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
     )
+    # What a rough sleeping report counts (bot.domain.rough_sleeping): seen bedded down or
+    # only at risk (None: logged before the question was asked), the local connection and
+    # where (free text: cleared with the notes), "|"-joined Institution slugs left lately.
+    bedded_down: bool | None = Field(default=None)
+    local_connection: LocalConnection | None = Field(
+        default=None, sa_type=EnumString(LocalConnection)
+    )
+    connection_place: str | None = Field(default=None, max_length=60)
+    left_institution: str = Field(default="", max_length=60)
+
+
+class PersonFlagRow(SQLModel, table=True):
+    """A flag on a person (safeguarding, risk to workers, ...): who set it and when, who
+    cleared it and when. The record's `flags` column mirrors the kinds still set."""
+
+    __tablename__ = "person_flags"
+    __table_args__ = (Index("ix_person_flags_person_id_cleared_at", "person_id", "cleared_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(sa_column=_fk("people.id", nullable=False, ondelete="CASCADE"))
+    kind: str = Field(max_length=24)  # a Flag slug
+    set_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    set_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    cleared_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PersonOutcome(SQLModel, table=True):
+    """A person's move into accommodation (or hospital, custody, reconnection), with its
+    date. No text: on erasure the row stays, unlinked, as a count."""
+
+    __tablename__ = "person_outcomes"
+    __table_args__ = (
+        Index("ix_person_outcomes_person_id_moved_on", "person_id", "moved_on"),
+        Index("ix_person_outcomes_moved_on", "moved_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(
+        default=None, sa_column=_fk("people.id", nullable=True, ondelete="SET NULL")
+    )
+    kind: MoveOutcome = Field(sa_type=EnumString(MoveOutcome), nullable=False)
+    moved_on: date = Field(sa_type=Date, nullable=False)
+    recorded_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    recorded_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 class Concern(SQLModel, table=True):
-    """A safeguarding concern: for the safeguarding leads (and admins) only.
-
-    Raised with the report, sighting or contact it comes from; a report's description
-    stays on the report (`details` holds a sighting's description of the person).
-    """
+    """A safeguarding concern, for the safeguarding leads (and admins) only: raised with the
+    report, sighting or contact it comes from (`details`: a sighting's description)."""
 
     __tablename__ = "concerns"
     __table_args__ = (

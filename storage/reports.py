@@ -36,7 +36,7 @@ from storage.models import (
     ReportIn,
     ReportNote,
 )
-from storage.outreach.referrals import ROUGH_SLEEPING_SLUG, add_referral_for_report
+from storage.outreach.referrals import ROUGH_SLEEPING_SLUG, SeenWith, add_referral_for_report
 from storage.safeguarding.concerns import raise_concern
 
 
@@ -87,8 +87,19 @@ class Reports:
         self._clock = clock
 
     # ---- filing ------------------------------------------------------------------------
-    async def file(self, draft: ReportIn, *, reporter: Member, group_chat_id: int | None) -> Report:
-        """Store a confirmed report; an urgent one writes its alerts in the same transaction."""
+    async def file(
+        self,
+        draft: ReportIn,
+        *,
+        reporter: Member,
+        group_chat_id: int | None,
+        referral: SeenWith | None = None,
+    ) -> Report:
+        """Store a confirmed report; an urgent one writes its alerts in the same transaction.
+
+        A rough sleeping report, or one filed with `referral`, queues an outreach referral
+        (pushed to outreach on duty) in that transaction too.
+        """
         draft = ReportIn.model_validate(draft.model_dump())  # validate again: never trust callers
         now = self._clock.now()
         async with self._sessions() as session, session.begin():
@@ -122,8 +133,15 @@ class Reports:
                 )
             category = await session.get(Category, draft.category_id)
             slug = category.slug if category is not None else None
-            if slug == ROUGH_SLEEPING_SLUG and not report.under_18:
-                add_referral_for_report(session, report, now=now)  # outreach's referral queue
+            if report.under_18:
+                pass  # a young person is never an adult outreach referral: a concern below
+            elif referral is not None:
+                await add_referral_for_report(
+                    session, report, now=now, seen_at=referral.seen_at,
+                    appearance=referral.appearance,
+                )  # fmt: skip
+            elif slug == ROUGH_SLEEPING_SLUG:
+                await add_referral_for_report(session, report, now=now)  # the referral queue
             concern = concern_kind(category_slug=slug, under_18=report.under_18)
             if concern is not None:  # to every safeguarding lead (or the admins), privately
                 await raise_concern(

@@ -54,6 +54,7 @@ from storage.models import (
     ReportNote,
 )
 from storage.outreach.erasure import anonymise_contacts
+from storage.outreach.flags import delete_flags
 
 BATCH_SIZE = 1000
 USER_DATA = "user_data"  # storage.state.persistence's kind of bot_state row holding drafts
@@ -110,17 +111,24 @@ _CLEARINGS: dict[DataKind, _Clearing] = {
                 OutreachContact.place_text,
                 OutreachContact.lat,
                 OutreachContact.lon,
+                OutreachContact.connection_place,
             )
         ),
-        {"notes": None, **_NULL_PLACE},
+        {"notes": None, "connection_place": None, **_NULL_PLACE},
     ),
     DataKind.REFERRALS: _Clearing(
         Referral,
         lambda cutoff: (
             (col(Referral.created_at) < cutoff)
-            & _any_set(Referral.appearance, Referral.place_text, Referral.lat, Referral.lon)
+            & _any_set(
+                Referral.appearance,
+                Referral.place_text,
+                Referral.lat,
+                Referral.lon,
+                Referral.where_looked,
+            )
         ),
-        {"appearance": None, **_NULL_PLACE},
+        {"appearance": None, "where_looked": None, **_NULL_PLACE},
     ),
     DataKind.CONCERNS: _Clearing(
         Concern,
@@ -300,6 +308,7 @@ class Retention:
             ]
             for chunk in _chunks(contact_ids, self.batch_size):
                 await anonymise_contacts(session, chunk, detach=False)
+            await delete_flags(session, records)  # who set which flag goes with the details
             anonymised = {
                 "anonymised": True,
                 "alias": literal(ANONYMISED_ALIAS_PREFIX, String)

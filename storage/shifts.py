@@ -24,6 +24,7 @@ from bot.domain.shifts.shift_windows import ShiftPattern, format_clock, parse_cl
 from storage.alerts.outbox import enqueue
 from storage.db import SessionFactory
 from storage.models import DutySession, Member, ShiftPatternRow
+from storage.outreach.referral_copies import push_waiting
 
 log = logging.getLogger(__name__)
 
@@ -236,12 +237,16 @@ class Duty:
     async def start(
         self, member_id: int, *, lat: float | None = None, lon: float | None = None
     ) -> tuple[DutySession, bool]:
-        """Go on duty; (the open session, True) or (the one already open, False)."""
+        """Go on duty; (the open session, True) or (the one already open, False).
+
+        An outreach worker going on duty gets the referrals nobody has taken yet, queued
+        in the same transaction (storage.outreach.referral_copies.push_waiting).
+        """
         now = self._clock.now()
         async with self._sessions() as session, session.begin():
             # Lock the member's row (PostgreSQL) so two /on at once open one session.
-            lock = select(Member.id).where(Member.id == member_id).with_for_update()
-            await session.exec(lock)
+            lock = select(Member).where(Member.id == member_id).with_for_update()
+            member = (await session.exec(lock)).first()
             query = (
                 select(DutySession)
                 .where(DutySession.member_id == member_id)
@@ -255,6 +260,8 @@ class Duty:
                 member_id=member_id, started_at=now, lat=lat, lon=lon, located_at=located_at
             )
             session.add(duty)
+            if member is not None:  # an outreach worker gets the referrals waiting for them
+                await push_waiting(session, member, now=now)
         return duty, True
 
     async def end(self, member_id: int) -> DutySession | None:

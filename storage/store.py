@@ -17,6 +17,8 @@ from storage.outreach import Outreach
 from storage.outreach.contacts import Contacts
 from storage.outreach.counts import OutreachStats
 from storage.outreach.erasure import Erasure
+from storage.outreach.figures import OutreachFigureQueries
+from storage.outreach.outcomes import Outcomes
 from storage.outreach.people import People
 from storage.outreach.referrals import Referrals
 from storage.partnership.actions import PartnershipActions
@@ -54,6 +56,9 @@ class Store:
         self.referrals = Referrals(sessions, clock)  # rough sleepers seen, the referral queue
         self.erasure = Erasure(sessions, clock)  # erasing a person on request
         self.outreach_stats = OutreachStats(sessions)  # outreach counts: how many, never who
+        self.outcomes = Outcomes(sessions, clock)  # moves into accommodation, from /person
+        # A period's rough sleeping figures (monthly command, quarterly pack): counts only.
+        self.outreach_figures = OutreachFigureQueries(sessions)
         # The facade handlers/ still call; see storage.outreach.
         self.outreach = Outreach(
             self.people, self.contacts, self.referrals, self.erasure, self.outreach_stats

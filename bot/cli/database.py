@@ -72,12 +72,13 @@ def applied_between(before: set[str], after: set[str]) -> list[str]:
 
 
 def _span(revisions: Sequence[str]) -> str:
-    """0001–0005 for a run of numbered revisions (0011_name counts as 11), else the list."""
+    """0001–0005 for a run of numbered revisions (a revision may name itself after its
+    number: 0011_outreach_records counts as 11), else the list."""
     if len(revisions) == 1:
         return revisions[0]
-    prefixes = [r.partition("_")[0] for r in revisions]
-    if all(p.isdigit() for p in prefixes):
-        numbers = [int(p) for p in prefixes]
+    numbered = [r.partition("_")[0] for r in revisions]
+    if all(n.isdigit() for n in numbered):
+        numbers = [int(n) for n in numbered]
         if numbers == list(range(numbers[0], numbers[-1] + 1)):
             return f"{revisions[0]}–{revisions[-1]}"
     return ", ".join(revisions)

@@ -1,4 +1,5 @@
-"""Outreach (homelessness) vocabulary, alias matching, timelines and the returner rule.
+"""Outreach (homelessness) vocabulary, alias matching and timelines (the statuses a
+rough sleeping report counts, returners among them, are bot.domain.rough_sleeping's).
 
 Pure domain code (stdlib and rapidfuzz only): storage and handlers both read it, and it
 tests without either.
@@ -28,8 +29,6 @@ MAX_PLACE_TEXT = 200
 
 E = TypeVar("E", bound=StrEnum)
 
-# Someone seen again after this long away counts as a returner, not a regular.
-RETURNER_GAP = timedelta(days=60)
 DEFAULT_STALE_HOURS = 48
 
 
@@ -160,6 +159,9 @@ class ReferralStatus(StrEnum):
     OPEN = "open"
     TAKEN = "taken"  # an outreach worker is on it; still open for the queue and counts
     CLOSED = "closed"
+    # Reported again after "not found": attached to the referral it reopened (shown there,
+    # closed with it), never in the queue on its own.
+    ATTACHED = "attached"
 
 
 class ReferralOutcome(StrEnum):
@@ -349,6 +351,11 @@ class ContactDraft(DraftPlace):
     notes: str | None = None
     referral_id: int | None = None
     touched: str | None = None  # ISO time of the last answer (drafts expire)
+    # What a rough sleeping report counts (bot.domain.rough_sleeping's vocabularies).
+    bedded_down: bool | None = None
+    local: str | None = None  # LocalConnection
+    connection_place: str | None = None
+    left: list[str] = field(default_factory=list)  # Institution slugs
     # Flagged for exploitation (a ConcernKind value): saving raises a safeguarding concern.
     exploitation: str | None = None
 
@@ -364,9 +371,18 @@ class SightingDraft(DraftPlace):
     place: str | None = None
     minutes_ago: int = 0
     appearance: str | None = None
-    touched: str | None = None
     # "Do they seem under 18?": yes makes it a safeguarding concern, never an adult referral.
     under_18: bool = False
+    danger: str | None = None  # "Do they seem unwell or in danger?": DangerAnswer's value
+    touched: str | None = None
+
+
+@dataclass
+class NotFoundDraft:
+    """ "Not found" pressed on a referral: waiting for where the worker looked."""
+
+    referral_id: int
+    touched: str | None = None
 
 
 # An unfinished flow is dropped after this long without an answer, so a forgotten draft
@@ -384,14 +400,6 @@ def draft_expired(touched: str | None, now: datetime, ttl: timedelta = DRAFT_TTL
     return now - at > ttl
 
 
-# ---- returners ----------------------------------------------------------------------------
-def is_returner(
-    period_start: datetime, last_seen_before: datetime | None, gap: timedelta = RETURNER_GAP
-) -> bool:
-    """Seen in the period, seen before it, but not in the `gap` before the period started."""
-    return last_seen_before is not None and last_seen_before < period_start - gap
-
-
 # ---- timelines ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ContactEntry:
@@ -404,6 +412,12 @@ class ContactEntry:
     actions: tuple[Action, ...]
     notes: str | None
     referral_id: int | None
+    # What a rough sleeping report counts (slugs of bot.domain.rough_sleeping's vocabularies).
+    bedded_down: bool | None = None
+    local_connection: str | None = None
+    connection_place: str | None = None
+    left_institution: tuple[str, ...] = ()
+    needs_answer: str | None = None  # "none" known, or "declined" to say
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,9 @@ at least once, never silently lost.
 Alerts, escalations and their edits are rendered at send time from the report's current
 state and for their recipient (bot.jobs.alert_messages), so a copy sent after a response
 already shows it; an alert's map pin (`alert_pin`) is a venue message sent after the copy.
+A referral's copies for outreach and their edits (`referral`, `referral_edit`) are rendered
+at send time too (bot.jobs.referral_messages); a copy whose referral someone took first is
+marked sent without sending.
 Other rows are sent as stored: `text` (HTML, split above 4096 characters), `reply_markup`
 as JSON (`json.dumps(markup.to_dict())`), `attachment_kind` photo or document with
 `attachment_ref` a file path, a Telegram file id or "b64:<base64 bytes>" (a chart the
@@ -57,7 +60,6 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.ext import ExtBot
 
 from bot.context import Services
 from bot.domain.alerts.escalation import nearest_members
@@ -69,19 +71,22 @@ from bot.domain.alerts.outbox_types import (
     CONCERN_PURPOSES,
     ESCALATION,
     NOTICE,
+    REFERRAL_COPY,
+    REFERRAL_EDIT,
     send_level,
 )
 from bot.domain.alerts.send_budget import Level, SendRates
 from bot.domain.reports.incidents import reference
 from bot.jobs.alert_messages import Recipient, alert_message, ladder_of
 from bot.jobs.concern_messages import concern_row_message
+from bot.jobs.referral_messages import referral_copy
 from bot.jobs.send_budget import SendBudget, retry_seconds
 from bot.texts import alerts as alert_texts
-from bot.texts import alerts as alerts_texts
 from bot.texts.split import CAPTION_LIMIT, split_message, units
 from storage.alerts.alert_copies import AlertState
 from storage.alerts.outbox import LEASE, FollowUp, Outbox
 from storage.models import Member, OutboxMessage
+from storage.outreach import ReferralState
 from storage.reports import ReportView
 
 log = logging.getLogger(__name__)
@@ -106,21 +111,8 @@ class _Undeliverable(Exception):
     """A row that can never be sent as it stands (its report is gone, its file is missing)."""
 
 
-def sending_bot(application_bot: Bot, *, base_url: str, base_file_url: str) -> ExtBot[None]:
-    """The application's bot again, minus its rate limiter.
-
-    It shares the application's HTTP transport, whose lifecycle the application owns: this
-    bot is never initialised or shut down on its own.
-    """
-    request = application_bot.request
-    return ExtBot(
-        token=application_bot.token,
-        base_url=base_url,
-        base_file_url=base_file_url,
-        request=request,
-        get_updates_request=request,
-        defaults=application_bot.defaults if isinstance(application_bot, ExtBot) else None,
-    )
+class _Withdrawn(Exception):
+    """A referral's copy no longer worth sending: someone took it (or it closed) first."""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -381,6 +373,9 @@ class OutboxSender:
             log.warning("outbox: row %s undeliverable (%s)", row_id, error)
             await self._outbox.give_up(row_id, str(error))
             return False
+        except _Withdrawn:
+            await self._outbox.mark_sent(row_id, None)  # nothing went: nothing to edit later
+            return False
         except (NetworkError, TelegramError) as error:  # timeouts, 5xx, connection errors
             await self._retry_later(row, type(error).__name__)
             return False
@@ -390,8 +385,10 @@ class OutboxSender:
             )
             await self._retry_later(row, type(error).__name__)
             return False
-        if row.purpose in (ALERT, ESCALATION) and shown is not None:
+        if row.purpose in (ALERT, ESCALATION) and isinstance(shown, AlertState):
             await self.services.store.alerts.copy_sent(row, message_id, shown)
+        elif row.purpose == REFERRAL_COPY and isinstance(shown, ReferralState):
+            await self.services.store.referrals.copy_sent(row, message_id, shown)
         else:
             await self._outbox.mark_sent(row_id, message_id)
         return True
@@ -403,17 +400,20 @@ class OutboxSender:
         )
         await self._outbox.retry_later(row.id or 0, delay, reason)
 
-    async def _deliver(self, row: OutboxMessage, batch: _Batch) -> tuple[int, AlertState | None]:
-        """Send one row; (message id, the alert's state it showed, for alert copies)."""
+    async def _deliver(
+        self, row: OutboxMessage, batch: _Batch
+    ) -> tuple[int, AlertState | ReferralState | None]:
+        """Send one row; (message id, the state it showed, for alert and referral copies)."""
         if row.purpose in RENDERED:
             return await self._deliver_alert(row, batch)
+        if row.purpose in (REFERRAL_COPY, REFERRAL_EDIT):
+            return await self._deliver_referral(row)
         if row.purpose == ALERT_PIN:
             return await self._deliver_pin(row, batch), None
         if row.purpose in CONCERN_PURPOSES:  # a safeguarding concern, as it stands now
-            rendered = await concern_row_message(self.services, row)
-            if rendered is None:
+            if (rendered := await concern_row_message(self.services, row)) is None:
                 raise _Undeliverable("concern gone, or the recipient no longer reads concerns")
-            return await self._deliver_stored(row, *rendered), None
+            return await self._deliver_stored(row, rendered), None
         return await self._deliver_stored(row), None
 
     async def _deliver_alert(
@@ -430,28 +430,39 @@ class OutboxSender:
             step=row.alert_step or 0,
             recipient=await batch.recipient(row.chat_id, view),
         )
-        bot, chat_id = self.bot, row.chat_id
-        if row.purpose == ALERT_EDIT:
-            message_id = row.edit_message_id
+        sent = await self._send_or_edit(row, message.text, message.markup, Level.URGENT)
+        return sent, None if row.purpose == ALERT_EDIT else view.alert_state
+
+    async def _deliver_referral(self, row: OutboxMessage) -> tuple[int, ReferralState | None]:
+        """A referral's copy for one outreach worker, or its edit, rendered from it now."""
+        try:
+            rendered = await referral_copy(self.services, row)
+        except LookupError:
+            raise _Undeliverable("referral no longer exists") from None
+        if rendered is None:
+            raise _Withdrawn
+        message, shown = rendered
+        sent = await self._send_or_edit(row, message.text, message.markup, Level.REPLY)
+        return sent, shown
+
+    async def _send_or_edit(
+        self, row: OutboxMessage, text: str, markup: InlineKeyboardMarkup | None, level: Level
+    ) -> int:
+        """A rendered row: a new message, or the edit of the one it names; its message id."""
+        bot, chat_id, message_id = self.bot, row.chat_id, row.edit_message_id
+        if row.purpose in (ALERT_EDIT, REFERRAL_EDIT):
             if message_id is None:
                 raise _Undeliverable("edit without a message id")
             await self._paced(
                 chat_id,
                 lambda: bot.edit_message_text(
-                    message.text,
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    reply_markup=message.markup,
+                    text, chat_id=chat_id, message_id=message_id, reply_markup=markup
                 ),
-                Level.URGENT,
+                level,
             )
-            return message_id, None
-        sent = await self._paced(
-            chat_id,
-            lambda: bot.send_message(chat_id, message.text, reply_markup=message.markup),
-            Level.URGENT,
-        )
-        return sent.message_id, view.alert_state
+            return message_id
+        call = lambda: bot.send_message(chat_id, text, reply_markup=markup)  # noqa: E731
+        return (await self._paced(chat_id, call, level)).message_id
 
     async def _deliver_pin(self, row: OutboxMessage, batch: _Batch) -> int:
         """The alert's place as a map pin (a venue: the place's name on it), after the copy."""
@@ -476,14 +487,11 @@ class OutboxSender:
         return sent.message_id
 
     async def _deliver_stored(
-        self,
-        row: OutboxMessage,
-        text: str | None = None,
-        markup: InlineKeyboardMarkup | None = None,
+        self, row: OutboxMessage, rendered: tuple[str, InlineKeyboardMarkup | None] | None = None
     ) -> int:
-        bot, chat_id, text = self.bot, row.chat_id, text or row.text or ""
+        bot, chat_id, (text, markup) = self.bot, row.chat_id, rendered or (row.text or "", None)
         level = send_level(row.purpose)
-        if markup is None and row.reply_markup:
+        if rendered is None and row.reply_markup:
             markup = InlineKeyboardMarkup.de_json(json.loads(row.reply_markup), bot)
         if row.edit_message_id is not None:
             message_id = row.edit_message_id
@@ -571,12 +579,12 @@ class OutboxSender:
         store = self.services.store
         ref = reference(row.report_id)
         if row.chat_id < 0:
-            text = alerts_texts.group_unreachable(ref)
+            text = alert_texts.group_unreachable(ref)
         else:
             member = await store.members.by_telegram_id(row.chat_id)
             if member is None:
                 return []
-            text = alerts_texts.member_unreachable(member.name, member.role, ref)
+            text = alert_texts.member_unreachable(member.name, member.role, ref)
         return [
             FollowUp(
                 chat_id=admin.telegram_id,

@@ -22,8 +22,9 @@ from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
+from telegram import Bot
 from telegram.error import RetryAfter
-from telegram.ext import BaseRateLimiter
+from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain.alerts.send_budget import BudgetState, Level, Request, SendRates
@@ -182,3 +183,20 @@ class BudgetRateLimiter(BaseRateLimiter[Level]):
                     raise
                 log.info("flood control for one chat: retrying in %.1f s", seconds)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def sending_bot(application_bot: Bot, *, base_url: str, base_file_url: str) -> ExtBot[None]:
+    """The application's bot again, minus its rate limiter.
+
+    It shares the application's HTTP transport, whose lifecycle the application owns: this
+    bot is never initialised or shut down on its own.
+    """
+    request = application_bot.request
+    return ExtBot(
+        token=application_bot.token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=request,
+        get_updates_request=request,
+        defaults=application_bot.defaults if isinstance(application_bot, ExtBot) else None,
+    )

@@ -15,6 +15,8 @@ from bot.domain.callbacks.street_outreach import (
     ContactConsent,
     ContactExploitation,
     ContactHotspot,
+    ContactKnownPlace,
+    ContactLocal,
     ContactPerson,
     ContactPress,
     ContactSite,
@@ -25,10 +27,13 @@ from bot.domain.outreach import (
     SLEEPING_SITE_LABELS,
     AgeBand,
     PersonFacts,
+    SleepingSite,
 )
 from bot.keyboards.common import HotspotLike, pairs, ticked
 from bot.texts import safeguarding as safeguarding_texts
+from bot.texts.common import shorten
 from bot.texts.outreach import person_button
+from bot.texts.outreach_records import CONNECTION_LABELS
 
 _Choice = TypeVar("_Choice", bound=StrEnum)
 
@@ -100,11 +105,47 @@ def contact_places(
     return InlineKeyboardMarkup(rows)
 
 
+# Bedded down (sleeping rough) at these sites; the last two are "not bedded down: at risk".
+BEDDED_SITES = (SleepingSite.DOORWAY, SleepingSite.TENT, SleepingSite.CAR, SleepingSite.OTHER)
+AT_RISK_SITES = (SleepingSite.BEGGING_PITCH, SleepingSite.NOT_SLEEPING_OUT)
+
+
 def contact_sites(draft_id: str) -> InlineKeyboardMarkup:
-    buttons = [
-        _out(label, ContactSite(draft_id, site)) for site, label in SLEEPING_SITE_LABELS.items()
+    """One tap: where they sleep, and bedded down or only at risk."""
+    bedded = [
+        _out(f"🛏 {SLEEPING_SITE_LABELS[site]}", ContactSite(draft_id, site, True))
+        for site in BEDDED_SITES
     ]
-    return InlineKeyboardMarkup([*pairs(buttons), _out_cancel(draft_id)])
+    at_risk = [
+        _out(f"⚠️ {SLEEPING_SITE_LABELS[site]} (at risk)", ContactSite(draft_id, site, False))
+        for site in AT_RISK_SITES
+    ]
+    return InlineKeyboardMarkup([*pairs(bedded), *pairs(at_risk), _out_cancel(draft_id)])
+
+
+def contact_local(draft_id: str, before: str | None) -> InlineKeyboardMarkup:
+    """Local connection: yes / no / unknown, and "as last time" when there was one."""
+    rows = [
+        [_out(label, ContactLocal(draft_id, answer)) for answer, label in CONNECTION_LABELS.items()]
+    ]
+    if before is not None:
+        again = ContactPress(draft_id, ContactAction.LOCAL_AGAIN)
+        rows.insert(0, [_out(f"↩️ As last time: {shorten(before, 40)}", again)])
+    rows.append(_out_cancel(draft_id))
+    return InlineKeyboardMarkup(rows)
+
+
+def contact_connection_places(draft_id: str, places: Sequence[str]) -> InlineKeyboardMarkup:
+    buttons = [
+        _out(f"📍 {shorten(place, 30)}", ContactKnownPlace(draft_id, i))
+        for i, place in enumerate(places)
+    ]
+    return InlineKeyboardMarkup(
+        [
+            *pairs(buttons),
+            [_out("Skip ▶", ContactPress(draft_id, ContactAction.SKIP)), *_out_cancel(draft_id)],
+        ]
+    )
 
 
 def contact_multi(

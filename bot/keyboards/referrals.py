@@ -8,15 +8,19 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.callbacks.street_outreach import (
     ReferralAction,
+    ReferralNotFoundCancel,
     ReferralPress,
     SightingAction,
     SightingAge,
+    SightingDanger,
     SightingHotspot,
     SightingPress,
     SightingWhen,
 )
 from bot.domain.callbacks.wire import Button
+from bot.domain.referrals import DangerAnswer
 from bot.keyboards.common import HotspotLike, pairs
+from bot.texts.referrals import DANGER_LABELS
 
 
 def referral_buttons(referral_id: int, *, taken: bool) -> InlineKeyboardMarkup:
@@ -38,6 +42,12 @@ def referral_buttons(referral_id: int, *, taken: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row])
 
 
+def not_found_cancel() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("✖️ Cancel", callback_data=ReferralNotFoundCancel().pack())]]
+    )
+
+
 def _rs(label: str, button: Button) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=button.pack())
 
@@ -49,6 +59,19 @@ RS_WHEN_CHOICES: tuple[tuple[str, int], ...] = (
     ("About 2 hours ago", 120),
     ("Earlier (4 hours or more)", 240),
 )
+
+
+def rs_danger(draft_id: str) -> InlineKeyboardMarkup:
+    """StreetLink's scope question: Yes / No / Not sure."""
+    yes, no, unsure = (
+        _rs(f"{icon} {DANGER_LABELS[a.value]}", SightingDanger(draft_id, a))
+        for icon, a in (
+            ("🚨", DangerAnswer.YES),
+            ("🙂", DangerAnswer.NO),
+            ("🤷", DangerAnswer.NOT_SURE),
+        )
+    )
+    return InlineKeyboardMarkup([[yes], [no, unsure], [_rs_cancel(draft_id)]])
 
 
 def rs_places(draft_id: str, hotspots: Sequence[HotspotLike]) -> InlineKeyboardMarkup:

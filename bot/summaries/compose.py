@@ -26,7 +26,7 @@ from bot.domain.partnership.figures import (
     Digest,
     OnDuty,
     OutreachFigures,
-    StaleReferral,
+    OverdueReferral,
     StatsSummary,
     Weekly,
     compare_categories,
@@ -73,9 +73,9 @@ async def briefing(
 ) -> Composed:
     """Before a shift (or on demand): what happened since the last one, notes, who is on."""
     store, settings = services.store, services.settings
-    stale_after = timedelta(hours=settings.referral_stale_hours)
+    overdue_after = timedelta(hours=settings.referral_overdue_hours)
     _, open_referrals = await store.referrals.open_referrals(limit=0)
-    stale = await store.referrals.stale_referrals(older_than=stale_after)
+    overdue = await store.referrals.overdue_referrals(older_than=overdue_after)
     content = Briefing(
         shift=occurrence.pattern_name if occurrence else None,
         starts_at=occurrence.starts_at if occurrence else None,
@@ -88,15 +88,15 @@ async def briefing(
         urgent=tuple(await store.stats.urgent(since, now)),
         still_open=tuple(await store.stats.open_urgent_before(since)),
         open_referrals=open_referrals,
-        # Age and hotspot only: a referral's typed place and description describe a person.
-        stale_referrals=tuple(
-            StaleReferral(
-                age=referral_age(view.referral.created_at, now),
+        # How long and the hotspot only: a typed place and a description describe a person.
+        overdue_referrals=tuple(
+            OverdueReferral(
+                untouched=referral_age(view.referral.touched_at or view.referral.created_at, now),
                 hotspot=view.hotspot.name if view.hotspot else None,
             )
-            for view in stale
+            for view in overdue
         ),
-        stale_after=stale_after,
+        overdue_after=overdue_after,
         notes=tuple(await store.notes.active()),
         on_duty=tuple(
             OnDuty(d.member.name, d.member.role, d.session.started_at)
@@ -129,7 +129,7 @@ async def digest(
         categories=compare_categories(current, previous),
         hotspots=tuple(await store.stats.by_hotspot(start, end, limit=TOP_HOTSPOTS)),
         urgent=tuple(await store.stats.urgent(start, end)),
-        outreach=_outreach(await store.outreach_stats.counts(start, end)),
+        outreach=_outreach(await store.outreach_stats.counts(start, end, tz=tz)),
         safeguarding=await store.concerns.counts(start, end),
         staff=await store.stats.staff_hours(start, end),
         late=late,
@@ -174,7 +174,7 @@ async def weekly(services: Services, *, week_start: datetime, late: bool = False
         categories=compare_categories(current, _summed(before), periods=WEEKS_COMPARED),
         hotspots=tuple(await store.stats.by_hotspot(start, end, limit=TOP_HOTSPOTS)),
         urgent=AckSummary.of(await store.stats.urgent(start, end)),
-        outreach=_outreach(await store.outreach_stats.counts(start, end)),
+        outreach=_outreach(await store.outreach_stats.counts(start, end, tz=tz)),
         safeguarding=await store.concerns.counts(start, end),
         staff=await store.stats.staff_hours(start, end),
         late=late,

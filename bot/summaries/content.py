@@ -39,7 +39,7 @@ from bot.texts.partnership import summaries as summaries_texts
 TOP_HOTSPOTS = 5
 MAX_URGENT_LINES = 25
 MAX_STILL_OPEN_LINES = 10
-MAX_STALE_REFERRAL_LINES = 10
+MAX_OVERDUE_REFERRAL_LINES = 10
 
 
 def hourly_chart(
@@ -156,14 +156,16 @@ def render_briefing(briefing: Briefing, tz: ZoneInfo) -> str:
         )
     lines.append("")
     lines.append(summaries_texts.open_referrals_line(b.open_referrals))
-    if b.stale_referrals:
-        lines.append(summaries_texts.stale_referrals_heading(len(b.stale_referrals), b.stale_after))
+    if b.overdue_referrals:
+        lines.append(
+            summaries_texts.overdue_referrals_heading(len(b.overdue_referrals), b.overdue_after)
+        )
         lines += _capped(
             [
-                summaries_texts.stale_referral_line(common_texts.duration(r.age), r.hotspot)
-                for r in b.stale_referrals
+                summaries_texts.overdue_referral_line(common_texts.duration(r.untouched), r.hotspot)
+                for r in b.overdue_referrals
             ],
-            MAX_STALE_REFERRAL_LINES,
+            MAX_OVERDUE_REFERRAL_LINES,
         )
     lines.append("")
     if b.notes:

@@ -110,7 +110,7 @@ async def export(services: Services, period: DateRange, *, by: Member) -> Export
     lines = await store.exports.report_lines(period.start, period.end)
     days: list[OutreachDay] = []
     for day, start, end in period.each_day(tz):
-        counts = await store.outreach_stats.counts(start, end)
+        counts = await store.outreach_stats.counts(start, end, tz=tz)
         days.append(
             OutreachDay(
                 day=day,

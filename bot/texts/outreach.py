@@ -115,8 +115,6 @@ def contact_where(referral_place: str | None) -> str:
 
 
 OUT_LOCATION_BAD = "That location doesn't look right. Please choose a hotspot or type the place."
-CONTACT_SITE = "🛏 <b>Sleeping site?</b>"
-CONTACT_NEEDS = "🧾 <b>Needs</b>: choose all that apply, then Done."
 CONTACT_ACTIONS = "➡️ <b>Actions and referrals</b>: choose all that apply, then Done."
 
 
@@ -152,14 +150,21 @@ def contact_summary(
     consent: bool | None,
     notes: str | None,
     referral_id: int | None,
+    needs_answer: str | None = None,  # "None known" / "Declined to say"
+    marks: Sequence[str] = (),  # bedded down, local connection, left (already escaped)
 ) -> str:
     person = "anonymous" if who is None else esc(who) + (" (new)" if new_person else "")
     lines = [
         "🤝 <b>Check the contact</b>",
         f"Person: <b>{person}</b>",
         f"Place: {esc(place)}",
-        f"Sleeping site: {esc(SLEEPING_SITE_LABELS[site]) if site else 'not given'}",
-        f"Needs: {esc(joined_labels(needs, NEED_LABELS))}",
+    ]
+    if marks:
+        lines += marks
+    else:
+        lines.append(f"Sleeping site: {esc(SLEEPING_SITE_LABELS[site]) if site else 'not given'}")
+    lines += [
+        f"Needs: {esc(needs_answer or joined_labels(needs, NEED_LABELS))}",
         f"Actions: {esc(joined_labels(actions, ACTION_LABELS))}",
     ]
     if who is not None and consent is not None:

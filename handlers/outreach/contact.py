@@ -21,11 +21,14 @@ from bot.domain.callbacks.street_outreach import (
     ContactExploitation,
     ContactFor,
     ContactHotspot,
+    ContactKnownPlace,
+    ContactLocal,
     ContactNew,
     ContactPerson,
     ContactPress,
     ContactSite,
     ContactStep,
+    ContactStepPresses,
     ContactTick,
     ReferralAction,
     ReferralPress,
@@ -36,7 +39,6 @@ from bot.domain.outreach import (
     MAX_PLACE_TEXT,
     Action,
     ContactDraft,
-    Need,
     clean_alias,
     split_slugs,
     toggle,
@@ -47,6 +49,7 @@ from bot.texts import referrals as referrals_texts
 from bot.texts import reports as reports_texts
 from handlers.common import edit_or_reply, query_of, reply, shared_point
 from handlers.conversation import END, Callback, DraftStep, Handler, State, on, typed, with_draft
+from handlers.outreach import contact_marks
 from handlers.outreach.contact_draft import go, new_draft, save, search
 from handlers.outreach.shared import (
     CONTACT_DRAFT,
@@ -69,7 +72,10 @@ STEP_ACTIONS: dict[Step, frozenset[ContactAction]] = {
     Step.LOOKS: frozenset({ContactAction.SKIP}),
     Step.PLACE: frozenset({ContactAction.HOTSPOT, ContactAction.REFERRAL_PLACE}),
     Step.SITE: frozenset({ContactAction.SITE}),
+    Step.LOCAL: frozenset({ContactAction.LOCAL, ContactAction.LOCAL_AGAIN}),
+    Step.LOCAL_WHERE: frozenset({ContactAction.KNOWN_PLACE, ContactAction.SKIP}),
     Step.NEEDS: frozenset({ContactAction.NEED, ContactAction.NEEDS_DONE}),
+    Step.LEFT: frozenset({ContactAction.LEFT, ContactAction.LEFT_DONE}),
     Step.ACTIONS: frozenset({ContactAction.ACTION, ContactAction.ACTIONS_DONE}),
     Step.CONSENT: frozenset({ContactAction.CONSENT}),
     Step.NOTES: frozenset({ContactAction.SKIP}),
@@ -178,10 +184,12 @@ async def _answer(
             draft.at_hotspot(hotspot.id, hotspot.name)
             await query.answer()
             return await go(update, context, draft, Step.SITE)
-        case ContactSite(site=site):
-            await query.answer()
-            draft.site = site.value
-            return await go(update, context, draft, Step.NEEDS)
+        case ContactSite() | ContactLocal() | ContactKnownPlace():
+            return await _marked(update, context, draft, step, pressed)
+        case ContactTick(action=ContactAction.NEED | ContactAction.LEFT):
+            return await _marked(update, context, draft, step, pressed)
+        case ContactPress(action=ContactAction.LOCAL_AGAIN):
+            return await _marked(update, context, draft, step, pressed)
         case ContactTick():
             await query.answer()
             _tick(draft, pressed)
@@ -205,14 +213,22 @@ async def _answer(
     return None
 
 
+async def _marked(
+    update: Update,
+    context: BotContext,
+    draft: ContactDraft,
+    step: Step,
+    pressed: ContactStepPresses,
+) -> State:
+    """What a rough sleeping report counts (handlers.outreach.contact_marks)."""
+    nxt = await contact_marks.answer(update, context, draft, step, pressed)
+    return None if nxt is None else await go(update, context, draft, nxt)
+
+
 def _tick(draft: ContactDraft, pressed: ContactTick) -> None:
-    """Tick or untick one need or one action taken."""
-    if pressed.action is ContactAction.NEED:
-        needs = toggle(split_slugs("|".join(draft.needs), Need), Need(pressed.slug))
-        draft.needs = [need.value for need in needs]
-    else:
-        actions = toggle(split_slugs("|".join(draft.actions), Action), Action(pressed.slug))
-        draft.actions = [action.value for action in actions]
+    """Tick or untick one action taken."""
+    actions = toggle(split_slugs("|".join(draft.actions), Action), Action(pressed.slug))
+    draft.actions = [action.value for action in actions]
 
 
 def _simple_step(
@@ -225,9 +241,12 @@ def _simple_step(
     next_step = {
         ContactAction.NEW_PERSON: Step.NEW_ALIAS,
         ContactAction.NOT_SAME: Step.AGE,
-        ContactAction.NEEDS_DONE: Step.ACTIONS,
+        ContactAction.NEEDS_DONE: Step.LEFT,
+        ContactAction.LEFT_DONE: Step.ACTIONS,
         ContactAction.ACTIONS_DONE: Step.NOTES if draft.anonymous else Step.CONSENT,
-        ContactAction.SKIP: Step.PLACE if step is Step.LOOKS else Step.CONFIRM,
+        ContactAction.SKIP: {Step.LOOKS: Step.PLACE, Step.LOCAL_WHERE: Step.NEEDS}.get(
+            step, Step.CONFIRM
+        ),
     }
     return draft, next_step[action]
 
@@ -310,6 +329,13 @@ async def shared_location(update: Update, context: BotContext, draft: ContactDra
     return await go(update, context, draft, Step.SITE, new_message=True)
 
 
+async def typed_connection_place(update: Update, context: BotContext, draft: ContactDraft) -> int:
+    nxt = await contact_marks.typed_connection_place(update, draft)
+    if nxt is Step.LOCAL_WHERE:
+        return nxt
+    return await go(update, context, draft, nxt, new_message=True)
+
+
 async def typed_notes(update: Update, context: BotContext, draft: ContactDraft) -> int:
     text = typed_text(update)
     if len(text) > MAX_NOTES:
@@ -344,6 +370,7 @@ def steps() -> dict[Step, list[Handler]]:
         Step.NEW_ALIAS: [typed(answer(typed_new_alias))],
         Step.LOOKS: [typed(answer(typed_appearance))],
         Step.PLACE: [typed(answer(typed_place)), on(filters.LOCATION, answer(shared_location))],
+        Step.LOCAL_WHERE: [typed(answer(typed_connection_place))],
         Step.NOTES: [typed(answer(typed_notes))],
     }
     return {step: [buttons, *typed_answers.get(step, [])] for step in STEP_ACTIONS}

@@ -17,7 +17,7 @@ from bot.context import BotContext
 from bot.domain.callbacks.street_outreach import ContactAction
 from bot.domain.outreach import (
     ACTION_LABELS,
-    NEED_LABELS,
+    SLEEPING_SITE_LABELS,
     Action,
     AgeBand,
     ContactDraft,
@@ -25,18 +25,25 @@ from bot.domain.outreach import (
     SleepingSite,
     split_slugs,
 )
+from bot.domain.rough_sleeping import Institution, LocalConnection, needs_answer
 from bot.domain.safeguarding import ConcernKind, concern_reference
 from bot.keyboards import outreach as outreach_keyboards
 from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
+from bot.texts import outreach_records as records_texts
 from bot.texts import referrals as referrals_texts
 from bot.texts import safeguarding as safeguarding_texts
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.conversation import END, State
+from handlers.outreach import contact_marks
 from handlers.outreach.shared import CONTACT_DRAFT, Step, alias_problem, forget, tell_gone
 from storage.outreach import ContactIn, ContactSaved, PersonIn, facts
 
 log = logging.getLogger(__name__)
+
+
+# The steps handlers.outreach.contact_marks asks.
+MARK_STEPS = frozenset({Step.SITE, Step.LOCAL, Step.LOCAL_WHERE, Step.NEEDS, Step.LEFT})
 
 
 def new_draft(referral_id: int | None = None) -> ContactDraft:
@@ -76,18 +83,18 @@ async def prompt(context: BotContext, draft: ContactDraft, step: Step) -> tuple[
     if step is Step.PLACE:
         referral = await outreach.referral(draft.referral_id) if draft.referral_id else None
         hotspots = await context.store.hotspots.most_used()
+        text = outreach_texts.contact_where(referral.place if referral else None)
+        if draft.person_id is not None:  # a known person's flags come first
+            flags = await context.store.people.flags(draft.person_id, viewer=context.member)
+            if flags:
+                banner = [(f.flag, f.set_by, f.set_at) for f in flags]
+                text = records_texts.flags_banner(banner, tz) + "\n\n" + text
         return (
-            outreach_texts.contact_where(referral.place if referral else None),
+            text,
             outreach_keyboards.contact_places(d, hotspots, referral_place=referral is not None),
         )
-    if step is Step.SITE:
-        return outreach_texts.CONTACT_SITE, outreach_keyboards.contact_sites(d)
-    if step is Step.NEEDS:
-        chosen = split_slugs("|".join(draft.needs), Need)
-        markup = outreach_keyboards.contact_multi(
-            d, NEED_LABELS, chosen, toggle=ContactAction.NEED, done=ContactAction.NEEDS_DONE
-        )
-        return outreach_texts.CONTACT_NEEDS, markup
+    if step in MARK_STEPS:
+        return await contact_marks.prompt(context, draft, step)
     if step is Step.ACTIONS:
         picked = split_slugs("|".join(draft.actions), Action)
         markup = outreach_keyboards.contact_multi(
@@ -104,16 +111,26 @@ async def prompt(context: BotContext, draft: ContactDraft, step: Step) -> tuple[
         ), outreach_keyboards.contact_consent(d)
     if step is Step.NOTES:
         return outreach_texts.CONTACT_NOTES, outreach_keyboards.contact_skip(d)
+    site = SleepingSite(draft.site) if draft.site else None
+    answer = needs_answer("|".join(draft.needs))
     summary = outreach_texts.contact_summary(
         who=None if draft.anonymous else draft.who,
         new_person=draft.new_alias is not None,
         place=draft.place or "",
-        site=SleepingSite(draft.site) if draft.site else None,
+        site=site,
         needs=split_slugs("|".join(draft.needs), Need),
         actions=split_slugs("|".join(draft.actions), Action),
         consent=draft.consent,
         notes=draft.notes,
         referral_id=draft.referral_id,
+        needs_answer=records_texts.NEEDS_ANSWER_LABELS[answer] if answer else None,
+        marks=records_texts.summary_lines(
+            bedded_down=draft.bedded_down,
+            site_label=SLEEPING_SITE_LABELS[site] if site else None,
+            local=LocalConnection(draft.local) if draft.local else None,
+            connection_place=draft.connection_place,
+            left=split_slugs("|".join(draft.left), Institution),
+        ),
     )
     if draft.exploitation:  # told on Save, to the safeguarding lead
         summary += "\n" + safeguarding_texts.exploitation_line(ConcernKind(draft.exploitation))
@@ -161,6 +178,11 @@ def contact_in(draft: ContactDraft) -> ContactIn:
         notes=draft.notes,
         consent=None if draft.anonymous else draft.consent,
         referral_id=draft.referral_id,
+        bedded_down=draft.bedded_down,
+        needs_answer=needs_answer("|".join(draft.needs)),
+        local_connection=LocalConnection(draft.local) if draft.local else None,
+        connection_place=draft.connection_place if draft.local else None,
+        left_institution=split_slugs("|".join(draft.left), Institution),
         exploitation=ConcernKind(draft.exploitation) if draft.exploitation else None,
     )
 

@@ -33,7 +33,7 @@ from storage.outreach import MergeOutcome, facts
 
 
 async def people_command(update: Update, context: BotContext) -> None:
-    recent = await context.store.outreach.recent(viewer=context.member)
+    recent = await context.store.outreach.recent(viewer=context.member, tz=context.settings.tz)
     if not recent:
         await reply(update, people_texts.PEOPLE_NONE)
         return

@@ -20,6 +20,8 @@ from bot.domain.callbacks.street_outreach import (
     PersonDetail,
     PersonFlag,
     PersonMerge,
+    PersonOutcomeDay,
+    PersonOutcomeKind,
     PersonPress,
     PersonPresses,
 )
@@ -38,7 +40,7 @@ from bot.texts import outreach as outreach_texts
 from bot.texts.admin import people as people_texts
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.conversation import END, Handler, on, typed
-from handlers.outreach import people
+from handlers.outreach import outcomes, people
 from handlers.outreach.shared import (
     FLAGS,
     PERSON_EDIT,
@@ -103,6 +105,10 @@ async def person_button(update: Update, context: BotContext) -> None:
             await show_timeline(update, context, person_id)
         case PersonMerge():
             await people.merge_button(update, context, pressed)
+        case PersonPress(action=PersonAction.OUTCOME) | PersonOutcomeKind() | PersonOutcomeDay():
+            person = await found(update, context, pressed.person_id)
+            if person is not None:
+                await outcomes.outcome_button(update, context, pressed, person)
         case _:
             person = await found(update, context, pressed.person_id)
             if person is not None:

@@ -11,10 +11,19 @@ from enum import IntEnum
 from telegram import Update
 
 from bot.context import BotContext
-from bot.domain.outreach import AliasError, ContactDraft, clean_alias, draft_expired
+from bot.domain.outreach import (
+    AliasError,
+    ContactDraft,
+    NotFoundDraft,
+    clean_alias,
+    draft_expired,
+)
+from bot.domain.periods import Quarter
+from bot.domain.rough_sleeping import Month
 from bot.keyboards.admin import people as people_keyboards
 from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
+from bot.texts import outreach_records as records_texts
 from bot.texts import referrals as referrals_texts
 from bot.texts.admin import people as people_texts
 from handlers.access import command_name
@@ -41,10 +50,17 @@ class Step(IntEnum):
     CONSENT = 10
     NOTES = 11
     CONFIRM = 12
+    LOCAL = 13  # local connection: yes / no / unknown
+    LOCAL_WHERE = 14  # where: typed, or one of TCAG_CONNECTION_PLACES
+    LEFT = 15  # recently left prison / hospital / care
     # a typed detail of a person (handlers.outreach.person)
     EDIT_TEXT = 20
     # the other record of a merge, by alias (handlers.outreach.people)
     MERGE_SEARCH = 21
+    # the date of a move into accommodation, typed (handlers.outreach.outcomes)
+    OUTCOME_DATE = 22
+    # where the worker looked for a referral not found (handlers.outreach.referrals)
+    WHERE_LOOKED = 23
 
 
 def _touch(draft: ContactDraft, now: datetime) -> None:
@@ -75,9 +91,33 @@ MERGE_KEEP = DraftSlot.of_type("outreach.merging", int)
 FLAGS = DraftSlot.of_type("outreach.flags", dict)
 
 
+@dataclass
+class MoveDue:
+    """A move into accommodation whose date is being typed."""
+
+    person: int
+    outcome: str  # MoveOutcome
+
+
+MOVE_DUE = DraftSlot.of_dataclass("outreach.move", MoveDue)
+
+
+def _touch_not_found(draft: NotFoundDraft, now: datetime) -> None:
+    draft.touched = now.isoformat()
+
+
+# The referral "Not found" was pressed on, while where they looked is due; an hour, then gone.
+NOT_FOUND = DraftSlot.of_dataclass(
+    "outreach.not_found",
+    NotFoundDraft,
+    expired=lambda draft, context: draft_expired(draft.touched, context.clock.now()),
+    touch=_touch_not_found,
+)
+
+
 def forget(context: BotContext) -> None:
     """Drop whatever the conversation was in the middle of."""
-    forget_all(context, CONTACT_DRAFT, PERSON_EDIT, MERGE_KEEP)
+    forget_all(context, CONTACT_DRAFT, PERSON_EDIT, MERGE_KEEP, MOVE_DUE, NOT_FOUND)
 
 
 def typed_text(update: Update) -> str:
@@ -134,8 +174,31 @@ async def show_timeline(
         )
         for r in view.referrals
     ]
+    tz, now = context.settings.tz, context.clock.now()
+    month, quarter = Month.containing(now, tz), Quarter.containing(now, tz)
+    records = [
+        records_texts.status_line(
+            f"{month.title} so far",
+            view.status(*month.bounds(tz), tz),
+            f"{quarter.label} so far",
+            view.status(*quarter.bounds(tz), tz),
+        )
+    ]
+    if view.outcomes:
+        records.append(
+            records_texts.outcome_lines(
+                [(o.outcome, o.moved_on, o.recorded_by) for o in view.outcomes]
+            )
+        )
+    flags = records_texts.flags_banner([(f.flag, f.set_by, f.set_at) for f in view.flags], tz)
     text = people_texts.person_timeline(
-        facts(view.person), view.timeline, referrals, context.settings.tz, notice
+        facts(view.person),
+        view.timeline,
+        referrals,
+        tz,
+        notice,
+        flags=flags or None,
+        records=records,
     )
     if update.callback_query is not None:
         await update.callback_query.answer()

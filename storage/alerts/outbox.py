@@ -57,6 +57,7 @@ def enqueue(
     attachment_ref: str | None = None,
     dedupe_key: str | None = None,
     alert_step: int | None = None,
+    referral_id: int | None = None,
     concern_id: int | None = None,
 ) -> OutboxMessage:
     """Add one outgoing message to the caller's transaction."""
@@ -73,12 +74,25 @@ def enqueue(
         attachment_ref=attachment_ref,
         dedupe_key=dedupe_key,
         alert_step=alert_step,
+        referral_id=referral_id,
         concern_id=concern_id,
         status=OutboxStatus.PENDING,
         next_attempt_at=now,
     )
     session.add(row)
     return row
+
+
+async def mark_sent_in(
+    session: AsyncSession, row_id: int, message_id: int | None, *, now: datetime
+) -> None:
+    """Mark a row sent in the caller's transaction (message_id None: nothing went out,
+    as for a referral's copy withdrawn because someone took it first)."""
+    await session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == row_id)
+        .values(status=OutboxStatus.SENT, sent_at=now, message_id=message_id, last_error=None)
+    )
 
 
 class Outbox:
@@ -154,16 +168,7 @@ class Outbox:
 
     async def mark_sent(self, row_id: int, message_id: int | None) -> None:
         async with self._sessions() as session, session.begin():
-            await session.exec(
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id) == row_id)
-                .values(
-                    status=OutboxStatus.SENT,
-                    sent_at=self._clock.now(),
-                    message_id=message_id,
-                    last_error=None,
-                )
-            )
+            await mark_sent_in(session, row_id, message_id, now=self._clock.now())
 
     async def retry_later(self, row_id: int, delay: timedelta, error: str) -> None:
         async with self._sessions() as session, session.begin():

@@ -25,10 +25,13 @@ from storage.outreach.inputs import (
 )
 from storage.outreach.people import Gone, Lookup, MergeOutcome, People, PersonTimeline
 from storage.outreach.records import facts
+from storage.outreach.referral_copies import Pressed, ReferralState
 from storage.outreach.referrals import (
     ROUGH_SLEEPING_SLUG,
+    Filed,
     Referrals,
     ReferralView,
+    SeenWith,
     TakeOutcome,
     add_referral_for_report,
 )
@@ -61,7 +64,7 @@ class Outreach:
         self.add_sighting = referrals.add_sighting
         self.referral = referrals.referral
         self.open_referrals = referrals.open_referrals
-        self.stale_referrals = referrals.stale_referrals
+        self.overdue_referrals = referrals.overdue_referrals
         self.take = referrals.take
         self.not_found = referrals.not_found
         self.erase = erasure.erase
@@ -74,6 +77,7 @@ __all__ = [
     "ContactIn",
     "ContactSaved",
     "Erased",
+    "Filed",
     "Gone",
     "LegalNameWithoutConsent",
     "Lookup",
@@ -83,7 +87,10 @@ __all__ = [
     "PersonField",
     "PersonIn",
     "PersonTimeline",
+    "Pressed",
+    "ReferralState",
     "ReferralView",
+    "SeenWith",
     "SightingIn",
     "TakeOutcome",
     "add_referral_for_report",

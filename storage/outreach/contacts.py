@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.domain.clock import Clock
-from bot.domain.outreach import Action, Flag, Need, ReferralOutcome, join_slugs
+from bot.domain.outreach import Action, Need, ReferralOutcome, join_slugs
+from bot.domain.rough_sleeping import Institution, LocalConnection
 from bot.domain.safeguarding import ConcernSource
 from storage.db import SessionFactory
 from storage.models import Member, OutreachContact, PersonRecord
+from storage.outreach.flags import set_flags
 from storage.outreach.inputs import ContactIn, PersonField
 from storage.outreach.people import Lookup, apply_change, find_person
 from storage.outreach.referrals import close_referral
@@ -56,7 +58,6 @@ class Contacts:
                     age_band=new.age_band,
                     gender=new.gender,
                     usual_sites=new.usual_sites,
-                    flags=join_slugs(new.flags, Flag),
                     first_seen=now,
                     last_seen=now,
                     created_by_id=worker.id,
@@ -65,6 +66,8 @@ class Contacts:
                 )
                 session.add(person)
                 await session.flush()
+                if new.flags:
+                    await set_flags(session, person, new.flags, by_id=worker.id, now=now)
             if person is not None:
                 person.last_seen = max(person.last_seen, now)
                 person.first_seen = min(person.first_seen, now)
@@ -81,10 +84,18 @@ class Contacts:
                 lat=draft.lat,
                 lon=draft.lon,
                 sleeping_site=draft.sleeping_site,
-                needs=join_slugs(draft.needs, Need),
+                needs=(
+                    draft.needs_answer.value
+                    if draft.needs_answer is not None
+                    else join_slugs(draft.needs, Need)
+                ),
                 actions=join_slugs(draft.actions, Action),
                 notes=draft.notes,
                 referral_id=draft.referral_id,
+                bedded_down=draft.bedded_down,
+                local_connection=draft.local_connection,
+                connection_place=draft.connection_place,
+                left_institution=join_slugs(draft.left_institution, Institution),
             )
             session.add(contact)
             await session.flush()
@@ -115,3 +126,19 @@ class Contacts:
         async with self._sessions() as session:
             query = select(func.count()).where(OutreachContact.person_id == person_id)
             return int((await session.exec(query)).one())
+
+    async def last_connection(self, person_id: int) -> tuple[LocalConnection, str | None] | None:
+        """The local connection recorded at a person's latest contact that asked (the
+        contact flow offers it as "as before")."""
+        async with self._sessions() as session:
+            query = (
+                select(OutreachContact.local_connection, OutreachContact.connection_place)
+                .where(OutreachContact.person_id == person_id)
+                .where(col(OutreachContact.local_connection).is_not(None))
+                .order_by(col(OutreachContact.at).desc(), col(OutreachContact.id).desc())
+                .limit(1)
+            )
+            row = (await session.exec(query)).first()
+        if row is None or row[0] is None:
+            return None
+        return LocalConnection(row[0]), row[1]

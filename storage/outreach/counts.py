@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.domain.outreach import ReferralStatus, is_returner, referral_age
+from bot.domain.outreach import ReferralStatus, referral_age
+from bot.domain.rough_sleeping import StreetStatus, statuses_of
 from storage.db import SessionFactory
-from storage.models import OutreachContact, PersonRecord, Referral
+from storage.models import OutreachContact, Referral
+from storage.outreach.figures import contacts_for
 
 
 @dataclass(frozen=True)
@@ -22,24 +26,35 @@ class OutreachCounts:
     contacts: int
     anonymous_contacts: int
     people_seen: int
-    new_people: int  # first seen in the period
-    returners: int  # seen before, but not in the 60 days before the period
+    # Of the people seen bedded down in the period (bot.domain.rough_sleeping), counted once:
+    new_people: int  # no bedded-down contact in the 60 months before the period
+    returners: int  # intermittent: seen bedded down before too, not living on the streets
     referrals_made: int
     referrals_closed: int
     open_referrals: int  # still open at the end of the period
     open_referral_ages: tuple[timedelta, ...]  # oldest first, measured at the end
+    rough_sleepers: int = 0  # people seen bedded down in the period
+    living_on_streets: int = 0  # bedded down on 3+ days, first and last 21+ days apart
 
     @property
     def oldest_open_referral(self) -> timedelta | None:
         return self.open_referral_ages[0] if self.open_referral_ages else None
 
 
+_UTC = ZoneInfo("UTC")
+
+
 class OutreachStats:
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
 
-    async def counts(self, start: datetime, end: datetime) -> OutreachCounts:
-        """The one function digests, briefings and reports use: numbers only, [start, end)."""
+    async def counts(
+        self, start: datetime, end: datetime, *, tz: ZoneInfo = _UTC
+    ) -> OutreachCounts:
+        """The one function digests, briefings and reports use: numbers only, [start, end).
+
+        `tz` says where a day ends, for "separate days" of living on the streets.
+        """
         in_period = (col(OutreachContact.at) >= start) & (col(OutreachContact.at) < end)
         async with self._sessions() as session:
             total, anonymous, people = (
@@ -51,25 +66,9 @@ class OutreachStats:
                     ).where(in_period)
                 )
             ).one()
-            seen = select(OutreachContact.person_id).where(in_period).distinct()
-            new_people = (
-                await session.exec(
-                    select(func.count())
-                    .select_from(PersonRecord)
-                    .where(col(PersonRecord.id).in_(seen))
-                    .where(col(PersonRecord.first_seen) >= start)
-                    .where(col(PersonRecord.first_seen) < end)
-                )
-            ).one()
-            before = (
-                await session.exec(
-                    select(OutreachContact.person_id, func.max(OutreachContact.at))
-                    .where(col(OutreachContact.person_id).in_(seen))
-                    .where(col(OutreachContact.at) < start)
-                    .group_by(col(OutreachContact.person_id))
-                )
-            ).all()
-            returners = sum(1 for _, last in before if is_returner(start, _aware(last)))
+            statuses = Counter(
+                statuses_of(await contacts_for(session, start, end, tz), start, end, tz).values()
+            )
             made = (
                 await session.exec(
                     select(func.count())
@@ -109,15 +108,12 @@ class OutreachStats:
             contacts=int(total),
             anonymous_contacts=int(anonymous),
             people_seen=int(people),
-            new_people=int(new_people),
-            returners=returners,
+            new_people=statuses[StreetStatus.NEW],
+            returners=statuses[StreetStatus.INTERMITTENT],
+            rough_sleepers=sum(statuses.values()),
+            living_on_streets=statuses[StreetStatus.LIVING_ON_STREETS],
             referrals_made=int(made),
             referrals_closed=int(closed),
             open_referrals=len(ages),
             open_referral_ages=ages,
         )
-
-
-def _aware(value: datetime) -> datetime:
-    """Aggregates bypass the column type, so SQLite's naive UTC comes back bare."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -1,12 +1,14 @@
 """Erasing a person: their records go, their contacts stay as anonymous counts.
 
-What goes with the record (and every record merged into it): the free text of their
-contacts (notes, places), of the referrals those contacts answered and of the rough
-sleeping reports behind those (description, outcome, typed place and point, every
-update), the reports' photos and voice notes (Telegram file ids), the text of every
-outbox message about those reports and referrals (alerts, the close notice, the referral's
-outcome), and every half-written draft that names the person (bot_state). What stays:
-rows without text (times, categories, hotspots, needs, actions), so counts do not change.
+What goes with the record (and every record merged into it): their flags; the free text
+of their contacts (notes, places, where their local connection is), of the referrals
+those contacts answered and of the rough sleeping reports behind those (description,
+outcome, typed place and point, every update), the reports' photos and voice notes
+(Telegram file ids), the text of every outbox message about those reports and referrals
+(alerts, the close notice, the referral's outcome), and every half-written draft that
+names the person (bot_state). What stays: rows without text (times, categories,
+hotspots, needs, actions, bedded down or not, moves into accommodation), so counts do
+not change.
 
 Retention's purge shares `anonymise_contacts` with erasure on request.
 """
@@ -45,6 +47,8 @@ from storage.models import (
     ReportAttachment,
     ReportNote,
 )
+from storage.outreach.flags import delete_flags
+from storage.outreach.moves import detach_outcomes
 from storage.outreach.records import person_subject
 
 USER_DATA = "user_data"  # storage.state.persistence's kind of bot_state row holding drafts
@@ -94,7 +98,7 @@ async def anonymise_contacts(
         await session.exec(
             update(Referral)
             .where(col(Referral.id).in_(referral_ids))
-            .values(appearance=None, place_text=None, lat=None, lon=None)
+            .values(appearance=None, place_text=None, lat=None, lon=None, where_looked=None)
         )
     cleared = await _clear_reports(session, report_ids)
     await _clear_outbox(session, report_ids, referral_ids)
@@ -105,7 +109,13 @@ async def anonymise_contacts(
         .where(col(Concern.contact_id).in_(contact_ids))
         .values(place_text=None, lat=None, lon=None, details=None)
     )
-    values: dict[str, object] = {"notes": None, "place_text": None, "lat": None, "lon": None}
+    values: dict[str, object] = {
+        "notes": None,
+        "place_text": None,
+        "lat": None,
+        "lon": None,
+        "connection_place": None,
+    }
     if detach:
         values["person_id"] = None
     await session.exec(
@@ -145,6 +155,8 @@ async def _clear_outbox(
     if not keys:
         return
     about = col(OutboxMessage.dedupe_key).in_(keys)
+    if referral_ids:  # a reopened referral's later notices, and its copies
+        about = about | col(OutboxMessage.referral_id).in_(referral_ids)
     if report_ids:
         about = about | col(OutboxMessage.report_id).in_(report_ids)
     await session.exec(
@@ -214,6 +226,8 @@ class Erasure:
             ]
             cleared = await anonymise_contacts(session, contact_ids, detach=True)
             drafts = await _clear_drafts(session, named)
+            await delete_flags(session, ids)
+            await detach_outcomes(session, ids)  # moves stay as anonymous counts
             await session.exec(
                 delete(PersonRecord).where(col(PersonRecord.merged_into_id) == person_id)
             )

@@ -25,6 +25,12 @@ from bot.domain.outreach import (
     SleepingSite,
     clean_alias,
 )
+from bot.domain.rough_sleeping import (
+    MAX_CONNECTION_PLACE,
+    Institution,
+    LocalConnection,
+    NeedsAnswer,
+)
 from bot.domain.safeguarding import EXPLOITATION_KINDS, ConcernKind
 
 
@@ -68,11 +74,16 @@ class ContactIn(SQLModel):
     notes: str | None = Field(default=None, max_length=MAX_NOTES)
     consent: bool | None = None  # recorded on the person when given (None: not asked)
     referral_id: int | None = None
+    bedded_down: bool | None = None  # seen sleeping rough (None: not asked)
+    needs_answer: NeedsAnswer | None = None  # "none known" / "declined to say": no needs
+    local_connection: LocalConnection | None = None
+    connection_place: str | None = Field(default=None, max_length=MAX_CONNECTION_PLACE)
+    left_institution: list[Institution] = Field(default_factory=list)
     # Flagged for exploitation (county lines, cuckooing, sexual exploitation): saving it
     # raises a safeguarding concern for the lead in the same transaction.
     exploitation: ConcernKind | None = None
 
-    @field_validator("place_text", "notes")
+    @field_validator("place_text", "notes", "connection_place")
     @classmethod
     def _text(cls, value: str | None) -> str | None:
         return strip_text(value)
@@ -81,6 +92,8 @@ class ContactIn(SQLModel):
     def _one_person(self) -> ContactIn:
         if self.person_id is not None and self.new_person is not None:
             raise ValueError("a contact is with a known person or a new one, not both")
+        if self.needs_answer is not None and self.needs:
+            raise ValueError("'none known' and 'declined to say' exclude every need")
         return self
 
     @field_validator("exploitation")

@@ -7,9 +7,10 @@ row in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, update
 from sqlmodel import col, select
@@ -33,12 +34,23 @@ from bot.domain.outreach import (
     similar_aliases,
     split_slugs,
 )
+from bot.domain.rough_sleeping import (
+    NEEDS_ANSWER_SLUGS,
+    Seen,
+    StreetStatus,
+    still_recent,
+    street_status,
+)
 from storage.access.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import Member, OutreachContact, PersonRecord
+from storage.outreach.flags import FlagSet, flags_set, move_flags, set_flags
 from storage.outreach.inputs import TEXT_LIMITS, LegalNameWithoutConsent, PersonField, strip_text
+from storage.outreach.moves import OutcomeEntry, latest_moves, move_outcomes, outcomes_of
 from storage.outreach.records import hotspots_by_id, members_by_id, person_subject, place_label
 from storage.outreach.referrals import ReferralView, referral_views
+
+_UTC = ZoneInfo("UTC")
 
 
 class Gone(StrEnum):
@@ -61,6 +73,13 @@ class PersonTimeline:
     timeline: Timeline
     referrals: list[ReferralView]
     created_by: Member | None
+    flags: list[FlagSet] = field(default_factory=list)  # still set: safeguarding, risk first
+    outcomes: list[OutcomeEntry] = field(default_factory=list)  # the latest move first
+
+    def status(self, start: datetime, end: datetime, tz: ZoneInfo) -> StreetStatus | None:
+        """Their rough sleeping status for [start, end) (bot.domain.rough_sleeping)."""
+        seen = (Seen(c.at, c.bedded_down) for c in self.timeline.contacts)
+        return street_status(seen, start, end, tz)
 
 
 @dataclass(frozen=True)
@@ -153,16 +172,29 @@ class People:
             self._audit_list(session, viewer, people, "same person check")
             return people
 
-    async def recent(self, *, viewer: Member | None, limit: int = 15) -> list[PersonRecord]:
-        """Recently seen people, the latest first. Audited."""
+    async def recent(
+        self, *, viewer: Member | None, tz: ZoneInfo = _UTC, limit: int = 15
+    ) -> list[PersonRecord]:
+        """Recently seen people, the latest first; someone who moved into accommodation
+        is left out unless seen again on a later day. Audited."""
         async with self._sessions() as session, session.begin():
-            query = (
-                select(PersonRecord)
-                .where(col(PersonRecord.merged_into_id).is_(None), not_anonymised())
-                .order_by(col(PersonRecord.last_seen).desc(), col(PersonRecord.id).desc())
-                .limit(limit)
-            )
-            people = list((await session.exec(query)).all())
+            people: list[PersonRecord] = []
+            offset, page = 0, limit * 4
+            while len(people) < limit:
+                query = (
+                    select(PersonRecord)
+                    .where(col(PersonRecord.merged_into_id).is_(None), not_anonymised())
+                    .order_by(col(PersonRecord.last_seen).desc(), col(PersonRecord.id).desc())
+                    .offset(offset)
+                    .limit(page)
+                )
+                batch = list((await session.exec(query)).all())
+                moved = await latest_moves(session, [p.id for p in batch if p.id is not None])
+                people += [p for p in batch if still_recent(p.last_seen, moved.get(p.id or 0), tz)]
+                if len(batch) < page:
+                    break
+                offset += page
+            people = people[:limit]
             self._audit_list(session, viewer, people, "recently seen")
             return people
 
@@ -212,6 +244,11 @@ class People:
                     actions=tuple(split_slugs(c.actions, Action)),
                     notes=c.notes,
                     referral_id=c.referral_id,
+                    bedded_down=c.bedded_down,
+                    local_connection=c.local_connection.value if c.local_connection else None,
+                    connection_place=c.connection_place,
+                    left_institution=tuple(s for s in c.left_institution.split("|") if s),
+                    needs_answer=c.needs if c.needs in NEEDS_ANSWER_SLUGS else None,
                 )
                 for c in contacts
             ]
@@ -236,7 +273,30 @@ class People:
                 actor_id=viewer.id if viewer else None,
                 subject=person_subject(person_id),
             )
-            return PersonTimeline(person, build_timeline(entries, merges), referrals, created_by)
+            return PersonTimeline(
+                person,
+                build_timeline(entries, merges),
+                referrals,
+                created_by,
+                flags=await flags_set(session, person_id),
+                outcomes=await outcomes_of(session, person_id),
+            )
+
+    async def flags(self, person_id: int, *, viewer: Member | None) -> list[FlagSet]:
+        """The flags still set on a person, safeguarding and risk to workers first: shown
+        when a contact with them starts. Audited when there are any."""
+        async with self._sessions() as session, session.begin():
+            found = await flags_set(session, person_id)
+            if found:
+                add_audit(
+                    session,
+                    at=self._clock.now(),
+                    action=AuditAction.PERSON_VIEWED,
+                    actor_id=viewer.id if viewer else None,
+                    subject=person_subject(person_id),
+                    detail="flags, at the start of a contact",
+                )
+            return found
 
     async def edit(
         self, person_id: int, field: PersonField, value: object, *, by: Member
@@ -248,7 +308,11 @@ class People:
             person = found.person
             if person is None:
                 return found
-            apply_change(person, field, value, now=now)
+            if field is PersonField.FLAGS:  # each flag keeps who set it and when
+                flags = value if isinstance(value, list | tuple) else []
+                await set_flags(session, person, [Flag(f) for f in flags], by_id=by.id, now=now)
+            else:
+                apply_change(person, field, value, now=now)
             person.updated_at = now
             session.add(person)
             add_audit(
@@ -293,9 +357,8 @@ class People:
             keep.usual_sites = keep.usual_sites or other.usual_sites
             if keep.age_band is AgeBand.UNKNOWN:
                 keep.age_band = other.age_band
-            keep.flags = join_slugs(
-                [*split_slugs(keep.flags, Flag), *split_slugs(other.flags, Flag)], Flag
-            )
+            await move_flags(session, keep, other_id, now=now)
+            await move_outcomes(session, keep_id, [other_id])
             if keep.consent_share is None and other.consent_share is not None:
                 keep.consent_share, keep.consent_at = other.consent_share, other.consent_at
                 keep.legal_name = other.legal_name if other.consent_share else None

@@ -96,6 +96,8 @@ from bot.domain.callbacks.street_outreach import (
     ContactExploitation,
     ContactFor,
     ContactHotspot,
+    ContactKnownPlace,
+    ContactLocal,
     ContactNew,
     ContactPerson,
     ContactPress,
@@ -109,6 +111,8 @@ from bot.domain.callbacks.street_outreach import (
     PersonDetail,
     PersonFlag,
     PersonMerge,
+    PersonOutcomeDay,
+    PersonOutcomeKind,
     PersonPress,
     ReferralAction,
     ReferralList,
@@ -126,6 +130,7 @@ from bot.domain.outreach import Action, AgeBand, Flag, Need, PersonField, Sleepi
 from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.domain.reports.incidents import AckKind
 from bot.domain.reports.report_draft import DraftField
+from bot.domain.rough_sleeping import Institution, LocalConnection, MoveOutcome, NeedsAnswer
 from bot.domain.safeguarding import ConcernKind, LeadAction
 
 D = "abc123"  # a draft id
@@ -184,7 +189,14 @@ WIRE: list[tuple[Button, str]] = [
     (ContactPress(D, ContactAction.REFERRAL_PLACE), "out:refplace:abc123"),
     (ContactAge(D, AgeBand.AGE_18_25), "out:age:abc123:18_25"),
     (ContactHotspot(D, 9), "out:hot:abc123:9"),
-    (ContactSite(D, SleepingSite.DOORWAY), "out:site:abc123:doorway"),
+    (ContactSite(D, SleepingSite.DOORWAY, True), "out:site:abc123:doorway:1"),
+    (ContactSite(D, SleepingSite.BEGGING_PITCH, False), "out:site:abc123:begging:0"),
+    (ContactLocal(D, LocalConnection.NO), "out:loc:abc123:no"),
+    (ContactPress(D, ContactAction.LOCAL_AGAIN), "out:locprev:abc123"),
+    (ContactKnownPlace(D, 2), "out:lplace:abc123:2"),
+    (ContactTick(D, ContactAction.NEED, "declined"), "out:need:abc123:declined"),
+    (ContactTick(D, ContactAction.LEFT, "prison"), "out:left:abc123:prison"),
+    (ContactPress(D, ContactAction.LEFT_DONE), "out:lefts:abc123"),
     (ContactTick(D, ContactAction.NEED, Need.ACCOMMODATION.value), "out:need:abc123:accom"),
     (ContactTick(D, ContactAction.ACTION, "streetlink"), "out:act:abc123:streetlink"),
     (ContactPress(D, ContactAction.NEEDS_DONE), "out:needs:abc123"),
@@ -200,6 +212,16 @@ WIRE: list[tuple[Button, str]] = [
     (PersonPress(PersonAction.MERGE, 11), "per:merge:11"),
     (PersonMerge(PersonAction.MERGE_PICK, 11, 12), "per:mrg:11:12"),
     (PersonMerge(PersonAction.MERGE_CONFIRM, 11, 12), "per:mok:11:12"),
+    (PersonPress(PersonAction.OUTCOME, 11), "per:outc:11"),
+    (
+        PersonOutcomeKind(PersonAction.OUTCOME_KIND, 11, MoveOutcome.SUPPORTED),
+        "per:okind:11:supported",
+    ),
+    (
+        PersonOutcomeKind(PersonAction.OUTCOME_TYPED, 11, MoveOutcome.HOSTEL),
+        "per:odate:11:hostel",
+    ),
+    (PersonOutcomeDay(11, MoveOutcome.CUSTODY, 13), "per:oday:11:custody:13"),
     (ReferralList(), "ref:list"),
     (ReferralPress(ReferralAction.TAKE, 3), "ref:take:3"),
     (ReferralPress(ReferralAction.NOT_FOUND, 3), "ref:nf:3"),
@@ -290,6 +312,8 @@ def test_what_the_typed_values_say() -> None:
     assert ReportPeople(D, "10+").count == "10+"
     assert QuickChange(D, QuickAction.CHANGE_PLACE).field is DraftField.PLACE
     assert ContactTick(D, ContactAction.NEED, "food").choice is Need.FOOD
+    assert ContactTick(D, ContactAction.NEED, "none").choice is NeedsAnswer.NONE_KNOWN
+    assert ContactTick(D, ContactAction.LEFT, "care").choice is Institution.CARE
     assert ConsentAnswer.NOT_ASKED.consent is None and ConsentAnswer.NO.consent is False
     assert draft_press("qr:ok:abc123") == QuickConfirm(D)
     assert draft_press("rep:ok:abc123") == ReportConfirm(D)
@@ -297,6 +321,10 @@ def test_what_the_typed_values_say() -> None:
 
 
 def test_buttons_refuse_what_they_could_not_send() -> None:
+    with pytest.raises(ValueError):
+        ContactTick(D, ContactAction.LEFT, "food")  # not an institution
+    with pytest.raises(ValueError):
+        PersonOutcomeDay(1, MoveOutcome.HOSTEL, 14)  # the buttons go back two weeks
     with pytest.raises(ValueError):
         MemberPress(MemberAction.SET_ROLE, 1)  # a role change is MemberSetRole
     with pytest.raises(ValueError):
@@ -317,6 +345,8 @@ def test_the_longest_buttons_fit_in_64_bytes() -> None:
         ContactPress("f" * 8, ContactAction.REFERRAL_PLACE),
         ContactTick("f" * 8, ContactAction.ACTION, max((a.value for a in Action), key=len)),
         PersonDetail(big, PersonField.USUAL_SITES),
+        PersonOutcomeDay(big, MoveOutcome.RECONNECTED, 13),
+        ContactSite("f" * 8, SleepingSite.BEGGING_PITCH, False),
         ReportEditField("f" * 8, DraftField.URGENT),
         MemberSetRole(big, Role.COORDINATOR),
         AuditMemberPage(big, big),

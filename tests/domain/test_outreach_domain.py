@@ -1,4 +1,4 @@
-"""Outreach domain: vocabularies, spelling-tolerant alias matching, timelines, returners."""
+"""Outreach domain: vocabularies, spelling-tolerant alias matching, timelines."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from bot.domain.outreach import (
     alias_score,
     build_timeline,
     clean_alias,
-    is_returner,
     join_slugs,
     match_aliases,
     similar_aliases,
@@ -98,14 +97,6 @@ def test_slugs_round_trip_in_vocabulary_order() -> None:
     assert toggle([Need.FOOD], Need.FOOD) == []
 
 
-def test_returner_rule() -> None:
-    start = datetime(2026, 11, 27, tzinfo=UTC)
-    assert not is_returner(start, None)  # new, not a returner
-    assert not is_returner(start, start - timedelta(days=59))
-    assert not is_returner(start, start - timedelta(days=60))
-    assert is_returner(start, start - timedelta(days=60, seconds=1))
-
-
 def test_timeline_orders_and_summarises_needs() -> None:
     day = datetime(2026, 11, 1, 22, tzinfo=UTC)
 
@@ -133,17 +124,20 @@ def test_timeline_orders_and_summarises_needs() -> None:
     assert empty.first_seen is None and empty.contacts == []
 
 
-def test_referral_stale_setting() -> None:
+def test_referral_overdue_setting() -> None:
     from pathlib import Path
 
     from bot.config import SettingsError, load_settings
 
-    assert load_settings(_env_file=None).referral_stale_hours == 48
-    assert load_settings(_env_file=None, TCAG_REFERRAL_STALE_HOURS="12").referral_stale_hours == 12
-    with pytest.raises(SettingsError, match="TCAG_REFERRAL_STALE_HOURS"):
-        load_settings(_env_file=None, TCAG_REFERRAL_STALE_HOURS="0")
+    assert load_settings(_env_file=None).referral_overdue_hours == 24
+    overdue = load_settings(_env_file=None, TCAG_REFERRAL_OVERDUE_HOURS="12")
+    assert overdue.referral_overdue_hours == 12
+    older_name = load_settings(_env_file=None, TCAG_REFERRAL_STALE_HOURS="36")
+    assert older_name.referral_overdue_hours == 36
+    with pytest.raises(SettingsError, match="TCAG_REFERRAL_OVERDUE_HOURS"):
+        load_settings(_env_file=None, TCAG_REFERRAL_OVERDUE_HOURS="0")
     example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
-    assert "TCAG_REFERRAL_STALE_HOURS=48" in example
+    assert "TCAG_REFERRAL_OVERDUE_HOURS=24" in example
 
 
 def test_drafts_expire_after_an_hour_without_an_answer() -> None:
@@ -154,3 +148,31 @@ def test_drafts_expire_after_an_hour_without_an_answer() -> None:
     assert not draft_expired((now - timedelta(minutes=60)).isoformat(), now)
     assert draft_expired((now - timedelta(minutes=61)).isoformat(), now)
     assert draft_expired("garbled", now)
+
+
+def test_a_report_reopens_the_latest_not_found_referral_at_the_same_place() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.domain.referrals import NotFound, ReferralPlace, reopens, same_place
+
+    now = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
+    square = ReferralPlace(7, None, (52.6, -1.1))
+    assert same_place(ReferralPlace(7, None, None), square)  # the same hotspot
+    assert same_place(
+        ReferralPlace(None, "Bus  STATION", None), ReferralPlace(None, "bus station", None)
+    )
+    assert same_place(ReferralPlace(None, None, (52.60130, -1.1)), square)  # 145 m
+    assert not same_place(ReferralPlace(None, None, (52.60140, -1.1)), square)  # 156 m
+    assert not same_place(ReferralPlace(None, "Library", None), ReferralPlace(None, None, None))
+    candidates = [
+        NotFound(1, now - timedelta(hours=20), square),
+        NotFound(2, now - timedelta(hours=2), square),
+        NotFound(3, now - timedelta(hours=1), ReferralPlace(None, "Library", None)),
+        NotFound(4, now - timedelta(hours=25), ReferralPlace(None, "Park", None)),
+        NotFound(5, now - timedelta(hours=24), ReferralPlace(None, "Arches", None)),
+    ]
+    assert reopens(ReferralPlace(7, None, None), candidates, now=now) == 2
+    assert reopens(ReferralPlace(None, "library", None), candidates, now=now) == 3
+    assert reopens(ReferralPlace(None, "Park", None), candidates, now=now) is None  # 25 h
+    assert reopens(ReferralPlace(None, "Market", None), candidates, now=now) is None
+    assert reopens(ReferralPlace(None, "Arches", None), candidates, now=now) is None  # 24 h

@@ -582,7 +582,10 @@ INVARIANTS: dict[str, str] = {
         SELECT count(*) FROM outbox
         WHERE chat_id IS NULL
            OR (text IS NULL AND attachment_ref IS NULL AND report_id IS NULL
-               AND concern_id IS NULL)""",
+               AND referral_id IS NULL AND concern_id IS NULL)""",
+    "referral attached to nothing": """
+        SELECT count(*) FROM referrals
+        WHERE (status = 'attached') <> (attached_to_id IS NOT NULL)""",
     "safeguarding concern acknowledged or done half-way": """
         SELECT count(*) FROM concerns
         WHERE (acknowledged_at IS NULL) <> (acknowledged_by_id IS NULL)

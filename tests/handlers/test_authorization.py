@@ -65,6 +65,9 @@ ALLOWED: dict[Permission, frozenset[str]] = {
     Permission.ADMIN: frozenset({"admin"}),
     # "receives every safeguarding concern privately and records what was done"
     Permission.SAFEGUARD: frozenset({"lead", "admin"}),
+    # Outreach figures are counts: outreach (a lead is an outreach worker), coordinators and
+    # admins.
+    Permission.OUTREACH_FIGURES: frozenset({"outreach", "lead", "coordinator", "admin"}),
 }
 _STANDING: dict[str, tuple[Role, Status, bool]] = {
     "pending": (Role.OFFICER, Status.PENDING, False),
@@ -91,6 +94,7 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     "on": _M, "off": _M, "duty": _M, "roughsleeper": _M,
     # outreach: contacts, person records and history, the referral queue
     "contact": _O, "person": _O, "people": _O, "referrals": _O,
+    "outreach_figures": Permission.OUTREACH_FIGURES,
     # coordinators: acknowledge/close incidents, digests and stats, briefing notes, exports
     "open": _C, "close": _C, "brief": _C, "digest": _C, "stats": _C, "export": _C,
     "quarter": _C, "survey": _C, "action": _C,

@@ -296,7 +296,7 @@ async def test_quarter_sends_the_pdf_and_is_audited(bot: BotHarness) -> None:
         "📑 Quarterly partnership report: Q3 2026 (July–September)."
     )
     reader = PdfReader(io.BytesIO(document.files["document"]))
-    assert len(reader.pages) == 10  # the meeting pack (tests/summaries/test_meeting_pack.py)
+    assert len(reader.pages) == 11  # the meeting pack (tests/summaries/test_meeting_pack.py)
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Top hotspots" in text and "Elmer Square 3 1 43%" in text
     shown = bot.last(COORDINATOR)

@@ -71,6 +71,9 @@ async def rough_sleeper_under_18(bot: BotHarness, person: Person) -> None:
     await bot.tg.send(person, "/roughsleeper")
     assert "do they seem under 18?" in bot.last(person).plain
     await bot.tg.press(person, bot.last(person), "Yes")
+    # 999 first if in danger; no "unwell or in danger?" (no welfare alert, no referral).
+    assert "Where?" in bot.last(person).plain
+    assert "unwell or in danger" not in bot.last(person).plain
     await bot.tg.send(person, "Bus station, by the lockers")
     await bot.tg.press(person, bot.last(person), "Just now")
     await bot.tg.send(person, "Grey hoodie, small rucksack")
@@ -203,8 +206,10 @@ async def test_a_contact_flagged_for_exploitation_reaches_the_lead(bot: BotHarne
     await bot.tg.press(OTTO, bot.last(OTTO), "Anonymous")
     await bot.tg.send(OTTO, "Flat above the bookies")
     await bot.tg.press(OTTO, bot.last(OTTO), "Not sleeping out")
-    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
-    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")  # local connection
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")  # needs
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")  # recently left
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")  # actions
     await bot.tg.press(OTTO, bot.last(OTTO), "Skip")
     summary = bot.last(OTTO)
     await bot.tg.press(OTTO, summary, "Sexual exploitation")

@@ -61,6 +61,7 @@ async def new_contact(
             new_person=PersonIn(alias=alias, **person),  # type: ignore[arg-type]
             place_text="Bus station",
             sleeping_site=SleepingSite.DOORWAY,
+            bedded_down=True,
             needs=[Need.FOOD, Need.ACCOMMODATION],
             actions=[Action.STREETLINK],
             notes=notes,
@@ -76,7 +77,11 @@ async def contact_with(
 ) -> ContactSaved:
     saved = await store.contacts.log_contact(
         ContactIn(
-            person_id=person_id, place_text="Market", needs=[Need.MENTAL_HEALTH], notes=notes
+            person_id=person_id,
+            place_text="Market",
+            bedded_down=True,
+            needs=[Need.MENTAL_HEALTH],
+            notes=notes,
         ),
         worker=by,
     )
@@ -416,7 +421,9 @@ async def test_take_then_contact_closes_referral_and_tells_reporter(
     assert closed is not None and closed.referral.status is ReferralStatus.CLOSED
     assert closed.referral.outcome is ReferralOutcome.CONTACTED
     assert closed.referral.contact_id == saved.contact.id
-    assert not await store.referrals.not_found(rid, by=other, reporter_notice="x")
+    assert not await store.referrals.not_found(
+        rid, by=other, where_looked="Church steps", reporter_notice="x"
+    )
     async with store.engine.connect() as connection:
         rows = (await connection.execute(select(OutboxMessage))).all()
     assert [(r.chat_id, r.purpose, r.text) for r in rows] == [
@@ -424,21 +431,29 @@ async def test_take_then_contact_closes_referral_and_tells_reporter(
     ]
 
 
-async def test_stale_referrals(store: Store, clock: ManualClock) -> None:
+async def test_overdue_referrals_are_those_untouched(store: Store, clock: ManualClock) -> None:
     patrol = await worker(store, 31, Role.WARDEN)
     otto = await worker(store)
     old = await store.referrals.add_sighting(
         SightingIn(place_text="A", seen_at=clock.now()), reporter=patrol
     )
-    clock.advance(hours=30)
-    await store.referrals.add_sighting(
+    taken = await store.referrals.add_sighting(
+        SightingIn(place_text="T", seen_at=clock.now()), reporter=patrol
+    )
+    clock.advance(hours=20)
+    await store.referrals.take(taken.id or 0, by=otto)  # touched: overdue 24 h from now
+    later = await store.referrals.add_sighting(
         SightingIn(place_text="B", seen_at=clock.now()), reporter=patrol
     )
-    clock.advance(hours=19)
-    stale = await store.referrals.stale_referrals(older_than=timedelta(hours=48))
-    assert [v.referral.id for v in stale] == [old.id]
-    await store.referrals.not_found(old.id or 0, by=otto, reporter_notice=None)
-    assert await store.referrals.stale_referrals(older_than=timedelta(hours=48)) == []
+    clock.advance(hours=5)
+    overdue = await store.referrals.overdue_referrals(older_than=timedelta(hours=24))
+    assert [v.referral.id for v in overdue] == [old.id]
+    clock.advance(hours=20)
+    overdue = await store.referrals.overdue_referrals(older_than=timedelta(hours=24))
+    assert [v.referral.id for v in overdue] == [old.id, taken.id, later.id]
+    await store.referrals.not_found(old.id or 0, by=otto, where_looked="A", reporter_notice=None)
+    overdue = await store.referrals.overdue_referrals(older_than=timedelta(hours=24))
+    assert old.id not in [v.referral.id for v in overdue]
 
 
 async def test_counts(store: Store, clock: ManualClock) -> None:
@@ -463,14 +478,17 @@ async def test_counts(store: Store, clock: ManualClock) -> None:
         SightingIn(place_text="B", seen_at=clock.now()), reporter=patrol
     )
     clock.advance(hours=1)
-    await store.referrals.not_found(closed.id or 0, by=otto, reporter_notice=None)
+    await store.referrals.not_found(closed.id or 0, by=otto, where_looked="B", reporter_notice=None)
     clock.advance(hours=1)
     end = clock.now()
 
     counts = await store.outreach_stats.counts(start, end)
 
     assert (counts.contacts, counts.anonymous_contacts, counts.people_seen) == (5, 1, 3)
-    assert (counts.new_people, counts.returners) == (1, 1)
+    # New: no bedded-down contact in the 60 months before; both others were seen bedded
+    # down before the period (however recently), so both are intermittent / returners.
+    assert (counts.rough_sleepers, counts.new_people, counts.returners) == (3, 1, 2)
+    assert counts.living_on_streets == 0
     assert (counts.referrals_made, counts.referrals_closed, counts.open_referrals) == (2, 1, 1)
     assert counts.open_referral_ages == (timedelta(hours=7),)
     first = await store.outreach_stats.counts(start0, start0 + timedelta(days=1))

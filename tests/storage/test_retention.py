@@ -328,8 +328,9 @@ EXPECTED = PurgeCounts(
         DataKind.BRIEFING_NOTES: 1,
         DataKind.DUTY_LOCATIONS: 1,  # Omar's duty, still open, keeps its point
         DataKind.DRAFTS: 1,
-        # The night's two escalations and their map pins, a sent and an undeliverable notice.
-        DataKind.OUTBOX: 6,
+        # The night's two escalations and their map pins, a sent and an undeliverable notice,
+        # and the two referrals' copies pushed to Omar (outreach, on duty).
+        DataKind.OUTBOX: 8,
         DataKind.AUDIT: 11,  # everyone joined in January 2020: more than six years before
     }
 )
@@ -491,7 +492,7 @@ async def test_a_period_of_zero_keeps_that_kind_for_ever(store: Store, clock: Ma
         audit_days=0,
     )
     counts = await store.retention.purge(NOW, policy)
-    assert counts == PurgeCounts({DataKind.OUTBOX: 6}), counts.summary()
+    assert counts == PurgeCounts({DataKind.OUTBOX: 8}), counts.summary()
     assert (await store.reports.get(1)) is not None
     assert (await texts_with(store, SECRET)) != []
 

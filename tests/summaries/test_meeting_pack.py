@@ -144,7 +144,13 @@ async def test_every_figure_of_the_pack_matches_the_data(store: Store, clock: Ma
     assert "Outreach contacts 2 new: none before (now 2)" in text
     assert "figures to date" not in text.split("What the terms mean")[0]  # a finished quarter
     # Definitions of the terms used.
-    for term in ("Urgent", "Acknowledged", "Time to acknowledge", "Hotspot", "Returner"):
+    for term in (
+        "Urgent",
+        "Acknowledged",
+        "Time to acknowledge",
+        "Hotspot",
+        "Intermittent / returner",
+    ):
         assert f" {term} " in text, term
     # Coded outcomes of the three incidents closed in the quarter.
     assert "Arrest 1 33%" in text

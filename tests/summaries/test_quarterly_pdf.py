@@ -27,7 +27,7 @@ from tests.support.harness import make_settings
 LONDON = ZoneInfo("Europe/London")
 Q3 = Quarter(2026, 3)
 AFTER_Q3 = datetime(2026, 10, 5, 12, tzinfo=UTC)
-PACK_PAGES = 10  # summary, definitions, months, categories, hotspots, map, night, outcomes...
+PACK_PAGES = 11  # summary, definitions, months, categories, hotspots, map, night, outcomes...
 
 
 def pdf_text(pdf: bytes) -> tuple[int, str, list[str]]:
@@ -119,6 +119,9 @@ async def test_the_pdf_parses_with_its_headings_figures_and_charts(
     assert "No hotspot named 2" in flat
     assert "Never acknowledged 0 0 1 1" in flat
     assert "New people 0 1 0 1" in flat
+    # The rough sleeping page: Big Johnny, new and bedded down in August; the referral.
+    assert "Seen sleeping rough 0 1 0 1 New 0 1 0 1 Living on the streets 0 0 0 0" in flat
+    assert "Referrals made 1 0 0 1 contacted 0 0 0 0 not found 1 0 0 1" in flat
     assert "Not found 1" in flat
     assert "StreetLink 1" in flat
     assert "Hostel or night shelter 1" in flat
@@ -129,7 +132,7 @@ async def test_the_pdf_parses_with_its_headings_figures_and_charts(
     reader = PdfReader(io.BytesIO(pdf))
     # Charts: months, categories, hotspots, the map, the night profile with acknowledgements,
     # outreach; the summary, definitions, outcomes and CCTV/survey pages have none.
-    assert [len(page.images) for page in reader.pages] == [0, 0, 1, 1, 1, 1, 2, 0, 1, 0]
+    assert [len(page.images) for page in reader.pages] == [0, 0, 1, 1, 1, 1, 2, 0, 1, 0, 0]
     assert reader.metadata is not None and "Q3 2026" in str(reader.metadata.title)
 
 

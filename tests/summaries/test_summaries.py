@@ -27,6 +27,7 @@ from bot.summaries import compose as summaries
 from bot.summaries.charts import PNG_SIGNATURE
 from bot.summaries.compose import Composed
 from bot.texts import common as common_texts
+from bot.texts.partnership import summaries as summaries_texts
 from storage.catalog import HotspotIn
 from storage.outreach.inputs import ContactIn, SightingIn
 from storage.store import Store
@@ -100,6 +101,7 @@ async def test_digest_figures(store: Store, clock: ManualClock, settings: Settin
         "\n"
         "🤝 <b>Outreach</b>\n"
         "Contacts: 2 (1 anonymous) · new people: 1 · returners: 0\n"
+        f"<i>{summaries_texts.OUTREACH_TERMS}</i>\n"
         "Referrals: 1 made, 0 closed, 1 open\n"
         "\n"
         "⏱ <b>Staff on duty</b>\n"
@@ -179,7 +181,7 @@ async def test_busy_shift_lists_are_capped(
 async def test_briefing_contents(store: Store, clock: ManualClock, settings: Settings) -> None:
     night = await seed_night(store, clock)
     crew = night.people
-    # A rough sleeper seen on Wednesday, still waiting: stale after 48 h.
+    # A rough sleeper seen on Wednesday, still untouched: overdue after 24 h.
     clock.set(at(25, 10))
     await store.referrals.add_sighting(
         SightingIn(
@@ -225,8 +227,8 @@ async def test_briefing_contents(store: Store, clock: ManualClock, settings: Set
         "⚠️ not acknowledged, escalated, open\n"
         "\n"
         "🛏 Open rough-sleeper referrals: <b>2</b>\n"
-        "Waiting more than 48 h: <b>1</b>\n"
-        "• waiting 3 d 9 h · Elmer Square\n"
+        "⏰ Overdue (untouched 24 h or more): <b>1</b>\n"
+        "• untouched 3 d 9 h · Elmer Square\n"
         "\n"
         "📝 <b>Coordinators' notes</b>\n"
         f"#{notes[0].note_id} Match at the stadium: &lt;b&gt;expect&lt;/b&gt; crowds &amp; "
@@ -309,6 +311,7 @@ async def test_weekly_against_the_four_weeks_before(
         "\n"
         "🤝 <b>Outreach</b>\n"
         "Contacts: 2 (1 anonymous) · new people: 1 · returners: 0\n"
+        f"<i>{summaries_texts.OUTREACH_TERMS}</i>\n"
         "Referrals: 1 made, 0 closed, 1 open\n"
         "\n"
         "⏱ <b>Staff on duty</b>\n"

@@ -10,5 +10,6 @@ alerting       a team on duty and an urgent report (alert, duty and outbox tests
 reporting      members, a hotspot, photos and voice notes (report tests)
 digest_data    one Friday late shift of known figures (digest, stats, retention tests)
 coordinator_data   a quarter of known figures (coordinator commands, quarterly report)
+outreach_data  December 2026 of known rough sleeping figures (statuses, moves, referrals)
 fuzz_updates   Hypothesis strategies for random and malformed updates
 """

@@ -108,12 +108,15 @@ async def seed_quarter(store: Store, clock: ManualClock) -> Seeded:
         reporter=reporter,
     )
     clock.set(utc(2026, 7, 13, 10))
-    await store.referrals.not_found(referral.id or 0, by=reporter, reporter_notice=None)
+    await store.referrals.not_found(
+        referral.id or 0, by=reporter, where_looked="the car park", reporter_notice=None
+    )
     clock.set(utc(2026, 8, 16, 21))
     await store.contacts.log_contact(
         ContactIn(
             new_person=PersonIn(alias="Big Johnny"),
             hotspot_id=elmer.id,
+            bedded_down=True,
             actions=[Action.STREETLINK, Action.HOSTEL],
             notes="private notes that never leave outreach",
         ),

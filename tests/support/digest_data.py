@@ -171,6 +171,7 @@ async def seed_night(store: Store, clock: ManualClock) -> Night:
         ContactIn(
             new_person=PersonIn(alias=f"{SECRET}alias", appearance=f"{SECRET} green coat"),
             place_text=f"{SECRET} bus shelter",
+            bedded_down=True,
             needs=[Need.FOOD],
             actions=[Action.STREETLINK],
             notes=f"{SECRET} notes",

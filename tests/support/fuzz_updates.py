@@ -173,7 +173,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
             "refplace", "site", "need", "needs", "act", "acts", "cons", "expl", "save", "x"),
     "per": ("show", "edit", "f", "age", "flag", "flags", "cons", "merge", "mrg", "mok"),
     "ref": ("list", "take", "log", "nf"),
-    "rs": ("new", "age", "hot", "when", "skip", "ok", "x"),
+    "rs": ("new", "age", "dng", "hot", "when", "skip", "ok", "x"),
     "era": ("ok", "x"),
     "shf": ("list", "add", "show", "ren", "days", "start", "end", "rm", "rmok"),
     "dut": ("loc",),

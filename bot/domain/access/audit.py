@@ -23,6 +23,10 @@ class AuditAction(StrEnum):
     PERSON_EDITED = "person.edited"
     PERSON_MERGED = "person.merged"
     PERSON_ERASED = "person.erased"
+    PERSON_OUTCOME = "person.outcome"  # a move into accommodation recorded (no details kept)
+    # outreach: a rough-sleeper referral taken, or closed as not found (no free text kept)
+    REFERRAL_TAKEN = "referral.taken"
+    REFERRAL_NOT_FOUND = "referral.not_found"
     # coordinators' outputs: every export of data and every partnership report made
     EXPORTED = "data.exported"
     REPORT_GENERATED = "report.generated"

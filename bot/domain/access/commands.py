@@ -41,6 +41,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("people", "People seen recently", Permission.OUTREACH),
     CommandSpec("referrals", "Open rough sleeper referrals", Permission.OUTREACH),
     CommandSpec("concerns", "Open safeguarding concerns", Permission.SAFEGUARD),
+    # Counts only, with their definitions: the group may ask.
+    CommandSpec(
+        "outreach_figures",
+        "Outreach figures for a month (counts only)",
+        Permission.OUTREACH_FIGURES,
+        usage="/outreach_figures [2026-11]",
+        private_only=False,
+    ),
     CommandSpec("open", "Open urgent incidents", Permission.COORDINATE),
     CommandSpec(
         "close",

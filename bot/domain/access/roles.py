@@ -50,16 +50,31 @@ class Permission(StrEnum):
     INVITE = "invite"  # create invites (admins; coordinators for patrol roles)
     ADMIN = "admin"  # members, approvals, hotspots, shifts, settings, audit
     SAFEGUARD = "safeguard"  # safeguarding concerns: the safeguarding leads and the admins
+    # The monthly outreach figures: counts only, for outreach, coordinators and admins.
+    OUTREACH_FIGURES = "outreach_figures"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: frozenset({Permission.MEMBER}),
     Role.WARDEN: frozenset({Permission.MEMBER}),
-    Role.OUTREACH: frozenset({Permission.MEMBER, Permission.OUTREACH}),
-    Role.COORDINATOR: frozenset({Permission.MEMBER, Permission.COORDINATE, Permission.INVITE}),
+    Role.OUTREACH: frozenset({Permission.MEMBER, Permission.OUTREACH, Permission.OUTREACH_FIGURES}),
+    Role.COORDINATOR: frozenset(
+        {
+            Permission.MEMBER,
+            Permission.COORDINATE,
+            Permission.INVITE,
+            Permission.OUTREACH_FIGURES,
+        }
+    ),
 }
 _ADMIN_PERMISSIONS = frozenset(
-    {Permission.MEMBER, Permission.INVITE, Permission.ADMIN, Permission.SAFEGUARD}
+    {
+        Permission.MEMBER,
+        Permission.INVITE,
+        Permission.ADMIN,
+        Permission.SAFEGUARD,
+        Permission.OUTREACH_FIGURES,
+    }
 )
 # DESIGN.md: an admin sets the `safeguarding lead` flag on a coordinator or an outreach
 # worker; on any other role it grants nothing.

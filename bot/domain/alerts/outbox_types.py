@@ -28,6 +28,10 @@ ESCALATION = "escalation"
 ALERT_EDIT = "alert_edit"
 NOTICE = "notice"  # a one-off message to one member
 ALERT_PIN = "alert_pin"  # the place of an alert copy as a map pin (a venue), next to it
+# A referral pushed to an outreach worker, and the edit of a copy once it is taken, closed
+# or reopened: rendered at send time from the referral (carried by referral_id).
+REFERRAL_COPY = "referral"
+REFERRAL_EDIT = "referral_edit"
 ALERT_PURPOSES = (ALERT, ESCALATION)
 # A safeguarding concern's copy to a lead (or an admin), at any step of its own ladder, and
 # its edits: rendered at send time from the concern's state (outbox.concern_id).
@@ -35,7 +39,7 @@ CONCERN = "concern"
 CONCERN_EDIT = "concern_edit"
 CONCERN_PURPOSES = frozenset({CONCERN, CONCERN_EDIT})
 URGENT_PURPOSES = frozenset({ALERT, ESCALATION, ALERT_EDIT, ALERT_PIN, CONCERN, CONCERN_EDIT})
-ONE_MEMBER_PURPOSES = frozenset({NOTICE})
+ONE_MEMBER_PURPOSES = frozenset({NOTICE, REFERRAL_COPY, REFERRAL_EDIT})
 
 
 def send_level(purpose: str) -> Level:
@@ -54,6 +58,7 @@ def closed_notice_key(report_id: int) -> str:
     return f"{NOTICE}:closed:{report_id}"
 
 
-def referral_notice_key(referral_id: int) -> str:
-    """The notice telling a referral's reporter how it ended."""
-    return f"referral:{referral_id}"
+def referral_notice_key(referral_id: int, round_: int = 0) -> str:
+    """The notice telling a referral's reporter how it ended (a reopened referral ends again:
+    round 1, 2…; such notices also carry the referral's id)."""
+    return f"referral:{referral_id}" if round_ == 0 else f"referral:{referral_id}:{round_}"

@@ -10,6 +10,8 @@ from enum import StrEnum
 from bot.domain.callbacks.prefixes import ERASE, OUTREACH, PERSON, REFERRAL, ROUGH_SLEEPER
 from bot.domain.callbacks.wire import Button, Family
 from bot.domain.outreach import Action, AgeBand, Flag, Need, PersonField, SleepingSite
+from bot.domain.referrals import DangerAnswer
+from bot.domain.rough_sleeping import Institution, LocalConnection, MoveOutcome, NeedsAnswer
 from bot.domain.safeguarding import EXPLOITATION_KINDS, ConcernKind
 
 
@@ -50,6 +52,11 @@ class ContactAction(StrEnum):
     EXPLOITATION = "expl"  # flag (or unflag) exploitation: a concern for the lead on Save
     SAVE = "save"
     CANCEL = "x"
+    LOCAL = "loc"  # local connection: yes / no / unknown
+    LOCAL_AGAIN = "locprev"  # as at their last contact
+    KNOWN_PLACE = "lplace"  # where the connection is: one of TCAG_CONNECTION_PLACES
+    LEFT = "left"  # recently left prison / hospital / care: tick one
+    LEFT_DONE = "lefts"
 
 
 class ContactButton(Button):
@@ -90,6 +97,8 @@ class ContactPress(
         ContactAction.ACTIONS_DONE,
         ContactAction.SAVE,
         ContactAction.CANCEL,
+        ContactAction.LOCAL_AGAIN,
+        ContactAction.LEFT_DONE,
     ),
 ):
     action: ContactAction
@@ -125,23 +134,44 @@ class ContactHotspot(ContactStep, action=ContactAction.HOTSPOT):
 
 @dataclass(frozen=True)
 class ContactSite(ContactStep, action=ContactAction.SITE):
+    """Where they sleep, and whether they were seen bedded down (sleeping rough) there."""
+
     site: SleepingSite
+    bedded: bool
 
 
 @dataclass(frozen=True)
-class ContactTick(ContactStep, actions=(ContactAction.NEED, ContactAction.ACTION)):
-    """One need, or one action taken, ticked or unticked."""
+class ContactTick(
+    ContactStep, actions=(ContactAction.NEED, ContactAction.ACTION, ContactAction.LEFT)
+):
+    """One need (or "none known" / "declined to say"), one action taken, or one
+    institution recently left, ticked or unticked."""
 
     action: ContactAction
     slug: str
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.choice  # noqa: B018  (raises ValueError for a slug of neither vocabulary)
+        self.choice  # noqa: B018  (raises ValueError for a slug of none of the vocabularies)
 
     @property
-    def choice(self) -> Need | Action:
-        return Need(self.slug) if self.action is ContactAction.NEED else Action(self.slug)
+    def choice(self) -> Need | NeedsAnswer | Action | Institution:
+        if self.action is ContactAction.NEED:
+            answers = {a.value: a for a in NeedsAnswer}
+            return answers[self.slug] if self.slug in answers else Need(self.slug)
+        if self.action is ContactAction.LEFT:
+            return Institution(self.slug)
+        return Action(self.slug)
+
+
+@dataclass(frozen=True)
+class ContactLocal(ContactStep, action=ContactAction.LOCAL):
+    answer: LocalConnection
+
+
+@dataclass(frozen=True)
+class ContactKnownPlace(ContactStep, action=ContactAction.KNOWN_PLACE):
+    index: int  # in TCAG_CONNECTION_PLACES
 
 
 @dataclass(frozen=True)
@@ -160,6 +190,8 @@ ContactPresses = (
     | ContactTick
     | ContactConsent
     | ContactExploitation
+    | ContactLocal
+    | ContactKnownPlace
 )
 CONTACT_BUTTONS = Family[ContactPresses](
     ContactNew,
@@ -172,6 +204,8 @@ CONTACT_BUTTONS = Family[ContactPresses](
     ContactTick,
     ContactConsent,
     ContactExploitation,
+    ContactLocal,
+    ContactKnownPlace,
 )
 ContactStepPresses = (
     ContactPress
@@ -181,6 +215,8 @@ ContactStepPresses = (
     | ContactSite
     | ContactTick
     | ContactConsent
+    | ContactLocal
+    | ContactKnownPlace
 )
 
 
@@ -196,6 +232,10 @@ class PersonAction(StrEnum):
     MERGE = "merge"  # merge another record into this one: asks for its alias
     MERGE_PICK = "mrg"  # that record chosen: asks to confirm
     MERGE_CONFIRM = "mok"
+    OUTCOME = "outc"  # record an outcome: asks which
+    OUTCOME_KIND = "okind"  # which outcome: asks the date
+    OUTCOME_DAY = "oday"  # the date, in days before today: saves
+    OUTCOME_TYPED = "odate"  # "another date": waits for it typed
 
 
 class PersonButton(Button):
@@ -205,7 +245,13 @@ class PersonButton(Button):
 @dataclass(frozen=True)
 class PersonPress(
     PersonButton,
-    actions=(PersonAction.SHOW, PersonAction.EDIT, PersonAction.FLAGS_DONE, PersonAction.MERGE),
+    actions=(
+        PersonAction.SHOW,
+        PersonAction.EDIT,
+        PersonAction.FLAGS_DONE,
+        PersonAction.MERGE,
+        PersonAction.OUTCOME,
+    ),
 ):
     action: PersonAction
     person_id: int
@@ -249,9 +295,51 @@ class PersonMerge(PersonButton, actions=(PersonAction.MERGE_PICK, PersonAction.M
     other_id: int
 
 
-PersonPresses = PersonPress | PersonDetail | PersonAge | PersonFlag | PersonConsent | PersonMerge
+@dataclass(frozen=True)
+class PersonOutcomeKind(
+    PersonButton, actions=(PersonAction.OUTCOME_KIND, PersonAction.OUTCOME_TYPED)
+):
+    """per:okind:<person>:<outcome> asks the date; per:odate:... waits for it typed."""
+
+    action: PersonAction
+    person_id: int
+    outcome: MoveOutcome
+
+
+MAX_OUTCOME_DAYS_AGO = 13  # the date buttons: today and the 13 days before
+
+
+@dataclass(frozen=True)
+class PersonOutcomeDay(PersonButton, action=PersonAction.OUTCOME_DAY):
+    person_id: int
+    outcome: MoveOutcome
+    days_ago: int
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not 0 <= self.days_ago <= MAX_OUTCOME_DAYS_AGO:
+            raise ValueError("a move's date button is one of the last two weeks")
+
+
+PersonPresses = (
+    PersonPress
+    | PersonDetail
+    | PersonAge
+    | PersonFlag
+    | PersonConsent
+    | PersonMerge
+    | PersonOutcomeKind
+    | PersonOutcomeDay
+)
 PERSON_BUTTONS = Family[PersonPresses](
-    PersonPress, PersonDetail, PersonAge, PersonFlag, PersonConsent, PersonMerge
+    PersonPress,
+    PersonDetail,
+    PersonAge,
+    PersonFlag,
+    PersonConsent,
+    PersonMerge,
+    PersonOutcomeKind,
+    PersonOutcomeDay,
 )
 
 
@@ -260,7 +348,8 @@ class ReferralAction(StrEnum):
     LIST = "list"
     TAKE = "take"
     LOG = "log"  # log the contact that closes it
-    NOT_FOUND = "nf"
+    NOT_FOUND = "nf"  # asks where they looked, then closes it
+    NOT_FOUND_CANCEL = "nfx"  # stop asking: the referral stays as it is
 
 
 class ReferralButton(Button):
@@ -280,13 +369,21 @@ class ReferralPress(
     referral_id: int
 
 
-REFERRAL_BUTTONS = Family[ReferralList | ReferralPress](ReferralList, ReferralPress)
+@dataclass(frozen=True)
+class ReferralNotFoundCancel(ReferralButton, action=ReferralAction.NOT_FOUND_CANCEL):
+    pass
+
+
+REFERRAL_BUTTONS = Family[ReferralList | ReferralPress | ReferralNotFoundCancel](
+    ReferralList, ReferralPress, ReferralNotFoundCancel
+)
 
 
 # ---- rs:new, rs:<step action>:<draft>[:<arg>] ------------------------------------------------
 class SightingAction(StrEnum):
     NEW = "new"
     AGE = "age"  # "Do they seem under 18?": yes or no
+    DANGER = "dng"  # "Do they seem unwell or in danger?"
     HOTSPOT = "hot"
     WHEN = "when"
     SKIP = "skip"
@@ -313,6 +410,11 @@ class SightingStep(SightingButton):
 
 
 @dataclass(frozen=True)
+class SightingDanger(SightingStep, action=SightingAction.DANGER):
+    answer: DangerAnswer
+
+
+@dataclass(frozen=True)
 class SightingHotspot(SightingStep, action=SightingAction.HOTSPOT):
     hotspot_id: int
 
@@ -334,9 +436,9 @@ class SightingPress(
     action: SightingAction
 
 
-SightingStepPresses = SightingAge | SightingHotspot | SightingWhen | SightingPress
+SightingStepPresses = SightingAge | SightingDanger | SightingHotspot | SightingWhen | SightingPress
 SIGHTING_BUTTONS = Family[SightingNew | SightingStepPresses](
-    SightingNew, SightingAge, SightingHotspot, SightingWhen, SightingPress
+    SightingNew, SightingAge, SightingDanger, SightingHotspot, SightingWhen, SightingPress
 )
 
 

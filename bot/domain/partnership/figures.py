@@ -117,10 +117,11 @@ class OutreachFigures:
 
 
 @dataclass(frozen=True)
-class StaleReferral:
-    """An open referral waiting too long: its age and hotspot, nothing about the person."""
+class OverdueReferral:
+    """An open referral nobody has touched (filed, reopened or taken) for too long: how
+    long, and its hotspot; nothing about the person."""
 
-    age: timedelta
+    untouched: timedelta
     hotspot: str | None
 
 
@@ -161,8 +162,8 @@ class Briefing:
     urgent: tuple[UrgentIncident, ...]  # filed since `since`
     still_open: tuple[UrgentIncident, ...]  # urgent, filed earlier and still open
     open_referrals: int
-    stale_referrals: tuple[StaleReferral, ...]
-    stale_after: timedelta
+    overdue_referrals: tuple[OverdueReferral, ...]
+    overdue_after: timedelta
     notes: tuple[NoteLine, ...]
     on_duty: tuple[OnDuty, ...]
     late: bool = False

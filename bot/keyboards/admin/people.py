@@ -56,6 +56,12 @@ def person_actions(person_id: int) -> InlineKeyboardMarkup:
             ],
             [
                 InlineKeyboardButton(
+                    "🏠 Outcome: moved",
+                    callback_data=PersonPress(PersonAction.OUTCOME, person_id).pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
                     "🔀 Merge another record into this",
                     callback_data=PersonPress(PersonAction.MERGE, person_id).pack(),
                 )

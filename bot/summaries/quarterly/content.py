@@ -29,6 +29,7 @@ from bot.texts.partnership.quarterly import (
 
 if TYPE_CHECKING:
     from bot.domain.partnership.figures import UrgentIncident
+    from bot.domain.rough_sleeping import OutreachFigures
     from storage.outreach.counts import OutreachCounts
     from storage.store import Store
 
@@ -104,6 +105,7 @@ class MonthFigures:
     by_category: dict[str, int]
     ack: AckSummary
     outreach: OutreachCounts
+    rough_sleeping: OutreachFigures | None = None  # the data framework's measures
 
     @property
     def label(self) -> str:
@@ -135,6 +137,7 @@ class QuarterFigures:
     # The public survey: each round up to this quarter, with the change after dark since
     # the round before (percentage points).
     survey: list[tuple[RoundResult, int | None]] = field(default_factory=list)
+    rough_sleeping: OutreachFigures | None = None  # the data framework's measures
 
     @property
     def reports(self) -> int:
@@ -168,7 +171,8 @@ async def gather(
                 urgent=len(in_month),
                 by_category={c.name: c.count for c in by_category},
                 ack=summarise_acks(in_month, ack_target_minutes),
-                outreach=await store.outreach_stats.counts(month_start, month_end),
+                outreach=await store.outreach_stats.counts(month_start, month_end, tz=tz),
+                rough_sleeping=await store.outreach_figures.figures(month_start, month_end, tz),
             )
         )
     urgent_by_category = Counter(i.category for i in urgent)
@@ -194,10 +198,11 @@ async def gather(
         ],
         months=months,
         ack=summarise_acks(urgent, ack_target_minutes),
-        outreach=await store.outreach_stats.counts(start, end),
+        outreach=await store.outreach_stats.counts(start, end, tz=tz),
         referral_outcomes=await store.quarterly.referral_outcomes(start, end),
         actions=await store.quarterly.contact_actions(start, end),
         pack=pack,
         duty_hours=(await stats.staff_hours(start, min(end, now))).hours,
         survey=trend(await store.survey.results(tz, until=quarter)),
+        rough_sleeping=await store.outreach_figures.figures(start, end, tz),
     )

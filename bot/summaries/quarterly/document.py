@@ -34,6 +34,7 @@ from bot.summaries.quarterly.charts import (
 )
 from bot.summaries.quarterly.content import TOP_HOTSPOTS, QuarterFigures, gather
 from bot.summaries.quarterly.layout import chart, heading, look, para, table
+from bot.summaries.quarterly.outreach import rough_sleeping_section
 from bot.summaries.quarterly.sections import (
     actions_section,
     cctv_section,
@@ -110,6 +111,8 @@ def headline_rows(figures: QuarterFigures) -> list[tuple[str, str]]:
         people_seen=outreach.people_seen,
         new_people=outreach.new_people,
         returners=outreach.returners,
+        rough_sleepers=outreach.rough_sleepers,
+        living_on_streets=outreach.living_on_streets,
         referrals_made=outreach.referrals_made,
         referrals_closed=outreach.referrals_closed,
         open_referrals=outreach.open_referrals,
@@ -276,6 +279,9 @@ def _story(figures: QuarterFigures) -> list[Any]:
         Spacer(0, 4 * mm),
         chart(chart_outreach(figures), 60),
     ]
+    rough_sleeping = rough_sleeping_section(figures)
+    if rough_sleeping:
+        story += [PageBreak(), *rough_sleeping]
     if pack is not None:
         story += [PageBreak(), *cctv_section(pack)]
     story += survey_section(figures)

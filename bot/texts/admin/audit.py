@@ -27,6 +27,9 @@ AUDIT_ACTION_WORDS: dict[str, str] = {
     "person.edited": "edited",
     "person.merged": "merged a record into",
     "person.erased": "erased",
+    "person.outcome": "recorded an outcome for",
+    "referral.taken": "took",
+    "referral.not_found": "closed as not found",
     "data.exported": "exported",
     "report.generated": "made",
     "retention.purged": "purged data past its retention period",
@@ -37,6 +40,7 @@ _AUDIT_SUBJECT_WORDS = (
     (re.compile(r"^people:1$"), "1 person record"),
     (re.compile(r"^people:(\d+)$"), r"\1 person records"),
     (re.compile(r"^invite:(\d+)$"), r"invite #\1"),
+    (re.compile(r"^referral:(\d+)$"), r"referral #\1"),
 )
 AUDIT_NAME_SHOWN = 32
 AUDIT_SUBJECT_SHOWN = 32

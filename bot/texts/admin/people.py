@@ -24,6 +24,7 @@ from bot.texts.outreach import (
     person_hit_line,
     person_hit_lines,
 )
+from bot.texts.outreach_records import timeline_marks
 
 OUT_NOTES_SHOWN = 200  # characters of a contact's notes shown in a timeline
 OUT_TIMELINE_EVENTS = 8
@@ -58,7 +59,14 @@ def _contact_lines(entry: ContactEntry, tz: ZoneInfo) -> list[str]:
     site = f" ({SLEEPING_SITE_LABELS[entry.site].lower()})" if entry.site else ""
     worker = f" · {esc(entry.worker)}" if entry.worker else ""
     lines = [f"• {esc(local_datetime(entry.at, tz))}: {esc(entry.place)}{esc(site)}{worker}"]
-    details = []
+    marks = timeline_marks(
+        entry.bedded_down,
+        entry.local_connection,
+        entry.connection_place,
+        entry.left_institution,
+        entry.needs_answer,
+    )
+    details = [esc(mark) for mark in marks]
     if entry.needs:
         details.append(f"needs {esc(joined_labels(entry.needs, NEED_LABELS))}")
     if entry.actions:
@@ -78,12 +86,16 @@ def person_timeline(
     referrals: Sequence[tuple[int, str, str]],  # (id, place, status) of answered referrals
     tz: ZoneInfo,
     notice: str | None = None,
+    *,
+    flags: str | None = None,  # flags with who set them and when (HTML), shown first
+    records: Sequence[str] = (),  # status and moves (HTML), after the details
 ) -> str:
     """A person's record and history, newest first, fitted under Telegram's limit."""
-    head = [f"👤 <b>{esc(person.alias)}</b> · {esc(person.age_band.label)}"]
+    head = [flags] if flags else []
+    head.append(f"👤 <b>{esc(person.alias)}</b> · {esc(person.age_band.label)}")
     if person.gender:
-        head[0] += f" · {esc(person.gender)}"
-    if person.flags:
+        head[-1] += f" · {esc(person.gender)}"
+    if person.flags and not flags:
         head.append("⚠️ " + esc(joined_labels(person.flags, FLAG_LABELS)))
     head.append(f"Looks: {esc(person.appearance) if person.appearance else '<i>not described</i>'}")
     if person.usual_sites:
@@ -96,6 +108,7 @@ def person_timeline(
         f"last seen {esc(local_datetime(person.last_seen, tz))} · "
         f"{len(timeline.contacts)} contact{'s' if len(timeline.contacts) != 1 else ''}"
     )
+    head.extend(records)
     if timeline.needs:
         trend = ", ".join(
             f"{NEED_LABELS[t.need]} ×{t.times} (last {local_datetime(t.last, tz)[:10]})"

@@ -10,6 +10,7 @@ import math
 from datetime import date, datetime
 
 from bot.domain.outreach import ReferralOutcome
+from bot.texts import outreach_records as records
 
 PDF_TITLE = "Quarterly partnership report"
 PDF_AUTHOR = "Town centre action group"
@@ -100,6 +101,8 @@ def pdf_headline_rows(
     new_people: int,
     returners: int,
     referrals_made: int,
+    rough_sleepers: int = 0,
+    living_on_streets: int = 0,
     referrals_closed: int,
     open_referrals: int,
     duty_hours: float | None,
@@ -119,7 +122,11 @@ def pdf_headline_rows(
             f"({pdf_percent(within_target, urgent_alerts)})",
         ),
         ("Outreach contacts", f"{contacts} ({anonymous_contacts} anonymous)"),
-        ("People seen by outreach", f"{people_seen}: {new_people} new, {returners} returners"),
+        (
+            "People seen by outreach",
+            f"{people_seen}; seen sleeping rough {rough_sleepers}: {new_people} new, "
+            f"{living_on_streets} living on the streets, {returners} intermittent / returners",
+        ),
         (
             "Rough sleeper referrals",
             f"{referrals_made} made, {referrals_closed} closed, {open_referrals} open at the end",
@@ -159,8 +166,10 @@ PDF_OUTREACH_MEASURES: dict[str, str] = {
     "contacts": "Contacts",
     "anonymous_contacts": "Anonymous contacts",
     "people_seen": "People seen",
+    "rough_sleepers": "Seen sleeping rough",
     "new_people": "New people",
-    "returners": "Returners",
+    "living_on_streets": "Living on the streets",
+    "returners": "Intermittent / returners",
     "referrals_made": "Referrals made",
     "referrals_closed": "Referrals closed",
     "open_referrals": "Referrals open at the end",
@@ -274,8 +283,26 @@ PDF_DEFINITIONS: tuple[tuple[str, str], ...] = (
         "A conversation between an outreach worker and someone sleeping rough or at risk, "
         "named (by an alias) or anonymous.",
     ),
-    ("New person", "Someone outreach met for the first time in the period."),
-    ("Returner", "Someone known to outreach but not seen in the 60 days before the period."),
+    (
+        "Seen sleeping rough",
+        "Someone an outreach worker saw bedded down (sleeping rough, or about to) at least "
+        "once in the period; a contact is marked bedded down or not (only at risk).",
+    ),
+    (
+        "New person",
+        "Seen sleeping rough in the period, with no bedded-down contact recorded in the 60 "
+        "months before it (England's rough sleeping data framework).",
+    ),
+    (
+        "Living on the streets",
+        "Not new; bedded down on at least 3 separate days in the period, the first and the "
+        "last at least 21 days apart (CHAIN's 'many contacts over three weeks or more').",
+    ),
+    (
+        "Intermittent / returner",
+        "Seen sleeping rough in the period and in the 60 months before, not living on the "
+        "streets. Each person is counted once: new, else living on the streets, else this.",
+    ),
     (
         "Referral",
         "A member's 'rough sleeper seen' passed to outreach; closed when outreach found the "
@@ -323,3 +350,37 @@ def pdf_map_unplaced(count: int) -> str:
 
 def pdf_median_answer(minutes: float | None) -> str:
     return pdf_minutes(minutes)
+
+
+# ---- rough sleeping: the data framework's and CHAIN's measures ----------------------------
+PDF_ROUGH_SLEEPING_HEADING = "Rough sleeping: who outreach saw, and what happened"
+PDF_ROUGH_SLEEPING_NEEDS_HEADING = "The quarter: support needs, moves, local connection"
+PDF_ROUGH_SLEEPING_COLUMNS_NOTE = (
+    "People are counted once per column; a quarter's column is not the sum of its months "
+    "(someone seen in two months is one person in the quarter, and may be new in July and "
+    "living on the streets over the quarter). Counts only."
+)
+PDF_ROUGH_SLEEPING_ROWS: dict[str, str] = {
+    "rough_sleepers": "Seen sleeping rough",
+    "at_risk_only": "Met only at risk",
+    "left": "Recently left:",
+    "moves": "Moves into accommodation",
+    "referrals": "Referrals made",
+    "median": "Median days, referral to contact",
+    "connection": "Local connection (latest answer)",
+    "needs": "Support needs (people met)",
+}
+PDF_ROUGH_SLEEPING_DEFINITIONS: tuple[tuple[str, str], ...] = (
+    ("Seen sleeping rough", records.ROUGH_SLEEPERS_DEFINITION),
+    *((records.STATUS_LABELS[s], d) for s, d in records.STATUS_DEFINITIONS.items()),
+    ("Met only at risk", records.AT_RISK_DEFINITION),
+    ("Recently left", records.INSTITUTION_DEFINITION),
+    ("Moves into accommodation", "moves recorded on /person, counted in the period of their date"),
+    ("Referrals made", "rough sleepers seen by patrols in the period, by what became of them"),
+    ("Median days, referral to contact", records.MEDIAN_DEFINITION),
+    (
+        "Support needs, local connection",
+        "people met in the quarter with each need noted at a contact; 'none known' and "
+        "'declined to say' only when no need was noted; the latest local connection answer",
+    ),
+)

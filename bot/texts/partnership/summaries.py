@@ -146,14 +146,14 @@ def open_referrals_line(count: int) -> str:
     return f"🛏 Open rough-sleeper referrals: <b>{count}</b>"
 
 
-def stale_referrals_heading(count: int, older_than: timedelta) -> str:
+def overdue_referrals_heading(count: int, older_than: timedelta) -> str:
     hours = int(older_than.total_seconds() // 3600)
-    return f"Waiting more than {hours} h: <b>{count}</b>"
+    return f"⏰ Overdue (untouched {hours} h or more): <b>{count}</b>"
 
 
-def stale_referral_line(age: str, hotspot: str | None) -> str:
+def overdue_referral_line(untouched: str, hotspot: str | None) -> str:
     place = esc(hotspot) if hotspot else f"<i>{NOT_AT_A_HOTSPOT}</i>"
-    return f"• waiting {esc(age)} · {place}"
+    return f"• untouched {esc(untouched)} · {place}"
 
 
 def note_line(note_id: int, text: str, author: str | None, at: str) -> str:
@@ -182,8 +182,16 @@ def outreach_figures(
     return (
         f"Contacts: {contacts} ({anonymous} anonymous) · new people: {new_people} · "
         f"returners: {returners}\n"
+        f"<i>{OUTREACH_TERMS}</i>\n"
         f"Referrals: {referrals_made} made, {referrals_closed} closed, {open_referrals} open"
     )
+
+
+# Beside the figures they explain (bot.domain.rough_sleeping; /outreach_figures has them all).
+OUTREACH_TERMS = (
+    "New: seen bedded down, with none in the 60 months before; returner: seen bedded down "
+    "before too, not living on the streets."
+)
 
 
 def staff_hours_line(hours: float, members: int) -> str:

@@ -8,8 +8,8 @@
   status, the lead's acknowledgement and what was done, with a one-line note).
 - `outbox.concern_id`: a copy of a concern, rendered at send time from its state.
 
-Revision ID: 0011_safeguarding
-Revises: 0010
+Revision ID: 0013_safeguarding
+Revises: 0012_referrals_push
 Create Date: 2026-12-07
 """
 
@@ -18,20 +18,27 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_safeguarding"
-down_revision: str | None = "0010"
+revision: str = "0013_safeguarding"
+down_revision: str | None = "0012_referrals_push"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+def _false() -> str | sa.ColumnElement[bool]:
+    """The new flags' default. On SQLite a literal, so the column is added in place: an
+    expression default makes batch mode copy the table, and dropping the old `members` or
+    `reports` with foreign keys on would null (or delete) every row that refers to it."""
+    return "0" if op.get_bind().dialect.name == "sqlite" else sa.false()
 
 
 def upgrade() -> None:
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("safeguarding_lead", sa.Boolean(), nullable=False, server_default=sa.false())
+            sa.Column("safeguarding_lead", sa.Boolean(), nullable=False, server_default=_false())
         )
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("under_18", sa.Boolean(), nullable=False, server_default=sa.false())
+            sa.Column("under_18", sa.Boolean(), nullable=False, server_default=_false())
         )
     op.create_table(
         "concerns",
@@ -109,7 +116,9 @@ def downgrade() -> None:
         batch_op.drop_index("ix_concerns_raised_at")
         batch_op.drop_index("ix_concerns_status_raised_at")
     op.drop_table("concerns")
-    with op.batch_alter_table("reports", schema=None) as batch_op:
+    # In place (SQLite 3.35+ drops a column itself): copying `reports` or `members` would
+    # null or delete, through their foreign keys, every row that refers to them.
+    with op.batch_alter_table("reports", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("under_18")
-    with op.batch_alter_table("members", schema=None) as batch_op:
+    with op.batch_alter_table("members", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("safeguarding_lead")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import String, Text, select
@@ -11,14 +11,23 @@ from sqlmodel import SQLModel
 from bot.cli.main import main as tcag
 from bot.domain import callbacks
 from bot.domain.access.roles import Role
-from bot.domain.outreach import AgeBand, Need, ReferralOutcome, ReferralStatus
+from bot.domain.outreach import AgeBand, Flag, Need, PersonField, ReferralOutcome, ReferralStatus
+from bot.domain.rough_sleeping import MoveOutcome
 from bot.offline.chat import Person, group_chat
 from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
 from bot.texts import referrals as referrals_texts
 from bot.texts.admin import people as people_texts
 from storage.catalog import HotspotIn
-from storage.models import OutboxMessage, OutreachContact, PersonRecord, Referral, ReportIn
+from storage.models import (
+    OutboxMessage,
+    OutreachContact,
+    PersonFlagRow,
+    PersonOutcome,
+    PersonRecord,
+    Referral,
+    ReportIn,
+)
 from storage.outreach import ContactIn, ContactSaved, PersonIn
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 
@@ -89,12 +98,14 @@ async def test_contact_with_a_new_person_step_by_step(bot: BotHarness) -> None:
     await bot.tg.send(OTTO, "green parka, grey beard")
     await bot.tg.press(OTTO, bot.last(OTTO), "Elmer Square")
     await bot.tg.press(OTTO, bot.last(OTTO), "Doorway")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
     assert "Needs" in bot.last(OTTO).plain
     await bot.tg.press(OTTO, bot.last(OTTO), "Food")
     await bot.tg.press(OTTO, bot.last(OTTO), "Accommodation")
     await bot.tg.press(OTTO, bot.last(OTTO), "✓ Food")  # untick
     assert "✓ Accommodation" in labels(bot, OTTO) and "Food" in labels(bot, OTTO)
     await bot.tg.press(OTTO, bot.last(OTTO), "Mental health")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "StreetLink")
     await bot.tg.press(OTTO, bot.last(OTTO), "Hostel")
@@ -139,6 +150,8 @@ async def test_search_tolerates_spelling_and_shows_details_to_choose_by(bot: Bot
     assert "Where did you meet?" in bot.last(OTTO).plain
     await bot.tg.send(OTTO, "Back of the library")
     await bot.tg.press(OTTO, bot.last(OTTO), "Tent")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Declined")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
@@ -165,6 +178,8 @@ async def test_new_alias_close_to_an_existing_one_asks_if_same_person(bot: BotHa
     await bot.tg.press(OTTO, question, "Yes")
     await bot.tg.send(OTTO, "Market")
     await bot.tg.press(OTTO, bot.last(OTTO), "Car")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "No")
@@ -186,7 +201,9 @@ async def test_anonymous_contact_skips_consent(bot: BotHarness) -> None:
     await bot.tg.press(OTTO, bot.last(OTTO), "Anonymous")
     await bot.tg.share_location(OTTO, 52.6, -1.1)
     await bot.tg.press(OTTO, bot.last(OTTO), "Not sleeping out")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
     await bot.tg.press(OTTO, bot.last(OTTO), "Food")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     assert "Any notes?" in bot.last(OTTO).plain
@@ -258,7 +275,12 @@ async def test_person_timeline_newest_first_and_audited(bot: BotHarness) -> None
     assert "First seen Fri 27 Nov 21:00 · last seen Sun 29 Nov 21:00 · 2 contacts" in shown
     assert "Food ×2" in shown and "Drugs ×1" in shown
     assert shown.index("second night") < shown.index("first night")
-    assert labels(bot, OTTO) == ["🤝 Log contact", "✏️ Edit", "🔀 Merge another record into this"]
+    assert labels(bot, OTTO) == [
+        "🤝 Log contact",
+        "✏️ Edit",
+        "🏠 Outcome: moved",
+        "🔀 Merge another record into this",
+    ]
     viewed = await bot.store.audit.recent(action_prefix="person.viewed")
     assert len(viewed) == 1 and viewed[0].subject == f"person:{johnny.id}"
 
@@ -302,6 +324,8 @@ async def test_log_contact_from_a_timeline(bot: BotHarness) -> None:
     assert "Where did you meet?" in bot.last(OTTO).plain
     await bot.tg.send(OTTO, "Church steps")
     await bot.tg.press(OTTO, bot.last(OTTO), "Doorway")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Not asked")
@@ -450,6 +474,8 @@ async def test_rough_sleeper_seen_then_outreach_logs_the_contact(bot: BotHarness
     await bot.tg.send(OFFICER, "/start")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Rough sleeper seen")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
+    assert "unwell or in danger" in bot.last(OFFICER).plain
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")
     await bot.tg.send(OFFICER, "Doorway of Boots")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "About 30 min ago")
     await bot.tg.send(OFFICER, "Man in a green sleeping bag")
@@ -476,6 +502,8 @@ async def test_rough_sleeper_seen_then_outreach_logs_the_contact(bot: BotHarness
     await bot.tg.press(OTTO, bot.last(OTTO), "Skip")
     await bot.tg.press(OTTO, bot.last(OTTO), "Where the referral was")
     await bot.tg.press(OTTO, bot.last(OTTO), "Doorway")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Unknown")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Not asked")
@@ -506,6 +534,7 @@ async def test_not_found_closes_and_tells_the_reporter(bot: BotHarness) -> None:
     await outreach_worker(bot, OONA)
     await bot.tg.send(WARDEN, "/roughsleeper")
     await bot.tg.press(WARDEN, bot.last(WARDEN), "No")  # not under 18
+    await bot.tg.press(WARDEN, bot.last(WARDEN), "Not sure")
     await bot.tg.share_location(WARDEN, 52.6, -1.1)
     await bot.tg.press(WARDEN, bot.last(WARDEN), "Just now")
     await bot.tg.press(WARDEN, bot.last(WARDEN), "Skip")
@@ -517,7 +546,13 @@ async def test_not_found_closes_and_tells_the_reporter(bot: BotHarness) -> None:
     other = bot.last(OONA)
     assert "Taken by Otto Outreach" in other.plain
     await bot.tg.press(OONA, other, "Not found")
-    assert "Closed: not found by Oona Outreach" in other.plain
+    assert "Where did you look?" in bot.last(OONA).plain
+    await bot.tg.send(OONA, "Round the back of the library")
+    assert "Referral #1 closed as not found" in bot.last(OONA).plain
+    await bot.tg.send(OONA, "/referrals")
+    assert bot.last(OONA).plain == referrals_texts.REFERRALS_NONE
+    view = await bot.store.referrals.referral(1)
+    assert view is not None and view.referral.where_looked == "Round the back of the library"
     [notice] = await rows(bot, OutboxMessage)
     assert notice.chat_id == WARDEN.telegram_id and "couldn't find anyone" in notice.text
     assert await bot.app.outbox_sender.drain() == 1  # delivered by the outbox sender
@@ -541,25 +576,31 @@ async def test_rough_sleeping_report_creates_a_referral(bot: BotHarness) -> None
     assert "Car park" in bot.last(OTTO).plain and "tent by the wall" in bot.last(OTTO).plain
 
 
-async def test_stale_referrals_for_the_briefing(bot: BotHarness) -> None:
+async def test_overdue_referrals_for_the_briefing(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await bot.tg.send(OFFICER, "/roughsleeper")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not unwell or in danger
     await bot.tg.send(OFFICER, "Bus shelter")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Just now")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Skip")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Send")
-    stale_after = timedelta(hours=bot.settings.referral_stale_hours)
-    assert await bot.store.outreach.stale_referrals(older_than=stale_after) == []
-    bot.clock.advance(hours=49)
-    [stale] = await bot.store.outreach.stale_referrals(older_than=stale_after)
+    overdue_after = timedelta(hours=bot.settings.referral_overdue_hours)
+    assert await bot.store.outreach.overdue_referrals(older_than=overdue_after) == []
+    bot.clock.advance(hours=25)
+    [stale] = await bot.store.outreach.overdue_referrals(older_than=overdue_after)
     assert stale.place == "Bus shelter"
 
 
 async def test_rough_sleeper_seen_bad_input(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await bot.tg.send(OFFICER, "/roughsleeper")
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
+    await bot.tg.send(OFFICER, "Market")
+    assert bot.last(OFFICER).plain == outreach_texts.OUT_USE_BUTTONS  # the scope questions first
+    question = bot.api.sent_to(OFFICER.telegram_id)[-2]
+    await bot.tg.press(OFFICER, question, "No")  # not under 18
+    assert "unwell or in danger" in question.plain  # the same message asks the next
+    await bot.tg.press(OFFICER, question, "No")
     first = bot.last(OFFICER)
     await bot.tg.send(OFFICER, "x" * 201)
     assert "the limit is 200" in bot.last(OFFICER).plain
@@ -583,8 +624,11 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     worker = await bot.store.members.by_telegram_id(OTTO.telegram_id)
     assert worker is not None
     await bot.store.outreach.merge(zed.id or 0, other.id or 0, by=worker)
+    await bot.store.people.edit(zed.id or 0, PersonField.FLAGS, [Flag.RISK_TO_STAFF], by=worker)
+    await bot.store.outcomes.record(zed.id or 0, MoveOutcome.HOSTEL, date(2026, 11, 20), by=worker)
     await bot.tg.send(OFFICER, "/roughsleeper")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not unwell or in danger
     await bot.tg.send(OFFICER, "ZEDPLACE")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Just now")
     await bot.tg.send(OFFICER, "ZEDSIGHTING")
@@ -595,6 +639,10 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     await bot.tg.press(OTTO, bot.last(OTTO), "1. Zanzibar Zed")
     await bot.tg.press(OTTO, bot.last(OTTO), "Where the referral was")
     await bot.tg.press(OTTO, bot.last(OTTO), "Doorway")
+    await bot.tg.press(OTTO, bot.last(OTTO), "No")  # a local connection elsewhere: typed
+    await bot.tg.send(OTTO, "ZEDTOWN")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Done")
+    await bot.tg.press(OTTO, bot.last(OTTO), "Prison")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Done")
     await bot.tg.press(OTTO, bot.last(OTTO), "Yes")
@@ -629,6 +677,11 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     )
     assert counts_after.contacts == counts_before.contacts == 3
     assert counts_after.people_seen == 0
+    # Their flags went with them; their move stays as an anonymous count.
+    assert await rows(bot, PersonFlagRow) == []
+    assert [(r.person_id, r.kind) for r in await rows(bot, PersonOutcome)] == [
+        (None, MoveOutcome.HOSTEL.value)
+    ]
     erased = await bot.store.audit.recent(action_prefix="person.erased")
     assert len(erased) == 1 and erased[0].subject == f"person:{zed.id}"
 
