@@ -181,6 +181,14 @@ class Settings(BaseSettings):
     checkin_remind_minutes: int = Field(
         default=5, ge=1, le=60, validation_alias="TCAG_CHECKIN_REMIND_MINUTES"
     )
+    # A safeguarding concern no lead acknowledged climbs its own ladder: after this many
+    # minutes every lead again, after the second setting's the admins (and the leads).
+    concern_escalate_minutes: int = Field(
+        default=15, ge=1, le=240, validation_alias="TCAG_CONCERN_ESCALATE_MINUTES"
+    )
+    concern_escalate_admins_minutes: int = Field(
+        default=30, ge=2, le=720, validation_alias="TCAG_CONCERN_ESCALATE_ADMINS_MINUTES"
+    )
     # On-duty members whose fresh location (own_location_fresh_minutes) is within this many
     # metres of an alert's place (the closest three) are marked "nearest"; 0: no mark.
     alert_nearest_m: int = Field(
@@ -450,6 +458,14 @@ class Settings(BaseSettings):
         first = info.data.get("alert_escalate_minutes")
         if isinstance(first, int) and value <= first:
             raise ValueError(f"must be more than TCAG_ALERT_ESCALATE_MINUTES ({first})")
+        return value
+
+    @field_validator("concern_escalate_admins_minutes")
+    @classmethod
+    def _admins_step_later(cls, value: int, info: ValidationInfo) -> int:
+        first = info.data.get("concern_escalate_minutes")
+        if isinstance(first, int) and value <= first:
+            raise ValueError(f"must be more than TCAG_CONCERN_ESCALATE_MINUTES ({first})")
         return value
 
     @field_validator("weekly_summary_at")

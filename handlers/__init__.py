@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from handlers import access, alerts, cctv, duty, incidents, outreach, reports, safety, start
+from handlers import (
+    access,
+    alerts,
+    cctv,
+    duty,
+    incidents,
+    outreach,
+    reports,
+    safeguarding,
+    safety,
+    start,
+)
 from handlers.admin import audit, categories, hotspots, invites, members, shifts
 from handlers.outreach import referrals, sighting
 from handlers.partnership import actions, coordinator, survey
@@ -33,6 +44,9 @@ def all_handlers() -> list[tuple[int, Handler]]:
         *invites.handlers(),
         *members.handlers(),
         *audit.handlers(),
+        # /concerns and a concern's buttons; the lead's note is typed next (before the
+        # quick report below takes any text).
+        *safeguarding.handlers(),
         *coordinator.handlers(),  # /brief, /digest, /stats, /export, /quarter
         *survey.handlers(),  # /survey; the public survey's buttons (anyone may press)
         *actions.handlers(),  # /action: partnership actions

@@ -25,7 +25,7 @@ from bot.context import BotContext
 from bot.domain import callbacks
 from bot.domain.access.commands import BY_NAME
 from bot.domain.access.flood import Verdict
-from bot.domain.access.roles import permissions_for
+from bot.domain.access.roles import member_permissions
 from bot.texts import access as access_texts
 from bot.texts import common as common_texts
 from handlers.common import display_name, is_private
@@ -77,7 +77,7 @@ async def access_gate(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
 
     context.member = await store.members.refresh_username(member, user.username)
-    granted = permissions_for(member.role, is_admin=member.is_admin, status=member.status)
+    granted = member_permissions(member)
     parsed = callbacks.parse(update.callback_query.data) if update.callback_query else None
     if in_private or command is not None or update.callback_query is not None:
         # (Group chatter is not for the bot: it does not count.)

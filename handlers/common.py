@@ -21,7 +21,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot.domain.access.commands import commands_for
-from bot.domain.access.roles import permissions_for
+from bot.domain.access.roles import member_permissions
 from bot.domain.geo import validate_point
 from bot.keyboards import access as access_keyboards
 from bot.texts import access as access_texts
@@ -100,7 +100,7 @@ async def edit_or_reply(
 async def send_main_menu(
     bot: ExtBot[None], chat_id: int, member: Member, text: str | None = None
 ) -> None:
-    granted = permissions_for(member.role, is_admin=member.is_admin, status=member.status)
+    granted = member_permissions(member)
     await bot.send_message(
         chat_id,
         text or access_texts.main_menu(member.name, member.role, member.is_admin),
@@ -115,7 +115,12 @@ async def set_command_menu(bot: ExtBot[None], member: Member) -> None:
         if not member.is_active:
             await bot.delete_my_commands(scope=scope)
             return
-        specs = commands_for(member.role, is_admin=member.is_admin, status=member.status)
+        specs = commands_for(
+            member.role,
+            is_admin=member.is_admin,
+            status=member.status,
+            is_lead=member.safeguarding_lead,
+        )
         await bot.set_my_commands(
             [BotCommand(s.name, s.description) for s in specs if s.in_menu], scope=scope
         )

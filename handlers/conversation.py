@@ -39,7 +39,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.domain.access.roles import Permission, permissions_for
+from bot.domain.access.roles import Permission, member_permissions
 from bot.texts import access as access_texts
 from handlers.drafts import DraftSlot, user_data
 from handlers.registry import Callback, Handler, command
@@ -132,9 +132,7 @@ async def _stopped(update: Update, context: BotContext) -> State:
 
 def _allowed(context: BotContext, permission: Permission) -> bool:
     member = context.member
-    return permission in permissions_for(
-        member.role, is_admin=member.is_admin, status=member.status
-    )
+    return permission in member_permissions(member)
 
 
 def _wrapped(handler: Handler, callback: Callback) -> Handler:

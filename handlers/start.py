@@ -115,7 +115,12 @@ async def _use_invite(update: Update, context: BotContext, code: str) -> None:
 
 async def help_command(update: Update, context: BotContext) -> None:
     member = context.member
-    specs = commands_for(member.role, is_admin=member.is_admin, status=member.status)
+    specs = commands_for(
+        member.role,
+        is_admin=member.is_admin,
+        status=member.status,
+        is_lead=member.safeguarding_lead,
+    )
     await reply(update, access_texts.help_text([s for s in specs if s.in_menu]))
 
 

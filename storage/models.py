@@ -25,6 +25,7 @@ from bot.domain.outreach import AgeBand, ReferralOutcome, ReferralStatus, Sleepi
 from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.domain.reports.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
 from bot.domain.rough_sleeping import LocalConnection, MoveOutcome
+from bot.domain.safeguarding import ConcernKind, ConcernSource, ConcernStatus, LeadAction
 from storage.types import EnumString, UTCDateTime
 
 # Stable constraint names, so migrations (and SQLite batch mode) can refer to them.
@@ -54,6 +55,8 @@ class Member(SQLModel, table=True):
     username: str | None = Field(default=None, max_length=64)
     role: Role = Field(sa_type=EnumString(Role), nullable=False)
     is_admin: bool = Field(default=False)
+    # Gets every safeguarding concern privately (set by an admin: roles.LEAD_ROLES only).
+    safeguarding_lead: bool = Field(default=False)
     status: Status = Field(sa_type=EnumString(Status), nullable=False, index=True)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
@@ -164,6 +167,8 @@ class Report(SQLModel, table=True):
     description: str | None = Field(default=None, sa_type=Text)
     people_count: str | None = Field(default=None, max_length=8)
     urgent: bool = Field(default=False)
+    # A person under 18 involved: a safeguarding concern; alerts never carry the description.
+    under_18: bool = Field(default=False)
     source: ReportSource = Field(sa_type=EnumString(ReportSource), nullable=False)
     status: ReportStatus = Field(sa_type=EnumString(ReportStatus), nullable=False)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
@@ -213,6 +218,7 @@ class OutboxMessage(SQLModel, table=True):
         Index("ix_outbox_report_id", "report_id"),
         Index("ix_outbox_referral_id", "referral_id"),
         Index("ix_outbox_safety_alert_id", "safety_alert_id"),
+        Index("ix_outbox_concern_id", "concern_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -244,6 +250,10 @@ class OutboxMessage(SQLModel, table=True):
     )
     # A staff-safety alert's copies, pins and edits (storage.safety.models.SafetyAlert).
     safety_alert_id: int | None = Field(default=None)
+    # A safeguarding concern's copy (or its edit): rendered at send time from the concern.
+    concern_id: int | None = Field(
+        default=None, sa_column=_fk("concerns.id", nullable=True, ondelete="SET NULL")
+    )
 
 
 class AlertAttendance(SQLModel, table=True):
@@ -476,6 +486,44 @@ class PersonOutcome(SQLModel, table=True):
     recorded_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
+class Concern(SQLModel, table=True):
+    """A safeguarding concern, for the safeguarding leads (and admins) only: raised with the
+    report, sighting or contact it comes from (`details`: a sighting's description)."""
+
+    __tablename__ = "concerns"
+    __table_args__ = (
+        Index("ix_concerns_status_raised_at", "status", "raised_at"),
+        Index("ix_concerns_raised_at", "raised_at"),
+        Index("ix_concerns_report_id", "report_id"),
+        Index("ix_concerns_contact_id", "contact_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: ConcernSource = Field(sa_type=EnumString(ConcernSource), nullable=False)
+    kind: ConcernKind = Field(sa_type=EnumString(ConcernKind), nullable=False)
+    report_id: int | None = Field(
+        default=None, sa_column=_fk("reports.id", nullable=True, ondelete="SET NULL")
+    )
+    contact_id: int | None = Field(
+        default=None, sa_column=_fk("outreach_contacts.id", nullable=True, ondelete="SET NULL")
+    )
+    raised_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    raised_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    hotspot_id: int | None = Field(default=None, sa_column=_fk("hotspots.id", nullable=True))
+    place_text: str | None = Field(default=None, max_length=200)
+    lat: float | None = None
+    lon: float | None = None
+    seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    details: str | None = Field(default=None, sa_type=Text)
+    status: ConcernStatus = Field(sa_type=EnumString(ConcernStatus), nullable=False)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    action: LeadAction | None = Field(default=None, sa_type=EnumString(LeadAction))
+    action_note: str | None = Field(default=None, max_length=200)
+    action_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    action_by_id: int | None = Field(default=None, sa_column=_member_fk())
+
+
 # ---- shifts, duty and the schedule ledger --------------------------------------------------
 
 
@@ -583,6 +631,7 @@ class ReportIn(SQLModel):
     description: str | None = Field(default=None, max_length=4000)
     people_count: str | None = None
     urgent: bool = False
+    under_18: bool = False  # a person under 18 involved: raises a safeguarding concern
     source: ReportSource = ReportSource.GUIDED
     attachments: list[tuple[str, str]] = Field(default_factory=list)  # (kind, file id)
 

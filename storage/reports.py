@@ -15,6 +15,7 @@ from bot.domain.alerts.outbox_types import ALERT, NOTICE, Priority, closed_notic
 from bot.domain.clock import Clock
 from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.domain.reports.incidents import AckKind, ReportStatus
+from bot.domain.safeguarding import ConcernSource, concern_kind
 from storage.alerts.alert_copies import (
     AlertState,
     Pressed,
@@ -38,6 +39,7 @@ from storage.models import (
     ReportNote,
 )
 from storage.outreach.referrals import ROUGH_SLEEPING_SLUG, SeenWith, add_referral_for_report
+from storage.safeguarding.concerns import raise_concern
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class Reports:
                 description=draft.description,
                 people_count=draft.people_count,
                 urgent=draft.urgent,
+                under_18=draft.under_18,
                 source=draft.source,
                 status=ReportStatus.OPEN,
                 created_at=now,
@@ -137,13 +140,26 @@ class Reports:
                     )
                 )
             category = await session.get(Category, draft.category_id)
-            if referral is not None:
+            slug = category.slug if category is not None else None
+            if report.under_18:
+                pass  # a young person is never an adult outreach referral: a concern below
+            elif referral is not None:
                 await add_referral_for_report(
                     session, report, now=now, seen_at=referral.seen_at,
                     appearance=referral.appearance,
                 )  # fmt: skip
-            elif category is not None and category.slug == ROUGH_SLEEPING_SLUG:
+            elif slug == ROUGH_SLEEPING_SLUG:
                 await add_referral_for_report(session, report, now=now)  # the referral queue
+            concern = concern_kind(category_slug=slug, under_18=report.under_18)
+            if concern is not None:  # to every safeguarding lead (or the admins), privately
+                await raise_concern(
+                    session,
+                    now=now,
+                    source=ConcernSource.REPORT,
+                    kind=concern,
+                    raised_by_id=reporter.id,
+                    report=report,
+                )
             if report.urgent:
                 chats = await self._alert_chats(session, exclude_member_id=reporter.id)
                 if group_chat_id is not None:

@@ -43,6 +43,7 @@ from storage.models import (
     AuditEntry,
     BotState,
     BriefingNote,
+    Concern,
     DutySession,
     OutboxMessage,
     OutreachContact,
@@ -129,6 +130,16 @@ _CLEARINGS: dict[DataKind, _Clearing] = {
             )
         ),
         {"appearance": None, "where_looked": None, **_NULL_PLACE},
+    ),
+    DataKind.CONCERNS: _Clearing(
+        Concern,
+        lambda cutoff: (
+            (col(Concern.raised_at) < cutoff)
+            & _any_set(
+                Concern.details, Concern.action_note, Concern.place_text, Concern.lat, Concern.lon
+            )
+        ),
+        {"details": None, "action_note": None, **_NULL_PLACE},
     ),
     DataKind.BRIEFING_NOTES: _Clearing(
         BriefingNote,

@@ -30,6 +30,7 @@ from storage.partnership.stats import Stats
 from storage.partnership.survey import Surveys
 from storage.reports import Reports
 from storage.retention import Retention
+from storage.safeguarding.concerns import Concerns
 from storage.safety.alerts import SafetyAlerts
 from storage.safety.checkins import CheckIns
 from storage.shifts import Duty, ShiftPatterns
@@ -75,6 +76,7 @@ class Store:
         self.actions = PartnershipActions(sessions, clock)  # /action: partnership actions
         self.stats = Stats(sessions, clock, engine.dialect.name)  # digests, briefings
         self.notes = Notes(sessions, clock)  # coordinators' briefing notes
+        self.concerns = Concerns(sessions, clock)  # safeguarding concerns: leads and admins
         self.retention = Retention(sessions)  # purges what is past its period
         self.survey = Surveys(sessions, clock)  # the public survey: anonymous answers
         self.checkins = CheckIns(sessions, clock)  # lone working: check-in sessions

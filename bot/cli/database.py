@@ -73,7 +73,7 @@ def applied_between(before: set[str], after: set[str]) -> list[str]:
 
 def _span(revisions: Sequence[str]) -> str:
     """0001–0005 for a run of numbered revisions (a revision may name itself after its
-    number: 0011_outreach_records), else the list."""
+    number: 0011_outreach_records counts as 11), else the list."""
     if len(revisions) == 1:
         return revisions[0]
     numbered = [r.partition("_")[0] for r in revisions]

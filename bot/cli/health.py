@@ -73,6 +73,9 @@ class Health:
     oldest_pending_age_s: int | None = None
     undeliverable: int | None = None
     last_run: LastRun | None = None
+    # Active safeguarding leads: with none, concerns go to the admins (`tcag check` warns).
+    # Never in /healthz: who leads is not for anyone who can reach the port.
+    safeguarding_leads: int | None = None
 
     @property
     def outbox_stuck(self) -> bool:
@@ -134,6 +137,7 @@ async def gather_health(store: Store, clock: Clock) -> Health:
     try:
         backlog = await store.outbox.backlog()
         last_run = await _last_run(store)
+        leads = len(await store.concerns.leads())
     except Exception as error:
         log.warning("health: database query failed (%s)", type(error).__name__)
         return Health(checked_at=now, database=False, schema_current=True)
@@ -150,6 +154,7 @@ async def gather_health(store: Store, clock: Clock) -> Health:
         oldest_pending_age_s=age,
         undeliverable=backlog.undeliverable,
         last_run=last_run,
+        safeguarding_leads=leads,
     )
 
 
@@ -180,7 +185,8 @@ def schedule_health_log(application: Application) -> None:  # type: ignore[type-
 
 # ---- tcag check ---------------------------------------------------------------------------
 class CheckReport:
-    """`tcag check`'s lines: ✓ passed, ✗ failed, – not checked (it needs one that failed).
+    """`tcag check`'s lines: ✓ passed, ✗ failed, – not checked (it needs one that failed),
+    ! a warning (it works, but someone should look).
 
     The exit code is that of the first failure, in the order the checks run.
     """
@@ -198,6 +204,10 @@ class CheckReport:
 
     def skipped(self, line: str) -> None:
         self.say(f"– {line}")
+
+    def warned(self, line: str) -> None:
+        """Works, but someone should look: the exit code stays 0."""
+        self.say(f"! {line}")
 
     @property
     def exit_code(self) -> int:
@@ -236,6 +246,7 @@ async def run_check(settings: Settings, say: Callable[[str], None]) -> int:
         report.skipped("schedule: not checked without the database and its schema")
         return report.exit_code
     _say_outbox(health, report)
+    _say_safeguarding(health, report)
     run = health.last_run
     if run is None:
         report.passed("schedule: no briefing or digest has run yet")
@@ -275,6 +286,19 @@ async def _check_database(settings: Settings, report: CheckReport) -> Health | N
         return await gather_health(store, SystemClock())
     finally:
         await store.close()
+
+
+def _say_safeguarding(health: Health, report: CheckReport) -> None:
+    leads = health.safeguarding_leads
+    if leads is None:
+        return
+    if leads == 0:
+        report.warned(
+            "safeguarding: no safeguarding lead is set, so concerns go to the admins; an admin "
+            "sets one on a coordinator or outreach worker with /members"
+        )
+        return
+    report.passed(f"safeguarding: {leads} safeguarding lead{'s' if leads != 1 else ''}")
 
 
 def _say_outbox(health: Health, report: CheckReport) -> None:

@@ -356,6 +356,8 @@ class ContactDraft(DraftPlace):
     local: str | None = None  # LocalConnection
     connection_place: str | None = None
     left: list[str] = field(default_factory=list)  # Institution slugs
+    # Flagged for exploitation (a ConcernKind value): saving raises a safeguarding concern.
+    exploitation: str | None = None
 
 
 @dataclass
@@ -369,6 +371,8 @@ class SightingDraft(DraftPlace):
     place: str | None = None
     minutes_ago: int = 0
     appearance: str | None = None
+    # "Do they seem under 18?": yes makes it a safeguarding concern, never an adult referral.
+    under_18: bool = False
     danger: str | None = None  # "Do they seem unwell or in danger?": DangerAnswer's value
     touched: str | None = None
 

@@ -27,6 +27,7 @@ class DataKind(StrEnum):
     ATTACHMENTS = "attachments"  # Telegram file ids of a report's photos and voice notes
     CONTACTS = "contacts"  # an outreach contact's notes, typed place and point
     REFERRALS = "referrals"  # a referral's description of the person, typed place and point
+    CONCERNS = "concerns"  # a safeguarding concern's description, typed place, point, note
     PEOPLE = "people"  # person records not seen for the period: anonymised in place
     BRIEFING_NOTES = "briefing_notes"  # coordinators' notes (/brief add …)
     DUTY_LOCATIONS = "duty_locations"  # the point a member shared when going on duty
@@ -42,6 +43,7 @@ KIND_LABELS: Mapping[DataKind, str] = {
     DataKind.ATTACHMENTS: "report photos and voice notes",
     DataKind.CONTACTS: "outreach contact notes and places",
     DataKind.REFERRALS: "referral descriptions and places",
+    DataKind.CONCERNS: "safeguarding concern texts and places",
     DataKind.PEOPLE: "person records (anonymised)",
     DataKind.BRIEFING_NOTES: "briefing notes",
     DataKind.DUTY_LOCATIONS: "duty locations",
@@ -107,7 +109,9 @@ class RetentionPolicy:
     def days(self, kind: DataKind) -> int:
         """The period that applies to one kind (several kinds share one setting)."""
         match kind:
-            case DataKind.REPORTS | DataKind.REPORT_NOTES | DataKind.ATTACHMENTS:
+            case (
+                DataKind.REPORTS | DataKind.REPORT_NOTES | DataKind.ATTACHMENTS | DataKind.CONCERNS
+            ):
                 return self.report_text_days
             case DataKind.CONTACTS | DataKind.REFERRALS:
                 return self.contact_notes_days

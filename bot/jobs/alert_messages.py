@@ -25,6 +25,7 @@ from bot.domain.alerts.cctv import may_request_review
 from bot.domain.alerts.escalation import EscalationLadder, nearest_members
 from bot.domain.alerts.outbox_types import ALERT, ALERT_EDIT, ESCALATION, SAFETY, SAFETY_EDIT
 from bot.domain.reports.incidents import AckKind, ReportStatus, description_shown, reference
+from bot.domain.safeguarding import concern_kind
 from bot.keyboards import alerts as alert_keyboards
 from bot.keyboards import cctv as cctv_keyboards
 from bot.texts import alerts as alert_texts
@@ -69,7 +70,10 @@ def alert_message(
     reporter = view.reporter
     # Every copy goes beyond those allowed to /show it: a sensitive category's never says
     # what happened (bot.domain.reports.incidents.description_shown).
-    shown = description_shown(sensitive=view.category.sensitive)
+    for_leads = (
+        concern_kind(category_slug=view.category.slug, under_18=view.report.under_18) is not None
+    )
+    shown = description_shown(sensitive=view.category.sensitive or for_leads)
     facts = alert_texts.alert_facts(
         reference=reference(report_id),
         category=view.category.name,
@@ -80,6 +84,7 @@ def alert_message(
         reporter_role=reporter.role if reporter is not None else None,
         description=report.description if shown else None,
         withheld=not shown,
+        for_leads=for_leads,
     )
     acknowledged = report.acknowledged_at is not None
     if acknowledged:

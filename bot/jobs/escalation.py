@@ -1,4 +1,5 @@
-"""Escalating urgent alerts nobody acknowledged: the ladder, one step at a time.
+"""Escalating urgent alerts and safeguarding concerns nobody acknowledged: each ladder, one
+step at a time.
 
 Every 30 seconds the job looks at open urgent reports nobody acknowledged and sends the
 step of the ladder (bot.domain.alerts.escalation) each has reached, if not sent already. Each step
@@ -19,6 +20,7 @@ from bot.context import BotContext, Services
 from bot.domain.alerts.escalation import escalation_plan
 from bot.jobs.alert_messages import ladder_of
 from bot.jobs.cctv import escalate_cctv_requests
+from bot.jobs.concern_messages import concern_ladder
 from bot.jobs.repeating import every
 from bot.jobs.scheduler import default_instance
 
@@ -63,10 +65,35 @@ async def escalate_overdue(services: Services, *, instance: str | None = None) -
     return sent
 
 
+async def escalate_overdue_concerns(services: Services, *, instance: str | None = None) -> int:
+    """Send each unacknowledged safeguarding concern's due step of its own ladder (every
+    lead again, then the admins), once; how many were sent. The same ledger as the alerts'."""
+    concerns, clock = services.store.concerns, services.clock
+    ladder = concern_ladder(services.settings)
+    now = clock.now()
+    candidates = await concerns.unacknowledged(
+        raised_after=now - ladder.last_after - LOOK_BACK_AFTER_LADDER,
+        older_than=ladder.first_after,
+    )
+    claimant = instance or default_instance()
+    sent = 0
+    for concern_id, raised_at, recorded in candidates:
+        step, skipped = escalation_plan(ladder.due(now - raised_at), recorded)
+        for missed in skipped:
+            await concerns.escalate(concern_id, missed, claimed_by=claimant, send=False)
+        if step is not None and await concerns.escalate(concern_id, step, claimed_by=claimant):
+            sent += 1
+    if sent:
+        log.info("escalated %s unacknowledged safeguarding concern(s)", sent)
+        services.outbox_wakeup.set()
+    return sent
+
+
 async def _escalation_job(context: BotContext) -> None:
     await escalate_overdue(context.services)
     # Unanswered CCTV review requests climb their own ladder on the same beat.
     await escalate_cctv_requests(context.services)
+    await escalate_overdue_concerns(context.services)
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]

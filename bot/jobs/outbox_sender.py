@@ -67,6 +67,7 @@ from bot.domain.alerts.outbox_types import (
     ALERT_EDIT,
     ALERT_PIN,
     ALERT_PURPOSES,
+    CONCERN_PURPOSES,
     ESCALATION,
     NOTICE,
     REFERRAL_COPY,
@@ -80,12 +81,12 @@ from bot.domain.alerts.outbox_types import (
 from bot.domain.alerts.send_budget import Level, SendRates
 from bot.domain.reports.incidents import reference
 from bot.jobs.alert_messages import SendBatch, alert_message, ladder_of
+from bot.jobs.concern_messages import concern_row_message
 from bot.jobs.referral_messages import referral_copy
 from bot.jobs.safety_messages import Undeliverable as SafetyUndeliverable
 from bot.jobs.safety_messages import deliver_safety, deliver_safety_pin
 from bot.jobs.send_budget import SendBudget, retry_seconds
 from bot.texts import alerts as alert_texts
-from bot.texts import alerts as alerts_texts
 from bot.texts.split import CAPTION_LIMIT, split_message, units
 from storage.alerts.alert_copies import AlertState
 from storage.alerts.outbox import LEASE, FollowUp, Outbox
@@ -396,6 +397,10 @@ class OutboxSender:
             return await deliver_safety_pin(row, self.services, self.bot, self._paced), None
         if row.purpose == ALERT_PIN:
             return await self._deliver_pin(row, batch), None
+        if row.purpose in CONCERN_PURPOSES:  # a safeguarding concern, as it stands now
+            if (rendered := await concern_row_message(self.services, row)) is None:
+                raise _Undeliverable("concern gone, or the recipient no longer reads concerns")
+            return await self._deliver_stored(row, rendered), None
         return await self._deliver_stored(row), None
 
     async def _deliver_alert(
@@ -468,14 +473,13 @@ class OutboxSender:
         )
         return sent.message_id
 
-    async def _deliver_stored(self, row: OutboxMessage) -> int:
-        bot, chat_id, text = self.bot, row.chat_id, row.text or ""
+    async def _deliver_stored(
+        self, row: OutboxMessage, rendered: tuple[str, InlineKeyboardMarkup | None] | None = None
+    ) -> int:
+        bot, chat_id, (text, markup) = self.bot, row.chat_id, rendered or (row.text or "", None)
         level = send_level(row.purpose)
-        markup = (
-            InlineKeyboardMarkup.de_json(json.loads(row.reply_markup), bot)
-            if row.reply_markup
-            else None
-        )
+        if rendered is None and row.reply_markup:
+            markup = InlineKeyboardMarkup.de_json(json.loads(row.reply_markup), bot)
         if row.edit_message_id is not None:
             message_id = row.edit_message_id
             await self._paced(
@@ -564,12 +568,12 @@ class OutboxSender:
         ref = "for staff safety" if safety else reference(row.report_id or 0)
         key = f"safety-{row.safety_alert_id}" if safety else str(row.report_id)
         if row.chat_id < 0:
-            text = alerts_texts.group_unreachable(ref)
+            text = alert_texts.group_unreachable(ref)
         else:
             member = await store.members.by_telegram_id(row.chat_id)
             if member is None:
                 return []
-            text = alerts_texts.member_unreachable(member.name, member.role, ref)
+            text = alert_texts.member_unreachable(member.name, member.role, ref)
         return [
             FollowUp(
                 chat_id=admin.telegram_id,

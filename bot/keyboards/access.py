@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.access.roles import Permission, Role, Status
+from bot.domain.access.roles import LEAD_ROLES, Permission, Role, Status
 from bot.domain.callbacks.members import (
     AccessApprove,
     AccessReject,
@@ -19,6 +19,7 @@ from bot.domain.callbacks.members import (
     MenuAction,
     MenuPress,
 )
+from bot.domain.callbacks.safeguarding import ConcernList
 from bot.domain.callbacks.safety import NeedHelp
 from bot.domain.callbacks.street_outreach import (
     ContactNew,
@@ -26,6 +27,7 @@ from bot.domain.callbacks.street_outreach import (
     SightingNew,
 )
 from bot.keyboards.common import MemberLike
+from bot.texts import safeguarding as safeguarding_texts
 from bot.texts.access import MEMBER_RENAME_BUTTON, invite_button_label, member_button
 from bot.texts.safety import NEED_HELP_BUTTON
 
@@ -54,6 +56,7 @@ def main_menu(granted: frozenset[Permission]) -> InlineKeyboardMarkup:
         (Permission.OUTREACH, "📋 Referrals", ReferralList().pack()),
         (Permission.INVITE, "✉️ Invite someone", MenuPress(MenuAction.INVITE).pack()),
         (Permission.ADMIN, "👥 Members", MenuPress(MenuAction.MEMBERS).pack()),
+        (Permission.SAFEGUARD, "🛡 Concerns", ConcernList().pack()),
         (Permission.MEMBER, "❓ Help", MenuPress(MenuAction.HELP).pack()),
         (Permission.MEMBER, NEED_HELP_BUTTON, NeedHelp().pack()),  # staff safety: at once
     ]
@@ -127,22 +130,23 @@ def member_actions(member: MemberLike) -> InlineKeyboardMarkup:
             ]
         )
         if member.status is Status.ACTIVE:
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        "Suspend", callback_data=MemberPress(MemberAction.SUSPEND, member_id).pack()
-                    )
-                ]
-            )
+            action, label = MemberAction.SUSPEND, "Suspend"
         else:
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        "Reinstate",
-                        callback_data=MemberPress(MemberAction.REINSTATE, member_id).pack(),
-                    )
-                ]
+            action, label = MemberAction.REINSTATE, "Reinstate"
+        rows.append(
+            [InlineKeyboardButton(label, callback_data=MemberPress(action, member_id).pack())]
+        )
+        # The safeguarding lead flag: set on an active coordinator or outreach worker.
+        if member.safeguarding_lead or (
+            member.status is Status.ACTIVE and member.role in LEAD_ROLES
+        ):
+            lead = MemberPress(MemberAction.LEAD, member_id).pack()
+            label = (
+                safeguarding_texts.REMOVE_LEAD
+                if member.safeguarding_lead
+                else safeguarding_texts.MAKE_LEAD
             )
+            rows.append([InlineKeyboardButton(label, callback_data=lead)])
     rows.append([InlineKeyboardButton("◀ All members", callback_data=MembersPage(0).pack())])
     return InlineKeyboardMarkup([list(row) for row in rows])
 

@@ -56,6 +56,9 @@ class MemberLike(Named, Protocol):
     @property
     def is_admin(self) -> bool: ...
 
+    @property
+    def safeguarding_lead(self) -> bool: ...
+
 
 def pairs(buttons: Sequence[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
     """Buttons two to a row."""

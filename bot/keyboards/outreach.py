@@ -13,6 +13,7 @@ from bot.domain.callbacks.street_outreach import (
     ContactAction,
     ContactAge,
     ContactConsent,
+    ContactExploitation,
     ContactHotspot,
     ContactKnownPlace,
     ContactLocal,
@@ -29,6 +30,7 @@ from bot.domain.outreach import (
     SleepingSite,
 )
 from bot.keyboards.common import HotspotLike, pairs, ticked
+from bot.texts import safeguarding as safeguarding_texts
 from bot.texts.common import shorten
 from bot.texts.outreach import person_button
 from bot.texts.outreach_records import CONNECTION_LABELS
@@ -181,7 +183,19 @@ def contact_consent(draft_id: str) -> InlineKeyboardMarkup:
     )
 
 
-def contact_confirm(draft_id: str) -> InlineKeyboardMarkup:
+def contact_confirm(draft_id: str, *, exploitation: str | None = None) -> InlineKeyboardMarkup:
+    """Save or cancel; above them, a tap flags exploitation (the chosen one ticked, tapped
+    again to take it off): saving then raises a safeguarding concern."""
+    flags = [
+        _out(
+            ("✓ " if kind.value == exploitation else "🛡 ") + label,
+            ContactExploitation(draft_id, kind),
+        )
+        for kind, label in safeguarding_texts.EXPLOITATION_BUTTONS.items()
+    ]
     return InlineKeyboardMarkup(
-        [[_out("✅ Save", ContactPress(draft_id, ContactAction.SAVE)), *_out_cancel(draft_id)]]
+        [
+            flags,
+            [_out("✅ Save", ContactPress(draft_id, ContactAction.SAVE)), *_out_cancel(draft_id)],
+        ]
     )

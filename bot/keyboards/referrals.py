@@ -11,6 +11,7 @@ from bot.domain.callbacks.street_outreach import (
     ReferralNotFoundCancel,
     ReferralPress,
     SightingAction,
+    SightingAge,
     SightingDanger,
     SightingHotspot,
     SightingPress,
@@ -90,14 +91,23 @@ def rs_skip(draft_id: str) -> InlineKeyboardMarkup:
     )
 
 
-def rs_confirm(draft_id: str) -> InlineKeyboardMarkup:
+def rs_under_18(draft_id: str) -> InlineKeyboardMarkup:
+    """StreetLink's first scope question: under-18s are not a rough sleeping referral."""
     return InlineKeyboardMarkup(
         [
             [
-                _rs("✅ Send to outreach", SightingPress(draft_id, SightingAction.SEND)),
-                _rs_cancel(draft_id),
-            ]
+                _rs("Yes", SightingAge(draft_id, True)),
+                _rs("No", SightingAge(draft_id, False)),
+            ],
+            [_rs_cancel(draft_id)],
         ]
+    )
+
+
+def rs_confirm(draft_id: str, *, under_18: bool = False) -> InlineKeyboardMarkup:
+    send = "✅ Send to the safeguarding lead" if under_18 else "✅ Send to outreach"
+    return InlineKeyboardMarkup(
+        [[_rs(send, SightingPress(draft_id, SightingAction.SEND)), _rs_cancel(draft_id)]]
     )
 
 

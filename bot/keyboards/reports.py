@@ -15,6 +15,7 @@ from bot.domain.callbacks.reports import (
     QuickChange,
     QuickConfirm,
     QuickToggleUrgent,
+    QuickUnder18,
     ReportBackToSummary,
     ReportCancel,
     ReportCategory,
@@ -25,6 +26,7 @@ from bot.domain.callbacks.reports import (
     ReportHotspot,
     ReportMoreCategories,
     ReportPeople,
+    ReportUnder18,
     ReportUrgent,
     ShowMore,
 )
@@ -47,6 +49,8 @@ CHANGE_CATEGORY = "📂 Change category"
 CHANGE_PLACE = "📍 Change place"
 URGENT_ON = "⚠️ Urgent: on"
 URGENT_OFF = "Urgent: off"
+UNDER_18_ON = "👶 Under 18 involved: yes"
+UNDER_18_OFF = "👶 Under 18 involved? no"
 
 
 def _cancel_row(draft_id: str) -> list[InlineKeyboardButton]:
@@ -120,13 +124,16 @@ def report_urgent(draft_id: str, *, preset: bool) -> InlineKeyboardMarkup:
     )
 
 
-def report_summary(draft_id: str) -> InlineKeyboardMarkup:
+def report_summary(draft_id: str, *, under_18: bool = False) -> InlineKeyboardMarkup:
+    """Confirm, Edit, the one-tap "Under 18 involved?" (yes: the safeguarding lead is told),
+    Cancel."""
     return InlineKeyboardMarkup(
         [
             [
                 _report(CONFIRM, ReportConfirm(draft_id)),
                 _report(EDIT, ReportEdit(draft_id)),
             ],
+            [_report(UNDER_18_ON if under_18 else UNDER_18_OFF, ReportUnder18(draft_id))],
             _cancel_row(draft_id),
         ]
     )
@@ -152,7 +159,9 @@ def report_edit_fields(draft_id: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([*pairs(buttons), [back]])
 
 
-def quick_proposal(draft_id: str, *, urgent: bool = False) -> InlineKeyboardMarkup:
+def quick_proposal(
+    draft_id: str, *, urgent: bool = False, under_18: bool = False
+) -> InlineKeyboardMarkup:
     """Confirm, change either reading, switch urgent on or off with one tap, or cancel."""
     change_category = QuickChange(draft_id, QuickAction.CHANGE_CATEGORY)
     change_place = QuickChange(draft_id, QuickAction.CHANGE_PLACE)
@@ -164,6 +173,7 @@ def quick_proposal(draft_id: str, *, urgent: bool = False) -> InlineKeyboardMark
                 _report(CHANGE_PLACE, change_place),
             ],
             [_report(URGENT_ON if urgent else URGENT_OFF, QuickToggleUrgent(draft_id))],
+            [_report(UNDER_18_ON if under_18 else UNDER_18_OFF, QuickUnder18(draft_id))],
             [_report(CANCEL, QuickCancel(draft_id))],
         ]
     )

@@ -130,6 +130,7 @@ async def digest(
         hotspots=tuple(await store.stats.by_hotspot(start, end, limit=TOP_HOTSPOTS)),
         urgent=tuple(await store.stats.urgent(start, end)),
         outreach=_outreach(await store.outreach_stats.counts(start, end, tz=tz)),
+        safeguarding=await store.concerns.counts(start, end),
         staff=await store.stats.staff_hours(start, end),
         late=late,
         cctv=await store.cctv.counts(start, end),
@@ -176,6 +177,7 @@ async def weekly(services: Services, *, week_start: datetime, late: bool = False
         hotspots=tuple(await store.stats.by_hotspot(start, end, limit=TOP_HOTSPOTS)),
         urgent=AckSummary.of(await store.stats.urgent(start, end)),
         outreach=_outreach(await store.outreach_stats.counts(start, end, tz=tz)),
+        safeguarding=await store.concerns.counts(start, end),
         staff=await store.stats.staff_hours(start, end),
         late=late,
     )

@@ -31,7 +31,9 @@ from bot.domain.partnership.figures import (
     Weekly,
     hour_starts,
 )
+from bot.domain.safeguarding import ConcernCounts
 from bot.texts import common as common_texts
+from bot.texts import safeguarding as safeguarding_texts
 from bot.texts.partnership import summaries as summaries_texts
 
 # Lists are capped so a busy night still reads on a phone; the counts stay complete.
@@ -202,6 +204,7 @@ def render_digest(digest: Digest, tz: ZoneInfo) -> str:
         lines.append(_ack_summary_line(d.acknowledgements))
     lines += _outreach_lines(d.outreach)
     lines += _cctv_lines(d.cctv)
+    lines += _safeguarding_lines(d.safeguarding)
     lines += _staff_lines(d.staff)
     if d.safety.any:
         lines.append(
@@ -228,6 +231,7 @@ def render_weekly(weekly: Weekly, tz: ZoneInfo) -> str:
     lines.append(summaries_texts.URGENT_HEADING)
     lines.append(_ack_summary_line(w.urgent))
     lines += _outreach_lines(w.outreach)
+    lines += _safeguarding_lines(w.safeguarding)
     lines += _staff_lines(w.staff)
     return "\n".join(lines).strip()
 
@@ -376,6 +380,18 @@ def _cctv_lines(c: CctvCounts | None) -> list[str]:
             no_coverage=c.no_coverage,
             unanswered=c.unanswered,
             median=common_texts.duration(timedelta(minutes=median)) if median is not None else None,
+        ),
+    ]
+
+
+def _safeguarding_lines(counts: ConcernCounts | None) -> list[str]:
+    """Counts only (raised, acknowledged, median time to acknowledge), when any was raised."""
+    if counts is None or not counts.raised:
+        return []
+    return [
+        "",
+        safeguarding_texts.concern_counts_line(
+            counts.raised, counts.acknowledged, counts.median_minutes_to_acknowledge
         ),
     ]
 

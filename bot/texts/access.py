@@ -130,10 +130,19 @@ def member_button(name: str, role: Role, status: Status, is_admin: bool) -> str:
 
 
 def member_card(
-    name: str, username: str | None, role: Role, status: Status, is_admin: bool, since: str
+    name: str,
+    username: str | None,
+    role: Role,
+    status: Status,
+    is_admin: bool,
+    since: str,
+    *,
+    lead: bool = False,
 ) -> str:
     handle = f" (@{esc(username)})" if username else ""
     admin = "\nAdmin: yes" if is_admin else ""
+    if lead:
+        admin += "\nSafeguarding lead: yes"
     return (
         f"<b>{esc(name)}</b>{handle}\nRole: {esc(role.label)}\nStatus: {STATUS_ICONS[status]} "
         f"{esc(status.value)}{admin}\nMember since: {esc(since)}"

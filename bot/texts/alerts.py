@@ -30,11 +30,13 @@ def alert_facts(
     reporter_role: Role | None,
     description: str | None,
     withheld: bool = False,
+    for_leads: bool = False,
 ) -> str:
     """What every copy of an alert says, whoever gets it and whatever its state.
 
     `withheld`: a sensitive category's description is never in an alert (the group, the
-    members on duty): those allowed read it with /show.
+    members on duty): those allowed read it with /show. `for_leads`: the report raised a
+    safeguarding concern, whose details only the leads and the admins read.
     """
     when = f"🕒 {esc(at)}" + (f" · 👥 {esc(_people(people_count))}" if people_count else "")
     if reporter is not None and reporter_role is not None:
@@ -43,7 +45,8 @@ def alert_facts(
         who = "Reported by a former member"
     lines = [f"<b>{esc(category)}</b> · {esc(reference)}", f"📍 {esc(place)}", when, who]
     if withheld:
-        lines.append(f"🔒 Details: /show {esc(reference)}")
+        who_reads = " (safeguarding lead and admins)" if for_leads else ""
+        lines.append(f"🔒 Details: /show {esc(reference)}{who_reads}")
     elif description:
         cut = description[:ALERT_DESCRIPTION_LIMIT]
         more = "…" if len(description) > ALERT_DESCRIPTION_LIMIT else ""

@@ -188,9 +188,10 @@ def referral_notice(outcome: str, referral_id: int, seen_at: str) -> str:
 
 
 # "Rough sleeper seen" (any member) -----------------------------------------------------
-# StreetLink's scope: adults sleeping rough. Someone unwell or in danger is a 999 matter
-# first; the referral still goes to outreach, with an urgent welfare report.
-RS_DANGER = "🛏 <b>Rough sleeper seen</b>\nFirst: do they seem <b>unwell or in danger</b>?"
+# StreetLink's scope: adults sleeping rough. Under 18 is asked first: a young person is a
+# safeguarding concern for the lead, never an adult referral. Someone unwell or in danger is
+# a 999 matter first; the referral still goes to outreach, with an urgent welfare report.
+RS_DANGER = "🛏 <b>Rough sleeper seen</b>\nDo they seem <b>unwell or in danger</b>?"
 CALL_999_FIRST = (
     "🚨 <b>If life is at risk, call 999 now.</b> An urgent welfare alert goes to everyone on "
     "duty and the coordinators when you send this."
@@ -201,6 +202,7 @@ RS_WHERE = (
 )
 RS_WHERE_IN_DANGER = f"{CALL_999_FIRST}\n\nWhere are they? Choose a hotspot, type the place, " \
     "or send your location (📎 → Location)."  # fmt: skip
+RS_UNDER_18 = "🛏 <b>Rough sleeper seen</b>\nFirst: do they seem under 18?"
 RS_WHEN = "🕘 When did you see them?"
 RS_LOOKS = (
     "👤 What do they look like, so outreach can find them? Clothes, sleeping bag, tent… "
@@ -217,13 +219,21 @@ def rs_danger_answered(answer: str) -> str:
     return f"{RS_DANGER}\n➜ {esc(DANGER_LABELS.get(answer, answer))}"
 
 
-def rs_summary(place: str, seen_at: str, looks: str | None, *, in_danger: bool = False) -> str:
+def rs_summary(
+    place: str, seen_at: str, looks: str | None, *, in_danger: bool = False, under_18: bool = False
+) -> str:
     described = esc(looks) if looks else "<i>not described</i>"
     danger = (
         "\nUnwell or in danger: <b>yes</b>: an urgent welfare alert goes with it"
         if in_danger
         else ""
     )
+    if under_18:
+        return (
+            f"🛡 <b>Young person seen sleeping rough</b>\nPlace: {esc(place)}\n"
+            f"Seen: {esc(seen_at)}\nLooks: {described}\nSeems under 18: yes\n\n"
+            "Send to the safeguarding lead (not to outreach)?"
+        )
     return (
         f"🛏 <b>Rough sleeper seen</b>\nPlace: {esc(place)}\nSeen: {esc(seen_at)}\n"
         f"Looks: {described}{danger}\n\nSend to outreach?"

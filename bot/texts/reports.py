@@ -189,6 +189,13 @@ def _proposal_urgency(draft: ReportDraft) -> str:
     return f"⚠️ This category is urgent: {alerted}"
 
 
+UNDER_18_LINE = "👶 Under 18 involved: yes (the safeguarding lead is told, privately)"
+
+
+def under_18_now(under_18: bool) -> str:
+    return "Under 18 involved: yes" if under_18 else "Under 18 involved: no"
+
+
 def report_summary(draft: ReportDraft, now: datetime | None = None) -> str:
     """What the reporter confirms; kept well under Telegram's 4096 characters."""
     lines = [CALL_999_NOW] if draft.life_at_risk else []
@@ -203,6 +210,8 @@ def report_summary(draft: ReportDraft, now: datetime | None = None) -> str:
         lines.append(f"📎 Attached: {attachments}")
     lines.append(f"👥 People involved: {esc(draft.people_count or 'not given')}")
     lines.append(_summary_urgency(draft))
+    if draft.under_18:
+        lines.append(UNDER_18_LINE)
     return "\n".join(lines)
 
 
@@ -216,6 +225,8 @@ def quick_proposal(draft: ReportDraft, now: datetime | None = None) -> str:
     if draft.attachments:
         lines.append(f"📎 Attached: {_attachments_line(draft)}")
     lines.append(_proposal_urgency(draft))
+    if draft.under_18:
+        lines.append(UNDER_18_LINE)
     lines.append("Confirm to store it, or change what I got wrong.")
     return "\n".join(lines)
 

@@ -22,9 +22,11 @@ from bot.domain.callbacks.members import (
     MemberSetRole,
     MembersPage,
 )
+from bot.domain.safeguarding import may_be_lead
 from bot.keyboards import access as access_keyboards
 from bot.texts import access as access_texts
 from bot.texts import common as common_texts
+from bot.texts import safeguarding as safeguarding_texts
 from handlers.admin.typed_input import answer_button, input_conversation
 from handlers.common import (
     edit_or_reply,
@@ -147,6 +149,9 @@ async def _member_action(
             await query.answer()
             await _show_card(update, context, target)
             return
+        case MemberPress(action=MemberAction.LEAD):
+            await _toggle_lead(update, context, target)
+            return
         case MemberSetRole(role=role):
             changed = await store.members.change_role(target_id, role, by=admin)
             notice = access_texts.role_changed_for_member(role)
@@ -173,10 +178,41 @@ async def _member_action(
     await notify(bot, changed.telegram_id, notice)
 
 
+async def _toggle_lead(update: Update, context: BotContext, target: Member) -> None:
+    """The safeguarding lead flag, on or off: only a coordinator or outreach worker holds it."""
+    query = query_of(update)
+    lead = not target.safeguarding_lead
+    if lead and not may_be_lead(target.role):
+        await query.answer(safeguarding_texts.LEAD_ONLY_ROLES, show_alert=True)
+        return
+    changed = await context.store.members.set_safeguarding_lead(
+        target.id or 0, lead, by=context.member
+    )
+    if changed is None:
+        await query.answer(access_texts.MEMBER_CHANGED_ELSEWHERE, show_alert=True)
+        await _show_card(update, context, await context.store.members.get(target.id or 0) or target)
+        return
+    done = "Safeguarding lead: " + ("yes" if lead else "no")
+    await query.answer(access_texts.admin_action_done(done, changed.name))
+    await _show_card(update, context, changed)
+    await set_command_menu(context.bot, changed)
+    await notify(
+        context.bot,
+        changed.telegram_id,
+        safeguarding_texts.YOU_ARE_LEAD if lead else safeguarding_texts.YOU_ARE_NO_LONGER_LEAD,
+    )
+
+
 async def _show_card(update: Update, context: BotContext, member: Member) -> None:
     since = common_texts.local_datetime(member.created_at, context.settings.tz)
     text = access_texts.member_card(
-        member.name, member.username, member.role, member.status, member.is_admin, since
+        member.name,
+        member.username,
+        member.role,
+        member.status,
+        member.is_admin,
+        since,
+        lead=member.safeguarding_lead,
     )
     await edit_or_reply(update, text, access_keyboards.member_actions(member))
 
@@ -223,7 +259,13 @@ async def got_name(update: Update, context: BotContext) -> int | None:
 async def _show_card_message(update: Update, context: BotContext, member: Member) -> None:
     since = common_texts.local_datetime(member.created_at, context.settings.tz)
     text = access_texts.member_card(
-        member.name, member.username, member.role, member.status, member.is_admin, since
+        member.name,
+        member.username,
+        member.role,
+        member.status,
+        member.is_admin,
+        since,
+        lead=member.safeguarding_lead,
     )
     await reply(update, text, access_keyboards.member_actions(member))
 

@@ -46,6 +46,7 @@ def input_conversation(
     family: Family[Button],
     on_button: Callback,
     drafts: Sequence[DraftSlot[Any]],
+    permission: Permission = Permission.ADMIN,
 ) -> ConversationHandler[BotContext]:
     """The feature's typed-input conversation; `drafts` are dropped whenever it stops."""
 
@@ -67,7 +68,8 @@ def input_conversation(
 
     return conversation(
         name,
-        permission=Permission.ADMIN,  # every typed input is an admin's (names, radii, days)
+        # An admin's, but for a safeguarding lead's note on what was done.
+        permission=permission,
         entry_points=entry_points,
         steps=steps,
         otherwise=please_type,

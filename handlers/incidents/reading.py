@@ -7,7 +7,7 @@ import re
 
 from telegram import Message, Update
 
-from bot.domain.access.roles import Permission, permissions_for
+from bot.domain.access.roles import Permission, member_permissions
 from bot.domain.reports.incidents import parse_reference
 from bot.texts.split import split_message
 from handlers.common import reply
@@ -39,7 +39,7 @@ def references_in(text: str) -> set[int]:
 
 
 def sees_all_reports(member: Member) -> bool:
-    granted = permissions_for(member.role, is_admin=member.is_admin, status=member.status)
+    granted = member_permissions(member)
     return Permission.COORDINATE in granted or Permission.ADMIN in granted
 
 

@@ -10,15 +10,18 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import BotContext
+from bot.domain.access.roles import Permission, member_permissions
 from bot.domain.alerts.cctv import may_request_review
 from bot.domain.callbacks.reports import SHOW_BUTTONS
 from bot.domain.reports.incidents import AckKind, ReportStatus, reference
 from bot.domain.reports.show_pages import MESSAGE_ROOM, ShowPages, plan_pages
+from bot.domain.safeguarding import concern_kind
 from bot.keyboards import cctv as cctv_keyboards
 from bot.keyboards import reports as reports_keyboards
 from bot.texts import common as common_texts
 from bot.texts import incidents as incident_texts
 from bot.texts import incidents as incidents_texts
+from bot.texts import safeguarding as safeguarding_texts
 from bot.texts.split import split_message
 from handlers.common import message_of, query_of, reply, sender
 from handlers.incidents.reading import (
@@ -93,12 +96,40 @@ async def show(update: Update, context: BotContext) -> None:
         # The same answer whether or not it exists: references are not to be probed.
         await reply(update, incidents_texts.ONLY_OWN_TO_SEE)
         return
+    if _for_leads_only(view, member):
+        await reply(update, safeguarding_texts.REPORT_FOR_LEADS)
+        return
+    await _audit_concern_view(view, member, context)
     await _send_page(update, context, view, 0)
 
 
+async def _audit_concern_view(view: ReportView, member: Member, context: BotContext) -> None:
+    """A lead or an admin reading a report that raised a concern: a look at the concern."""
+    if not _raised_a_concern(view) or view.report.reporter_id == member.id:
+        return
+    concern = await context.store.concerns.for_report(view.report.id or 0)
+    if concern is not None and concern.id is not None:
+        await context.store.concerns.look(concern.id, by=member)
+
+
+def _for_leads_only(view: ReportView, member: Member) -> bool:
+    """A report that raised a safeguarding concern: its details are for the leads and the
+    admins (and its reporter), not for every coordinator or whoever attended."""
+    if not _raised_a_concern(view) or view.report.reporter_id == member.id:
+        return False
+    return Permission.SAFEGUARD not in member_permissions(member)
+
+
+def _raised_a_concern(view: ReportView) -> bool:
+    return concern_kind(category_slug=view.category.slug, under_18=view.report.under_18) is not None
+
+
 async def _may_see(view: ReportView, member: Member, context: BotContext) -> bool:
-    """Its reporter, and whoever attended its alert (they were sent to it)."""
+    """Its reporter, whoever attended its alert (they were sent to it), and for a report
+    that raised a safeguarding concern the safeguarding leads."""
     if view.report.reporter_id == member.id:
+        return True
+    if _raised_a_concern(view) and Permission.SAFEGUARD in member_permissions(member):
         return True
     return view.report.urgent and await context.store.alerts.is_attending(
         view.report.id or 0, member.id or 0
@@ -118,6 +149,9 @@ async def show_more(update: Update, context: BotContext) -> None:
     if view is None or not (sees_all_reports(member) or await _may_see(view, member, context)):
         # As /show says it: whether or not the report exists, references are not probed.
         await query.answer(incidents_texts.ONLY_OWN_TO_SEE, show_alert=True)
+        return
+    if _for_leads_only(view, member):
+        await query.answer(safeguarding_texts.REPORT_FOR_LEADS, show_alert=True)
         return
     assert pressed is not None
     if pressed.page >= _pages(view, context).count:

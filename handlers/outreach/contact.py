@@ -18,6 +18,7 @@ from bot.domain.callbacks.street_outreach import (
     ContactAction,
     ContactAge,
     ContactConsent,
+    ContactExploitation,
     ContactFor,
     ContactHotspot,
     ContactKnownPlace,
@@ -78,7 +79,7 @@ STEP_ACTIONS: dict[Step, frozenset[ContactAction]] = {
     Step.ACTIONS: frozenset({ContactAction.ACTION, ContactAction.ACTIONS_DONE}),
     Step.CONSENT: frozenset({ContactAction.CONSENT}),
     Step.NOTES: frozenset({ContactAction.SKIP}),
-    Step.CONFIRM: frozenset({ContactAction.SAVE}),
+    Step.CONFIRM: frozenset({ContactAction.SAVE, ContactAction.EXPLOITATION}),
 }
 
 
@@ -197,6 +198,10 @@ async def _answer(
             await query.answer()
             draft.consent = answer.consent
             return await go(update, context, draft, Step.NOTES)
+        case ContactExploitation(kind=kind):  # tapped again: off
+            await query.answer()
+            draft.exploitation = None if draft.exploitation == kind.value else kind.value
+            return await go(update, context, draft, Step.CONFIRM)
         case ContactPress(action=ContactAction.REFERRAL_PLACE):
             return await _referral_place(update, context, draft)
         case ContactPress(action=ContactAction.SAVE):

@@ -26,11 +26,13 @@ from bot.domain.outreach import (
     split_slugs,
 )
 from bot.domain.rough_sleeping import Institution, LocalConnection, needs_answer
+from bot.domain.safeguarding import ConcernKind, concern_reference
 from bot.keyboards import outreach as outreach_keyboards
 from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
 from bot.texts import outreach_records as records_texts
 from bot.texts import referrals as referrals_texts
+from bot.texts import safeguarding as safeguarding_texts
 from handlers.common import edit_or_reply, query_of, reply
 from handlers.conversation import END, State
 from handlers.outreach import contact_marks
@@ -130,7 +132,9 @@ async def prompt(context: BotContext, draft: ContactDraft, step: Step) -> tuple[
             left=split_slugs("|".join(draft.left), Institution),
         ),
     )
-    return summary, outreach_keyboards.contact_confirm(d)
+    if draft.exploitation:  # told on Save, to the safeguarding lead
+        summary += "\n" + safeguarding_texts.exploitation_line(ConcernKind(draft.exploitation))
+    return summary, outreach_keyboards.contact_confirm(d, exploitation=draft.exploitation)
 
 
 async def search(update: Update, context: BotContext, draft: ContactDraft, query: str) -> int:
@@ -179,6 +183,7 @@ def contact_in(draft: ContactDraft) -> ContactIn:
         local_connection=LocalConnection(draft.local) if draft.local else None,
         connection_place=draft.connection_place if draft.local else None,
         left_institution=split_slugs("|".join(draft.left), Institution),
+        exploitation=ConcernKind(draft.exploitation) if draft.exploitation else None,
     )
 
 
@@ -213,13 +218,15 @@ async def save(update: Update, context: BotContext, draft: ContactDraft) -> Stat
         draft.referral_id,
     )
     who = saved.person.alias if saved.person else None
-    await edit_or_reply(
-        update,
-        outreach_texts.contact_saved(
-            who,
-            common_texts.local_time(saved.contact.at, tz),
-            draft.referral_id,
-            saved.referral_closed,
-        ),
+    text = outreach_texts.contact_saved(
+        who, common_texts.local_time(saved.contact.at, tz), draft.referral_id, saved.referral_closed
     )
+    if saved.concern_id is not None:  # flagged for exploitation: the lead is told
+        context.services.outbox_wakeup.set()
+        has_lead = await store.concerns.has_lead()
+        told = safeguarding_texts.told_the_lead(
+            concern_reference(saved.concern_id), has_lead=has_lead
+        )
+        text = f"{text}\n\n{told}"
+    await edit_or_reply(update, text)
     return END

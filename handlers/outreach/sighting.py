@@ -1,13 +1,17 @@
-""" "Rough sleeper seen" (/roughsleeper, every member): StreetLink's scope question first,
+""" "Rough sleeper seen" (/roughsleeper, every member): StreetLink's scope questions first,
 then where, when and what they look like; it files a referral that reaches outreach at once.
 
-The scope question is asked by tap: "Do they seem unwell or in danger?" Yes → the next
-message opens with "call 999 if life is at risk", and sending files an urgent welfare report
-(the alert path: everyone on duty, the coordinators' group without the description, the
-escalation ladder) together with the referral, in one transaction (storage.reports). No or
-not sure → the referral alone. The referral is pushed to outreach workers on duty (or waits
-for the next one's /on); reported at a place where a referral was closed "not found" within
-24 hours, it reopens that one instead (storage.outreach.referrals).
+The scope questions are asked by tap, "Do they seem under 18?" first. Yes → the question
+becomes what happens now (the safeguarding lead, children's services, 999 if they are in
+immediate danger); the danger question is not asked, and sending raises a safeguarding
+concern for the lead (handlers.safeguarding), never an adult referral. No → "Do they seem
+unwell or in danger?" Yes → the next message opens with "call 999 if life is at risk", and
+sending files an urgent welfare report (the alert path: everyone on duty, the coordinators'
+group without the description, the escalation ladder) together with the referral, in one
+transaction (storage.reports). No or not sure → the referral alone. The referral is pushed
+to outreach workers on duty (or waits for the next one's /on); reported at a place where a
+referral was closed "not found" within 24 hours, it reopens that one instead
+(storage.outreach.referrals).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from bot.domain.access.roles import Permission
 from bot.domain.callbacks.street_outreach import (
     SIGHTING_BUTTONS,
     SightingAction,
+    SightingAge,
     SightingDanger,
     SightingHotspot,
     SightingPress,
@@ -41,6 +46,7 @@ from bot.texts import common as common_texts
 from bot.texts import outreach as outreach_texts
 from bot.texts import referrals as referrals_texts
 from bot.texts import reports as reports_texts
+from bot.texts import safeguarding as safeguarding_texts
 from handlers.access import command_name
 from handlers.common import edit_or_reply, message_of, query_of, reply, shared_point
 from handlers.conversation import (
@@ -56,6 +62,7 @@ from handlers.conversation import (
 )
 from handlers.drafts import DraftSlot
 from handlers.registry import button, command
+from handlers.safeguarding import send_sighting_to_lead
 from storage.models import ReportIn
 from storage.outreach import SeenWith, SightingIn
 
@@ -73,13 +80,24 @@ class Seen(IntEnum):
     LOOKS = 3
     CONFIRM = 4
     DANGER = 5  # "Do they seem unwell or in danger?"
+    AGE = 6  # "Do they seem under 18?"
 
 
-# The order the questions come in. StreetLink's scope questions come first: the
-# safeguarding work adds "Do they seem under 18?" here, before DANGER.
-SEEN_ORDER: tuple[Seen, ...] = (Seen.DANGER, Seen.PLACE, Seen.WHEN, Seen.LOOKS, Seen.CONFIRM)
+# The order the questions come in. StreetLink's scope questions come first: under 18
+# (a safeguarding concern, not an adult referral), then unwell or in danger.
+SEEN_ORDER: tuple[Seen, ...] = (
+    Seen.AGE,
+    Seen.DANGER,
+    Seen.PLACE,
+    Seen.WHEN,
+    Seen.LOOKS,
+    Seen.CONFIRM,
+)
+# Not asked about a young person: they go to the safeguarding lead, 999 first if in danger.
+NOT_ASKED_UNDER_18 = frozenset({Seen.DANGER})
 
 SEEN_ACTIONS: dict[Seen, frozenset[SightingAction]] = {
+    Seen.AGE: frozenset({SightingAction.AGE}),
     Seen.DANGER: frozenset({SightingAction.DANGER}),
     Seen.PLACE: frozenset({SightingAction.HOTSPOT}),
     Seen.WHEN: frozenset({SightingAction.WHEN}),
@@ -88,8 +106,11 @@ SEEN_ACTIONS: dict[Seen, frozenset[SightingAction]] = {
 }
 
 
-def after(step: Seen) -> Seen:
-    return SEEN_ORDER[SEEN_ORDER.index(step) + 1]
+def after(step: Seen, draft: SightingDraft) -> Seen:
+    following = SEEN_ORDER[SEEN_ORDER.index(step) + 1]
+    if draft.under_18 and following in NOT_ASKED_UNDER_18:
+        return after(following, draft)
+    return following
 
 
 def _in_danger(draft: SightingDraft) -> bool:
@@ -115,7 +136,9 @@ async def _go(
     draft.step = int(step)
     SIGHTING_DRAFT.put(context, draft)
     d = draft.draft_id
-    if step is Seen.DANGER:
+    if step is Seen.AGE:
+        text, markup = referrals_texts.RS_UNDER_18, referrals_keyboards.rs_under_18(d)
+    elif step is Seen.DANGER:
         text, markup = referrals_texts.RS_DANGER, referrals_keyboards.rs_danger(d)
     elif step is Seen.PLACE:
         text, markup = (
@@ -133,8 +156,9 @@ async def _go(
             common_texts.local_datetime(seen_at, context.settings.tz),
             draft.appearance,
             in_danger=_in_danger(draft),
+            under_18=draft.under_18,
         )
-        markup = referrals_keyboards.rs_confirm(d)
+        markup = referrals_keyboards.rs_confirm(d, under_18=draft.under_18)
     if new:
         await reply(update, text, markup)
     else:
@@ -172,14 +196,22 @@ async def seen_button(update: Update, context: BotContext) -> State:
         await query.answer(referrals_texts.RS_OLD_BUTTON)
         return None
     match pressed:
+        case SightingAge(under_18=under_18):
+            draft.under_18 = under_18
+            await query.answer()
+            if not under_18:
+                return await _go(update, context, draft, after(step, draft))
+            # What happens now, and 999 first if they are in danger, under the question.
+            await edit_or_reply(update, safeguarding_texts.SIGHTING_UNDER_18)
+            return await _go(update, context, draft, after(step, draft), new=True)
         case SightingDanger(answer=answer):
             draft.danger = answer.value
             await query.answer()
             if not _in_danger(draft):
-                return await _go(update, context, draft, after(step))
+                return await _go(update, context, draft, after(step, draft))
             # "Call 999" comes as a new message, under the question answered.
             await edit_or_reply(update, referrals_texts.rs_danger_answered(answer.value))
-            return await _go(update, context, draft, after(step), new=True)
+            return await _go(update, context, draft, after(step, draft), new=True)
         case SightingHotspot(hotspot_id=hotspot_id):
             hotspot = await context.store.hotspots.get(hotspot_id)
             if hotspot is None or hotspot.retired_at is not None:
@@ -187,17 +219,17 @@ async def seen_button(update: Update, context: BotContext) -> State:
                 return None
             draft.at_hotspot(hotspot.id, hotspot.name)
             await query.answer()
-            return await _go(update, context, draft, after(step))
+            return await _go(update, context, draft, after(step, draft))
         case SightingWhen(minutes_ago=minutes_ago):
             if minutes_ago not in {minutes for _, minutes in referrals_keyboards.RS_WHEN_CHOICES}:
                 await query.answer(referrals_texts.RS_OLD_BUTTON)
                 return None
             draft.minutes_ago = minutes_ago
             await query.answer()
-            return await _go(update, context, draft, after(step))
+            return await _go(update, context, draft, after(step, draft))
         case SightingPress(action=SightingAction.SKIP):
             await query.answer()
-            return await _go(update, context, draft, after(step))
+            return await _go(update, context, draft, after(step, draft))
     return await _send(update, context, draft)
 
 
@@ -207,7 +239,7 @@ async def seen_typed_place(update: Update, context: BotContext, draft: SightingD
         await reply(update, outreach_texts.out_text_too_long(len(text), MAX_PLACE_TEXT))
         return Seen.PLACE
     draft.at_text(text)
-    return await _go(update, context, draft, after(Seen.PLACE), new=True)
+    return await _go(update, context, draft, after(Seen.PLACE, draft), new=True)
 
 
 async def seen_location(update: Update, context: BotContext, draft: SightingDraft) -> int:
@@ -216,7 +248,7 @@ async def seen_location(update: Update, context: BotContext, draft: SightingDraf
         await reply(update, outreach_texts.OUT_LOCATION_BAD)
         return Seen.PLACE
     draft.at_point(await context.store.hotspots.places(), *point)
-    return await _go(update, context, draft, after(Seen.PLACE), new=True)
+    return await _go(update, context, draft, after(Seen.PLACE, draft), new=True)
 
 
 async def seen_typed_looks(update: Update, context: BotContext, draft: SightingDraft) -> int:
@@ -225,7 +257,7 @@ async def seen_typed_looks(update: Update, context: BotContext, draft: SightingD
         await reply(update, outreach_texts.out_text_too_long(len(text), MAX_LOOKS))
         return Seen.LOOKS
     draft.appearance = text or None
-    return await _go(update, context, draft, after(Seen.LOOKS), new=True)
+    return await _go(update, context, draft, after(Seen.LOOKS, draft), new=True)
 
 
 async def _send(update: Update, context: BotContext, draft: SightingDraft) -> int:
@@ -244,6 +276,8 @@ async def _send(update: Update, context: BotContext, draft: SightingDraft) -> in
         await query.answer(referrals_texts.RS_OLD_BUTTON, show_alert=True)
         return END
     SIGHTING_DRAFT.forget(context)
+    if draft.under_18:  # a safeguarding concern for the lead, never an adult referral
+        return await send_sighting_to_lead(update, context, sighting)
     await query.answer()
     if _in_danger(draft):
         text = await _send_in_danger(context, sighting)
@@ -336,6 +370,7 @@ def sighting_conversation() -> ConversationHandler[BotContext]:
         ],
         every_step=[step_button],
         steps={
+            Seen.AGE: [],
             Seen.DANGER: [],
             Seen.PLACE: [
                 typed(answer(seen_typed_place)),

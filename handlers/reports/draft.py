@@ -28,10 +28,12 @@ from bot.domain.reports.report_draft import (
     kept_to_json,
     picker_categories,
 )
+from bot.domain.safeguarding import concern_reference
 from bot.keyboards import reports as reports_keyboards
 from bot.texts import common as common_texts
 from bot.texts import reports as report_texts
 from bot.texts import reports as reports_texts
+from bot.texts import safeguarding as safeguarding_texts
 from handlers.common import Markup, sender
 from handlers.conversation import END, Callback, State, with_draft
 from handlers.drafts import DraftSlot
@@ -237,14 +239,21 @@ async def show(
         )
     elif step is Step.SUMMARY:
         summary = report_texts.report_summary(draft, now)
-        await send(update, context, summary, reports_keyboards.report_summary(draft.id))
+        await send(
+            update,
+            context,
+            summary,
+            reports_keyboards.report_summary(draft.id, under_18=draft.under_18),
+        )
     else:  # Step.PROPOSAL
         proposal = report_texts.quick_proposal(draft, now)
         await send(
             update,
             context,
             proposal,
-            reports_keyboards.quick_proposal(draft.id, urgent=draft.urgent),
+            reports_keyboards.quick_proposal(
+                draft.id, urgent=draft.urgent, under_18=draft.under_18
+            ),
         )
     return step
 
@@ -273,6 +282,13 @@ async def file(update: Update, context: BotContext, draft: ReportDraft) -> int:
         life_at_risk=draft.life_at_risk,
         cctv_hint=may_request_review(member.role, is_admin=member.is_admin, is_reporter=True),
     )
+    concern = await context.store.concerns.for_report(report.id or 0)
+    if concern is not None:  # a safeguarding report, or "under 18 involved"
+        has_lead = await context.store.concerns.has_lead()
+        told = safeguarding_texts.told_the_lead(
+            concern_reference(concern.id or 0), has_lead=has_lead
+        )
+        stored = f"{stored}\n\n{told}"
     await send(update, context, stored, ReplyKeyboardRemove())
     return END
 

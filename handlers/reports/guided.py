@@ -19,6 +19,7 @@ from bot.domain.callbacks.reports import (
     QuickChange,
     QuickConfirm,
     QuickToggleUrgent,
+    QuickUnder18,
     ReportBackToSummary,
     ReportCancel,
     ReportCategory,
@@ -29,6 +30,7 @@ from bot.domain.callbacks.reports import (
     ReportHotspot,
     ReportMoreCategories,
     ReportPeople,
+    ReportUnder18,
     ReportUrgent,
     draft_press,
 )
@@ -210,7 +212,23 @@ async def _back_to_summary(
         update,
         context,
         reports_texts.report_summary(draft),
-        reports_keyboards.report_summary(draft.id),
+        reports_keyboards.report_summary(draft.id, under_18=draft.under_18),
+    )
+    return draft.step
+
+
+async def _toggle_under_18(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: ReportUnder18
+) -> State:
+    """The summary's "Under 18 involved?": yes raises a safeguarding concern on Confirm."""
+    draft.toggle_under_18()
+    await answer(update, context, reports_texts.under_18_now(draft.under_18))
+    REPORT_DRAFT.put(context, draft)
+    await replace(
+        update,
+        context,
+        reports_texts.report_summary(draft, context.clock.now()),
+        reports_keyboards.report_summary(draft.id, under_18=draft.under_18),
     )
     return draft.step
 
@@ -260,10 +278,12 @@ _PRESSES: dict[type[Button], _Press] = {
     ReportEditField: _press(_edit_field, Step.SUMMARY),
     ReportBackToSummary: _press(_back_to_summary, Step.SUMMARY),
     ReportMoreCategories: _press(_more_categories, Step.CATEGORY),
+    ReportUnder18: _press(_toggle_under_18, Step.SUMMARY),
     ReportCancel: _press(_cancel_button),
     QuickConfirm: _press(_confirm, Step.PROPOSAL),
     QuickChange: _press(quick.change, Step.PROPOSAL),
     QuickToggleUrgent: _press(quick.toggle_urgent, Step.PROPOSAL),
+    QuickUnder18: _press(quick.toggle_under_18, Step.PROPOSAL),
     QuickCancel: _press(_cancel_button, Step.PROPOSAL),
 }
 

@@ -17,7 +17,7 @@ from datetime import timedelta
 from telegram import ReplyKeyboardRemove, Update
 
 from bot.context import BotContext
-from bot.domain.callbacks.reports import QuickChange, QuickToggleUrgent
+from bot.domain.callbacks.reports import QuickChange, QuickToggleUrgent, QuickUnder18
 from bot.domain.reports.report_draft import ReportDraft, description_too_long
 from bot.domain.shifts.duty import fresh_location
 from bot.keyboards import reports as reports_keyboards
@@ -138,6 +138,26 @@ async def toggle_urgent(
     REPORT_DRAFT.put(context, draft)
     proposal = report_texts.quick_proposal(draft, context.clock.now())
     await replace(
-        update, context, proposal, reports_keyboards.quick_proposal(draft.id, urgent=draft.urgent)
+        update,
+        context,
+        proposal,
+        reports_keyboards.quick_proposal(draft.id, urgent=draft.urgent, under_18=draft.under_18),
+    )
+    return draft.step
+
+
+async def toggle_under_18(
+    update: Update, context: BotContext, draft: ReportDraft, pressed: QuickUnder18
+) -> State:
+    """qr:u18: "Under 18 involved?" on or off with one tap; the proposal changes in place."""
+    draft.toggle_under_18()
+    await answer(update, context, report_texts.under_18_now(draft.under_18))
+    REPORT_DRAFT.put(context, draft)
+    proposal = report_texts.quick_proposal(draft, context.clock.now())
+    await replace(
+        update,
+        context,
+        proposal,
+        reports_keyboards.quick_proposal(draft.id, urgent=draft.urgent, under_18=draft.under_18),
     )
     return draft.step

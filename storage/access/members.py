@@ -6,7 +6,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.domain.access.audit import AuditAction
-from bot.domain.access.roles import Role, Status
+from bot.domain.access.roles import LEAD_ROLES, Role, Status
 from bot.domain.clock import Clock
 from storage.access.audit import add_audit
 from storage.db import SessionFactory
@@ -182,15 +182,48 @@ class Members:
         )
 
     async def change_role(self, member_id: int, role: Role, *, by: Member) -> Member | None:
+        """A role that may not hold the safeguarding lead flag clears it (least privilege)."""
+        values: dict[str, object] = {"role": role}
+        if role not in LEAD_ROLES:
+            values["safeguarding_lead"] = False
         return await self._transition(
             member_id,
             from_statuses={Status.ACTIVE, Status.SUSPENDED},
-            values={"role": role},
+            values=values,
             action=AuditAction.ROLE_CHANGED,
             by=by,
             detail=role.value,
             unless={"role": role},
         )
+
+    async def set_safeguarding_lead(
+        self, member_id: int, lead: bool, *, by: Member
+    ) -> Member | None:
+        """An admin sets (or clears) the safeguarding lead flag: only on an active or
+        suspended coordinator or outreach worker. None when nothing changed."""
+        statuses = {Status.ACTIVE} if lead else {Status.ACTIVE, Status.SUSPENDED}
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            statement = (
+                update(Member)
+                .where(col(Member.id) == member_id)
+                .where(col(Member.status).in_([s.value for s in statuses]))
+                .where(col(Member.safeguarding_lead).is_(not lead))
+                .values(safeguarding_lead=lead, updated_at=now)
+            )
+            if lead:
+                statement = statement.where(col(Member.role).in_([r.value for r in LEAD_ROLES]))
+            result = await session.exec(statement)
+            if result.rowcount != 1:
+                return None
+            add_audit(
+                session,
+                at=now,
+                action=AuditAction.LEAD_SET if lead else AuditAction.LEAD_REMOVED,
+                actor_id=by.id,
+                subject_member_id=member_id,
+            )
+            return await session.get(Member, member_id)
 
     async def suspend(self, member_id: int, *, by: Member) -> Member | None:
         return await self._transition(

@@ -59,6 +59,7 @@ def enqueue(
     alert_step: int | None = None,
     referral_id: int | None = None,
     safety_alert_id: int | None = None,
+    concern_id: int | None = None,
 ) -> OutboxMessage:
     """Add one outgoing message to the caller's transaction."""
     row = OutboxMessage(
@@ -76,6 +77,7 @@ def enqueue(
         alert_step=alert_step,
         referral_id=referral_id,
         safety_alert_id=safety_alert_id,
+        concern_id=concern_id,
         status=OutboxStatus.PENDING,
         next_attempt_at=now,
     )

@@ -10,12 +10,14 @@ from sqlmodel import col, select
 from bot.domain.clock import Clock
 from bot.domain.outreach import Action, Need, ReferralOutcome, join_slugs
 from bot.domain.rough_sleeping import Institution, LocalConnection
+from bot.domain.safeguarding import ConcernSource
 from storage.db import SessionFactory
 from storage.models import Member, OutreachContact, PersonRecord
 from storage.outreach.flags import set_flags
 from storage.outreach.inputs import ContactIn, PersonField
 from storage.outreach.people import Lookup, apply_change, find_person
 from storage.outreach.referrals import close_referral
+from storage.safeguarding.concerns import raise_concern
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class ContactSaved:
     contact: OutreachContact
     person: PersonRecord | None
     referral_closed: bool  # this contact closed its referral (False: closed already, or none)
+    concern_id: int | None = None  # the safeguarding concern it raised (exploitation flagged)
 
 
 class Contacts:
@@ -107,7 +110,17 @@ class Contacts:
                     notice=reporter_notice,
                     now=now,
                 )
-            return ContactSaved(contact, person, closed)
+            concern = None
+            if draft.exploitation is not None:  # to every safeguarding lead, privately
+                concern = await raise_concern(
+                    session,
+                    now=now,
+                    source=ConcernSource.CONTACT,
+                    kind=draft.exploitation,
+                    raised_by_id=worker.id,
+                    contact=contact,
+                )
+            return ContactSaved(contact, person, closed, concern.id if concern else None)
 
     async def contact_count(self, person_id: int) -> int:
         async with self._sessions() as session:

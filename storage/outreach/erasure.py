@@ -37,6 +37,7 @@ from storage.access.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import (
     BotState,
+    Concern,
     Member,
     OutboxMessage,
     OutreachContact,
@@ -101,6 +102,13 @@ async def anonymise_contacts(
         )
     cleared = await _clear_reports(session, report_ids)
     await _clear_outbox(session, report_ids, referral_ids)
+    # A safeguarding concern raised from these contacts keeps its kind and the lead's
+    # action, not the place it copied from them.
+    await session.exec(
+        update(Concern)
+        .where(col(Concern.contact_id).in_(contact_ids))
+        .values(place_text=None, lat=None, lon=None, details=None)
+    )
     values: dict[str, object] = {
         "notes": None,
         "place_text": None,

@@ -31,6 +31,7 @@ from bot.domain.rough_sleeping import (
     LocalConnection,
     NeedsAnswer,
 )
+from bot.domain.safeguarding import EXPLOITATION_KINDS, ConcernKind
 
 
 def strip_text(value: str | None) -> str | None:
@@ -78,6 +79,9 @@ class ContactIn(SQLModel):
     local_connection: LocalConnection | None = None
     connection_place: str | None = Field(default=None, max_length=MAX_CONNECTION_PLACE)
     left_institution: list[Institution] = Field(default_factory=list)
+    # Flagged for exploitation (county lines, cuckooing, sexual exploitation): saving it
+    # raises a safeguarding concern for the lead in the same transaction.
+    exploitation: ConcernKind | None = None
 
     @field_validator("place_text", "notes", "connection_place")
     @classmethod
@@ -91,6 +95,13 @@ class ContactIn(SQLModel):
         if self.needs_answer is not None and self.needs:
             raise ValueError("'none known' and 'declined to say' exclude every need")
         return self
+
+    @field_validator("exploitation")
+    @classmethod
+    def _exploitation(cls, value: ConcernKind | None) -> ConcernKind | None:
+        if value is not None and value not in EXPLOITATION_KINDS:
+            raise ValueError("exploitation is county lines, cuckooing or sexual exploitation")
+        return value
 
 
 class SightingIn(SQLModel):

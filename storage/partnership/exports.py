@@ -55,7 +55,7 @@ class Exports:
                 closed_at=report.closed_at,
                 outcome=report.outcome,
                 description=report.description,
-                sensitive=sensitive,
+                sensitive=sensitive or report.under_18,
             )
             for report, category, sensitive, hotspot, role in rows
         ]

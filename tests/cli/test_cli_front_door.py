@@ -104,7 +104,8 @@ async def test_check_says_the_bot_api_is_unreachable_with_its_own_code(tmp_path:
     assert said[4].startswith("✗ Bot API: unreachable at http://127.0.0.1:")
     assert said[4].endswith("check TELEGRAM_API_BASE_URL")
     assert TOKEN not in "\n".join(said)
-    assert [line[0] for line in said[5:]] == ["✓", "✓"]  # outbox and schedule still checked
+    # Outbox, safeguarding leads (none yet: a warning) and schedule still checked.
+    assert [line[0] for line in said[5:]] == ["✓", "!", "✓"]
 
 
 async def test_check_tells_a_refused_token_from_an_unreachable_api(

@@ -21,6 +21,7 @@ from bot.cli.health import (
     schedule_health_log,
 )
 from bot.cli.runner import StartupError, check_connection, open_store
+from bot.domain.access.roles import Role
 from bot.domain.alerts.outbox_types import OutboxStatus
 from bot.domain.clock import ManualClock
 from bot.domain.shifts.schedule_plan import RunKind
@@ -169,8 +170,28 @@ async def test_check_prints_the_backlog_and_the_schedule(
         "✓ token: accepted, the bot is @tcag_local_bot",
         f"✓ Bot API: reachable at {server.base_url}",
         "✓ outbox: 0 pending; 0 undeliverable",
+        "! safeguarding: no safeguarding lead is set, so concerns go to the admins; an admin "
+        "sets one on a coordinator or outreach worker with /members",
         "✓ schedule: no briefing or digest has run yet",
     ]
+
+
+async def test_check_counts_the_safeguarding_leads(server: LocalServer, tmp_path: Path) -> None:
+    """With a lead the warning goes (and the exit code never depended on it)."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/check.db"
+    store = Store.from_url(url, ManualClock(datetime.now(UTC)))
+    await store.upgrade()
+    admin = await store.members.ensure_admin(1, "Alex")
+    lead = await store.members.ensure_admin(2, "Lena", role=Role.OUTREACH)
+    assert await store.members.set_safeguarding_lead(lead.id or 0, True, by=admin)
+    await store.close()
+    said: list[str] = []
+    settings = make_settings(
+        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.base_url, DATABASE_URL=url
+    )
+    assert await run_check(settings, said.append) == 0
+    assert "✓ safeguarding: 1 safeguarding lead" in said
+    assert not [line for line in said if line.startswith("!")]
 
 
 async def test_check_exits_7_when_the_outbox_is_stuck(server: LocalServer, tmp_path: Path) -> None:

@@ -70,6 +70,7 @@ from bot.domain.callbacks.reports import (
     QuickChange,
     QuickConfirm,
     QuickToggleUrgent,
+    QuickUnder18,
     ReportBackToSummary,
     ReportCancel,
     ReportCategory,
@@ -80,9 +81,16 @@ from bot.domain.callbacks.reports import (
     ReportHotspot,
     ReportMoreCategories,
     ReportPeople,
+    ReportUnder18,
     ReportUrgent,
     ShowMore,
     draft_press,
+)
+from bot.domain.callbacks.safeguarding import (
+    ConcernAction,
+    ConcernDone,
+    ConcernList,
+    ConcernPress,
 )
 from bot.domain.callbacks.safety import (
     CheckInOk,
@@ -103,6 +111,7 @@ from bot.domain.callbacks.street_outreach import (
     ContactAction,
     ContactAge,
     ContactConsent,
+    ContactExploitation,
     ContactFor,
     ContactHotspot,
     ContactKnownPlace,
@@ -127,6 +136,7 @@ from bot.domain.callbacks.street_outreach import (
     ReferralList,
     ReferralPress,
     SightingAction,
+    SightingAge,
     SightingHotspot,
     SightingNew,
     SightingPress,
@@ -139,6 +149,7 @@ from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.domain.reports.incidents import AckKind
 from bot.domain.reports.report_draft import DraftField
 from bot.domain.rough_sleeping import Institution, LocalConnection, MoveOutcome, NeedsAnswer
+from bot.domain.safeguarding import ConcernKind, LeadAction
 
 D = "abc123"  # a draft id
 
@@ -261,6 +272,13 @@ WIRE: list[tuple[Button, str]] = [
     (NeedHelp(), "saf:help"),
     (SafetyAck(6), "saf:ack:6"),
     (EndCheckIns(7), "saf:end:7"),
+    (ConcernList(), "sg:list"),
+    (ConcernPress(ConcernAction.ACKNOWLEDGE, 12), "sg:ack:12"),
+    (ConcernDone(12, LeadAction.CHILDRENS_SERVICES), "sg:do:12:children"),
+    (ReportUnder18(D), "rep:u18:abc123"),
+    (QuickUnder18(D), "qr:u18:abc123"),
+    (SightingAge(D, True), "rs:age:abc123:1"),
+    (ContactExploitation(D, ConcernKind.COUNTY_LINES), "out:expl:abc123:county"),
 ]
 
 

@@ -110,6 +110,9 @@ async def seed(bot: BotHarness) -> None:
     suspended = await store.members.by_telegram_id(PEOPLE["suspended"].telegram_id)
     assert suspended is not None
     await store.members.suspend(suspended.id or 0, by=admin)
+    lead = await store.members.by_telegram_id(PEOPLE["coordinator"].telegram_id)
+    assert lead is not None  # the safeguarding lead: concerns' buttons and /concerns are theirs
+    await store.members.set_safeguarding_lead(lead.id or 0, True, by=admin)
     for kind in ("pending", "rejected"):
         await bot.tg.send(PEOPLE[kind], "/start")
     rejected = await store.members.by_telegram_id(PEOPLE["rejected"].telegram_id)
@@ -579,10 +582,16 @@ INVARIANTS: dict[str, str] = {
         SELECT count(*) FROM outbox
         WHERE chat_id IS NULL
            OR (text IS NULL AND attachment_ref IS NULL AND report_id IS NULL
-               AND referral_id IS NULL AND safety_alert_id IS NULL)""",
+               AND referral_id IS NULL AND safety_alert_id IS NULL AND concern_id IS NULL)""",
     "referral attached to nothing": """
         SELECT count(*) FROM referrals
         WHERE (status = 'attached') <> (attached_to_id IS NOT NULL)""",
+    "safeguarding concern acknowledged or done half-way": """
+        SELECT count(*) FROM concerns
+        WHERE (acknowledged_at IS NULL) <> (acknowledged_by_id IS NULL)
+           OR (status = 'open' AND acknowledged_at IS NOT NULL)
+           OR (status <> 'open' AND acknowledged_at IS NULL)
+           OR ((status = 'done') <> (action IS NOT NULL AND action_at IS NOT NULL))""",
     "outbox row pending forever": """
         SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts > 8""",
     "outbox row Telegram refused": """

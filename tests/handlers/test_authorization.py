@@ -32,6 +32,7 @@ from bot.domain.access.roles import Permission, Role, Status, permissions_for
 from bot.domain.callbacks import PREFIX_PERMISSIONS
 from bot.domain.callbacks.members import MemberAction, MemberPress, MemberSetRole
 from bot.domain.callbacks.reports import AlertAction, AlertResponse, ShowMore
+from bot.domain.callbacks.safeguarding import ConcernAction, ConcernPress
 from bot.domain.callbacks.safety import SafetyAck
 from bot.domain.callbacks.survey import SurveyAction, SurveyPress
 from bot.domain.clock import ManualClock
@@ -51,21 +52,25 @@ from tests.support.harness import ADMIN, COORDINATORS_CHAT, START, BotHarness, m
 
 # ---- DESIGN.md's Roles table -----------------------------------------------------------
 NON_MEMBERS = ("stranger", "pending", "suspended", "rejected")
-MEMBERS = ("officer", "warden", "outreach", "coordinator", "cctv", "admin")
+MEMBERS = ("officer", "warden", "outreach", "coordinator", "cctv", "lead", "admin")
 STANDINGS = NON_MEMBERS + MEMBERS
 
 # Who may do what. "admin" is the admin flag on a patrol role (an officer here), so the
-# flag's own grants are what this column shows.
+# flag's own grants are what this column shows; "lead" is the safeguarding lead flag on an
+# outreach worker ("set by an admin on a coordinator or outreach member").
 ALLOWED: dict[Permission, frozenset[str]] = {
     Permission.PUBLIC: frozenset(STANDINGS),  # /start: ask for access, or the menu
     Permission.MEMBER: frozenset(MEMBERS),
-    Permission.OUTREACH: frozenset({"outreach"}),
+    Permission.OUTREACH: frozenset({"outreach", "lead"}),
     Permission.COORDINATE: frozenset({"coordinator"}),
     Permission.INVITE: frozenset({"coordinator", "admin"}),  # "an admin or coordinator"
     Permission.ADMIN: frozenset({"admin"}),
-    # Outreach figures are counts: outreach, coordinators and admins.
-    Permission.OUTREACH_FIGURES: frozenset({"outreach", "coordinator", "admin"}),
     Permission.CCTV: frozenset({"cctv"}),  # "answer CCTV review requests"
+    # "receives every safeguarding concern privately and records what was done"
+    Permission.SAFEGUARD: frozenset({"lead", "admin"}),
+    # Outreach figures are counts: outreach (a lead is an outreach worker), coordinators and
+    # admins.
+    Permission.OUTREACH_FIGURES: frozenset({"outreach", "lead", "coordinator", "admin"}),
 }
 _STANDING: dict[str, tuple[Role, Status, bool]] = {
     "pending": (Role.OFFICER, Status.PENDING, False),
@@ -76,6 +81,7 @@ _STANDING: dict[str, tuple[Role, Status, bool]] = {
     "outreach": (Role.OUTREACH, Status.ACTIVE, False),
     "coordinator": (Role.COORDINATOR, Status.ACTIVE, False),
     "cctv": (Role.CCTV, Status.ACTIVE, False),
+    "lead": (Role.OUTREACH, Status.ACTIVE, False),  # with the safeguarding lead flag
     "admin": (Role.OFFICER, Status.ACTIVE, True),
 }
 
@@ -104,6 +110,8 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     "quarter": _C, "survey": _C, "action": _C,
     # "an admin or coordinator creates an invite" (and withdraws the ones still open)
     "invite": _I, "invites": _I,
+    # the safeguarding leads (and admins): open concerns
+    "concerns": Permission.SAFEGUARD,
     # admins: members, categories ("admins can add, rename, retire"), hotspots, shifts,
     # the audit log, erasure of a person on request
     "members": _A, "categories": _A, "hotspots": _A, "shifts": _A, "audit": _A, "erase": _A,
@@ -115,6 +123,7 @@ EXPECTED_PREFIXES: dict[str, Permission] = {
     callbacks.SAFETY: _M,  # check-ins, "Need help"; "I'm contacting them" asked again inside
     callbacks.OUTREACH: _O, callbacks.PERSON: _O, callbacks.REFERRAL: _O,
     callbacks.STATS: _C, callbacks.CLOSE: _C,
+    callbacks.SAFEGUARDING: Permission.SAFEGUARD,  # a concern's buttons: leads and admins
     callbacks.SHOW: _M,  # /show's next page: "the reporter; coordinators and admins"
     callbacks.SURVEY: Permission.PUBLIC,  # the public survey: anyone may answer
     callbacks.CCTV_REQUEST: _M,  # "request a CCTV review": the handler asks whose report
@@ -151,6 +160,7 @@ SAMPLE_PRESS: dict[str, str] = {
     callbacks.CCTV_REQUEST: callbacks.cctv_request(1),
     callbacks.CCTV_ANSWER: callbacks.cctv_answer("n", 1),
     callbacks.SAFETY: SafetyAck(1).pack(),
+    callbacks.SAFEGUARDING: ConcernPress(ConcernAction.OPEN, 1).pack(),
 }
 _GATE_ANSWERS = {
     common_texts.NOT_A_MEMBER,
@@ -231,6 +241,8 @@ class Matrix:
             await store.members.approve(member.id, role, by=admin)
             if status is Status.SUSPENDED:
                 await store.members.suspend(member.id, by=admin)
+            if standing == "lead":
+                await store.members.set_safeguarding_lead(member.id, True, by=admin)
         found = await store.members.by_telegram_id(person.telegram_id)
         assert found is not None and _standing_of(found) == standing
         return person
@@ -253,7 +265,9 @@ class Matrix:
 def _standing_of(member: Member) -> str:
     if member.status is not Status.ACTIVE:
         return member.status.value
-    return "admin" if member.is_admin else member.role.value
+    if member.is_admin:
+        return "admin"
+    return "lead" if member.safeguarding_lead else member.role.value
 
 
 async def _harness(store: Store, clock: ManualClock) -> BotHarness:
@@ -307,8 +321,20 @@ def test_each_command_and_prefix_needs_what_design_md_says() -> None:
 @pytest.mark.parametrize("standing", [s for s in STANDINGS if s != "stranger"])
 def test_bot_roles_grants_what_design_md_says(standing: str) -> None:
     role, status, is_admin = _STANDING[standing]
-    granted = permissions_for(role, is_admin=is_admin, status=status)
+    granted = permissions_for(role, is_admin=is_admin, status=status, is_lead=standing == "lead")
     assert granted == {p for p in Permission if allowed(p, standing)}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_lead_flag_grants_safeguarding_only_to_a_coordinator_or_outreach(role: Role) -> None:
+    """DESIGN.md: set on a coordinator or an outreach member; on any other role (left over
+    by a change made behind the bot's back) it grants nothing."""
+    granted = permissions_for(role, is_admin=False, status=Status.ACTIVE, is_lead=True)
+    assert (Permission.SAFEGUARD in granted) is (role in (Role.COORDINATOR, Role.OUTREACH))
+    for status in (s for s in Status if s is not Status.ACTIVE):
+        assert permissions_for(role, is_admin=False, status=status, is_lead=True) == {
+            Permission.PUBLIC
+        }
 
 
 def test_a_stranger_may_only_start_like_every_non_member() -> None:
@@ -615,7 +641,10 @@ ALERT_EXPECTED: dict[tuple[str, str], str] = {
     **{(s, "att"): "done" for s in PATROLS},
     ("cctv", "att"): cctv_texts.OPERATORS_DO_NOT_ATTEND,
     **{(s, "ack"): "done" for s in ("coordinator", "admin")},
-    **{(s, "ack"): alert_texts.ALERT_ACK_NOT_ALLOWED for s in ("officer", "warden", "outreach")},
+    **{
+        (s, "ack"): alert_texts.ALERT_ACK_NOT_ALLOWED
+        for s in ("officer", "warden", "outreach", "lead")
+    },
     ("cctv", "ack"): alert_texts.ALERT_ACK_NOT_ALLOWED,
     ("cctv", "cam"): "done",
     **{(s, "cam"): cctv_texts.CAMERA_NOT_ALLOWED for s in PATROLS},

@@ -49,6 +49,7 @@ async def test_message_is_proposed_with_category_and_place_and_confirm_stores_it
         "📂 Change category",
         "📍 Change place",
         "Urgent: off",
+        "👶 Under 18 involved? no",
         "✖️ Cancel",
     ]
     await bot.tg.press(OFFICER, proposal, "Confirm")

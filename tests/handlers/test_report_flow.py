@@ -110,7 +110,7 @@ async def test_guided_report_goes_through_every_step_and_is_stored(bot: BotHarne
         "Not urgent",
     ):
         assert line in summary.plain
-    assert labels(bot, OFFICER) == ["✅ Confirm", "✏️ Edit", "✖️ Cancel"]
+    assert labels(bot, OFFICER) == ["✅ Confirm", "✏️ Edit", "👶 Under 18 involved? no", "✖️ Cancel"]
 
     await bot.tg.press(OFFICER, summary, "Confirm")
     assert bot.last(OFFICER).plain == (

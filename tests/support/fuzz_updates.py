@@ -160,20 +160,20 @@ press_step = st.builds(
 # fmt: off
 ACTIONS: dict[str, tuple[str, ...]] = {
     "acc": ("ok", "no"),
-    "mem": ("list", "card", "roles", "set", "sus", "rei", "ren"),
+    "mem": ("list", "card", "roles", "set", "sus", "rei", "ren", "lead"),
     "inv": ("new", "rev"),
     "menu": ("help", "invite", "members", "report"),
-    "rep": ("cat", "hot", "go", "ppl", "urg", "ok", "edit", "ed", "sum", "more", "x"),
-    "qr": ("ok", "cat", "place", "urg", "x"),
+    "rep": ("cat", "hot", "go", "ppl", "urg", "ok", "edit", "ed", "sum", "more", "u18", "x"),
+    "qr": ("ok", "cat", "place", "urg", "u18", "x"),
     "drf": ("go", "x"),
     "inc": ("ack", "att", "no", "cam", "nocam"),
     "cat": ("list", "add", "show", "ren", "kw", "urg", "sen", "ret", "res"),
     "hot": ("list", "add", "show", "ren", "rad", "ali", "rm", "rmok"),
     "out": ("new", "for", "pick", "newp", "anon", "same", "notsame", "age", "skip", "hot",
-            "refplace", "site", "need", "needs", "act", "acts", "cons", "save", "x"),
+            "refplace", "site", "need", "needs", "act", "acts", "cons", "expl", "save", "x"),
     "per": ("show", "edit", "f", "age", "flag", "flags", "cons", "merge", "mrg", "mok"),
     "ref": ("list", "take", "log", "nf"),
-    "rs": ("new", "hot", "when", "skip", "ok", "x"),
+    "rs": ("new", "age", "dng", "hot", "when", "skip", "ok", "x"),
     "era": ("ok", "x"),
     "shf": ("list", "add", "show", "ren", "days", "start", "end", "rm", "rmok"),
     "dut": ("loc",),
@@ -185,6 +185,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "cr": ("new", "w", "pl", "go", "x"),
     "cv": ("f", "n", "c", "ref"),
     "saf": ("alone", "paired", "ok", "help", "ack", "end"),
+    "sg": ("list", "open", "ack", "acts", "do"),
 }
 # fmt: on
 assert set(ACTIONS) == set(PREFIX_PERMISSIONS), "a new callback prefix needs fuzzing actions"
@@ -197,7 +198,7 @@ _arg = st.one_of(
             "officer", "warden", "outreach", "coordinator", "admin", "u18", "18_25", "safeg",
             "accom", "streetlink", "doorway", "y", "n", "7d", "30d", "quarter", "member.",
             "export", "age_band", "flags", "consent", "alias", "abc123", "ZZZZZZZZ", "AbCdEfGh",
-            "<b>", "&", "😀", "R-1",
+            "<b>", "&", "😀", "R-1", "county", "cuckoo", "children", "nfa",
         ]
     ),
     st.text(max_size=6),
@@ -414,7 +415,7 @@ STARTERS: tuple[str, ...] = (
     "/brief clear 1", "/categories", "/hotspots", "/shifts", "/members", "/referrals", "/on",
     "/off", "/person Ali", "/people", "/invite", "/audit", "/stats 7d", "/update R-2 more",
     "/close R-1 done", "/erase Ali", "/cancel", "/mine", "/show R-1", "/open", "/digest",
-    "/duty", "/start",
+    "/duty", "/start", "/concerns",
 )  # fmt: skip
 _STEPS: dict[str, st.SearchStrategy[Step]] = {
     "text": text_step, "command": command_step, "press": press_step, "forged": forged_step,

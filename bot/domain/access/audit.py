@@ -45,3 +45,12 @@ class AuditAction(StrEnum):
     CHECKINS_ENDED = "safety.checkins_ended"
     CHECKIN_DEFAULT_SET = "safety.role_default"
     SAFETY_ACKNOWLEDGED = "safety.acknowledged"
+    # safeguarding: the lead flag, and every look at a concern and every answer to one
+    # (the subject is "concern:<id>", never what it says)
+    LEAD_SET = "member.lead_set"
+    LEAD_REMOVED = "member.lead_removed"
+    CONCERN_RAISED = "concern.raised"
+    CONCERNS_LISTED = "concern.listed"
+    CONCERN_VIEWED = "concern.viewed"
+    CONCERN_ACKNOWLEDGED = "concern.acknowledged"
+    CONCERN_ACTION = "concern.action_recorded"

@@ -57,6 +57,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("person", "One person's history", Permission.OUTREACH, usage="/person <alias>"),
     CommandSpec("people", "People seen recently", Permission.OUTREACH),
     CommandSpec("referrals", "Open rough sleeper referrals", Permission.OUTREACH),
+    CommandSpec("concerns", "Open safeguarding concerns", Permission.SAFEGUARD),
     # Counts only, with their definitions: the group may ask.
     CommandSpec(
         "outreach_figures",
@@ -151,7 +152,9 @@ def spec_for(name: str) -> CommandSpec:
         raise KeyError(f"command /{name} has no entry in bot.commands.COMMANDS") from None
 
 
-def commands_for(role: Role, *, is_admin: bool, status: Status) -> list[CommandSpec]:
+def commands_for(
+    role: Role, *, is_admin: bool, status: Status, is_lead: bool = False
+) -> list[CommandSpec]:
     """The commands this member may use, in table order."""
-    granted = permissions_for(role, is_admin=is_admin, status=status)
+    granted = permissions_for(role, is_admin=is_admin, status=status, is_lead=is_lead)
     return [spec for spec in COMMANDS if spec.permission in granted]

@@ -6,6 +6,7 @@ Pure domain: DESIGN.md's Roles table, written once.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Protocol
 
 
 class Role(StrEnum):
@@ -50,6 +51,7 @@ class Permission(StrEnum):
     COORDINATE = "coordinate"  # acknowledge/close, digests, stats, notes, exports
     INVITE = "invite"  # create invites (admins; coordinators for patrol roles)
     ADMIN = "admin"  # members, approvals, hotspots, shifts, settings, audit
+    SAFEGUARD = "safeguard"  # safeguarding concerns: the safeguarding leads and the admins
     # The monthly outreach figures: counts only, for outreach, coordinators and admins.
     OUTREACH_FIGURES = "outreach_figures"
     CCTV = "cctv"  # answer alerts for the cameras and CCTV review requests
@@ -72,21 +74,57 @@ _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CCTV: frozenset({Permission.MEMBER, Permission.CCTV}),
 }
 _ADMIN_PERMISSIONS = frozenset(
-    {Permission.MEMBER, Permission.INVITE, Permission.ADMIN, Permission.OUTREACH_FIGURES}
+    {
+        Permission.MEMBER,
+        Permission.INVITE,
+        Permission.ADMIN,
+        Permission.SAFEGUARD,
+        Permission.OUTREACH_FIGURES,
+    }
 )
+# DESIGN.md: an admin sets the `safeguarding lead` flag on a coordinator or an outreach
+# worker; on any other role it grants nothing.
+LEAD_ROLES = frozenset({Role.COORDINATOR, Role.OUTREACH})
 
 # Coordinators may bring in patrol staff. Outreach workers open person records, so only an
 # admin invites them; nobody but an admin invites a coordinator.
 _INVITABLE_BY_COORDINATOR = frozenset({Role.OFFICER, Role.WARDEN})
 
 
-def permissions_for(role: Role, *, is_admin: bool, status: Status) -> frozenset[Permission]:
+def permissions_for(
+    role: Role, *, is_admin: bool, status: Status, is_lead: bool = False
+) -> frozenset[Permission]:
     if status is not Status.ACTIVE:
         return frozenset({Permission.PUBLIC})
     granted = _ROLE_PERMISSIONS[role] | {Permission.PUBLIC}
+    if is_lead and role in LEAD_ROLES:
+        granted |= {Permission.SAFEGUARD}
     if is_admin:
         granted |= _ADMIN_PERMISSIONS
     return frozenset(granted)
+
+
+class Standing(Protocol):
+    """What a member's permissions are read from: role, status and flags."""
+
+    @property
+    def role(self) -> Role: ...
+    @property
+    def is_admin(self) -> bool: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def safeguarding_lead(self) -> bool: ...
+
+
+def member_permissions(member: Standing) -> frozenset[Permission]:
+    """A member's permissions, the safeguarding lead flag included."""
+    return permissions_for(
+        member.role,
+        is_admin=member.is_admin,
+        status=member.status,
+        is_lead=member.safeguarding_lead,
+    )
 
 
 def may(permission: Permission, role: Role, *, is_admin: bool, status: Status) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol, TypeVar
 
 from bot.domain.geo import haversine_m
 
@@ -79,10 +80,19 @@ class EscalationLadder:
         return last.after
 
 
-def escalation_plan(
-    due: list[EscalationStep], recorded: set[int]
-) -> tuple[EscalationStep | None, list[EscalationStep]]:
+class _Numbered(Protocol):
+    @property
+    def number(self) -> int: ...
+
+
+S = TypeVar("S", bound=_Numbered)
+
+
+def escalation_plan(due: list[S], recorded: set[int]) -> tuple[S | None, list[S]]:
     """(the step to send now, the overdue earlier steps to record as skipped).
+
+    Any ladder's steps: an urgent alert's, and a safeguarding concern's own
+    (bot.domain.safeguarding.ConcernLadder).
 
     Only the latest due step goes out: after a restart the ladder resumes where it
     stands, it does not replay every step it missed.

@@ -46,7 +46,14 @@ SAFETY_PIN = "safety_pin"
 CHECKIN = "checkin"
 SAFETY_PURPOSES = frozenset({SAFETY, SAFETY_PIN})
 ALERT_PURPOSES = (ALERT, ESCALATION)
-URGENT_PURPOSES = frozenset({ALERT, ESCALATION, ALERT_EDIT, ALERT_PIN, SAFETY_EDIT, CHECKIN})
+# A safeguarding concern's copy to a lead (or an admin), at any step of its own ladder, and
+# its edits: rendered at send time from the concern's state (outbox.concern_id).
+CONCERN = "concern"
+CONCERN_EDIT = "concern_edit"
+CONCERN_PURPOSES = frozenset({CONCERN, CONCERN_EDIT})
+URGENT_PURPOSES = frozenset(
+    {ALERT, ESCALATION, ALERT_EDIT, ALERT_PIN, SAFETY_EDIT, CHECKIN, CONCERN, CONCERN_EDIT}
+)
 ONE_MEMBER_PURPOSES = frozenset({NOTICE, REFERRAL_COPY, REFERRAL_EDIT, CCTV_REQUEST})
 
 

@@ -16,6 +16,7 @@ codecs, one module per group of families:
 - survey: the public perception survey (sv), the one family strangers may press;
 - cctv: a CCTV review request being made (cr) and an operator's answer to one (cv).
 - safety: staff safety (saf): alone or paired, check-ins, "Need help", acknowledging.
+- safeguarding: safeguarding concerns (sg), for the leads and the admins.
 
 Handlers read a press with its family (`PERSON_BUTTONS.unpack(query.data)`) and match on
 the typed value; keyboards build with the codecs (`PersonPress(...).pack()`).
@@ -47,6 +48,7 @@ from bot.domain.callbacks.prefixes import (
     REFERRAL,
     REPORT,
     ROUGH_SLEEPER,
+    SAFEGUARDING,
     SAFETY,
     SHIFTS,
     SHOW,
@@ -119,6 +121,7 @@ __all__ = [
     "REFERRAL",
     "REPORT",
     "ROUGH_SLEEPER",
+    "SAFEGUARDING",
     "SAFETY",
     "SHIFTS",
     "SHOW",

@@ -43,6 +43,7 @@ class MemberAction(StrEnum):
     SUSPEND = "sus"
     REINSTATE = "rei"
     RENAME = "ren"  # the name colleagues see (typed next)
+    LEAD = "lead"  # the safeguarding lead flag: on or off (coordinators and outreach only)
 
 
 class MemberButton(Button):
@@ -63,6 +64,7 @@ class MemberPress(
         MemberAction.SUSPEND,
         MemberAction.REINSTATE,
         MemberAction.RENAME,
+        MemberAction.LEAD,
     ),
 ):
     """One member's card, the role choice, suspend, reinstate or rename."""

@@ -41,6 +41,7 @@ SURVEY = "sv"  # anyone, strangers too: the public perception survey
 CLOSE = "cls"  # coordinators: the coded outcome of /close
 CCTV_REQUEST = "cr"  # a report's reporter or a coordinator: request a CCTV review
 CCTV_ANSWER = "cv"  # CCTV operators: answer a review request
+SAFEGUARDING = "sg"  # safeguarding leads and admins: concerns (open, acknowledge, action)
 
 PREFIX_PERMISSIONS: dict[str, Permission] = {
     ACCESS: Permission.ADMIN,
@@ -70,4 +71,5 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     # (or an admin), never a CCTV operator (they answer requests, they do not make them).
     CCTV_REQUEST: Permission.MEMBER,
     CCTV_ANSWER: Permission.CCTV,
+    SAFEGUARDING: Permission.SAFEGUARD,
 }

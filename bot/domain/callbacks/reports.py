@@ -36,6 +36,7 @@ class ReportAction(StrEnum):
     EDIT_FIELD = "ed"
     SUMMARY = "sum"
     MORE = "more"
+    UNDER_18 = "u18"  # the summary's "Under 18 involved?" on/off
     CANCEL = "x"
 
 
@@ -109,6 +110,11 @@ class ReportMoreCategories(ReportButton, action=ReportAction.MORE):
 
 
 @dataclass(frozen=True)
+class ReportUnder18(ReportButton, action=ReportAction.UNDER_18):
+    """The summary's one-tap "Under 18 involved?": yes raises a safeguarding concern."""
+
+
+@dataclass(frozen=True)
 class ReportCancel(ReportButton, action=ReportAction.CANCEL):
     pass
 
@@ -124,6 +130,7 @@ ReportPress = (
     | ReportEditField
     | ReportBackToSummary
     | ReportMoreCategories
+    | ReportUnder18
     | ReportCancel
 )
 REPORT_BUTTONS = Family[ReportPress](
@@ -137,6 +144,7 @@ REPORT_BUTTONS = Family[ReportPress](
     ReportEditField,
     ReportBackToSummary,
     ReportMoreCategories,
+    ReportUnder18,
     ReportCancel,
 )
 
@@ -147,6 +155,7 @@ class QuickAction(StrEnum):
     CHANGE_CATEGORY = "cat"
     CHANGE_PLACE = "place"
     TOGGLE_URGENT = "urg"
+    UNDER_18 = "u18"
     CANCEL = "x"
 
 
@@ -182,12 +191,19 @@ class QuickToggleUrgent(QuickButton, action=QuickAction.TOGGLE_URGENT):
 
 
 @dataclass(frozen=True)
+class QuickUnder18(QuickButton, action=QuickAction.UNDER_18):
+    """The proposal's one-tap "Under 18 involved?"."""
+
+
+@dataclass(frozen=True)
 class QuickCancel(QuickButton, action=QuickAction.CANCEL):
     pass
 
 
-QuickPress = QuickConfirm | QuickChange | QuickToggleUrgent | QuickCancel
-QUICK_BUTTONS = Family[QuickPress](QuickConfirm, QuickChange, QuickToggleUrgent, QuickCancel)
+QuickPress = QuickConfirm | QuickChange | QuickToggleUrgent | QuickUnder18 | QuickCancel
+QUICK_BUTTONS = Family[QuickPress](
+    QuickConfirm, QuickChange, QuickToggleUrgent, QuickUnder18, QuickCancel
+)
 
 
 # ---- drf:<action>:<draft>: a draft kept aside (/drafts) ----------------------------------------

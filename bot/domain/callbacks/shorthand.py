@@ -14,6 +14,7 @@ from bot.domain.callbacks import (
     cctv,
     members,
     reports,
+    safeguarding,
     safety,
     street_outreach,
     survey,
@@ -39,6 +40,7 @@ from bot.domain.callbacks.prefixes import (
     REFERRAL,
     REPORT,
     ROUGH_SLEEPER,
+    SAFEGUARDING,
     SAFETY,
     SHIFTS,
     SHOW,
@@ -73,6 +75,7 @@ FAMILIES: dict[str, Family[Button]] = {
     CCTV_REQUEST: cctv.CCTV_REQUEST_BUTTONS,
     CCTV_ANSWER: cctv.CCTV_ANSWER_BUTTONS,
     SAFETY: safety.SAFETY_BUTTONS,
+    SAFEGUARDING: safeguarding.CONCERN_BUTTONS,
 }
 
 

@@ -12,6 +12,7 @@ from bot.domain.callbacks.wire import Button, Family
 from bot.domain.outreach import Action, AgeBand, Flag, Need, PersonField, SleepingSite
 from bot.domain.referrals import DangerAnswer
 from bot.domain.rough_sleeping import Institution, LocalConnection, MoveOutcome, NeedsAnswer
+from bot.domain.safeguarding import EXPLOITATION_KINDS, ConcernKind
 
 
 def _check_draft_id(draft_id: str) -> None:
@@ -48,6 +49,7 @@ class ContactAction(StrEnum):
     ACTION = "act"
     ACTIONS_DONE = "acts"
     CONSENT = "cons"
+    EXPLOITATION = "expl"  # flag (or unflag) exploitation: a concern for the lead on Save
     SAVE = "save"
     CANCEL = "x"
     LOCAL = "loc"  # local connection: yes / no / unknown
@@ -116,6 +118,16 @@ class ContactAge(ContactStep, action=ContactAction.AGE):
 
 
 @dataclass(frozen=True)
+class ContactExploitation(ContactStep, action=ContactAction.EXPLOITATION):
+    kind: ConcernKind
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.kind not in EXPLOITATION_KINDS:
+            raise ValueError(f"{self.kind} is not a kind of exploitation")
+
+
+@dataclass(frozen=True)
 class ContactHotspot(ContactStep, action=ContactAction.HOTSPOT):
     hotspot_id: int
 
@@ -177,6 +189,7 @@ ContactPresses = (
     | ContactSite
     | ContactTick
     | ContactConsent
+    | ContactExploitation
     | ContactLocal
     | ContactKnownPlace
 )
@@ -190,6 +203,7 @@ CONTACT_BUTTONS = Family[ContactPresses](
     ContactSite,
     ContactTick,
     ContactConsent,
+    ContactExploitation,
     ContactLocal,
     ContactKnownPlace,
 )
@@ -368,6 +382,7 @@ REFERRAL_BUTTONS = Family[ReferralList | ReferralPress | ReferralNotFoundCancel]
 # ---- rs:new, rs:<step action>:<draft>[:<arg>] ------------------------------------------------
 class SightingAction(StrEnum):
     NEW = "new"
+    AGE = "age"  # "Do they seem under 18?": yes or no
     DANGER = "dng"  # "Do they seem unwell or in danger?"
     HOTSPOT = "hot"
     WHEN = "when"
@@ -405,6 +420,11 @@ class SightingHotspot(SightingStep, action=SightingAction.HOTSPOT):
 
 
 @dataclass(frozen=True)
+class SightingAge(SightingStep, action=SightingAction.AGE):
+    under_18: bool
+
+
+@dataclass(frozen=True)
 class SightingWhen(SightingStep, action=SightingAction.WHEN):
     minutes_ago: int
 
@@ -416,9 +436,9 @@ class SightingPress(
     action: SightingAction
 
 
-SightingStepPresses = SightingDanger | SightingHotspot | SightingWhen | SightingPress
+SightingStepPresses = SightingAge | SightingDanger | SightingHotspot | SightingWhen | SightingPress
 SIGHTING_BUTTONS = Family[SightingNew | SightingStepPresses](
-    SightingNew, SightingDanger, SightingHotspot, SightingWhen, SightingPress
+    SightingNew, SightingAge, SightingDanger, SightingHotspot, SightingWhen, SightingPress
 )
 
 

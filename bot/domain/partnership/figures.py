@@ -16,6 +16,7 @@ from bot.domain.access.roles import Role
 from bot.domain.alerts.cctv import CctvCounts
 from bot.domain.alerts.staff_safety import SafetyCounts
 from bot.domain.reports.incidents import reference
+from bot.domain.safeguarding import ConcernCounts
 
 
 # ---- figures ------------------------------------------------------------------------------
@@ -185,6 +186,7 @@ class Digest:
     late: bool = False
     cctv: CctvCounts | None = None  # CCTV review requests made in the shift
     safety: SafetyCounts = field(default_factory=SafetyCounts)  # staff safety: counts only
+    safeguarding: ConcernCounts | None = None  # counts only: never what a concern says
 
     @property
     def acknowledgements(self) -> AckSummary:
@@ -203,6 +205,7 @@ class Weekly:
     outreach: OutreachFigures
     staff: StaffHours
     late: bool = False
+    safeguarding: ConcernCounts | None = None
 
 
 @dataclass(frozen=True)

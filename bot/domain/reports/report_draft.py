@@ -113,6 +113,8 @@ class ReportDraft:
     people_count: str | None = None
     urgent: bool = False
     urgent_chosen: bool = False  # the member answered "urgent?": a category change keeps it
+    # "Under 18 involved?" tapped yes: the report raises a safeguarding concern for the lead.
+    under_18: bool = False
     # What the words of a quick report said about urgency (urgency.Urgency), so the
     # proposal can say why, and a change of category applies the same rule again.
     urgent_words: tuple[str, ...] = ()
@@ -299,6 +301,10 @@ class ReportDraft:
         """The proposal's one-tap urgent on/off."""
         self.set_urgent(not self.urgent)
 
+    def toggle_under_18(self) -> None:
+        """The summary's and the proposal's one-tap "Under 18 involved?"."""
+        self.under_18 = not self.under_18
+
     # ---- reading -------------------------------------------------------------------------
     @property
     def has_place(self) -> bool:
@@ -324,6 +330,7 @@ class ReportDraft:
             "description": self.description,
             "people_count": self.people_count,
             "urgent": self.urgent,
+            "under_18": self.under_18,
             "source": self.source,
             "attachments": list(self.attachments),
         }
@@ -350,6 +357,7 @@ class ReportDraft:
             "people_count": self.people_count,
             "urgent": self.urgent,
             "urgent_chosen": self.urgent_chosen,
+            "under_18": self.under_18,
             "urgent_words": list(self.urgent_words),
             "not_urgent_words": list(self.not_urgent_words),
             "over_words": list(self.over_words),
@@ -391,6 +399,7 @@ class ReportDraft:
                 people_count=people,
                 urgent=bool(data.get("urgent", False)),
                 urgent_chosen=bool(data.get("urgent_chosen", False)),
+                under_18=bool(data.get("under_18", False)),
                 urgent_words=_str_tuple(data.get("urgent_words", [])),
                 not_urgent_words=_str_tuple(data.get("not_urgent_words", [])),
                 over_words=_str_tuple(data.get("over_words", [])),

@@ -473,6 +473,7 @@ async def test_rough_sleeper_seen_then_outreach_logs_the_contact(bot: BotHarness
     await outreach_worker(bot)
     await bot.tg.send(OFFICER, "/start")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Rough sleeper seen")
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
     assert "unwell or in danger" in bot.last(OFFICER).plain
     await bot.tg.press(OFFICER, bot.last(OFFICER), "No")
     await bot.tg.send(OFFICER, "Doorway of Boots")
@@ -532,6 +533,7 @@ async def test_not_found_closes_and_tells_the_reporter(bot: BotHarness) -> None:
     await outreach_worker(bot)
     await outreach_worker(bot, OONA)
     await bot.tg.send(WARDEN, "/roughsleeper")
+    await bot.tg.press(WARDEN, bot.last(WARDEN), "No")  # not under 18
     await bot.tg.press(WARDEN, bot.last(WARDEN), "Not sure")
     await bot.tg.share_location(WARDEN, 52.6, -1.1)
     await bot.tg.press(WARDEN, bot.last(WARDEN), "Just now")
@@ -577,7 +579,8 @@ async def test_rough_sleeping_report_creates_a_referral(bot: BotHarness) -> None
 async def test_overdue_referrals_for_the_briefing(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await bot.tg.send(OFFICER, "/roughsleeper")
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not unwell or in danger
     await bot.tg.send(OFFICER, "Bus shelter")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Just now")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Skip")
@@ -593,8 +596,11 @@ async def test_rough_sleeper_seen_bad_input(bot: BotHarness) -> None:
     await bot.member(OFFICER, Role.OFFICER)
     await bot.tg.send(OFFICER, "/roughsleeper")
     await bot.tg.send(OFFICER, "Market")
-    assert bot.last(OFFICER).plain == outreach_texts.OUT_USE_BUTTONS  # the scope question first
-    await bot.tg.press(OFFICER, bot.api.sent_to(OFFICER.telegram_id)[-2], "No")
+    assert bot.last(OFFICER).plain == outreach_texts.OUT_USE_BUTTONS  # the scope questions first
+    question = bot.api.sent_to(OFFICER.telegram_id)[-2]
+    await bot.tg.press(OFFICER, question, "No")  # not under 18
+    assert "unwell or in danger" in question.plain  # the same message asks the next
+    await bot.tg.press(OFFICER, question, "No")
     first = bot.last(OFFICER)
     await bot.tg.send(OFFICER, "x" * 201)
     assert "the limit is 200" in bot.last(OFFICER).plain
@@ -621,7 +627,8 @@ async def test_admin_erases_a_person_and_no_text_about_them_remains(bot: BotHarn
     await bot.store.people.edit(zed.id or 0, PersonField.FLAGS, [Flag.RISK_TO_STAFF], by=worker)
     await bot.store.outcomes.record(zed.id or 0, MoveOutcome.HOSTEL, date(2026, 11, 20), by=worker)
     await bot.tg.send(OFFICER, "/roughsleeper")
-    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not unwell or in danger
     await bot.tg.send(OFFICER, "ZEDPLACE")
     await bot.tg.press(OFFICER, bot.last(OFFICER), "Just now")
     await bot.tg.send(OFFICER, "ZEDSIGHTING")

@@ -53,6 +53,7 @@ async def seen(
 ) -> SentMessage:
     """ "Rough sleeper seen" from Telegram; the bot's last reply."""
     await bot.tg.send(who, "/roughsleeper")
+    await bot.tg.press(who, bot.last(who), "No")  # not under 18
     await bot.tg.press(who, bot.last(who), danger)
     if isinstance(place, str):
         await bot.tg.send(who, place)
@@ -238,6 +239,7 @@ async def test_overdue_referrals_are_in_the_briefing_as_counts_and_places(
     await bot.member(COORDINATOR, Role.COORDINATOR)
     await bot.store.hotspots.upsert(HotspotIn("Elmer Square", 52.6, -1.1))
     await bot.tg.send(WARDEN, "/roughsleeper")
+    await bot.tg.press(WARDEN, bot.last(WARDEN), "No")  # not under 18
     await bot.tg.press(WARDEN, bot.last(WARDEN), "No")
     await bot.tg.press(WARDEN, bot.last(WARDEN), "Elmer Square")
     await bot.tg.press(WARDEN, bot.last(WARDEN), "Just now")
@@ -264,6 +266,7 @@ async def test_in_danger_says_999_first_and_raises_an_urgent_welfare_alert(
     await bot.member(COORDINATOR, Role.COORDINATOR)
     await bot.tg.send(COORDINATOR, "/on")
     await bot.tg.send(OFFICER, "/roughsleeper")
+    await bot.tg.press(OFFICER, bot.last(OFFICER), "No")  # not under 18
     question = bot.last(OFFICER)
     await bot.tg.press(OFFICER, question, "Yes")
     assert question.plain.endswith("➜ Yes, unwell or in danger") and not question.inline_buttons
