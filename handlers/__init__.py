@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from handlers import (
-    access,
-    alerts,
-    cctv,
-    duty,
-    incidents,
-    outreach,
-    reports,
-    safeguarding,
-    safety,
-    start,
-)
+from handlers import access, duty, incidents, outreach, reports, safeguarding, start
 from handlers.admin import audit, categories, hotspots, invites, members, shifts
+from handlers.alerts import cctv, safety
+from handlers.alerts import presses as alerts
 from handlers.outreach import referrals, sighting
 from handlers.partnership import actions, coordinator, survey
 from handlers.registry import Handler

@@ -31,8 +31,8 @@ from bot.texts import common as common_texts
 from bot.texts import duty as duty_texts
 from bot.texts import referrals as referrals_texts
 from bot.texts.split import CAPTION_LIMIT, split_message
-from handlers import safety
 from handlers.access import command_name
+from handlers.alerts import safety
 from handlers.common import message_of, query_of, reply
 from handlers.conversation import END, Handler, conversation, on
 from handlers.drafts import DraftSlot

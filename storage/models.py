@@ -19,13 +19,11 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from bot.domain.access.roles import Role, Status
-from bot.domain.alerts.cctv import CameraAnswer, CctvAnswer, RequestStatus
 from bot.domain.alerts.outbox_types import OutboxStatus
 from bot.domain.outreach import AgeBand, ReferralOutcome, ReferralStatus, SleepingSite
 from bot.domain.reports.close_outcomes import CloseOutcome
 from bot.domain.reports.incidents import PEOPLE_COUNTS, AckKind, ReportSource, ReportStatus
 from bot.domain.rough_sleeping import LocalConnection, MoveOutcome
-from bot.domain.safeguarding import ConcernKind, ConcernSource, ConcernStatus, LeadAction
 from storage.types import EnumString, UTCDateTime
 
 # Stable constraint names, so migrations (and SQLite batch mode) can refer to them.
@@ -38,11 +36,11 @@ SQLModel.metadata.naming_convention = {
 }
 
 
-def _member_fk(nullable: bool = True) -> Column:  # type: ignore[type-arg]
+def member_fk(nullable: bool = True) -> Column:  # type: ignore[type-arg]
     return Column(Integer, ForeignKey("members.id", ondelete="SET NULL"), nullable=nullable)
 
 
-def _fk(target: str, *, nullable: bool, ondelete: str = "RESTRICT") -> Column:  # type: ignore[type-arg]
+def fk(target: str, *, nullable: bool, ondelete: str = "RESTRICT") -> Column:  # type: ignore[type-arg]
     return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable)
 
 
@@ -75,11 +73,11 @@ class Invite(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code_hash: str = Field(max_length=64, unique=True)
     role: Role = Field(sa_type=EnumString(Role), nullable=False)
-    created_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    created_by_id: int | None = Field(default=None, sa_column=member_fk())
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    used_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    used_by_id: int | None = Field(default=None, sa_column=member_fk())
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # /invites
 
 
@@ -95,9 +93,9 @@ class AuditEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    actor_id: int | None = Field(default=None, sa_column=_member_fk())
+    actor_id: int | None = Field(default=None, sa_column=member_fk())
     action: str = Field(max_length=48)
-    subject_member_id: int | None = Field(default=None, sa_column=_member_fk())
+    subject_member_id: int | None = Field(default=None, sa_column=member_fk())
     subject: str | None = Field(default=None, max_length=64)
     detail: str | None = Field(default=None, max_length=200)
 
@@ -157,9 +155,9 @@ class Report(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    reporter_id: int = Field(sa_column=_fk("members.id", nullable=False))
-    category_id: int = Field(sa_column=_fk("categories.id", nullable=False))
-    hotspot_id: int | None = Field(default=None, sa_column=_fk("hotspots.id", nullable=True))
+    reporter_id: int = Field(sa_column=fk("members.id", nullable=False))
+    category_id: int = Field(sa_column=fk("categories.id", nullable=False))
+    hotspot_id: int | None = Field(default=None, sa_column=fk("hotspots.id", nullable=True))
     place_text: str | None = Field(default=None, max_length=200)
     lat: float | None = None
     lon: float | None = None
@@ -173,11 +171,11 @@ class Report(SQLModel, table=True):
     status: ReportStatus = Field(sa_type=EnumString(ReportStatus), nullable=False)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    acknowledged_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    acknowledged_by_id: int | None = Field(default=None, sa_column=member_fk())
     ack_kind: AckKind | None = Field(default=None, sa_type=EnumString(AckKind))
     escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    closed_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    closed_by_id: int | None = Field(default=None, sa_column=member_fk())
     outcome: str | None = Field(default=None, sa_type=Text)
     outcome_code: CloseOutcome | None = Field(default=None, sa_type=EnumString(CloseOutcome))
 
@@ -189,10 +187,10 @@ class ReportAttachment(SQLModel, table=True):
     __table_args__ = (Index("ix_report_attachments_report_id", "report_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(sa_column=_fk("reports.id", nullable=False, ondelete="CASCADE"))
+    report_id: int = Field(sa_column=fk("reports.id", nullable=False, ondelete="CASCADE"))
     kind: str = Field(max_length=16)  # photo, voice
     file_id: str | None = Field(default=None, max_length=255)  # None once purged
-    added_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    added_by_id: int | None = Field(default=None, sa_column=member_fk())
     added_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
@@ -203,8 +201,8 @@ class ReportNote(SQLModel, table=True):
     __table_args__ = (Index("ix_report_notes_report_id", "report_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(sa_column=_fk("reports.id", nullable=False, ondelete="CASCADE"))
-    author_id: int | None = Field(default=None, sa_column=_member_fk())
+    report_id: int = Field(sa_column=fk("reports.id", nullable=False, ondelete="CASCADE"))
+    author_id: int | None = Field(default=None, sa_column=member_fk())
     text: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
@@ -227,7 +225,7 @@ class OutboxMessage(SQLModel, table=True):
     purpose: str = Field(max_length=24)  # alert, escalation, ack_edit, notice, briefing, ...
     priority: int = Field(default=5)  # 0 is most urgent
     report_id: int | None = Field(
-        default=None, sa_column=_fk("reports.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=fk("reports.id", nullable=True, ondelete="SET NULL")
     )
     text: str | None = Field(default=None, sa_type=Text)
     reply_markup: str | None = Field(default=None, sa_type=Text)  # JSON
@@ -246,13 +244,13 @@ class OutboxMessage(SQLModel, table=True):
     alert_step: int | None = Field(default=None)
     # A referral's copy pushed to an outreach worker, and its edits (rendered when sent).
     referral_id: int | None = Field(
-        default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=fk("referrals.id", nullable=True, ondelete="SET NULL")
     )
     # A staff-safety alert's copies, pins and edits (storage.safety.models.SafetyAlert).
     safety_alert_id: int | None = Field(default=None)
     # A safeguarding concern's copy (or its edit): rendered at send time from the concern.
     concern_id: int | None = Field(
-        default=None, sa_column=_fk("concerns.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=fk("concerns.id", nullable=True, ondelete="SET NULL")
     )
 
 
@@ -265,56 +263,10 @@ class AlertAttendance(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(sa_column=_fk("reports.id", nullable=False, ondelete="CASCADE"))
-    member_id: int = Field(sa_column=_fk("members.id", nullable=False, ondelete="CASCADE"))
+    report_id: int = Field(sa_column=fk("reports.id", nullable=False, ondelete="CASCADE"))
+    member_id: int = Field(sa_column=fk("members.id", nullable=False, ondelete="CASCADE"))
     since: datetime = Field(sa_type=UTCDateTime, nullable=False)
     until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # None: attending now
-
-
-class AlertCameraAnswer(SQLModel, table=True):
-    """A CCTV operator's answer on an urgent alert: a camera on it, or none covers it."""
-
-    __tablename__ = "alert_camera_answers"
-    __table_args__ = (
-        UniqueConstraint(
-            "report_id", "member_id", name="uq_alert_camera_answers_report_id_member_id"
-        ),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(sa_column=_fk("reports.id", nullable=False, ondelete="CASCADE"))
-    member_id: int = Field(sa_column=_fk("members.id", nullable=False, ondelete="CASCADE"))
-    answer: CameraAnswer = Field(sa_type=EnumString(CameraAnswer), nullable=False)
-    at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-
-
-class CctvRequest(SQLModel, table=True):
-    """A request to the CCTV control room to review footage of a report's time and place.
-
-    The place is the report's unless a hotspot was chosen; no free text is kept here (the
-    footage reference is the control room's own number for what it saved)."""
-
-    __tablename__ = "cctv_requests"
-    __table_args__ = (
-        Index("ix_cctv_requests_created_at", "created_at"),
-        Index("ix_cctv_requests_status_created_at", "status", "created_at"),
-        Index("ix_cctv_requests_report_id", "report_id"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(sa_column=_fk("reports.id", nullable=False, ondelete="CASCADE"))
-    requester_id: int | None = Field(default=None, sa_column=_member_fk())
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    window_start: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    window_end: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    hotspot_id: int | None = Field(default=None, sa_column=_fk("hotspots.id", nullable=True))
-    status: RequestStatus = Field(sa_type=EnumString(RequestStatus), nullable=False)
-    answer: CctvAnswer | None = Field(default=None, sa_type=EnumString(CctvAnswer))
-    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    answered_by_id: int | None = Field(default=None, sa_column=_member_fk())
-    footage_ref: str | None = Field(default=None, max_length=100)
-    footage_ref_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class BotState(SQLModel, table=True):
@@ -357,10 +309,10 @@ class PersonRecord(SQLModel, table=True):
     first_seen: datetime = Field(sa_type=UTCDateTime, nullable=False)
     last_seen: datetime = Field(sa_type=UTCDateTime, nullable=False)
     merged_into_id: int | None = Field(
-        default=None, sa_column=_fk("people.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=fk("people.id", nullable=True, ondelete="SET NULL")
     )
     merged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    created_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    created_by_id: int | None = Field(default=None, sa_column=member_fk())
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
@@ -383,18 +335,18 @@ class Referral(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     seen_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     source_report_id: int | None = Field(
-        default=None, sa_column=_fk("reports.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=fk("reports.id", nullable=True, ondelete="SET NULL")
     )
-    reporter_id: int | None = Field(default=None, sa_column=_member_fk())
-    hotspot_id: int | None = Field(default=None, sa_column=_fk("hotspots.id", nullable=True))
+    reporter_id: int | None = Field(default=None, sa_column=member_fk())
+    hotspot_id: int | None = Field(default=None, sa_column=fk("hotspots.id", nullable=True))
     place_text: str | None = Field(default=None, max_length=200)
     lat: float | None = None
     lon: float | None = None
     appearance: str | None = Field(default=None, max_length=300)
     status: ReferralStatus = Field(sa_type=EnumString(ReferralStatus), nullable=False)
-    taken_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    taken_by_id: int | None = Field(default=None, sa_column=member_fk())
     taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    closed_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    closed_by_id: int | None = Field(default=None, sa_column=member_fk())
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outcome: ReferralOutcome | None = Field(default=None, sa_type=EnumString(ReferralOutcome))
     contact_id: int | None = None  # the contact that closed it (outreach_contacts.id)
@@ -403,10 +355,10 @@ class Referral(SQLModel, table=True):
     # "Not found": where the worker looked (one line), who and when; kept when reopened.
     where_looked: str | None = Field(default=None, max_length=200)
     not_found_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    not_found_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    not_found_by_id: int | None = Field(default=None, sa_column=member_fk())
     # Reported again after "not found": this report is attached to the referral it reopened.
     attached_to_id: int | None = Field(
-        default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=fk("referrals.id", nullable=True, ondelete="SET NULL")
     )
     reopened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -424,11 +376,11 @@ class OutreachContact(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int | None = Field(
-        default=None, sa_column=_fk("people.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=fk("people.id", nullable=True, ondelete="SET NULL")
     )
-    worker_id: int | None = Field(default=None, sa_column=_member_fk())
+    worker_id: int | None = Field(default=None, sa_column=member_fk())
     at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    hotspot_id: int | None = Field(default=None, sa_column=_fk("hotspots.id", nullable=True))
+    hotspot_id: int | None = Field(default=None, sa_column=fk("hotspots.id", nullable=True))
     place_text: str | None = Field(default=None, max_length=200)
     lat: float | None = None
     lon: float | None = None
@@ -437,7 +389,7 @@ class OutreachContact(SQLModel, table=True):
     actions: str = Field(default="", max_length=200)  # "|"-joined Action slugs
     notes: str | None = Field(default=None, sa_type=Text)
     referral_id: int | None = Field(
-        default=None, sa_column=_fk("referrals.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=fk("referrals.id", nullable=True, ondelete="SET NULL")
     )
     # What a rough sleeping report counts (bot.domain.rough_sleeping): seen bedded down or
     # only at risk (None: logged before the question was asked), the local connection and
@@ -458,11 +410,11 @@ class PersonFlagRow(SQLModel, table=True):
     __table_args__ = (Index("ix_person_flags_person_id_cleared_at", "person_id", "cleared_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(sa_column=_fk("people.id", nullable=False, ondelete="CASCADE"))
+    person_id: int = Field(sa_column=fk("people.id", nullable=False, ondelete="CASCADE"))
     kind: str = Field(max_length=24)  # a Flag slug
-    set_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    set_by_id: int | None = Field(default=None, sa_column=member_fk())
     set_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    cleared_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    cleared_by_id: int | None = Field(default=None, sa_column=member_fk())
     cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -478,50 +430,12 @@ class PersonOutcome(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int | None = Field(
-        default=None, sa_column=_fk("people.id", nullable=True, ondelete="SET NULL")
+        default=None, sa_column=fk("people.id", nullable=True, ondelete="SET NULL")
     )
     kind: MoveOutcome = Field(sa_type=EnumString(MoveOutcome), nullable=False)
     moved_on: date = Field(sa_type=Date, nullable=False)
-    recorded_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    recorded_by_id: int | None = Field(default=None, sa_column=member_fk())
     recorded_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-
-
-class Concern(SQLModel, table=True):
-    """A safeguarding concern, for the safeguarding leads (and admins) only: raised with the
-    report, sighting or contact it comes from (`details`: a sighting's description)."""
-
-    __tablename__ = "concerns"
-    __table_args__ = (
-        Index("ix_concerns_status_raised_at", "status", "raised_at"),
-        Index("ix_concerns_raised_at", "raised_at"),
-        Index("ix_concerns_report_id", "report_id"),
-        Index("ix_concerns_contact_id", "contact_id"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    source: ConcernSource = Field(sa_type=EnumString(ConcernSource), nullable=False)
-    kind: ConcernKind = Field(sa_type=EnumString(ConcernKind), nullable=False)
-    report_id: int | None = Field(
-        default=None, sa_column=_fk("reports.id", nullable=True, ondelete="SET NULL")
-    )
-    contact_id: int | None = Field(
-        default=None, sa_column=_fk("outreach_contacts.id", nullable=True, ondelete="SET NULL")
-    )
-    raised_by_id: int | None = Field(default=None, sa_column=_member_fk())
-    raised_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    hotspot_id: int | None = Field(default=None, sa_column=_fk("hotspots.id", nullable=True))
-    place_text: str | None = Field(default=None, max_length=200)
-    lat: float | None = None
-    lon: float | None = None
-    seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    details: str | None = Field(default=None, sa_type=Text)
-    status: ConcernStatus = Field(sa_type=EnumString(ConcernStatus), nullable=False)
-    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    acknowledged_by_id: int | None = Field(default=None, sa_column=_member_fk())
-    action: LeadAction | None = Field(default=None, sa_type=EnumString(LeadAction))
-    action_note: str | None = Field(default=None, max_length=200)
-    action_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    action_by_id: int | None = Field(default=None, sa_column=_member_fk())
 
 
 # ---- shifts, duty and the schedule ledger --------------------------------------------------
@@ -552,7 +466,7 @@ class DutySession(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    member_id: int = Field(sa_column=_fk("members.id", nullable=False))
+    member_id: int = Field(sa_column=fk("members.id", nullable=False))
     started_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end_reason: str | None = Field(default=None, max_length=16)  # off, auto
@@ -594,7 +508,7 @@ class BriefingNote(SQLModel, table=True):
     __table_args__ = (Index("ix_briefing_notes_created_at", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    author_id: int | None = Field(default=None, sa_column=_member_fk())
+    author_id: int | None = Field(default=None, sa_column=member_fk())
     text: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -610,9 +524,9 @@ class PartnershipAction(SQLModel, table=True):
     owner: str = Field(max_length=80)
     due: date = Field(sa_type=Date, nullable=False)
     text: str = Field(sa_type=Text)
-    created_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    created_by_id: int | None = Field(default=None, sa_column=member_fk())
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    done_by_id: int | None = Field(default=None, sa_column=_member_fk())
+    done_by_id: int | None = Field(default=None, sa_column=member_fk())
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

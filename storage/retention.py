@@ -43,7 +43,6 @@ from storage.models import (
     AuditEntry,
     BotState,
     BriefingNote,
-    Concern,
     DutySession,
     OutboxMessage,
     OutreachContact,
@@ -55,6 +54,7 @@ from storage.models import (
 )
 from storage.outreach.erasure import anonymise_contacts
 from storage.outreach.flags import delete_flags
+from storage.safeguarding.models import Concern
 from storage.safety.models import SafetyAlert
 
 BATCH_SIZE = 1000

@@ -13,7 +13,6 @@ from storage.alerts.alerts import Alerts
 from storage.alerts.cctv import CctvRequests
 from storage.alerts.outbox import Outbox
 from storage.catalog import Categories, Hotspots
-from storage.notes import Notes
 from storage.outreach import Outreach
 from storage.outreach.contacts import Contacts
 from storage.outreach.counts import OutreachStats
@@ -24,6 +23,7 @@ from storage.outreach.people import People
 from storage.outreach.referrals import Referrals
 from storage.partnership.actions import PartnershipActions
 from storage.partnership.exports import Exports
+from storage.partnership.notes import Notes
 from storage.partnership.pack import PackQueries
 from storage.partnership.quarterly import QuarterlyStats
 from storage.partnership.stats import Stats

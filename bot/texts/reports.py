@@ -237,7 +237,7 @@ def report_stored(
     text = f"✅ Report {esc(reference)} stored at {esc(at)}."
     if life_at_risk:
         text = f"{CALL_999_NOW}\n{text}"
-    if cctv_hint:  # the reporter may ask the control room (bot.texts.cctv, handlers.cctv)
+    if cctv_hint:  # the reporter may ask the control room (bot.texts.cctv, handlers.alerts.cctv)
         text += f"\n📹 Camera footage? <code>/cctv {esc(reference)}</code> asks the control room."
     if urgent:
         text += "\nAlert sent to colleagues on duty and the coordinators.\n\n" + IF_LIFE_AT_RISK

@@ -26,7 +26,7 @@ from bot.texts.partnership import coordinator as coordinator_texts
 from bot.texts.split import CAPTION_LIMIT, split_message
 from handlers.common import message_of, query_of, reply, sender
 from handlers.registry import Handler, button, command
-from storage.notes import MAX_NOTE_LENGTH
+from storage.partnership.notes import MAX_NOTE_LENGTH
 
 log = logging.getLogger(__name__)
 

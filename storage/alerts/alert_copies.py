@@ -21,15 +21,9 @@ from bot.domain.alerts.outbox_types import (
     Priority,
 )
 from bot.domain.reports.incidents import ReportStatus
+from storage.alerts.cctv_models import AlertCameraAnswer
 from storage.alerts.outbox import enqueue
-from storage.models import (
-    AlertAttendance,
-    AlertCameraAnswer,
-    Hotspot,
-    Member,
-    OutboxMessage,
-    Report,
-)
+from storage.models import AlertAttendance, Hotspot, Member, OutboxMessage, Report
 
 ESCALATION_KIND = "escalation"  # the schedule ledger's kind for escalation steps
 

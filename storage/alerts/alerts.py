@@ -50,11 +50,11 @@ from storage.alerts.alert_copies import (
     queue_pins,
     state_of,
 )
+from storage.alerts.cctv_models import AlertCameraAnswer
 from storage.alerts.outbox import enqueue
 from storage.db import SessionFactory
 from storage.models import (
     AlertAttendance,
-    AlertCameraAnswer,
     DutySession,
     Hotspot,
     Member,

@@ -38,17 +38,10 @@ from bot.domain.reports.incidents import reference
 from bot.domain.shifts.schedule_plan import RunStatus
 from storage.access.audit import add_audit
 from storage.alerts.alert_copies import Pressed
+from storage.alerts.cctv_models import CctvRequest
 from storage.alerts.outbox import enqueue
 from storage.db import SessionFactory
-from storage.models import (
-    Category,
-    CctvRequest,
-    Hotspot,
-    Member,
-    OutboxMessage,
-    Report,
-    ScheduledRun,
-)
+from storage.models import Category, Hotspot, Member, OutboxMessage, Report, ScheduledRun
 
 CCTV_ESCALATION_KIND = "cctv_escalation"  # the schedule ledger's kind for its ladder steps
 

@@ -14,8 +14,10 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
+import storage.alerts.cctv_models
 import storage.models  # registers the tables (with the survey tables below)
 import storage.partnership.survey_models
+import storage.safeguarding.models
 import storage.safety.models  # noqa: F401
 
 target_metadata = SQLModel.metadata

@@ -37,7 +37,6 @@ from storage.access.audit import add_audit
 from storage.db import SessionFactory
 from storage.models import (
     BotState,
-    Concern,
     Member,
     OutboxMessage,
     OutreachContact,
@@ -50,6 +49,7 @@ from storage.models import (
 from storage.outreach.flags import delete_flags
 from storage.outreach.moves import detach_outcomes
 from storage.outreach.records import person_subject
+from storage.safeguarding.models import Concern
 
 USER_DATA = "user_data"  # storage.state.persistence's kind of bot_state row holding drafts
 

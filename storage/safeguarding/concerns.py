@@ -40,7 +40,6 @@ from storage.alerts.outbox import enqueue
 from storage.db import SessionFactory
 from storage.models import (
     Category,
-    Concern,
     Hotspot,
     Member,
     OutboxMessage,
@@ -49,6 +48,7 @@ from storage.models import (
     Report,
     ScheduledRun,
 )
+from storage.safeguarding.models import Concern
 
 
 def concern_subject(concern_id: int) -> str:

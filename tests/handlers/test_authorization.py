@@ -633,7 +633,7 @@ ALERT_ACTIONS = {
     "att": AlertAction.ATTENDING,
     "cam": AlertAction.CAMERA_ON,
 }
-PATROLS = ("officer", "warden", "outreach", "coordinator", "admin")
+PATROLS = ("officer", "warden", "outreach", "lead", "coordinator", "admin")
 # From their own copy: who may acknowledge (take ownership), who may attend, and who
 # answers for the cameras ("Camera on it": the control room, which attends nothing):
 # "done", or the refusal they read.

@@ -14,7 +14,7 @@ from bot.domain.access.roles import Role
 from bot.domain.shifts.shift_windows import ShiftPattern
 from bot.offline.bot_api import ApiCall
 from bot.offline.chat import Person, group_chat
-from storage.notes import MAX_NOTE_LENGTH
+from storage.partnership.notes import MAX_NOTE_LENGTH
 from tests.support.coordinator_data import DESCRIPTION, FORMULA_PLACE, seed_quarter
 from tests.support.harness import COORDINATORS_CHAT, BotHarness
 

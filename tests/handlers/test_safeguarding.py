@@ -15,7 +15,8 @@ from bot.jobs.escalation import escalate_overdue_concerns
 from bot.offline.chat import Person
 from bot.texts import common as common_texts
 from bot.texts import safeguarding as concern_texts
-from storage.models import AuditEntry, Concern, OutboxMessage, Referral, Report
+from storage.models import AuditEntry, OutboxMessage, Referral, Report
+from storage.safeguarding.models import Concern
 from tests.support.harness import ADMIN, COORDINATORS_CHAT, BotHarness
 from tests.support.reporting import press_category, seed_elmer
 

@@ -21,10 +21,11 @@ from bot.domain.safeguarding import (
     ConcernStatus,
     LeadAction,
 )
-from storage.models import Concern, Member, OutboxMessage, Referral, ReportIn
+from storage.models import Member, OutboxMessage, Referral, ReportIn
 from storage.outreach.contacts import ContactSaved
 from storage.outreach.inputs import ContactIn, PersonIn
 from storage.safeguarding.concerns import ConcernOutcome
+from storage.safeguarding.models import Concern
 from storage.store import Store
 
 LADDER = ConcernLadder(leads_again_minutes=15, admins_minutes=30)

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.domain.clock import ManualClock
-from storage.notes import MAX_NOTE_LENGTH
+from storage.partnership.notes import MAX_NOTE_LENGTH
 from storage.store import Store
 from tests.support.digest_data import at, people
 
