@@ -51,7 +51,7 @@ def main_menu(granted: frozenset[Permission]) -> InlineKeyboardMarkup:
     """Buttons for what this member may do; features add entries as they exist."""
     entries = [
         (Permission.MEMBER, "📝 Report", MenuPress(MenuAction.REPORT).pack()),
-        (Permission.MEMBER, "🛏 Rough sleeper seen", SightingNew().pack()),
+        (Permission.PATROL, "🛏 Rough sleeper seen", SightingNew().pack()),
         (Permission.OUTREACH, "🤝 Log contact", ContactNew().pack()),
         (Permission.OUTREACH, "📋 Referrals", ReferralList().pack()),
         (Permission.INVITE, "✉️ Invite someone", MenuPress(MenuAction.INVITE).pack()),

@@ -1,4 +1,4 @@
-""" "Rough sleeper seen" (/roughsleeper, every member): StreetLink's scope questions first,
+""" "Rough sleeper seen" (/roughsleeper, every role but CCTV): StreetLink's scope questions first,
 then where, when and what they look like; it files a referral that reaches outreach at once.
 
 The scope questions are asked by tap, "Do they seem under 18?" first. Yes → the question
@@ -363,7 +363,7 @@ def sighting_conversation() -> ConversationHandler[BotContext]:
 
     return conversation(
         "rough_sleeper",
-        permission=Permission.MEMBER,
+        permission=Permission.PATROL,
         entry_points=[
             command("roughsleeper", seen_start),
             CallbackQueryHandler(seen_start, pattern=SIGHTING_BUTTONS.pattern(SightingAction.NEW)),

@@ -66,6 +66,8 @@ ALLOWED: dict[Permission, frozenset[str]] = {
     Permission.INVITE: frozenset({"coordinator", "admin"}),  # "an admin or coordinator"
     Permission.ADMIN: frozenset({"admin"}),
     Permission.CCTV: frozenset({"cctv"}),  # "answer CCTV review requests"
+    # "flag a rough sleeper seen": every role but cctv (the admin of the matrix is an officer)
+    Permission.PATROL: frozenset({"officer", "warden", "outreach", "lead", "coordinator", "admin"}),
     # "receives every safeguarding concern privately and records what was done"
     Permission.SAFEGUARD: frozenset({"lead", "admin"}),
     # Outreach figures are counts: outreach (a lead is an outreach worker), coordinators and
@@ -95,7 +97,7 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
     "help": _M, "cancel": _M, "report": _M, "drafts": _M, "mine": _M, "update": _M,
     "show": _M,
     # go on/off duty; flag a rough sleeper seen
-    "on": _M, "off": _M, "duty": _M, "roughsleeper": _M,
+    "on": _M, "off": _M, "duty": _M, "roughsleeper": Permission.PATROL,
     # request a CCTV review (own reports; coordinators any), or list the requests: the
     # handler asks who (tested in tests/handlers/test_cctv.py)
     "cctv": _M,
@@ -119,7 +121,7 @@ EXPECTED_COMMANDS: dict[str, Permission] = {
 EXPECTED_PREFIXES: dict[str, Permission] = {
     callbacks.MENU: _M, callbacks.REPORT: _M, callbacks.QUICK: _M, callbacks.DRAFTS: _M,
     callbacks.INCIDENT: _M,  # "every member on duty … get the alert with buttons Acknowledge"
-    callbacks.ROUGH_SLEEPER: _M, callbacks.DUTY: _M,
+    callbacks.ROUGH_SLEEPER: Permission.PATROL, callbacks.DUTY: _M,
     callbacks.SAFETY: _M,  # check-ins, "Need help"; "I'm contacting them" asked again inside
     callbacks.OUTREACH: _O, callbacks.PERSON: _O, callbacks.REFERRAL: _O,
     callbacks.STATS: _C, callbacks.CLOSE: _C,

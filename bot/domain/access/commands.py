@@ -31,7 +31,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("mine", "Your last 10 reports", Permission.MEMBER),
     CommandSpec("update", "Add to one of your reports", Permission.MEMBER, usage="/update R-12 …"),
     CommandSpec("show", "One report in full", Permission.MEMBER, usage="/show R-12"),
-    CommandSpec("roughsleeper", "Rough sleeper seen: tell outreach", Permission.MEMBER),
+    CommandSpec("roughsleeper", "Rough sleeper seen: tell outreach", Permission.PATROL),
     # The reporter or a coordinator asks for a review (/cctv R-12); alone, it lists the
     # requests for CCTV operators (waiting) and coordinators (latest); the handler asks who.
     CommandSpec(

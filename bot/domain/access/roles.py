@@ -46,7 +46,7 @@ class Permission(StrEnum):
     """What a command or button needs. Every handler is registered with one."""
 
     PUBLIC = "public"  # anyone, even a stranger (only /start)
-    MEMBER = "member"  # any active member: report, duty, help, rough sleeper seen
+    MEMBER = "member"  # any active member: report, duty, help
     OUTREACH = "outreach"  # contacts, people, referral queue
     COORDINATE = "coordinate"  # acknowledge/close, digests, stats, notes, exports
     INVITE = "invite"  # create invites (admins; coordinators for patrol roles)
@@ -55,15 +55,21 @@ class Permission(StrEnum):
     # The monthly outreach figures: counts only, for outreach, coordinators and admins.
     OUTREACH_FIGURES = "outreach_figures"
     CCTV = "cctv"  # answer alerts for the cameras and CCTV review requests
+    # The patrols' own: flag a rough sleeper seen (every role but the control room, which
+    # watches cameras and refers nobody).
+    PATROL = "patrol"
 
 
 _ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.OFFICER: frozenset({Permission.MEMBER}),
-    Role.WARDEN: frozenset({Permission.MEMBER}),
-    Role.OUTREACH: frozenset({Permission.MEMBER, Permission.OUTREACH, Permission.OUTREACH_FIGURES}),
+    Role.OFFICER: frozenset({Permission.MEMBER, Permission.PATROL}),
+    Role.WARDEN: frozenset({Permission.MEMBER, Permission.PATROL}),
+    Role.OUTREACH: frozenset(
+        {Permission.MEMBER, Permission.PATROL, Permission.OUTREACH, Permission.OUTREACH_FIGURES}
+    ),
     Role.COORDINATOR: frozenset(
         {
             Permission.MEMBER,
+            Permission.PATROL,
             Permission.COORDINATE,
             Permission.INVITE,
             Permission.OUTREACH_FIGURES,

@@ -20,7 +20,7 @@ HOTSPOTS = "hot"  # admins: hotspots
 OUTREACH = "out"  # outreach: the /contact flow
 PERSON = "per"  # outreach: a person's record, edits and merges
 REFERRAL = "ref"  # outreach: the referral queue
-ROUGH_SLEEPER = "rs"  # any member: "Rough sleeper seen"
+ROUGH_SLEEPER = "rs"  # patrols (every role but CCTV): "Rough sleeper seen"
 ERASE = "era"  # admins: erase a person on request
 SHIFTS = "shf"  # admins: shift patterns
 DUTY = "dut"  # any member: their duty (add a location)
@@ -57,7 +57,7 @@ PREFIX_PERMISSIONS: dict[str, Permission] = {
     OUTREACH: Permission.OUTREACH,
     PERSON: Permission.OUTREACH,
     REFERRAL: Permission.OUTREACH,
-    ROUGH_SLEEPER: Permission.MEMBER,
+    ROUGH_SLEEPER: Permission.PATROL,
     ERASE: Permission.ADMIN,
     SHIFTS: Permission.ADMIN,
     DUTY: Permission.MEMBER,
