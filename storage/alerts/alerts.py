@@ -62,6 +62,7 @@ from storage.models import (
     Report,
     ScheduledRun,
 )
+from storage.state.ledger import recorded_steps
 
 
 class Alerts:
@@ -410,18 +411,13 @@ class Alerts:
             reports = [(i, at) for i, at in (await session.exec(query)).all() if i is not None]
             if not reports:
                 return []
-            prefixes = {f"report:{i}:step:": i for i, _ in reports}
-            recorded_query = (
-                select(ScheduledRun.key)
-                .where(ScheduledRun.kind == ESCALATION_KIND)
-                .where(col(ScheduledRun.scheduled_at) > filed_after)
+            recorded = await recorded_steps(
+                session,
+                kind=ESCALATION_KIND,
+                prefix="report",
+                ids=[i for i, _ in reports],
+                after=filed_after,
             )
-            recorded: dict[int, set[int]] = {i: set() for i, _ in reports}
-            for key in (await session.exec(recorded_query)).all():
-                prefix, _, step = key.rpartition(":")
-                report_id = prefixes.get(prefix + ":")
-                if report_id is not None and step.isdigit():
-                    recorded[report_id].add(int(step))
         return [(i, at, recorded[i]) for i, at in reports]
 
     async def escalate(

@@ -42,6 +42,7 @@ from storage.alerts.cctv_models import CctvRequest
 from storage.alerts.outbox import enqueue
 from storage.db import SessionFactory
 from storage.models import Category, Hotspot, Member, OutboxMessage, Report, ScheduledRun
+from storage.state.ledger import recorded_steps
 
 CCTV_ESCALATION_KIND = "cctv_escalation"  # the schedule ledger's kind for its ladder steps
 
@@ -425,16 +426,13 @@ class CctvRequests:
             requests = [(i, at) for i, at in (await session.exec(query)).all() if i is not None]
             if not requests:
                 return []
-            recorded: dict[int, set[int]] = {i: set() for i, _ in requests}
-            keys = (
-                select(ScheduledRun.key)
-                .where(ScheduledRun.kind == CCTV_ESCALATION_KIND)
-                .where(col(ScheduledRun.scheduled_at) > made_after)
+            recorded = await recorded_steps(
+                session,
+                kind=CCTV_ESCALATION_KIND,
+                prefix="cctv",
+                ids=[i for i, _ in requests],
+                after=made_after,
             )
-            for key in (await session.exec(keys)).all():
-                _, request, _, step = [*key.split(":"), "", "", "", ""][:4]
-                if request.isdigit() and step.isdigit() and int(request) in recorded:
-                    recorded[int(request)].add(int(step))
         return [(i, at, recorded[i]) for i, at in requests]
 
     async def escalate(

@@ -49,6 +49,7 @@ from storage.models import (
     ScheduledRun,
 )
 from storage.safeguarding.models import Concern
+from storage.state.ledger import recorded_steps
 
 
 def concern_subject(concern_id: int) -> str:
@@ -474,17 +475,13 @@ class Concerns:
             found = [(i, at) for i, at in (await session.exec(query)).all() if i is not None]
             if not found:
                 return []
-            recorded: dict[int, set[int]] = {i: set() for i, _ in found}
-            keys = (
-                select(ScheduledRun.key)
-                .where(ScheduledRun.kind == ESCALATION_KIND)
-                .where(col(ScheduledRun.key).startswith("concern:"))
-                .where(col(ScheduledRun.scheduled_at) > raised_after)
+            recorded = await recorded_steps(
+                session,
+                kind=ESCALATION_KIND,
+                prefix="concern",
+                ids=[i for i, _ in found],
+                after=raised_after,
             )
-            for key in (await session.exec(keys)).all():
-                _, concern, _, step = key.split(":")
-                if concern.isdigit() and int(concern) in recorded and step.isdigit():
-                    recorded[int(concern)].add(int(step))
         return [(i, at, recorded[i]) for i, at in found]
 
     async def escalate(

@@ -8,13 +8,14 @@ back and has written nothing: no second briefing can reach the group.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.alerts.outbox_types import Priority
 from bot.domain.clock import Clock
@@ -37,6 +38,28 @@ class OutgoingMessage:
 # Escalation steps share the ledger (storage.alerts.alerts) for its once-only claim; the schedule's
 # own questions (what ran last, which runs were missed) are about these kinds only.
 _SCHEDULE_KINDS = tuple(kind.value for kind in RunKind)
+
+
+async def recorded_steps(
+    session: AsyncSession, *, kind: str, prefix: str, ids: Collection[int], after: datetime
+) -> dict[int, set[int]]:
+    """The ladder steps the ledger holds for each of `ids`, from keys
+    "<prefix>:<id>:step:<n>" of runs scheduled after `after` (every ladder keys its steps
+    so: urgent alerts, CCTV review requests, safeguarding concerns)."""
+    recorded: dict[int, set[int]] = {i: set() for i in ids}
+    query = (
+        select(ScheduledRun.key)
+        .where(ScheduledRun.kind == kind)
+        .where(col(ScheduledRun.key).startswith(f"{prefix}:"))
+        .where(col(ScheduledRun.scheduled_at) > after)
+    )
+    for key in (await session.exec(query)).all():
+        parts = key.split(":")
+        if len(parts) != 4 or parts[2] != "step" or not parts[1].isdigit():
+            continue
+        if int(parts[1]) in recorded and parts[3].isdigit():
+            recorded[int(parts[1])].add(int(parts[3]))
+    return recorded
 
 
 def outbox_key(run_id: int, index: int) -> str:
